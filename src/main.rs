@@ -1,0 +1,18 @@
+//! The `autoapply` binary: parse the command line, set up logging, dispatch.
+
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = autoapply::cli::Cli::parse();
+    autoapply::telemetry::init(autoapply::telemetry::format_from_env());
+    match autoapply::cli::run(cli).await {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("error: {}", failure.message);
+            ExitCode::from(failure.code)
+        }
+    }
+}

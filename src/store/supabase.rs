@@ -1,0 +1,200 @@
+//! The Supabase backend: PostgREST RPC calls to the functions in
+//! `supabase/migrations/`, with the service role key.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+use serde_json::json;
+use url::Url;
+
+use super::{
+    AgentLogEntry, Application, BeginSubmit, DailyStatus, ProfileRow, RescueCounts, Store,
+    StoreError, StoredSession,
+    postgrest::{PostgrestClient, RetryPolicy},
+};
+use crate::{
+    config::Config,
+    domain::{ApplicationId, Lease, Outcome, Platform, UserId},
+};
+
+/// The store of a Supabase project (or any PostgREST in front of the migrations).
+#[derive(Debug, Clone)]
+pub struct SupabaseStore {
+    client: PostgrestClient,
+}
+
+fn lease_secs(d: Duration) -> u64 {
+    d.as_secs().clamp(5, 3600)
+}
+
+fn one<T>(operation: &str, mut rows: Vec<T>) -> Result<T, StoreError> {
+    if rows.len() == 1 {
+        Ok(rows.remove(0))
+    } else {
+        Err(StoreError::Decode {
+            operation: operation.to_owned(),
+            detail: format!("expected one row, got {}", rows.len()),
+        })
+    }
+}
+
+impl SupabaseStore {
+    /// A store on an existing client.
+    pub fn new(client: PostgrestClient) -> Self {
+        Self { client }
+    }
+
+    /// The store the configuration names.
+    pub fn from_config(config: &Config) -> Result<Self, StoreError> {
+        let mut base: Url = config.supabase_url.clone();
+        let path = format!("{}{}", base.path().trim_end_matches('/'), config.supabase_rest_path);
+        base.set_path(&path);
+        let client = PostgrestClient::new(
+            base,
+            config.service_role_key.clone(),
+            config.http_timeout,
+            RetryPolicy::default(),
+        )?;
+        Ok(Self::new(client))
+    }
+
+    /// The underlying client (tests and admin commands).
+    pub fn client(&self) -> &PostgrestClient {
+        &self.client
+    }
+}
+
+impl Store for SupabaseStore {
+    async fn claim(&self, worker: &str, lease: Duration) -> Result<Option<Application>, StoreError> {
+        let mut rows: Vec<Application> = self
+            .client
+            .rpc(
+                "claim_application",
+                &json!({"p_worker": worker, "p_lease_seconds": lease_secs(lease)}),
+            )
+            .await?;
+        Ok(rows.pop())
+    }
+
+    async fn heartbeat(&self, lease: Lease, duration: Duration) -> Result<bool, StoreError> {
+        self.client
+            .rpc(
+                "heartbeat_application",
+                &json!({"p_id": lease.id, "p_token": lease.token, "p_lease_seconds": lease_secs(duration)}),
+            )
+            .await
+    }
+
+    async fn reserve_linkedin_action(&self) -> Result<bool, StoreError> {
+        self.client.rpc("reserve_linkedin_action", &json!({})).await
+    }
+
+    async fn linkedin_daily_status(&self) -> Result<DailyStatus, StoreError> {
+        let rows = self.client.rpc("linkedin_daily_status", &json!({})).await?;
+        one("rpc linkedin_daily_status", rows)
+    }
+
+    async fn begin_submit(&self, lease: Lease) -> Result<BeginSubmit, StoreError> {
+        self.client
+            .rpc("begin_submit", &json!({"p_id": lease.id, "p_token": lease.token}))
+            .await
+    }
+
+    async fn finish(&self, lease: Lease, outcome: &Outcome) -> Result<bool, StoreError> {
+        self.client
+            .rpc(
+                "finish_application",
+                &json!({
+                    "p_id": lease.id,
+                    "p_token": lease.token,
+                    "p_status": outcome.status.as_str(),
+                    "p_reason": outcome.reason,
+                    "p_error": outcome.error,
+                    "p_details": outcome.details,
+                }),
+            )
+            .await
+    }
+
+    async fn release(&self, lease: Lease) -> Result<bool, StoreError> {
+        self.client
+            .rpc("release_application", &json!({"p_id": lease.id, "p_token": lease.token}))
+            .await
+    }
+
+    async fn rescue_expired(&self) -> Result<RescueCounts, StoreError> {
+        let rows = self.client.rpc("rescue_expired_applications", &json!({})).await?;
+        one("rpc rescue_expired_applications", rows)
+    }
+
+    async fn application(&self, id: ApplicationId) -> Result<Option<Application>, StoreError> {
+        let mut rows: Vec<Application> = self
+            .client
+            .select("job_applications", &[("id", format!("eq.{id}")), ("limit", "1".into())])
+            .await?;
+        Ok(rows.pop())
+    }
+
+    async fn session(&self, user: UserId, platform: Platform) -> Result<Option<StoredSession>, StoreError> {
+        let mut rows: Vec<StoredSession> = self
+            .client
+            .select(
+                "platform_sessions",
+                &[
+                    (
+                        "select",
+                        "user_id,platform,session_encrypted,session_iv,user_agent,status,validated_at".into(),
+                    ),
+                    ("user_id", format!("eq.{user}")),
+                    ("platform", format!("eq.{}", platform.as_str())),
+                ],
+            )
+            .await?;
+        Ok(rows.pop())
+    }
+
+    async fn profile(&self, user: UserId) -> Result<Option<ProfileRow>, StoreError> {
+        #[derive(Deserialize)]
+        struct Raw {
+            user_id: UserId,
+            profile: serde_json::Value,
+            resume_path: Option<String>,
+        }
+        let mut rows: Vec<Raw> = self
+            .client
+            .select(
+                "applicant_profiles",
+                &[
+                    ("select", "user_id,profile,resume_path".into()),
+                    ("user_id", format!("eq.{user}")),
+                ],
+            )
+            .await?;
+        let Some(raw) = rows.pop() else {
+            return Ok(None);
+        };
+        // a profile of the wrong shape is the platform's data error: name the field
+        let profile = serde_json::from_value(raw.profile).map_err(|e| StoreError::Decode {
+            operation: "select applicant_profiles".into(),
+            detail: format!("profile of user {user} does not match the documented schema: {}", clip_serde(&e)),
+        })?;
+        Ok(Some(ProfileRow {
+            user_id: raw.user_id,
+            profile,
+            resume_path: raw.resume_path,
+        }))
+    }
+
+    async fn log_agent(&self, entry: &AgentLogEntry) -> Result<(), StoreError> {
+        self.client.insert("agent_logs", entry).await
+    }
+}
+
+/// serde's message names the field and the expected type; cut any quoted value.
+fn clip_serde(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.find('"') {
+        Some(i) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
