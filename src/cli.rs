@@ -114,8 +114,16 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
 fn print_shown(shown: &[Shown]) {
     let width = shown.iter().map(|s| s.name.len()).max().unwrap_or(0);
     for s in shown {
-        let origin = if s.from_env || s.problem.is_some() { "" } else { "  (default)" };
-        let problem = s.problem.as_deref().map(|p| format!("  <- {p}")).unwrap_or_default();
+        let origin = if s.from_env || s.problem.is_some() {
+            ""
+        } else {
+            "  (default)"
+        };
+        let problem = s
+            .problem
+            .as_deref()
+            .map(|p| format!("  <- {p}"))
+            .unwrap_or_default();
         println!("{:width$}  {}{origin}{problem}", s.name, s.value);
     }
 }
@@ -154,7 +162,10 @@ fn session_settings() -> Result<(SessionKey, CipherEncoding, std::path::PathBuf)
         .map_err(|e| Failure::new(exit::CONFIG, format!("AES_SESSION_KEY: {e}")))?;
     let encoding = match std::env::var("AUTOAPPLY_SESSION_ENCODING") {
         Ok(v) if !v.trim().is_empty() => CipherEncoding::parse(&v).ok_or_else(|| {
-            Failure::new(exit::CONFIG, "AUTOAPPLY_SESSION_ENCODING: must be hex or base64")
+            Failure::new(
+                exit::CONFIG,
+                "AUTOAPPLY_SESSION_ENCODING: must be hex or base64",
+            )
         })?,
         _ => CipherEncoding::Hex,
     };
@@ -193,21 +204,33 @@ async fn session_inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
         let user = UserId::parse(&raw_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
         let (config, _) = Config::from_process_env();
         let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-        let store =
-            SupabaseStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+        let store = SupabaseStore::from_config(&config)
+            .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
         let stored = store
             .session(user, Platform::Linkedin)
             .await
             .map_err(|e| Failure::new(exit::STORE, e.to_string()))?
-            .ok_or_else(|| Failure::new(exit::NOT_FOUND, format!("no linkedin session stored for user {user}")))?;
+            .ok_or_else(|| {
+                Failure::new(
+                    exit::NOT_FOUND,
+                    format!("no linkedin session stored for user {user}"),
+                )
+            })?;
         println!("stored status: {}", stored.status.as_str());
         let sealed = EncryptedSession {
             ciphertext: stored.session_encrypted,
             iv: stored.session_iv,
         };
-        (config.session_key, config.session_encoding, config.selectors_dir, sealed, Some(stored.user_agent))
+        (
+            config.session_key,
+            config.session_encoding,
+            config.selectors_dir,
+            sealed,
+            Some(stored.user_agent),
+        )
     };
-    let site = SiteSpec::load(&selectors_dir, "linkedin").map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let site = SiteSpec::load(&selectors_dir, "linkedin")
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     let plaintext = session::decrypt(&key, encoding, &sealed).map_err(|e| {
         tracing::error!(error = %e, "session inspection failed");
         Failure::new(exit::SESSION_UNUSABLE, e.to_string())
@@ -227,15 +250,29 @@ async fn session_inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
         );
     }
     for c in &summary.expired {
-        println!("cookie {:<24} EXPIRED {}", c.name, c.expires.as_deref().unwrap_or("?"));
+        println!(
+            "cookie {:<24} EXPIRED {}",
+            c.name,
+            c.expires.as_deref().unwrap_or("?")
+        );
     }
     let has_ua = summary.has_user_agent || matches!(user_agent_column, Some(Some(_)));
-    println!("user agent: {}", if has_ua { "present" } else { "absent (the browser default will be used)" });
+    println!(
+        "user agent: {}",
+        if has_ua {
+            "present"
+        } else {
+            "absent (the browser default will be used)"
+        }
+    );
     match verdict {
         Ok(()) => {
             println!("session usable: yes");
             Ok(ExitCode::from(exit::OK))
         }
-        Err(e) => Err(Failure::new(exit::SESSION_UNUSABLE, format!("session usable: no: {e}"))),
+        Err(e) => Err(Failure::new(
+            exit::SESSION_UNUSABLE,
+            format!("session usable: no: {e}"),
+        )),
     }
 }

@@ -101,7 +101,13 @@ impl Reader<'_> {
         (self.env)(name).filter(|v| !v.trim().is_empty())
     }
 
-    fn record(&mut self, name: &'static str, value: String, from_env: bool, problem: Option<String>) {
+    fn record(
+        &mut self,
+        name: &'static str,
+        value: String,
+        from_env: bool,
+        problem: Option<String>,
+    ) {
         self.shown.push(Shown {
             name,
             value,
@@ -118,7 +124,12 @@ impl Reader<'_> {
     ) -> Option<T> {
         match self.raw(name) {
             None => {
-                self.record(name, "<missing>".into(), false, Some("missing (a secret)".into()));
+                self.record(
+                    name,
+                    "<missing>".into(),
+                    false,
+                    Some("missing (a secret)".into()),
+                );
                 None
             }
             Some(value) => {
@@ -205,7 +216,9 @@ impl Config {
 
     /// Reads variables through `env`, returning the configuration (or every
     /// problem) and what `config check` shows.
-    pub fn from_env(env: &dyn Fn(&str) -> Option<String>) -> (Result<Self, ConfigError>, Vec<Shown>) {
+    pub fn from_env(
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> (Result<Self, ConfigError>, Vec<Shown>) {
         let mut r = Reader {
             env,
             shown: Vec::new(),
@@ -221,7 +234,9 @@ impl Config {
             _ => Err("must be an http(s) URL like https://<project>.supabase.co".into()),
         });
         let service_role_key = r.secret("SUPABASE_SERVICE_ROLE_KEY", |s| Ok(s.clone()));
-        let session_key = r.secret("AES_SESSION_KEY", |s| SessionKey::parse(s).map_err(|e| e.to_string()));
+        let session_key = r.secret("AES_SESSION_KEY", |s| {
+            SessionKey::parse(s).map_err(|e| e.to_string())
+        });
         let agent_secret = r.secret("AGENT_SECRET", |s| {
             use secrecy::ExposeSecret;
             if s.expose_secret().trim().chars().count() >= 16 {
@@ -245,7 +260,11 @@ impl Config {
             .ok()
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| "/run/autoapply".into());
-        let runtime_dir = r.value("AUTOAPPLY_RUNTIME_DIR", Some(&runtime_default), absolute_path);
+        let runtime_dir = r.value(
+            "AUTOAPPLY_RUNTIME_DIR",
+            Some(&runtime_default),
+            absolute_path,
+        );
         let browser_path = r.value("AUTOAPPLY_BROWSER_PATH", Some("/usr/bin/chromium"), path);
         let selectors_dir = r.value("AUTOAPPLY_SELECTORS_DIR", Some("selectors"), path);
         let concurrency = r.value("AUTOAPPLY_CONCURRENCY", Some("1"), int_in(1, 8));
@@ -253,7 +272,8 @@ impl Config {
         let lease = r.value("AUTOAPPLY_LEASE_SECS", Some("120"), int_in(30, 3600));
         let http_timeout = r.value("AUTOAPPLY_HTTP_TIMEOUT_SECS", Some("10"), int_in(1, 120));
         let webhook_addr = r.value("AUTOAPPLY_WEBHOOK_ADDR", Some("127.0.0.1:8787"), |s| {
-            s.parse::<SocketAddr>().map_err(|_| "must be an address like 127.0.0.1:8787".into())
+            s.parse::<SocketAddr>()
+                .map_err(|_| "must be an address like 127.0.0.1:8787".into())
         });
         let worker_id = r.value("AUTOAPPLY_WORKER_ID", Some(&default_worker_id()), |s| {
             if s.len() <= 200 {
@@ -355,8 +375,10 @@ mod tests {
     const AES: &str = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
 
     fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let map: HashMap<String, String> =
-            pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         move |k| map.get(k).cloned()
     }
 
@@ -367,9 +389,17 @@ mod tests {
         let names: Vec<_> = err.problems.iter().map(|(n, _)| *n).collect();
         assert_eq!(
             names,
-            ["SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY", "AES_SESSION_KEY", "AGENT_SECRET"]
+            [
+                "SUPABASE_URL",
+                "SUPABASE_SERVICE_ROLE_KEY",
+                "AES_SESSION_KEY",
+                "AGENT_SECRET"
+            ]
         );
-        let storage = shown.iter().find(|s| s.name == "AUTOAPPLY_STORAGE_ROOT").unwrap();
+        let storage = shown
+            .iter()
+            .find(|s| s.name == "AUTOAPPLY_STORAGE_ROOT")
+            .unwrap();
         assert_eq!(storage.value, "/storage");
         assert!(!storage.from_env);
     }
@@ -387,7 +417,10 @@ mod tests {
         let config = result.unwrap();
         assert_eq!(config.concurrency, 2);
         assert_eq!(config.supabase_rest_path, "/rest/v1");
-        assert_eq!(config.screenshots_dir(), PathBuf::from("/storage/screenshots"));
+        assert_eq!(
+            config.screenshots_dir(),
+            PathBuf::from("/storage/screenshots")
+        );
         let all = format!("{shown:?} {config:?}");
         for secret in ["service-key-value", AES, "agent-secret-0123456789"] {
             assert!(!all.contains(secret), "{secret} leaked: {all}");
@@ -415,6 +448,9 @@ mod tests {
         ] {
             assert!(text.contains(name), "{name} not named in {text}");
         }
-        assert!(!text.contains("tooshortsecretkey") && !text.contains(": short"), "{text}");
+        assert!(
+            !text.contains("tooshortsecretkey") && !text.contains(": short"),
+            "{text}"
+        );
     }
 }

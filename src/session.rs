@@ -47,13 +47,17 @@ pub enum SessionError {
         encoding: CipherEncoding,
     },
     /// The ciphertext is empty or not a whole number of 16-byte blocks.
-    #[error("session_encrypted is {got} bytes, not a non-empty multiple of 16: it is truncated or not AES-256-CBC")]
+    #[error(
+        "session_encrypted is {got} bytes, not a non-empty multiple of 16: it is truncated or not AES-256-CBC"
+    )]
     CiphertextLength {
         /// bytes it decoded to
         got: usize,
     },
     /// PKCS7 padding did not check out: the key is wrong or the ciphertext corrupted.
-    #[error("session could not be decrypted: wrong AES_SESSION_KEY or corrupted ciphertext (padding check failed)")]
+    #[error(
+        "session could not be decrypted: wrong AES_SESSION_KEY or corrupted ciphertext (padding check failed)"
+    )]
     Padding,
     /// The plaintext is not UTF-8 JSON of a known shape.
     #[error("decrypted session is not a cookie export: {problem} (line {line}, column {column})")]
@@ -143,17 +147,16 @@ impl SessionKey {
     /// Parses `AES_SESSION_KEY`: 64 hex characters, or base64 of 32 bytes.
     pub fn parse(secret: &SecretString) -> Result<Self, SessionError> {
         let text = secret.expose_secret().trim();
-        let decoded: Zeroizing<Vec<u8>> = if text.len() == 64
-            && text.bytes().all(|b| b.is_ascii_hexdigit())
-        {
-            Zeroizing::new(hex::decode(text).map_err(|_| SessionError::KeyLength { got: 0 })?)
-        } else {
-            Zeroizing::new(
-                base64::engine::general_purpose::STANDARD
-                    .decode(text)
-                    .map_err(|_| SessionError::KeyLength { got: 0 })?,
-            )
-        };
+        let decoded: Zeroizing<Vec<u8>> =
+            if text.len() == 64 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                Zeroizing::new(hex::decode(text).map_err(|_| SessionError::KeyLength { got: 0 })?)
+            } else {
+                Zeroizing::new(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(text)
+                        .map_err(|_| SessionError::KeyLength { got: 0 })?,
+                )
+            };
         if decoded.len() != 32 {
             return Err(SessionError::KeyLength { got: decoded.len() });
         }
@@ -348,7 +351,10 @@ fn not_json(err: &serde_json::Error) -> SessionError {
 fn rfc3339(unix_secs: f64) -> String {
     OffsetDateTime::from_unix_timestamp(unix_secs as i64)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_else(|| format!("{unix_secs} (unix seconds)"))
 }
 
@@ -359,7 +365,9 @@ impl Session {
     pub fn parse(plaintext: &[u8], now: OffsetDateTime) -> Result<Self, SessionError> {
         // untagged enums hide serde's position: try the two shapes explicitly
         let raw: RawSession = match plaintext.iter().find(|b| !b.is_ascii_whitespace()) {
-            Some(b'[') => RawSession::List(serde_json::from_slice(plaintext).map_err(|e| not_json(&e))?),
+            Some(b'[') => {
+                RawSession::List(serde_json::from_slice(plaintext).map_err(|e| not_json(&e))?)
+            }
             _ => serde_json::from_slice(plaintext).map_err(|e| not_json(&e))?,
         };
         let (raw_cookies, user_agent) = match raw {
@@ -381,7 +389,12 @@ impl Session {
             } else {
                 raw.expiration_date.filter(|e| *e > 0.0)
             };
-            let same_site = match raw.same_site.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            let same_site = match raw
+                .same_site
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .as_deref()
+            {
                 Some("no_restriction" | "none") => SameSite::None,
                 Some("lax") => SameSite::Lax,
                 Some("strict") => SameSite::Strict,
@@ -393,7 +406,10 @@ impl Session {
                     name: raw.name,
                     value: raw.value,
                     domain: raw.domain,
-                    path: raw.path.filter(|p| !p.is_empty()).unwrap_or_else(|| "/".into()),
+                    path: raw
+                        .path
+                        .filter(|p| !p.is_empty())
+                        .unwrap_or_else(|| "/".into()),
                     expires,
                     secure: raw.secure,
                     http_only: raw.http_only,
@@ -407,7 +423,11 @@ impl Session {
     /// Checks that every cookie the site needs is present and unexpired.
     pub fn require(&self, names: &[String]) -> Result<(), SessionError> {
         for name in names {
-            if self.cookies.iter().any(|c| &c.name == name && !c.value.is_empty()) {
+            if self
+                .cookies
+                .iter()
+                .any(|c| &c.name == name && !c.value.is_empty())
+            {
                 continue;
             }
             if let Some((_, at)) = self.expired.iter().find(|(n, _)| n == name) {
@@ -522,9 +542,15 @@ mod tests {
         let b64 = SecretString::from(base64::engine::general_purpose::STANDARD.encode([1u8; 32]));
         assert!(SessionKey::parse(&b64).is_ok());
         let short = SecretString::from("00".repeat(16));
-        assert_eq!(SessionKey::parse(&short).unwrap_err(), SessionError::KeyLength { got: 24 });
+        assert_eq!(
+            SessionKey::parse(&short).unwrap_err(),
+            SessionError::KeyLength { got: 24 }
+        );
         let junk = SecretString::from("not a key!");
-        assert_eq!(SessionKey::parse(&junk).unwrap_err(), SessionError::KeyLength { got: 0 });
+        assert_eq!(
+            SessionKey::parse(&junk).unwrap_err(),
+            SessionError::KeyLength { got: 0 }
+        );
         assert_eq!(format!("{:?}", key()), "SessionKey(<redacted>)");
     }
 
@@ -544,7 +570,10 @@ mod tests {
         };
         assert_eq!(
             decrypt(&key(), CipherEncoding::Hex, &bad_iv).unwrap_err(),
-            SessionError::IvLength { encoding: CipherEncoding::Hex, got: 2 }
+            SessionError::IvLength {
+                encoding: CipherEncoding::Hex,
+                got: 2
+            }
         );
         let not_hex = EncryptedSession {
             ciphertext: SecretString::from("zz"),
@@ -552,7 +581,10 @@ mod tests {
         };
         assert_eq!(
             decrypt(&key(), CipherEncoding::Hex, &not_hex).unwrap_err(),
-            SessionError::Encoding { field: "session_encrypted", encoding: CipherEncoding::Hex }
+            SessionError::Encoding {
+                field: "session_encrypted",
+                encoding: CipherEncoding::Hex
+            }
         );
         let truncated = EncryptedSession {
             ciphertext: SecretString::from(sealed.ciphertext.expose_secret()[..30].to_owned()),
@@ -573,7 +605,10 @@ mod tests {
         assert_eq!(session.cookies[1].expires, None);
         assert!(session.user_agent.is_none());
 
-        let with_ua = format!(r#"{{"cookies": {}, "user_agent": "Mozilla/5.0 X"}}"#, li_at_export(2e9));
+        let with_ua = format!(
+            r#"{{"cookies": {}, "user_agent": "Mozilla/5.0 X"}}"#,
+            li_at_export(2e9)
+        );
         let session = Session::parse(with_ua.as_bytes(), now()).unwrap();
         assert_eq!(session.user_agent.as_deref(), Some("Mozilla/5.0 X"));
 
@@ -581,12 +616,17 @@ mod tests {
         let err = expired.require(&required).unwrap_err();
         assert_eq!(
             err,
-            SessionError::CookieExpired { name: "li_at".into(), expired_at: "2023-11-14T22:13:20Z".into() }
+            SessionError::CookieExpired {
+                name: "li_at".into(),
+                expired_at: "2023-11-14T22:13:20Z".into()
+            }
         );
         let none = Session::parse(b"[]", now()).unwrap();
         assert_eq!(
             none.require(&required).unwrap_err(),
-            SessionError::RequiredCookieMissing { name: "li_at".into() }
+            SessionError::RequiredCookieMissing {
+                name: "li_at".into()
+            }
         );
     }
 
@@ -601,8 +641,14 @@ mod tests {
         ] {
             let err = Session::parse(bad, now()).unwrap_err();
             let text = err.to_string();
-            assert!(text.starts_with("decrypted session is not a cookie export"), "{text}");
-            assert!(!text.contains("AQEDA") && !text.contains("12345678"), "{text}");
+            assert!(
+                text.starts_with("decrypted session is not a cookie export"),
+                "{text}"
+            );
+            assert!(
+                !text.contains("AQEDA") && !text.contains("12345678"),
+                "{text}"
+            );
         }
     }
 

@@ -235,7 +235,10 @@ pub fn truncate_error(text: &str) -> String {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct OutcomeDetails {
     /// when a retry may run; `None` lets the database apply its backoff
-    #[serde(skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub run_at: Option<time::OffsetDateTime>,
     /// the attempt does not count (LinkedIn's own daily limit, the user's cap)
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -247,7 +250,10 @@ pub struct OutcomeDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub screenshot_path: Option<String>,
     /// no claims for this user's applications before then
-    #[serde(skip_serializing_if = "Option::is_none", with = "time::serde::rfc3339::option")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
     pub pause_user_until: Option<time::OffsetDateTime>,
     /// mark the user's session (expired or checkpoint)
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -302,9 +308,17 @@ mod tests {
             "123e4567-e89b-12d3-a456-42661417400g",
         ] {
             let err = ApplicationId::parse(bad).unwrap_err();
-            assert!(err.to_string().starts_with("application id must be a UUID"), "{bad}");
+            assert!(
+                err.to_string().starts_with("application id must be a UUID"),
+                "{bad}"
+            );
         }
-        assert!(UserId::parse("nope").unwrap_err().to_string().starts_with("user id"));
+        assert!(
+            UserId::parse("nope")
+                .unwrap_err()
+                .to_string()
+                .starts_with("user id")
+        );
     }
 
     #[test]

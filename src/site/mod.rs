@@ -71,10 +71,21 @@ impl SiteSpec {
             reason: reason.to_owned(),
         };
         if spec.session.required_cookies.is_empty() {
-            return Err(invalid("session.required_cookies", "must name at least one cookie"));
+            return Err(invalid(
+                "session.required_cookies",
+                "must name at least one cookie",
+            ));
         }
-        if spec.session.required_cookies.iter().any(|c| c.trim().is_empty()) {
-            return Err(invalid("session.required_cookies", "cookie names must not be empty"));
+        if spec
+            .session
+            .required_cookies
+            .iter()
+            .any(|c| c.trim().is_empty())
+        {
+            return Err(invalid(
+                "session.required_cookies",
+                "cookie names must not be empty",
+            ));
         }
         if !matches!(spec.origin.scheme(), "http" | "https") || spec.origin.host().is_none() {
             return Err(invalid("origin", "must be an http(s) origin"));
@@ -99,8 +110,13 @@ mod tests {
 
     #[test]
     fn the_shipped_file_loads() {
-        let spec = SiteSpec::load(Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors").as_path(), "linkedin")
-            .unwrap();
+        let spec = SiteSpec::load(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("selectors")
+                .as_path(),
+            "linkedin",
+        )
+        .unwrap();
         assert_eq!(spec.session.required_cookies, ["li_at"]);
         assert_eq!(spec.origin.as_str(), "https://www.linkedin.com/");
     }
@@ -108,16 +124,25 @@ mod tests {
     #[test]
     fn broken_files_name_the_file_and_key() {
         let file = Path::new("selectors/x.toml");
-        let missing = SiteSpec::parse(file, "version = 1\nname = \"x\"\norigin = \"https://x.test\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(missing.starts_with("selectors/x.toml:") && missing.contains("session"), "{missing}");
+        let missing = SiteSpec::parse(
+            file,
+            "version = 1\nname = \"x\"\norigin = \"https://x.test\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            missing.starts_with("selectors/x.toml:") && missing.contains("session"),
+            "{missing}"
+        );
         let empty = SiteSpec::parse(
             file,
             "version = 1\nname = \"x\"\norigin = \"https://x.test\"\n[session]\nrequired_cookies = []\n",
         )
         .unwrap_err()
         .to_string();
-        assert_eq!(empty, "selectors/x.toml: key `session.required_cookies`: must name at least one cookie");
+        assert_eq!(
+            empty,
+            "selectors/x.toml: key `session.required_cookies`: must name at least one cookie"
+        );
     }
 }

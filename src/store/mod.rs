@@ -272,11 +272,14 @@ pub trait Store: Send + Sync {
     fn reserve_linkedin_action(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// Today's kill-switch figures.
-    fn linkedin_daily_status(&self) -> impl Future<Output = Result<DailyStatus, StoreError>> + Send;
+    fn linkedin_daily_status(&self)
+    -> impl Future<Output = Result<DailyStatus, StoreError>> + Send;
 
     /// The fenced gate before the Submit click.
-    fn begin_submit(&self, lease: Lease)
-    -> impl Future<Output = Result<BeginSubmit, StoreError>> + Send;
+    fn begin_submit(
+        &self,
+        lease: Lease,
+    ) -> impl Future<Output = Result<BeginSubmit, StoreError>> + Send;
 
     /// Records the outcome; false when the lease was lost (nothing changed).
     fn finish(
@@ -305,9 +308,14 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Option<StoredSession>, StoreError>> + Send;
 
     /// The user's applicant profile.
-    fn profile(&self, user: UserId)
-    -> impl Future<Output = Result<Option<ProfileRow>, StoreError>> + Send;
+    fn profile(
+        &self,
+        user: UserId,
+    ) -> impl Future<Output = Result<Option<ProfileRow>, StoreError>> + Send;
 
     /// Appends an `agent_logs` row.
-    fn log_agent(&self, entry: &AgentLogEntry) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn log_agent(
+        &self,
+        entry: &AgentLogEntry,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

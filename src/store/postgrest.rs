@@ -84,7 +84,12 @@ fn clip(text: &str, max: usize) -> String {
 impl PostgrestClient {
     /// A client of the PostgREST at `base` (e.g. `https://x.supabase.co/rest/v1`),
     /// authenticating every request with `key` as `apikey` and bearer token.
-    pub fn new(base: Url, key: SecretString, timeout: Duration, retry: RetryPolicy) -> Result<Self, StoreError> {
+    pub fn new(
+        base: Url,
+        key: SecretString,
+        timeout: Duration,
+        retry: RetryPolicy,
+    ) -> Result<Self, StoreError> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
@@ -120,7 +125,14 @@ impl PostgrestClient {
             detail: e.to_string(),
         })?;
         let bytes = self
-            .send(&format!("rpc {name}"), Method::POST, &format!("rpc/{name}"), &[], Some(body), None)
+            .send(
+                &format!("rpc {name}"),
+                Method::POST,
+                &format!("rpc/{name}"),
+                &[],
+                Some(body),
+                None,
+            )
             .await?;
         decode(&format!("rpc {name}"), &bytes)
     }
@@ -132,20 +144,33 @@ impl PostgrestClient {
         query: &[(&str, String)],
     ) -> Result<Vec<T>, StoreError> {
         let op = format!("select {table}");
-        let bytes = self.send(&op, Method::GET, table, query, None, None).await?;
+        let bytes = self
+            .send(&op, Method::GET, table, query, None, None)
+            .await?;
         decode(&op, &bytes)
     }
 
     /// `POST /<table>` of one row, returning nothing.
-    pub async fn insert<R: Serialize + ?Sized>(&self, table: &str, row: &R) -> Result<(), StoreError> {
+    pub async fn insert<R: Serialize + ?Sized>(
+        &self,
+        table: &str,
+        row: &R,
+    ) -> Result<(), StoreError> {
         let op = format!("insert {table}");
         let body = serde_json::to_vec(row).map_err(|e| StoreError::Decode {
             operation: op.clone(),
             detail: e.to_string(),
         })?;
-        self.send(&op, Method::POST, table, &[], Some(body), Some("return=minimal"))
-            .await
-            .map(drop)
+        self.send(
+            &op,
+            Method::POST,
+            table,
+            &[],
+            Some(body),
+            Some("return=minimal"),
+        )
+        .await
+        .map(drop)
     }
 
     async fn send(
@@ -252,7 +277,12 @@ fn api_error(operation: &str, status: StatusCode, bytes: &[u8]) -> StoreError {
 fn decode<T: DeserializeOwned>(operation: &str, bytes: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(bytes).map_err(|e| StoreError::Decode {
         operation: operation.to_owned(),
-        detail: format!("{} at line {} column {}", category(&e), e.line(), e.column()),
+        detail: format!(
+            "{} at line {} column {}",
+            category(&e),
+            e.line(),
+            e.column()
+        ),
     })
 }
 

