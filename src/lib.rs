@@ -15,6 +15,8 @@
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod pacing;
+pub mod replica;
 pub mod session;
 pub mod site;
 pub mod store;

@@ -1,9 +1,12 @@
 //! Site knowledge as data: `selectors/<site>.toml` loaded into a [`SiteSpec`] and
 //! validated at start-up. A broken file fails with the file, the key and the reason.
+//! [`check`] reports which keys match a saved page.
+
+pub mod check;
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Why a selector file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -16,7 +19,7 @@ pub enum SiteError {
         /// the I/O error
         source: std::io::Error,
     },
-    /// The file is not valid TOML or misses a key.
+    /// The file is not valid TOML, misses a key or has an unknown one.
     #[error("{file}: {message}")]
     Parse {
         /// the file
@@ -36,16 +39,136 @@ pub enum SiteError {
     },
 }
 
-/// The session part of a site file.
-#[derive(Debug, Clone, Deserialize)]
+/// A list of CSS selectors tried in order; the first that matches wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Selectors(pub Vec<String>);
+
+/// A list of phrases matched case-insensitively; `*` stands for any text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Texts(pub Vec<String>);
+
+/// `[session]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SessionSpec {
     /// cookies a stored session must carry, unexpired
     pub required_cookies: Vec<String>,
 }
 
+/// `[session_markers]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionMarkers {
+    /// present only when logged in
+    pub logged_in: Selectors,
+    /// URL fragments of the logged-out walls
+    pub login_url_fragments: Texts,
+    /// URL fragments of security checkpoints
+    pub checkpoint_url_fragments: Texts,
+    /// a captcha on the page
+    pub captcha: Selectors,
+}
+
+/// `[job]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JobSpec {
+    /// the job page has rendered
+    pub loaded: Selectors,
+    /// the Easy Apply entry
+    pub easy_apply: Selectors,
+    /// already applied
+    pub already_applied: Selectors,
+    /// already applied, by text
+    pub already_applied_texts: Texts,
+    /// no longer accepting applications
+    pub closed: Selectors,
+    /// closed, by text
+    pub closed_texts: Texts,
+    /// "Continue applying" in the safety reminder
+    pub safety_reminder_continue: Selectors,
+    /// the safety reminder, by text
+    pub safety_reminder_texts: Texts,
+}
+
+/// `[modal]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModalSpec {
+    /// the Easy Apply modal
+    pub root: Selectors,
+    /// its form
+    pub form: Selectors,
+    /// Next
+    pub next: Selectors,
+    /// Review
+    pub review: Selectors,
+    /// Submit
+    pub submit: Selectors,
+    /// close the modal
+    pub dismiss: Selectors,
+    /// confirm discarding the application
+    pub discard: Selectors,
+    /// inline validation errors
+    pub inline_errors: Selectors,
+}
+
+/// `[fields]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldsSpec {
+    /// one container per question
+    pub containers: Selectors,
+    /// the question's label in a container
+    pub labels: Selectors,
+    /// single-line text inputs
+    pub text: Selectors,
+    /// multi-line text
+    pub textarea: Selectors,
+    /// drop-downs
+    pub select: Selectors,
+    /// radio fieldsets
+    pub radio_group: Selectors,
+    /// the radio inputs of a fieldset
+    pub radio_inputs: Selectors,
+    /// checkbox fieldsets
+    pub checkbox_group: Selectors,
+    /// the checkbox inputs of a fieldset
+    pub checkbox_inputs: Selectors,
+    /// date inputs
+    pub date: Selectors,
+    /// typeahead inputs (city)
+    pub typeahead: Selectors,
+    /// a typeahead's suggestions
+    pub typeahead_suggestions: Selectors,
+    /// file inputs (résumé)
+    pub file: Selectors,
+    /// documents LinkedIn already has
+    pub uploaded_documents: Selectors,
+    /// the selected document
+    pub selected_document: Selectors,
+    /// the follow-company checkbox
+    pub follow_company: Selectors,
+    /// the placeholder option of a select
+    pub select_placeholder_texts: Texts,
+}
+
+/// `[outcome]`
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeSpec {
+    /// the confirmation after Submit
+    pub confirmation: Selectors,
+    /// the confirmation, by text
+    pub confirmation_texts: Texts,
+    /// LinkedIn's own daily limit
+    pub daily_limit_texts: Texts,
+}
+
 /// One site's knowledge.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteSpec {
     /// version of the file
@@ -54,43 +177,155 @@ pub struct SiteSpec {
     pub name: String,
     /// the site's origin, e.g. `https://www.linkedin.com`
     pub origin: url::Url,
+    /// the page that shows the logged-in marker
+    pub session_check_path: String,
     /// session requirements
     pub session: SessionSpec,
+    /// logged in or not
+    pub session_markers: SessionMarkers,
+    /// the job page
+    pub job: JobSpec,
+    /// the Easy Apply modal
+    pub modal: ModalSpec,
+    /// the form's fields
+    pub fields: FieldsSpec,
+    /// after Submit
+    pub outcome: OutcomeSpec,
 }
 
 impl SiteSpec {
+    /// Every selector key with its dotted name, in file order.
+    pub fn selector_keys(&self) -> Vec<(&'static str, &Selectors)> {
+        let (m, j, d, f, o) = (
+            &self.session_markers,
+            &self.job,
+            &self.modal,
+            &self.fields,
+            &self.outcome,
+        );
+        vec![
+            ("session_markers.logged_in", &m.logged_in),
+            ("session_markers.captcha", &m.captcha),
+            ("job.loaded", &j.loaded),
+            ("job.easy_apply", &j.easy_apply),
+            ("job.already_applied", &j.already_applied),
+            ("job.closed", &j.closed),
+            ("job.safety_reminder_continue", &j.safety_reminder_continue),
+            ("modal.root", &d.root),
+            ("modal.form", &d.form),
+            ("modal.next", &d.next),
+            ("modal.review", &d.review),
+            ("modal.submit", &d.submit),
+            ("modal.dismiss", &d.dismiss),
+            ("modal.discard", &d.discard),
+            ("modal.inline_errors", &d.inline_errors),
+            ("fields.containers", &f.containers),
+            ("fields.labels", &f.labels),
+            ("fields.text", &f.text),
+            ("fields.textarea", &f.textarea),
+            ("fields.select", &f.select),
+            ("fields.radio_group", &f.radio_group),
+            ("fields.radio_inputs", &f.radio_inputs),
+            ("fields.checkbox_group", &f.checkbox_group),
+            ("fields.checkbox_inputs", &f.checkbox_inputs),
+            ("fields.date", &f.date),
+            ("fields.typeahead", &f.typeahead),
+            ("fields.typeahead_suggestions", &f.typeahead_suggestions),
+            ("fields.file", &f.file),
+            ("fields.uploaded_documents", &f.uploaded_documents),
+            ("fields.selected_document", &f.selected_document),
+            ("fields.follow_company", &f.follow_company),
+            ("outcome.confirmation", &o.confirmation),
+        ]
+    }
+
+    /// Every text key with its dotted name.
+    pub fn text_keys(&self) -> Vec<(&'static str, &Texts)> {
+        vec![
+            (
+                "session_markers.login_url_fragments",
+                &self.session_markers.login_url_fragments,
+            ),
+            (
+                "session_markers.checkpoint_url_fragments",
+                &self.session_markers.checkpoint_url_fragments,
+            ),
+            ("job.already_applied_texts", &self.job.already_applied_texts),
+            ("job.closed_texts", &self.job.closed_texts),
+            ("job.safety_reminder_texts", &self.job.safety_reminder_texts),
+            (
+                "fields.select_placeholder_texts",
+                &self.fields.select_placeholder_texts,
+            ),
+            (
+                "outcome.confirmation_texts",
+                &self.outcome.confirmation_texts,
+            ),
+            ("outcome.daily_limit_texts", &self.outcome.daily_limit_texts),
+        ]
+    }
+
     /// Parses and validates the text of `file`.
     pub fn parse(file: &Path, text: &str) -> Result<Self, SiteError> {
         let spec: Self = toml::from_str(text).map_err(|e| SiteError::Parse {
             file: file.to_owned(),
             message: e.to_string().trim().replace('\n', " "),
         })?;
-        let invalid = |key: &str, reason: &str| SiteError::Invalid {
+        spec.validate(file)?;
+        Ok(spec)
+    }
+
+    fn validate(&self, file: &Path) -> Result<(), SiteError> {
+        let invalid = |key: &str, reason: String| SiteError::Invalid {
             file: file.to_owned(),
             key: key.to_owned(),
-            reason: reason.to_owned(),
+            reason,
         };
-        if spec.session.required_cookies.is_empty() {
-            return Err(invalid(
-                "session.required_cookies",
-                "must name at least one cookie",
-            ));
-        }
-        if spec
-            .session
-            .required_cookies
-            .iter()
-            .any(|c| c.trim().is_empty())
+        if self.session.required_cookies.is_empty()
+            || self
+                .session
+                .required_cookies
+                .iter()
+                .any(|c| c.trim().is_empty())
         {
             return Err(invalid(
                 "session.required_cookies",
-                "cookie names must not be empty",
+                "must name at least one cookie, none empty".into(),
             ));
         }
-        if !matches!(spec.origin.scheme(), "http" | "https") || spec.origin.host().is_none() {
-            return Err(invalid("origin", "must be an http(s) origin"));
+        if !matches!(self.origin.scheme(), "http" | "https") || self.origin.host().is_none() {
+            return Err(invalid("origin", "must be an http(s) origin".into()));
         }
-        Ok(spec)
+        if !self.session_check_path.starts_with('/') {
+            return Err(invalid("session_check_path", "must start with /".into()));
+        }
+        for (key, selectors) in self.selector_keys() {
+            if selectors.0.is_empty() {
+                return Err(invalid(key, "the fallback list is empty".into()));
+            }
+            for (i, css) in selectors.0.iter().enumerate() {
+                if let Err(reason) = check::parse_css(css) {
+                    return Err(invalid(
+                        key,
+                        format!("selector {} `{css}` is not valid CSS: {reason}", i + 1),
+                    ));
+                }
+            }
+        }
+        for (key, texts) in self.text_keys() {
+            if texts.0.is_empty()
+                || texts
+                    .0
+                    .iter()
+                    .any(|t| t.trim().is_empty() || t.trim() == "*")
+            {
+                return Err(invalid(
+                    key,
+                    "needs at least one phrase, none empty or only `*`".into(),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// Loads `<dir>/<name>.toml`.
@@ -102,47 +337,129 @@ impl SiteSpec {
         })?;
         Self::parse(&file, &text)
     }
+
+    /// Loads and validates every `*.toml` in `dir` (start-up check).
+    pub fn load_all(dir: &Path) -> Result<Vec<Self>, SiteError> {
+        let entries = std::fs::read_dir(dir).map_err(|source| SiteError::Read {
+            file: dir.to_owned(),
+            source,
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        files
+            .iter()
+            .map(|file| {
+                let text = std::fs::read_to_string(file).map_err(|source| SiteError::Read {
+                    file: file.clone(),
+                    source,
+                })?;
+                Self::parse(file, &text)
+            })
+            .collect()
+    }
+
+    /// This spec with its origin replaced (drives a local replica).
+    pub fn with_origin(mut self, origin: url::Url) -> Self {
+        self.origin = origin;
+        self
+    }
+
+    /// Whether the spec points at the real LinkedIn.
+    pub fn targets_linkedin(&self) -> bool {
+        is_linkedin_host(self.origin.host_str().unwrap_or_default())
+    }
+}
+
+/// True for `linkedin.com` and its subdomains.
+pub fn is_linkedin_host(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "linkedin.com" || host.ends_with(".linkedin.com")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_shipped_file_loads() {
-        let spec = SiteSpec::load(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("selectors")
-                .as_path(),
-            "linkedin",
+    fn shipped() -> String {
+        std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors/linkedin.toml"),
         )
-        .unwrap();
-        assert_eq!(spec.session.required_cookies, ["li_at"]);
-        assert_eq!(spec.origin.as_str(), "https://www.linkedin.com/");
+        .unwrap()
     }
 
     #[test]
-    fn broken_files_name_the_file_and_key() {
-        let file = Path::new("selectors/x.toml");
-        let missing = SiteSpec::parse(
-            file,
-            "version = 1\nname = \"x\"\norigin = \"https://x.test\"\n",
-        )
-        .unwrap_err()
-        .to_string();
+    fn the_shipped_file_loads() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors");
+        let spec = SiteSpec::load(&dir, "linkedin").unwrap();
+        assert_eq!(spec.session.required_cookies, ["li_at"]);
+        assert!(spec.targets_linkedin());
         assert!(
-            missing.starts_with("selectors/x.toml:") && missing.contains("session"),
+            spec.job
+                .easy_apply
+                .0
+                .iter()
+                .any(|s| s.contains("openSDUIApplyFlow"))
+        );
+        assert_eq!(SiteSpec::load_all(&dir).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn broken_files_name_the_file_the_key_and_the_reason() {
+        let file = Path::new("selectors/x.toml");
+        let missing = SiteSpec::parse(file, &shipped().replace("[outcome]", "[outcomes]"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            missing.starts_with("selectors/x.toml:") && missing.contains("outcome"),
             "{missing}"
         );
         let empty = SiteSpec::parse(
             file,
-            "version = 1\nname = \"x\"\norigin = \"https://x.test\"\n[session]\nrequired_cookies = []\n",
+            &shipped().replace("review = [", "review = [] \nxreview = ["),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            empty.contains("xreview"),
+            "unknown keys are refused: {empty}"
+        );
+        let empty = SiteSpec::parse(
+            file,
+            &shipped().replace(
+                "review = [\"button[aria-label='Review your application']\", \"button[data-live-test-easy-apply-review-button]\"]",
+                "review = []",
+            ),
         )
         .unwrap_err()
         .to_string();
         assert_eq!(
             empty,
-            "selectors/x.toml: key `session.required_cookies`: must name at least one cookie"
+            "selectors/x.toml: key `modal.review`: the fallback list is empty"
         );
+        let bad_css = SiteSpec::parse(
+            file,
+            &shipped().replace(
+                "button[aria-label='Submit application']",
+                "button[aria-label='Submit",
+            ),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            bad_css.starts_with("selectors/x.toml: key `modal.submit`: selector 1"),
+            "{bad_css}"
+        );
+    }
+
+    #[test]
+    fn linkedin_hosts_are_recognized() {
+        assert!(is_linkedin_host("www.linkedin.com"));
+        assert!(is_linkedin_host("LinkedIn.com."));
+        assert!(!is_linkedin_host("127.0.0.1"));
+        assert!(!is_linkedin_host("notlinkedin.com"));
     }
 }

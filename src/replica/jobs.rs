@@ -1,0 +1,682 @@
+//! The replica's job catalog and its HTML, written with LinkedIn's real markup
+//! (class names, aria-labels and data-test attributes from
+//! shared/reference/linkedin-dom.md), so the shipped `selectors/linkedin.toml` is
+//! what the tests exercise.
+
+use std::fmt::Write as _;
+
+/// One question of an Easy Apply step.
+#[derive(Debug, Clone)]
+pub enum Question {
+    /// single-line text; `max` makes it numeric with an inline error above it
+    Text {
+        /// the label
+        label: &'static str,
+        /// LinkedIn-like id suffix
+        id: &'static str,
+        /// required
+        required: bool,
+        /// numeric, 0..=max
+        max: Option<u64>,
+    },
+    /// multi-line text
+    Textarea {
+        /// the label
+        label: &'static str,
+        /// required
+        required: bool,
+    },
+    /// drop-down with "Select an option" first
+    Select {
+        /// the label
+        label: &'static str,
+        /// the options (the placeholder is added)
+        options: &'static [&'static str],
+        /// required
+        required: bool,
+    },
+    /// radio fieldset
+    Radio {
+        /// the title
+        label: &'static str,
+        /// the options
+        options: &'static [&'static str],
+        /// required
+        required: bool,
+    },
+    /// one checkbox in a fieldset
+    Checkbox {
+        /// the title
+        label: &'static str,
+        /// the option's text
+        option: &'static str,
+        /// required
+        required: bool,
+    },
+    /// city typeahead
+    Typeahead {
+        /// the label
+        label: &'static str,
+        /// required
+        required: bool,
+    },
+    /// résumé upload (required)
+    Resume,
+    /// the follow-company box (checked by default)
+    FollowCompany,
+}
+
+/// What the footer of a step shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Footer {
+    /// Next
+    Next,
+    /// Review
+    Review,
+    /// Submit application
+    Submit,
+    /// nothing at all (a step whose Next never appears)
+    Nothing,
+}
+
+/// One step of the modal.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// heading
+    pub title: &'static str,
+    /// questions
+    pub questions: Vec<Question>,
+    /// buttons
+    pub footer: Footer,
+}
+
+/// What a job page is.
+#[derive(Debug, Clone)]
+pub enum JobKind {
+    /// an Easy Apply job
+    EasyApply {
+        /// the modal's steps
+        steps: Vec<Step>,
+        /// the top card appears only after this many milliseconds
+        slow_ms: u64,
+        /// a "Job search safety reminder" comes first
+        safety_reminder: bool,
+        /// clicking Easy Apply shows LinkedIn's daily limit instead
+        daily_limit: bool,
+    },
+    /// the user already applied
+    AlreadyApplied,
+    /// only an external "Apply" link
+    External,
+    /// no longer accepting applications
+    Closed,
+    /// redirects to a security checkpoint
+    Checkpoint,
+}
+
+/// One job of the replica.
+#[derive(Debug, Clone)]
+pub struct Job {
+    /// LinkedIn's job id (the URL is /jobs/view/<id>/)
+    pub id: u64,
+    /// title
+    pub title: &'static str,
+    /// company
+    pub company: &'static str,
+    /// kind
+    pub kind: JobKind,
+}
+
+const COUNTRIES: &[&str] = &[
+    "United Kingdom (+44)",
+    "Germany (+49)",
+    "United States (+1)",
+];
+/// Cities the typeahead knows.
+pub const CITIES: &[&str] = &[
+    "London, England, United Kingdom",
+    "Lisbon, Lisbon, Portugal",
+    "Berlin, Berlin, Germany",
+    "Bern, Bern, Switzerland",
+];
+
+fn contact_step(footer: Footer) -> Step {
+    Step {
+        title: "Contact info",
+        questions: vec![
+            Question::Text {
+                label: "First name",
+                id: "firstName",
+                required: true,
+                max: None,
+            },
+            Question::Text {
+                label: "Last name",
+                id: "lastName",
+                required: true,
+                max: None,
+            },
+            Question::Select {
+                label: "Phone country code",
+                options: COUNTRIES,
+                required: true,
+            },
+            Question::Text {
+                label: "Mobile phone number",
+                id: "phoneNumber-nationalNumber",
+                required: true,
+                max: None,
+            },
+            Question::Select {
+                label: "Email address",
+                options: &["ada@example.org", "ada.lovelace@example.com"],
+                required: true,
+            },
+        ],
+        footer,
+    }
+}
+
+fn easy(steps: Vec<Step>) -> JobKind {
+    JobKind::EasyApply {
+        steps,
+        slow_ms: 0,
+        safety_reminder: false,
+        daily_limit: false,
+    }
+}
+
+/// The catalog. Ids are stable: tests and the demo name them.
+pub fn catalog() -> Vec<Job> {
+    vec![
+        Job {
+            id: 1001,
+            title: "Rust Engineer",
+            company: "Acme Robotics",
+            kind: easy(vec![contact_step(Footer::Submit)]),
+        },
+        Job {
+            id: 1002,
+            title: "Senior Backend Engineer",
+            company: "Initech",
+            kind: easy(vec![
+                contact_step(Footer::Next),
+                Step {
+                    title: "Resume",
+                    questions: vec![Question::Resume],
+                    footer: Footer::Next,
+                },
+                Step {
+                    title: "Additional questions",
+                    questions: vec![
+                        Question::Text {
+                            label: "How many years of experience do you have with Python?",
+                            id: "numeric-python",
+                            required: true,
+                            max: Some(99),
+                        },
+                        Question::Select {
+                            label: "What is your notice period?",
+                            options: &["0 days", "15 days", "30 days", "60 days", "90 days"],
+                            required: true,
+                        },
+                        Question::Radio {
+                            label: "Are you legally authorized to work in Germany?",
+                            options: &["Yes", "No"],
+                            required: true,
+                        },
+                        Question::Radio {
+                            label: "Will you now or in the future require sponsorship for employment visa status?",
+                            options: &["Yes", "No"],
+                            required: true,
+                        },
+                        Question::Checkbox {
+                            label: "I consent to the processing of my personal data for this application",
+                            option: "I agree",
+                            required: true,
+                        },
+                        Question::Typeahead {
+                            label: "City",
+                            required: true,
+                        },
+                    ],
+                    footer: Footer::Review,
+                },
+                Step {
+                    title: "Review your application",
+                    questions: vec![Question::FollowCompany],
+                    footer: Footer::Submit,
+                },
+            ]),
+        },
+        Job {
+            id: 1003,
+            title: "Platform Engineer",
+            company: "Globex",
+            kind: JobKind::AlreadyApplied,
+        },
+        Job {
+            id: 1004,
+            title: "Site Reliability Engineer",
+            company: "Hooli",
+            kind: JobKind::External,
+        },
+        Job {
+            id: 1005,
+            title: "Data Engineer",
+            company: "Umbrella",
+            kind: JobKind::Closed,
+        },
+        Job {
+            id: 1006,
+            title: "Security Engineer",
+            company: "Cyberdyne",
+            kind: JobKind::Checkpoint,
+        },
+        Job {
+            id: 1007,
+            title: "Embedded Engineer",
+            company: "Soylent",
+            kind: JobKind::EasyApply {
+                steps: vec![contact_step(Footer::Submit)],
+                slow_ms: 0,
+                safety_reminder: false,
+                daily_limit: true,
+            },
+        },
+        Job {
+            id: 1008,
+            title: "Staff Engineer",
+            company: "Vandelay",
+            kind: easy(vec![
+                Step {
+                    title: "Additional questions",
+                    questions: vec![Question::Text {
+                        label: "What is your expected annual salary (EUR)?",
+                        id: "numeric-salary",
+                        required: true,
+                        max: Some(200_000),
+                    }],
+                    footer: Footer::Next,
+                },
+                contact_step(Footer::Submit),
+            ]),
+        },
+        Job {
+            id: 1009,
+            title: "Rust Engineer (slow page)",
+            company: "Wonka",
+            kind: JobKind::EasyApply {
+                steps: vec![contact_step(Footer::Submit)],
+                slow_ms: 3000,
+                safety_reminder: false,
+                daily_limit: false,
+            },
+        },
+        Job {
+            id: 1010,
+            title: "Engineer (broken form)",
+            company: "Stark",
+            kind: easy(vec![Step {
+                title: "Contact info",
+                questions: vec![Question::Text {
+                    label: "First name",
+                    id: "firstName",
+                    required: true,
+                    max: None,
+                }],
+                footer: Footer::Nothing,
+            }]),
+        },
+        Job {
+            id: 1011,
+            title: "Mainframe Engineer",
+            company: "Dunder",
+            kind: easy(vec![Step {
+                title: "Additional questions",
+                questions: vec![
+                    Question::Text {
+                        label: "How many years of experience do you have with COBOL?",
+                        id: "numeric-cobol",
+                        required: true,
+                        max: Some(99),
+                    },
+                    Question::Select {
+                        label: "Which shift do you prefer?",
+                        options: &["Day", "Night"],
+                        required: true,
+                    },
+                    Question::Textarea {
+                        label: "Anything else you would like us to know?",
+                        required: false,
+                    },
+                    Question::Text {
+                        label: "How many years of experience do you have with Python?",
+                        id: "numeric-python",
+                        required: true,
+                        max: Some(99),
+                    },
+                ],
+                footer: Footer::Submit,
+            }]),
+        },
+        Job {
+            id: 1012,
+            title: "Rust Engineer (safety reminder)",
+            company: "Tyrell",
+            kind: JobKind::EasyApply {
+                steps: vec![contact_step(Footer::Submit)],
+                slow_ms: 0,
+                safety_reminder: true,
+                daily_limit: false,
+            },
+        },
+    ]
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn element_id(job: u64, step: usize, q: usize, suffix: &str) -> String {
+    format!("urn:li:fsu_jobsApplyFormElement:{job}-{step}-{q}-easyApplyFormElement-{suffix}")
+}
+
+fn required_mark(required: bool) -> &'static str {
+    if required {
+        r#"<span class="fb-dash-form-element__label-title--is-required" aria-hidden="true">*</span>"#
+    } else {
+        ""
+    }
+}
+
+fn req_attr(required: bool) -> &'static str {
+    if required {
+        r#" required aria-required="true""#
+    } else {
+        ""
+    }
+}
+
+fn question_html(job: u64, step: usize, q: usize, question: &Question) -> String {
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        r#"<div class="jobs-easy-apply-form-section__grouping"><div data-test-form-element class="fb-dash-form-element">"#
+    );
+    match question {
+        Question::Text {
+            label,
+            id,
+            required,
+            max,
+        } => {
+            let eid = element_id(job, step, q, id);
+            let max_attr = max
+                .map(|m| format!(r#" data-replica-max="{m}""#))
+                .unwrap_or_default();
+            let _ = write!(
+                h,
+                r#"<div class="artdeco-text-input--container"><label for="single-line-text-form-component-{eid}" class="artdeco-text-input--label">{}{}</label><input class="artdeco-text-input--input" id="single-line-text-form-component-{eid}" type="text" data-test-single-line-text-input data-replica-label="{}"{}{max_attr}></div>"#,
+                esc(label),
+                required_mark(*required),
+                esc(label),
+                req_attr(*required)
+            );
+        }
+        Question::Textarea { label, required } => {
+            let eid = element_id(job, step, q, "multiline");
+            let _ = write!(
+                h,
+                r#"<label for="{eid}" class="fb-dash-form-element__label">{}{}</label><textarea id="{eid}" class="artdeco-text-input__textarea" data-replica-label="{}"{}></textarea>"#,
+                esc(label),
+                required_mark(*required),
+                esc(label),
+                req_attr(*required)
+            );
+        }
+        Question::Select {
+            label,
+            options,
+            required,
+        } => {
+            let eid = element_id(job, step, q, "select");
+            let _ = write!(
+                h,
+                r#"<label for="text-entity-list-form-component-{eid}" class="fb-dash-form-element__label"><span aria-hidden="true">{0}</span><span class="visually-hidden">{0}</span>{1}</label><select id="text-entity-list-form-component-{eid}" data-test-text-entity-list-form-select data-replica-label="{0}"{2}><option value="Select an option">Select an option</option>"#,
+                esc(label),
+                required_mark(*required),
+                req_attr(*required)
+            );
+            for o in *options {
+                let _ = write!(h, r#"<option value="{0}">{0}</option>"#, esc(o));
+            }
+            h.push_str("</select>");
+        }
+        Question::Radio {
+            label,
+            options,
+            required,
+        } => {
+            let eid = element_id(job, step, q, "radio");
+            let _ = write!(
+                h,
+                r#"<fieldset data-test-form-builder-radio-button-form-component="true" id="radio-button-form-component-{eid}" data-replica-label="{0}"{2}><legend><span data-test-form-builder-radio-button-form-component__title class="fb-dash-form-element__label">{0}{1}</span></legend>"#,
+                esc(label),
+                required_mark(*required),
+                if *required {
+                    r#" data-replica-required="true""#
+                } else {
+                    ""
+                }
+            );
+            for (i, o) in options.iter().enumerate() {
+                let _ = write!(
+                    h,
+                    r#"<div data-test-text-selectable-option="{i}"><input type="radio" id="{eid}-{i}" name="{eid}" value="{0}"{1}><label for="{eid}-{i}" data-test-text-selectable-option__label="{0}">{0}</label></div>"#,
+                    esc(o),
+                    req_attr(*required)
+                );
+            }
+            h.push_str("</fieldset>");
+        }
+        Question::Checkbox {
+            label,
+            option,
+            required,
+        } => {
+            let eid = element_id(job, step, q, "checkbox");
+            let _ = write!(
+                h,
+                r#"<fieldset data-test-checkbox-form-component="true" data-replica-label="{0}"{2}><legend><span data-test-checkbox-form-title="true" class="fb-dash-form-element__label">{0}{1}</span></legend><div data-test-text-selectable-option="0"><input type="checkbox" id="{eid}" value="{3}"><label for="{eid}" data-test-text-selectable-option__label="{3}">{3}</label></div></fieldset>"#,
+                esc(label),
+                required_mark(*required),
+                if *required {
+                    r#" data-replica-required="true""#
+                } else {
+                    ""
+                },
+                esc(option)
+            );
+        }
+        Question::Typeahead { label, required } => {
+            let eid = element_id(job, step, q, "city-HOME-CITY");
+            let _ = write!(
+                h,
+                r#"<div class="search-basic-typeahead search-vertical-typeahead"><label for="single-typeahead-entity-form-component-{eid}" class="artdeco-text-input--label">{0}{1}</label><input id="single-typeahead-entity-form-component-{eid}" class="artdeco-text-input--input" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" data-replica-label="{0}" data-replica-typeahead="true"{2}><div class="basic-typeahead__triggered-content" role="listbox"></div></div>"#,
+                esc(label),
+                required_mark(*required),
+                req_attr(*required)
+            );
+        }
+        Question::Resume => {
+            let _ = write!(
+                h,
+                r#"<div class="jobs-document-upload-redesign-card__container-list" data-replica-documents></div><label class="jobs-document-upload__upload-button artdeco-button artdeco-button--secondary" for="jobs-document-upload-file-input-upload-resume">Upload resume</label><input id="jobs-document-upload-file-input-upload-resume" name="file" type="file" accept=".pdf,.doc,.docx" class="hidden" data-replica-label="Resume" data-replica-resume="true">"#
+            );
+        }
+        Question::FollowCompany => {
+            let _ = write!(
+                h,
+                r#"<input id="follow-company-checkbox" type="checkbox" checked data-replica-label="Follow company"><label for="follow-company-checkbox">Follow this company to stay up to date with their page.</label>"#
+            );
+        }
+    }
+    h.push_str(r#"<div class="replica-error" hidden></div></div></div>"#);
+    h
+}
+
+fn footer_html(footer: Footer) -> &'static str {
+    match footer {
+        Footer::Next => {
+            r#"<button aria-label="Continue to next step" data-easy-apply-next-button class="artdeco-button artdeco-button--2 artdeco-button--primary"><span class="artdeco-button__text">Next</span></button>"#
+        }
+        Footer::Review => {
+            r#"<button aria-label="Review your application" data-live-test-easy-apply-review-button class="artdeco-button artdeco-button--2 artdeco-button--primary"><span class="artdeco-button__text">Review</span></button>"#
+        }
+        Footer::Submit => {
+            r#"<button aria-label="Submit application" data-live-test-easy-apply-submit-button class="artdeco-button artdeco-button--2 artdeco-button--primary"><span class="artdeco-button__text">Submit application</span></button>"#
+        }
+        Footer::Nothing => "",
+    }
+}
+
+/// The job page (`/jobs/view/<id>/`) of a logged-in user.
+pub fn job_page(job: &Job) -> String {
+    let mut body = String::new();
+    let top_card = |apply: &str| {
+        format!(
+            r#"<div class="jobs-unified-top-card job-details-jobs-unified-top-card__container--two-pane"><h1 class="t-24 job-details-jobs-unified-top-card__job-title">{}</h1><div class="job-details-jobs-unified-top-card__company-name">{}</div>{apply}</div>"#,
+            esc(job.title),
+            esc(job.company)
+        )
+    };
+    let easy_button = format!(
+        r#"<div class="jobs-apply-button--top-card"><button id="jobs-apply-button-id" class="jobs-apply-button artdeco-button artdeco-button--3 artdeco-button--primary ember-view" aria-label="Easy Apply to {} at {}" data-view-name="job-apply-button" data-job-id="{}"><span class="artdeco-button__text">Easy Apply</span></button></div>"#,
+        esc(job.title),
+        esc(job.company),
+        job.id
+    );
+    match &job.kind {
+        JobKind::EasyApply {
+            steps,
+            slow_ms,
+            safety_reminder,
+            daily_limit,
+        } => {
+            let card = top_card(&easy_button);
+            if *slow_ms > 0 {
+                let _ = write!(
+                    body,
+                    r#"<div class="jobs-details__main-content" data-replica-slow="{slow_ms}"><template id="replica-top-card">{card}</template></div>"#
+                );
+            } else {
+                let _ = write!(
+                    body,
+                    r#"<div class="jobs-details__main-content">{card}</div>"#
+                );
+            }
+            for (i, step) in steps.iter().enumerate() {
+                let _ = write!(
+                    body,
+                    r#"<template data-replica-step="{i}"><h3 class="t-16 t-bold">{}</h3>"#,
+                    esc(step.title)
+                );
+                for (q, question) in step.questions.iter().enumerate() {
+                    body.push_str(&question_html(job.id, i, q, question));
+                }
+                let _ = write!(
+                    body,
+                    r#"<footer data-replica-footer>{}</footer></template>"#,
+                    footer_html(step.footer)
+                );
+            }
+            let _ = write!(
+                body,
+                r#"<script id="replica-job" type="application/json">{{"id": {}, "steps": {}, "safety_reminder": {}, "daily_limit": {}, "company": "{}"}}</script>"#,
+                job.id,
+                steps.len(),
+                safety_reminder,
+                daily_limit,
+                esc(job.company)
+            );
+        }
+        JobKind::AlreadyApplied => {
+            let card = top_card(
+                r#"<div class="artdeco-inline-feedback artdeco-inline-feedback--success"><span class="artdeco-inline-feedback__message">Applied 3 days ago</span> <a class="jobs-s-apply__application-link" href="/jobs/tracker/applied/">See application</a></div>"#,
+            );
+            let _ = write!(
+                body,
+                r#"<div class="jobs-details__main-content">{card}</div>"#
+            );
+        }
+        JobKind::External => {
+            let card = top_card(&format!(
+                r#"<div class="jobs-apply-button--top-card"><button class="jobs-apply-button artdeco-button artdeco-button--3 artdeco-button--primary" role="link" aria-label="Apply to {} on company website"><span class="artdeco-button__text">Apply</span></button></div>"#,
+                esc(job.title)
+            ));
+            let _ = write!(
+                body,
+                r#"<div class="jobs-details__main-content">{card}</div>"#
+            );
+        }
+        JobKind::Closed => {
+            let card = top_card(
+                r#"<div class="jobs-details-top-card__apply-error artdeco-inline-feedback artdeco-inline-feedback--error"><span class="artdeco-inline-feedback__message">No longer accepting applications</span></div>"#,
+            );
+            let _ = write!(
+                body,
+                r#"<div class="jobs-details__main-content">{card}</div>"#
+            );
+        }
+        JobKind::Checkpoint => {}
+    }
+    layout(
+        &format!("{} | {} | LinkedIn", job.title, job.company),
+        true,
+        &body,
+    )
+}
+
+/// The feed of a logged-in user.
+pub fn feed_page() -> String {
+    layout(
+        "Feed | LinkedIn",
+        true,
+        r#"<main class="scaffold-layout__main"><h2>Start a post</h2></main>"#,
+    )
+}
+
+/// The login page.
+pub fn login_page() -> String {
+    layout(
+        "LinkedIn Login, Sign in | LinkedIn",
+        false,
+        r#"<main class="login__form"><h1>Sign in</h1><form><input id="username" type="text"><input id="password" type="password"><button type="submit">Sign in</button></form></main>"#,
+    )
+}
+
+/// A security checkpoint with a captcha.
+pub fn checkpoint_page() -> String {
+    layout(
+        "Security Verification | LinkedIn",
+        false,
+        r#"<main><h1>Let's do a quick security check</h1><div id="captcha-internal"><iframe title="captcha"></iframe></div></main>"#,
+    )
+}
+
+fn layout(title: &str, logged_in: bool, body: &str) -> String {
+    let nav = if logged_in {
+        r#"<header class="global-nav"><nav class="global-nav__nav"><ul class="global-nav__primary-items"><li class="global-nav__primary-item"><a href="/feed/">Home</a></li><li class="global-nav__primary-item"><a href="/jobs/">Jobs</a></li><li class="global-nav__me global-nav__primary-item"><button class="global-nav__primary-link global-nav__primary-link-me-menu-trigger artdeco-dropdown__trigger"><img class="global-nav__me-photo" width="24" height="24" alt="Ada Lovelace" src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><span class="t-12 global-nav__primary-link-text">Me</span></button></li></ul></nav></header>"#
+    } else {
+        ""
+    };
+    format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{}</title><link rel="stylesheet" href="/replica/static/replica.css"></head><body>{nav}<div class="application-outlet">{body}</div><div id="artdeco-modal-outlet"></div><div id="artdeco-toasts"></div><script src="/replica/static/replica.js"></script></body></html>"#,
+        esc(title)
+    )
+}

@@ -1,0 +1,333 @@
+//! A local replica of LinkedIn's job pages and Easy Apply flow, served on
+//! 127.0.0.1 with LinkedIn's real markup. Tests and the demo point the worker at it
+//! (`AUTOAPPLY_SITE_ORIGIN`), so the shipped `selectors/linkedin.toml` is what they
+//! exercise. It records every request and every submission (fields and values), so
+//! tests can assert exactly what was sent and how often.
+//!
+//! Sessions: a request without an `li_at` cookie (or with a value starting with
+//! `revoked`) is logged out; a value starting with `checkpoint` is sent to a
+//! security checkpoint. A job submitted once shows "Applied" afterwards.
+
+pub mod jobs;
+
+use std::{
+    collections::HashSet,
+    net::SocketAddr,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use axum::{
+    Json, Router,
+    extract::{Path, Request, State},
+    http::{HeaderMap, StatusCode, header},
+    middleware::{self, Next},
+    response::{Html, IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
+
+/// One request the replica received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RequestRecord {
+    /// HTTP method
+    pub method: String,
+    /// path and query
+    pub path: String,
+    /// whether an `li_at` cookie came with it (never its value)
+    pub had_session: bool,
+}
+
+/// One submitted application, as the form sent it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    /// the job
+    #[serde(default)]
+    pub job_id: u64,
+    /// every answer, by the question's label
+    pub fields: std::collections::BTreeMap<String, String>,
+    /// the uploaded résumé, if any
+    pub resume: Option<UploadedFile>,
+    /// the follow-company box at submit time
+    pub follow_company: Option<bool>,
+}
+
+/// An uploaded file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedFile {
+    /// file name
+    pub name: String,
+    /// size in bytes
+    pub size: u64,
+}
+
+#[derive(Default)]
+struct Recorded {
+    requests: Vec<RequestRecord>,
+    submissions: Vec<Submission>,
+    discarded: Vec<u64>,
+    submitted_jobs: HashSet<u64>,
+    confirm_delay: Duration,
+}
+
+#[derive(Clone)]
+struct AppState {
+    recorded: Arc<Mutex<Recorded>>,
+    jobs: Arc<Vec<jobs::Job>>,
+}
+
+/// A running replica.
+pub struct Replica {
+    addr: SocketAddr,
+    state: AppState,
+    stop: CancellationToken,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+impl Replica {
+    /// Serves the replica on `bind` (use port 0 for a free port).
+    pub async fn start(bind: SocketAddr) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind(bind).await?;
+        let addr = listener.local_addr()?;
+        let state = AppState {
+            recorded: Arc::default(),
+            jobs: Arc::new(jobs::catalog()),
+        };
+        let app = router(state.clone());
+        let stop = CancellationToken::new();
+        let shutdown = stop.clone();
+        // tasks are named by their tracing span (tokio's task names need tokio_unstable)
+        tokio::spawn(
+            async move {
+                let serve =
+                    axum::serve(listener, app).with_graceful_shutdown(shutdown.cancelled_owned());
+                if let Err(e) = serve.await {
+                    tracing::error!(error = %e, "replica server stopped");
+                }
+            }
+            .instrument(tracing::info_span!("replica", addr = %addr)),
+        );
+        Ok(Self { addr, state, stop })
+    }
+
+    /// `http://127.0.0.1:<port>`
+    pub fn origin(&self) -> url::Url {
+        format!("http://{}", self.addr)
+            .parse()
+            .expect("a socket address is a valid origin")
+    }
+
+    /// The job page URL as LinkedIn writes it, on the real origin (the worker
+    /// rewrites it to the configured origin).
+    pub fn linkedin_job_url(id: u64) -> String {
+        format!("https://www.linkedin.com/jobs/view/{id}/")
+    }
+
+    /// Every request so far.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.state
+            .recorded
+            .lock()
+            .expect("replica state")
+            .requests
+            .clone()
+    }
+
+    /// Every submission so far.
+    pub fn submissions(&self) -> Vec<Submission> {
+        self.state
+            .recorded
+            .lock()
+            .expect("replica state")
+            .submissions
+            .clone()
+    }
+
+    /// Jobs whose application was discarded.
+    pub fn discarded(&self) -> Vec<u64> {
+        self.state
+            .recorded
+            .lock()
+            .expect("replica state")
+            .discarded
+            .clone()
+    }
+
+    /// Delays the answer to a submission (the confirmation) by `delay`.
+    pub fn set_confirm_delay(&self, delay: Duration) {
+        self.state
+            .recorded
+            .lock()
+            .expect("replica state")
+            .confirm_delay = delay;
+    }
+}
+
+fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/login", get(|| async { Html(jobs::login_page()) }))
+        .route("/authwall", get(|| async { Html(jobs::login_page()) }))
+        .route(
+            "/checkpoint/challengesV2/{token}",
+            get(|| async { Html(jobs::checkpoint_page()) }),
+        )
+        .route("/feed/", get(feed))
+        .route("/jobs/view/{id}/", get(job))
+        .route("/jobs/view/{id}", get(job))
+        .route(
+            "/replica/static/replica.js",
+            get(|| async { static_file("application/javascript", include_str!("replica.js")) }),
+        )
+        .route(
+            "/replica/static/replica.css",
+            get(|| async { static_file("text/css", include_str!("replica.css")) }),
+        )
+        .route("/replica/api/submit/{id}", post(submit))
+        .route("/replica/api/discard/{id}", post(discard))
+        .fallback(|| async { (StatusCode::NOT_FOUND, Html("<h1>Page not found</h1>")) })
+        .layer(middleware::from_fn_with_state(state.clone(), record))
+        .with_state(state)
+}
+
+fn static_file(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let record = RequestRecord {
+        method: request.method().to_string(),
+        path: request
+            .uri()
+            .path_and_query()
+            .map(ToString::to_string)
+            .unwrap_or_default(),
+        had_session: li_at(request.headers()).is_some(),
+    };
+    state
+        .recorded
+        .lock()
+        .expect("replica state")
+        .requests
+        .push(record);
+    next.run(request).await
+}
+
+fn li_at(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == "li_at")
+        .map(|(_, value)| value.to_owned())
+}
+
+/// What the session cookie of a request says.
+enum Visitor {
+    LoggedIn,
+    LoggedOut,
+    Checkpoint,
+}
+
+fn visitor(headers: &HeaderMap) -> Visitor {
+    match li_at(headers) {
+        None => Visitor::LoggedOut,
+        Some(v) if v.is_empty() || v.starts_with("revoked") => Visitor::LoggedOut,
+        Some(v) if v.starts_with("checkpoint") => Visitor::Checkpoint,
+        Some(_) => Visitor::LoggedIn,
+    }
+}
+
+const CHECKPOINT_URL: &str = "/checkpoint/challengesV2/AQGx7Replica";
+
+async fn feed(headers: HeaderMap) -> Response {
+    match visitor(&headers) {
+        Visitor::LoggedIn => Html(jobs::feed_page()).into_response(),
+        Visitor::LoggedOut => Redirect::to("/login?session_redirect=%2Ffeed%2F").into_response(),
+        Visitor::Checkpoint => Redirect::to(CHECKPOINT_URL).into_response(),
+    }
+}
+
+async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: HeaderMap) -> Response {
+    match visitor(&headers) {
+        Visitor::LoggedIn => {}
+        Visitor::LoggedOut => {
+            return Redirect::to(&format!(
+                "/authwall?trk=jobs&sessionRedirect=%2Fjobs%2Fview%2F{id}%2F"
+            ))
+            .into_response();
+        }
+        Visitor::Checkpoint => return Redirect::to(CHECKPOINT_URL).into_response(),
+    }
+    let Some(job) = state.jobs.iter().find(|j| j.id == id) else {
+        return (
+            StatusCode::NOT_FOUND,
+            Html("<h1>This job is no longer available</h1>"),
+        )
+            .into_response();
+    };
+    if matches!(job.kind, jobs::JobKind::Checkpoint) {
+        return Redirect::to(CHECKPOINT_URL).into_response();
+    }
+    let submitted = state
+        .recorded
+        .lock()
+        .expect("replica state")
+        .submitted_jobs
+        .contains(&id);
+    if submitted {
+        let applied = jobs::Job {
+            kind: jobs::JobKind::AlreadyApplied,
+            ..job.clone()
+        };
+        return Html(jobs::job_page(&applied)).into_response();
+    }
+    Html(jobs::job_page(job)).into_response()
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    Path(id): Path<u64>,
+    headers: HeaderMap,
+    Json(mut body): Json<Submission>,
+) -> Response {
+    if !matches!(visitor(&headers), Visitor::LoggedIn) {
+        return StatusCode::UNAUTHORIZED.into_response();
+    }
+    body.job_id = id;
+    let delay = {
+        let mut recorded = state.recorded.lock().expect("replica state");
+        recorded.submissions.push(body);
+        recorded.submitted_jobs.insert(id);
+        recorded.confirm_delay
+    };
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    Json(serde_json::json!({"ok": true})).into_response()
+}
+
+async fn discard(State(state): State<AppState>, Path(id): Path<u64>) -> StatusCode {
+    state
+        .recorded
+        .lock()
+        .expect("replica state")
+        .discarded
+        .push(id);
+    StatusCode::NO_CONTENT
+}
