@@ -12,6 +12,8 @@
 //! - [`telemetry`]: tracing set-up
 //! - [`cli`]: the command line
 
+pub mod answers;
+pub mod browser;
 pub mod cli;
 pub mod config;
 pub mod domain;

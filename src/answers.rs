@@ -1,0 +1,642 @@
+//! Answers from the applicant profile. Every answer comes from what the job seeker
+//! told the platform; a question the profile cannot answer stays unanswered
+//! ([`Resolution::Unknown`]), and the flow stops before Submit when it is required.
+//! A value LinkedIn prefilled from the user's own account is kept when the profile
+//! has nothing better.
+
+use std::path::{Path, PathBuf};
+
+use crate::{
+    browser::{Field, FieldKind},
+    domain::ApplicantProfile,
+};
+
+/// What to do with one field.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// type this text
+    Type(String),
+    /// choose this option (its exact text, from the field's options)
+    Choose(String),
+    /// tick exactly these options of a checkbox fieldset
+    Check(Vec<String>),
+    /// set the follow-company box
+    Follow(bool),
+    /// upload this file
+    Upload(PathBuf),
+    /// keep what is there (LinkedIn's prefill, a résumé already selected)
+    Keep,
+    /// no answer: an optional field stays empty, a required one stops the flow
+    Unknown,
+}
+
+impl std::fmt::Debug for Resolution {
+    // answers are personal data: show the kind of action, never the value
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Type(_) => "Type(..)",
+            Self::Choose(_) => "Choose(..)",
+            Self::Check(_) => "Check(..)",
+            Self::Follow(_) => "Follow(..)",
+            Self::Upload(_) => "Upload(..)",
+            Self::Keep => "Keep",
+            Self::Unknown => "Unknown",
+        })
+    }
+}
+
+/// A value from the profile, before it is fitted to the field's kind.
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Text(String),
+    Number(u64),
+    Bool(bool),
+}
+
+/// Lower case, punctuation as spaces, spaces collapsed.
+pub fn normalize(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '+' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn has(label: &str, any: &[&str]) -> bool {
+    any.iter().any(|w| label.contains(w))
+}
+
+/// Whole-word (or whole-phrase) containment on normalized text.
+fn has_phrase(label: &str, phrase: &str) -> bool {
+    let phrase = normalize(phrase);
+    !phrase.is_empty() && format!(" {label} ").contains(&format!(" {phrase} "))
+}
+
+fn explicit(profile: &ApplicantProfile, label: &str) -> Option<Value> {
+    let exact = profile
+        .answers
+        .iter()
+        .find(|qa| normalize(&qa.question) == label);
+    let close = || {
+        profile.answers.iter().find(|qa| {
+            let q = normalize(&qa.question);
+            q.split(' ').count() >= 3
+                && (label.contains(&q) || q.contains(label))
+                && label.split(' ').count() >= 3
+        })
+    };
+    exact
+        .or_else(close)
+        .map(|qa| Value::Text(qa.answer.trim().to_owned()))
+}
+
+fn years_for(profile: &ApplicantProfile, label: &str) -> Option<Value> {
+    if !(label.contains("years") && (label.contains("experience") || label.contains("worked"))) {
+        return None;
+    }
+    // the longest skill name that appears as a phrase: "rust" must not match "rustic"
+    profile
+        .experience_years
+        .iter()
+        .filter(|(skill, _)| has_phrase(label, skill))
+        .max_by_key(|(skill, _)| skill.len())
+        .map(|(_, years)| Value::Number(u64::from(*years)))
+}
+
+fn from_profile(profile: &ApplicantProfile, label: &str) -> Option<Value> {
+    let c = &profile.contact;
+    let text = |v: &Option<String>| {
+        v.as_ref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| Value::Text(s.clone()))
+    };
+    let flag = |v: Option<bool>| v.map(Value::Bool);
+    if let Some(v) = years_for(profile, label) {
+        return Some(v);
+    }
+    if label.contains("years") {
+        return None; // years of something the profile does not list: unknown
+    }
+    if has(label, &["first name", "given name"]) {
+        return text(&c.first_name);
+    }
+    if has(label, &["last name", "surname", "family name"]) {
+        return text(&c.last_name);
+    }
+    if label.contains("email") {
+        return text(&c.email);
+    }
+    if has(label, &["phone country", "country code"]) {
+        return text(&c.phone_country);
+    }
+    if has(label, &["phone", "mobile"]) {
+        return text(&c.phone);
+    }
+    if has(label, &["sponsorship", "visa"]) {
+        return flag(profile.requires_sponsorship);
+    }
+    if has(
+        label,
+        &[
+            "authorized to work",
+            "authorised to work",
+            "legally authorized",
+            "legally authorised",
+            "right to work",
+            "work authorization",
+            "work authorisation",
+            "eligible to work",
+        ],
+    ) {
+        return flag(profile.work_authorization);
+    }
+    if label.contains("relocat") {
+        return flag(profile.willing_to_relocate);
+    }
+    if label.contains("commut") {
+        return flag(profile.willing_to_commute);
+    }
+    if label.contains("background check") {
+        return flag(profile.background_check);
+    }
+    if label.contains("notice period") {
+        let days = profile.notice_period_days?;
+        return if label.contains("week") {
+            (days % 7 == 0).then(|| Value::Number(u64::from(days / 7)))
+        } else if label.contains("month") && !label.contains("day") {
+            (days % 30 == 0).then(|| Value::Number(u64::from(days / 30)))
+        } else {
+            Some(Value::Number(u64::from(days)))
+        };
+    }
+    if has(label, &["salary", "compensation", "pay expectation"]) {
+        let s = profile.salary_expectation.as_ref()?;
+        let period = s.period.as_deref().unwrap_or("year");
+        let asked = if has(label, &["month", "monthly"]) {
+            "month"
+        } else if has(label, &["hour", "hourly"]) {
+            "hour"
+        } else {
+            "year"
+        };
+        return (asked == period).then_some(Value::Number(s.amount));
+    }
+    if has(label, &["city", "location"]) && !label.contains("relocat") {
+        return text(&c.city);
+    }
+    None
+}
+
+fn yes_no(text: &str) -> Option<bool> {
+    match normalize(text).as_str() {
+        "yes" | "y" | "true" | "i agree" | "agree" | "i do" | "i consent" => Some(true),
+        "no" | "n" | "false" | "i do not" | "i don t" => Some(false),
+        _ => None,
+    }
+}
+
+/// Numbers an option speaks of: "2-4 years" → (2, 4), "5+" → (5, max), "30 days" → (30, 30).
+fn option_range(option: &str) -> Option<(u64, u64)> {
+    let norm = normalize(option);
+    let numbers: Vec<u64> = norm
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    match numbers.as_slice() {
+        [n] if norm.contains('+') || norm.contains("more than") || norm.contains("or more") => {
+            Some((*n, u64::MAX))
+        }
+        [n] if norm.contains("less than") || norm.contains("under") => {
+            Some((0, n.saturating_sub(1)))
+        }
+        [n] => Some((*n, *n)),
+        [a, b, ..] => Some((*a.min(b), *a.max(b))),
+        [] => None,
+    }
+}
+
+fn choose(options: &[String], value: &Value) -> Option<String> {
+    match value {
+        Value::Bool(b) => options.iter().find(|o| yes_no(o) == Some(*b)).cloned(),
+        Value::Number(n) => options
+            .iter()
+            .find(|o| option_range(o).is_some_and(|(lo, hi)| (lo..=hi).contains(n)))
+            .cloned(),
+        Value::Text(t) => {
+            let want = normalize(t);
+            options
+                .iter()
+                .find(|o| normalize(o) == want)
+                .or_else(|| {
+                    options
+                        .iter()
+                        .find(|o| yes_no(o).is_some() && yes_no(o) == yes_no(t))
+                })
+                .or_else(|| {
+                    // "London" picks "London, England, United Kingdom"; never a guess among several
+                    let hits: Vec<&String> = options
+                        .iter()
+                        .filter(|o| {
+                            !want.is_empty()
+                                && (normalize(o).starts_with(&want)
+                                    || want.starts_with(&normalize(o)))
+                        })
+                        .collect();
+                    (hits.len() == 1).then(|| hits[0])
+                })
+                .cloned()
+        }
+    }
+}
+
+fn as_text(value: &Value) -> String {
+    match value {
+        Value::Text(t) => t.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(true) => "Yes".into(),
+        Value::Bool(false) => "No".into(),
+    }
+}
+
+/// Decides what to put in `field`.
+pub fn resolve(
+    field: &Field,
+    profile: &ApplicantProfile,
+    resume: Option<&Path>,
+    document_selected: bool,
+) -> Resolution {
+    let label = normalize(&field.label);
+    match field.kind {
+        FieldKind::FollowCompany => return Resolution::Follow(profile.follow_companies),
+        FieldKind::File => {
+            if document_selected {
+                return Resolution::Keep;
+            }
+            return resume.map_or(Resolution::Unknown, |p| Resolution::Upload(p.to_owned()));
+        }
+        FieldKind::Unknown => return Resolution::Unknown,
+        _ => {}
+    }
+    let value = explicit(profile, &label).or_else(|| from_profile(profile, &label));
+    let resolved = value.and_then(|value| match field.kind {
+        FieldKind::Select | FieldKind::Radio => {
+            choose(&field.options, &value).map(Resolution::Choose)
+        }
+        FieldKind::Checkbox => {
+            let ticks: Vec<String> = match &value {
+                Value::Bool(true) if field.options.len() == 1 => field.options.clone(),
+                Value::Bool(false) => Vec::new(),
+                Value::Text(t) if field.options.len() == 1 && yes_no(t).is_some() => {
+                    if yes_no(t) == Some(true) {
+                        field.options.clone()
+                    } else {
+                        Vec::new()
+                    }
+                }
+                Value::Text(t) => {
+                    let wanted: Vec<String> = t
+                        .split([',', ';'])
+                        .map(normalize)
+                        .filter(|s| !s.is_empty())
+                        .collect();
+                    let picked: Vec<String> = field
+                        .options
+                        .iter()
+                        .filter(|o| wanted.contains(&normalize(o)))
+                        .cloned()
+                        .collect();
+                    if picked.len() != wanted.len() {
+                        return None;
+                    }
+                    picked
+                }
+                _ => return None,
+            };
+            Some(Resolution::Check(ticks))
+        }
+        FieldKind::Text | FieldKind::Textarea | FieldKind::Date | FieldKind::Typeahead => {
+            Some(Resolution::Type(as_text(&value)))
+        }
+        FieldKind::File | FieldKind::FollowCompany | FieldKind::Unknown => None,
+    });
+    match resolved {
+        Some(Resolution::Type(t))
+            if !field.value.is_empty() && normalize(&t) == normalize(&field.value) =>
+        {
+            Resolution::Keep
+        }
+        Some(Resolution::Choose(o)) if normalize(&o) == normalize(&field.value) => Resolution::Keep,
+        Some(r) => r,
+        None if !field.value.is_empty() => Resolution::Keep,
+        None => Resolution::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::profile::{Contact, QuestionAnswer, Salary};
+
+    fn profile() -> ApplicantProfile {
+        ApplicantProfile {
+            contact: Contact {
+                first_name: Some("Ada".into()),
+                last_name: Some("Lovelace".into()),
+                email: Some("ada@example.org".into()),
+                phone: Some("5550100".into()),
+                phone_country: Some("United Kingdom (+44)".into()),
+                city: Some("London, England".into()),
+            },
+            experience_years: [
+                ("python".to_owned(), 5),
+                ("rust".to_owned(), 2),
+                ("c".to_owned(), 9),
+            ]
+            .into(),
+            work_authorization: Some(true),
+            requires_sponsorship: Some(false),
+            notice_period_days: Some(30),
+            salary_expectation: Some(Salary {
+                amount: 90_000,
+                currency: Some("EUR".into()),
+                period: None,
+            }),
+            willing_to_relocate: Some(false),
+            willing_to_commute: None,
+            background_check: None,
+            follow_companies: false,
+            answers: vec![
+                QuestionAnswer {
+                    question:
+                        "I consent to the processing of my personal data for this application"
+                            .into(),
+                    answer: "Yes".into(),
+                },
+                QuestionAnswer {
+                    question: "Which shift do you prefer?".into(),
+                    answer: "Night".into(),
+                },
+            ],
+        }
+    }
+
+    fn field(label: &str, kind: FieldKind, options: &[&str]) -> Field {
+        serde_json::from_value(serde_json::json!({
+            "handle": 0, "label": label, "kind": kind, "required": true,
+            "options": options, "value": ""
+        }))
+        .unwrap()
+    }
+
+    fn resolve_it(label: &str, kind: FieldKind, options: &[&str]) -> Resolution {
+        resolve(
+            &field(label, kind, options),
+            &profile(),
+            Some(Path::new("/r/cv.pdf")),
+            false,
+        )
+    }
+
+    #[test]
+    fn contact_fields_come_from_the_contact_details() {
+        assert_eq!(
+            resolve_it("First name", FieldKind::Text, &[]),
+            Resolution::Type("Ada".into())
+        );
+        assert_eq!(
+            resolve_it("Last name", FieldKind::Text, &[]),
+            Resolution::Type("Lovelace".into())
+        );
+        assert_eq!(
+            resolve_it("Mobile phone number", FieldKind::Text, &[]),
+            Resolution::Type("5550100".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "Phone country code",
+                FieldKind::Select,
+                &["Germany (+49)", "United Kingdom (+44)"]
+            ),
+            Resolution::Choose("United Kingdom (+44)".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "Email address",
+                FieldKind::Select,
+                &["ada@example.org", "other@example.org"]
+            ),
+            Resolution::Choose("ada@example.org".into())
+        );
+        assert_eq!(
+            resolve_it("City", FieldKind::Typeahead, &[]),
+            Resolution::Type("London, England".into())
+        );
+    }
+
+    #[test]
+    fn years_of_experience_per_skill_and_never_a_guess() {
+        assert_eq!(
+            resolve_it(
+                "How many years of experience do you have with Python?",
+                FieldKind::Text,
+                &[]
+            ),
+            Resolution::Type("5".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "How many years of work experience do you have with Rust?",
+                FieldKind::Text,
+                &[]
+            ),
+            Resolution::Type("2".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "How many years of experience do you have with COBOL?",
+                FieldKind::Text,
+                &[]
+            ),
+            Resolution::Unknown,
+            "not on the profile: unknown, not zero"
+        );
+        assert_eq!(
+            resolve_it(
+                "Years of experience with Rustic furniture?",
+                FieldKind::Text,
+                &[]
+            ),
+            Resolution::Unknown,
+            "rust is not rustic"
+        );
+        assert_eq!(
+            resolve_it(
+                "How many years of Python experience?",
+                FieldKind::Select,
+                &["0-1 years", "2-4 years", "5+ years"]
+            ),
+            Resolution::Choose("5+ years".into())
+        );
+    }
+
+    #[test]
+    fn yes_no_questions_follow_the_profile() {
+        let yes_no = ["Yes", "No"];
+        assert_eq!(
+            resolve_it(
+                "Are you legally authorized to work in Germany?",
+                FieldKind::Radio,
+                &yes_no
+            ),
+            Resolution::Choose("Yes".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "Will you now or in the future require sponsorship for employment visa status?",
+                FieldKind::Radio,
+                &yes_no
+            ),
+            Resolution::Choose("No".into())
+        );
+        assert_eq!(
+            resolve_it("Are you willing to relocate?", FieldKind::Radio, &yes_no),
+            Resolution::Choose("No".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "Are you comfortable commuting to this job's location?",
+                FieldKind::Radio,
+                &yes_no
+            ),
+            Resolution::Unknown,
+            "commute preference not given"
+        );
+    }
+
+    #[test]
+    fn notice_period_and_salary() {
+        assert_eq!(
+            resolve_it(
+                "What is your notice period?",
+                FieldKind::Select,
+                &["0 days", "15 days", "30 days", "60 days"]
+            ),
+            Resolution::Choose("30 days".into())
+        );
+        assert_eq!(
+            resolve_it("Notice period in days", FieldKind::Text, &[]),
+            Resolution::Type("30".into())
+        );
+        assert_eq!(
+            resolve_it("Notice period (months)", FieldKind::Text, &[]),
+            Resolution::Type("1".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "What is your expected annual salary (EUR)?",
+                FieldKind::Text,
+                &[]
+            ),
+            Resolution::Type("90000".into())
+        );
+        assert_eq!(
+            resolve_it("Expected monthly salary", FieldKind::Text, &[]),
+            Resolution::Unknown,
+            "a yearly figure is not a monthly one"
+        );
+    }
+
+    #[test]
+    fn explicit_answers_win_and_are_matched_loosely() {
+        assert_eq!(
+            resolve_it(
+                "Which shift do you prefer?",
+                FieldKind::Select,
+                &["Day", "Night"]
+            ),
+            Resolution::Choose("Night".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "which  shift do you prefer",
+                FieldKind::Radio,
+                &["Day", "Night"]
+            ),
+            Resolution::Choose("Night".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "I consent to the processing of my personal data for this application",
+                FieldKind::Checkbox,
+                &["I agree"]
+            ),
+            Resolution::Check(vec!["I agree".into()])
+        );
+        assert_eq!(
+            resolve_it(
+                "Which shift do you prefer?",
+                FieldKind::Select,
+                &["Morning", "Evening"]
+            ),
+            Resolution::Unknown,
+            "answer not among the options"
+        );
+    }
+
+    #[test]
+    fn files_follow_and_prefill() {
+        assert_eq!(
+            resolve_it("Resume", FieldKind::File, &[]),
+            Resolution::Upload("/r/cv.pdf".into())
+        );
+        assert_eq!(
+            resolve(
+                &field("Resume", FieldKind::File, &[]),
+                &profile(),
+                None,
+                true
+            ),
+            Resolution::Keep
+        );
+        assert_eq!(
+            resolve(
+                &field("Resume", FieldKind::File, &[]),
+                &profile(),
+                None,
+                false
+            ),
+            Resolution::Unknown
+        );
+        assert_eq!(
+            resolve_it("Follow company", FieldKind::FollowCompany, &[]),
+            Resolution::Follow(false)
+        );
+        let mut prefilled = field("Headline", FieldKind::Text, &[]);
+        prefilled.value = "Engineer".into();
+        assert_eq!(
+            resolve(&prefilled, &profile(), None, false),
+            Resolution::Keep,
+            "LinkedIn's prefill is kept"
+        );
+        let mut same = field("First name", FieldKind::Text, &[]);
+        same.value = "Ada".into();
+        assert_eq!(resolve(&same, &profile(), None, false), Resolution::Keep);
+    }
+
+    #[test]
+    fn debug_never_shows_an_answer() {
+        assert_eq!(
+            format!("{:?}", Resolution::Type("secret answer".into())),
+            "Type(..)"
+        );
+    }
+}

@@ -1,0 +1,643 @@
+//! The browser: the only module that imports chromiumoxide (pinned to 0.9.1). It
+//! launches the system Chromium headful with a fresh profile per application,
+//! injects cookies before the first navigation, observes pages through
+//! `observe.js`, acts like a person (mouse clicks at the element, typed keys with
+//! human delays, select/radio/checkbox/typeahead/file upload), takes screenshots,
+//! and tears everything down in every path.
+//!
+//! `apply/` decides; this module acts. Every CDP command has a timeout.
+
+pub mod observation;
+pub mod teardown;
+
+use std::{
+    future::Future,
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use chromiumoxide::{
+    Browser, BrowserConfig, Page,
+    cdp::{
+        browser_protocol::{
+            dom::SetFileInputFilesParams,
+            input::InsertTextParams,
+            network::{CookieParam, CookieSameSite, TimeSinceEpoch},
+            page::{CaptureScreenshotFormat, CaptureScreenshotParams, EventLoadEventFired},
+        },
+        js_protocol::runtime::EvaluateParams,
+    },
+    layout::Point,
+};
+use futures_util::StreamExt as _;
+use rand::RngExt as _;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
+
+pub use observation::{Field, FieldKind, Modal, Observation, Target};
+use teardown::LaunchGuard;
+
+use crate::{
+    pacing::{Pacing, Wait},
+    session::{SameSite, Session},
+    site::SiteSpec,
+};
+
+const OBSERVE_JS: &str = include_str!("observe.js");
+
+/// Why the browser could not do what was asked. No variant carries a cookie value
+/// or a form value.
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    /// No display to draw on.
+    #[error(
+        "no display: DISPLAY is {0}; the browser runs headful: run under Xvfb (see systemd/autoapply-xvfb.service) or `xvfb-run -a`"
+    )]
+    NoDisplay(String),
+    /// Headless was asked for against LinkedIn.
+    #[error(
+        "refusing to run headless against LinkedIn: the worker is headful only (run under Xvfb)"
+    )]
+    HeadlessRefused,
+    /// The Chromium binary is missing.
+    #[error("browser binary {0} not found or not executable (AUTOAPPLY_BROWSER_PATH)")]
+    BinaryMissing(PathBuf),
+    /// The profile directory could not be prepared.
+    #[error("cannot prepare the browser profile directory: {0}")]
+    Profile(std::io::Error),
+    /// Chromium did not start.
+    #[error("browser failed to start: {0}")]
+    Launch(String),
+    /// Chromium went away mid-application.
+    #[error("the browser crashed or was killed during {action}")]
+    Crashed {
+        /// what was being done
+        action: &'static str,
+    },
+    /// A command or wait ran out of time.
+    #[error("{action} timed out after {after_ms} ms")]
+    Timeout {
+        /// what was being waited for
+        action: String,
+        /// how long
+        after_ms: u64,
+    },
+    /// An element the flow wanted to act on is gone.
+    #[error("element {target} is not on the page")]
+    ElementMissing {
+        /// the tag
+        target: String,
+    },
+    /// A DevTools command failed.
+    #[error("{action} failed: {detail}")]
+    Cdp {
+        /// what was being done
+        action: &'static str,
+        /// chromiumoxide's message
+        detail: String,
+    },
+    /// Shutdown interrupted the action.
+    #[error("cancelled by shutdown")]
+    Cancelled,
+}
+
+/// How to launch.
+#[derive(Debug, Clone)]
+pub struct LaunchOptions {
+    /// the Chromium binary
+    pub executable: PathBuf,
+    /// parent of the per-application profile directories
+    pub profile_root: PathBuf,
+    /// names the profile directory (the application id)
+    pub label: String,
+    /// the user agent stored with the session
+    pub user_agent: Option<String>,
+    /// headless (refused against LinkedIn)
+    pub headless: bool,
+    /// the target is LinkedIn (headful only, HTTPS errors respected)
+    pub targets_linkedin: bool,
+    /// timeout of one DevTools command
+    pub command_timeout: Duration,
+}
+
+/// Checks that headful Chromium has somewhere to draw.
+pub fn check_display() -> Result<(), BrowserError> {
+    let display = std::env::var("DISPLAY").unwrap_or_default();
+    if display.trim().is_empty() {
+        return Err(BrowserError::NoDisplay("not set".into()));
+    }
+    // ":99" or ":99.0" is a local X server: its socket must exist
+    if let Some(num) = display.strip_prefix(':') {
+        let num = num.split('.').next().unwrap_or_default();
+        if !Path::new(&format!("/tmp/.X11-unix/X{num}")).exists() {
+            return Err(BrowserError::NoDisplay(format!(
+                "{display} but no X server listens there"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// A rectangle in screenshot pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    /// left
+    pub x: f64,
+    /// top
+    pub y: f64,
+    /// width
+    pub width: f64,
+    /// height
+    pub height: f64,
+}
+
+/// One launched browser with one page: everything of one application.
+pub struct BrowserSession {
+    browser: Browser,
+    page: Page,
+    handler: Option<tokio::task::JoinHandle<()>>,
+    guard: LaunchGuard,
+    timeout: Duration,
+}
+
+impl std::fmt::Debug for BrowserSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BrowserSession")
+            .field("pid", &self.guard.pid)
+            .finish_non_exhaustive()
+    }
+}
+
+fn cdp_error(action: &'static str, e: &chromiumoxide::error::CdpError) -> BrowserError {
+    use chromiumoxide::error::CdpError;
+    match e {
+        CdpError::Ws(_)
+        | CdpError::ChannelSendError(_)
+        | CdpError::NoResponse
+        | CdpError::Io(_) => BrowserError::Crashed { action },
+        CdpError::Timeout => BrowserError::Timeout {
+            action: action.into(),
+            after_ms: 0,
+        },
+        other => BrowserError::Cdp {
+            action,
+            detail: other.to_string().chars().take(200).collect(),
+        },
+    }
+}
+
+impl BrowserSession {
+    /// Launches Chromium for one application. On any error the processes and the
+    /// profile directory of this launch are gone before this returns.
+    pub async fn launch(options: &LaunchOptions) -> Result<Self, BrowserError> {
+        if options.headless && options.targets_linkedin {
+            return Err(BrowserError::HeadlessRefused);
+        }
+        if !options.headless {
+            check_display()?;
+        }
+        if !options.executable.is_file() {
+            return Err(BrowserError::BinaryMissing(options.executable.clone()));
+        }
+        let suffix: u32 = rand::rng().random();
+        let profile = options
+            .profile_root
+            .join(format!("{}-{suffix:08x}", options.label));
+        create_private_dir(&options.profile_root).map_err(BrowserError::Profile)?;
+        create_private_dir(&profile).map_err(BrowserError::Profile)?;
+        let mut guard = LaunchGuard::new(profile.clone());
+
+        // chromiumoxide adds the leading "--" itself: bare names only
+        let mut builder = BrowserConfig::builder()
+            .chrome_executable(&options.executable)
+            .user_data_dir(&profile)
+            .window_size(1280, 900)
+            .viewport(None)
+            .launch_timeout(Duration::from_secs(30))
+            .request_timeout(options.command_timeout)
+            .args([
+                "no-first-run",
+                "no-default-browser-check",
+                "disable-sync",
+                "disable-component-update",
+                "disable-quic",
+                "disable-dev-shm-usage",
+                "password-store=basic",
+                "disable-features=Translate,MediaRouter,OptimizationHints",
+            ]);
+        if let Some(ua) = options.user_agent.as_deref() {
+            builder = builder.arg(("user-agent", ua));
+        }
+        if !options.headless {
+            builder = builder.with_head();
+        }
+        if is_root() {
+            builder = builder.no_sandbox();
+        }
+        if options.targets_linkedin {
+            builder = builder.respect_https_errors();
+        }
+        let config = builder.build().map_err(BrowserError::Launch)?;
+        let (mut browser, mut handler) = Browser::launch(config)
+            .await
+            .map_err(|e| BrowserError::Launch(e.to_string().chars().take(300).collect()))?;
+        guard.pid = browser.get_mut_child().and_then(|c| c.as_mut_inner().id());
+        let handler = tokio::spawn(
+            async move {
+                // keep polling until the connection ends: one bad message must not
+                // stop the browser's event loop
+                while let Some(event) = handler.next().await {
+                    if let Err(e) = event {
+                        tracing::debug!(error = %e, "devtools handler event error");
+                    }
+                }
+            }
+            .instrument(tracing::debug_span!("browser_handler")),
+        );
+        let page =
+            match tokio::time::timeout(options.command_timeout, browser.new_page("about:blank"))
+                .await
+            {
+                Ok(Ok(page)) => page,
+                Ok(Err(e)) => return Err(cdp_error("open a page", &e)),
+                Err(_) => {
+                    return Err(BrowserError::Timeout {
+                        action: "open a page".into(),
+                        after_ms: options.command_timeout.as_millis() as u64,
+                    });
+                }
+            };
+        Ok(Self {
+            browser,
+            page,
+            handler: Some(handler),
+            guard,
+            timeout: options.command_timeout,
+        })
+    }
+
+    /// The browser's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.guard.pid
+    }
+
+    /// The profile directory of this launch.
+    pub fn profile_dir(&self) -> &Path {
+        &self.guard.profile
+    }
+
+    async fn timed<T>(
+        &self,
+        action: &'static str,
+        fut: impl Future<Output = Result<T, chromiumoxide::error::CdpError>>,
+    ) -> Result<T, BrowserError> {
+        match tokio::time::timeout(self.timeout, fut).await {
+            Ok(Ok(v)) => Ok(v),
+            Ok(Err(e)) => Err(cdp_error(action, &e)),
+            Err(_) => Err(if self.handler.as_ref().is_some_and(|h| h.is_finished()) {
+                BrowserError::Crashed { action }
+            } else {
+                BrowserError::Timeout {
+                    action: action.into(),
+                    after_ms: self.timeout.as_millis() as u64,
+                }
+            }),
+        }
+    }
+
+    /// Injects the session's cookies, before any navigation. When `origin` is not
+    /// the cookies' own site (a replica), they are set host-only on `origin`. The
+    /// values are copied into the DevTools message and dropped right after.
+    pub async fn set_cookies(
+        &self,
+        session: &Session,
+        origin: &url::Url,
+        rewrite_domain: bool,
+    ) -> Result<(), BrowserError> {
+        let params: Vec<CookieParam> = session
+            .cookies
+            .iter()
+            .map(|c| {
+                let mut p = CookieParam::new(c.name.clone(), c.value.as_str());
+                p.path = Some(c.path.clone());
+                p.http_only = Some(c.http_only);
+                if rewrite_domain {
+                    p.url = Some(origin.as_str().to_owned());
+                    p.secure = Some(origin.scheme() == "https" && c.secure);
+                } else {
+                    p.domain = Some(c.domain.clone());
+                    p.secure = Some(c.secure);
+                    p.same_site = match c.same_site {
+                        SameSite::None => Some(CookieSameSite::None),
+                        SameSite::Lax => Some(CookieSameSite::Lax),
+                        SameSite::Strict => Some(CookieSameSite::Strict),
+                        SameSite::Unspecified => None,
+                    };
+                }
+                p.expires = c.expires.map(TimeSinceEpoch::new);
+                p
+            })
+            .collect();
+        let result = self
+            .timed("inject cookies", self.browser.set_cookies(params))
+            .await
+            .map(drop);
+        result
+    }
+
+    /// Opens `url` and waits for its load event.
+    pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
+        // subscribe before navigating, or the event can be missed
+        let mut loaded = self
+            .timed(
+                "subscribe to page loads",
+                self.page.event_listener::<EventLoadEventFired>(),
+            )
+            .await?;
+        self.timed("navigate", self.page.goto(url)).await?;
+        match tokio::time::timeout(self.timeout, loaded.next()).await {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => Err(BrowserError::Crashed {
+                action: "page load",
+            }),
+            Err(_) => Err(BrowserError::Timeout {
+                action: "page load".into(),
+                after_ms: self.timeout.as_millis() as u64,
+            }),
+        }
+    }
+
+    /// The page's URL.
+    pub async fn url(&self) -> Result<String, BrowserError> {
+        Ok(self
+            .timed("read the URL", self.page.url())
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// One look at the page through the site's selectors.
+    pub async fn observe(&self, spec_json: &str) -> Result<Observation, BrowserError> {
+        let expression = format!("({OBSERVE_JS})({spec_json})");
+        let params = EvaluateParams::builder()
+            .expression(expression)
+            .return_by_value(true)
+            .build()
+            .map_err(|e| BrowserError::Cdp {
+                action: "observe",
+                detail: e,
+            })?;
+        let result = self
+            .timed("observe the page", self.page.evaluate_expression(params))
+            .await?;
+        result
+            .into_value::<Observation>()
+            .map_err(|e| BrowserError::Cdp {
+                action: "observe",
+                detail: format!("unexpected observation: {e}"),
+            })
+    }
+
+    /// Polls [`observe`](Self::observe) until `ready` holds or `timeout` passes. An
+    /// explicit wait, not a sleep: it returns as soon as the page is ready.
+    pub async fn wait_for(
+        &self,
+        spec_json: &str,
+        what: &str,
+        timeout: Duration,
+        cancel: &CancellationToken,
+        ready: impl Fn(&Observation) -> bool,
+    ) -> Result<Observation, BrowserError> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        let mut tick = tokio::time::interval(Duration::from_millis(150));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last_error = None;
+        loop {
+            tokio::select! {
+                _ = tick.tick() => {}
+                () = cancel.cancelled() => return Err(BrowserError::Cancelled),
+            }
+            match self.observe(spec_json).await {
+                Ok(obs) if ready(&obs) => return Ok(obs),
+                Ok(_) => {}
+                // a navigation in progress destroys the JS context: look again
+                Err(BrowserError::Cdp { detail, .. }) => last_error = Some(detail),
+                Err(e) => return Err(e),
+            }
+            if tokio::time::Instant::now() >= deadline {
+                if let Some(detail) = last_error {
+                    tracing::debug!(detail, "last observation error before the timeout");
+                }
+                return Err(BrowserError::Timeout {
+                    action: format!("waiting for {what}"),
+                    after_ms: timeout.as_millis() as u64,
+                });
+            }
+        }
+    }
+
+    async fn element(&self, target: Target) -> Result<chromiumoxide::Element, BrowserError> {
+        match tokio::time::timeout(self.timeout, self.page.find_element(target.css())).await {
+            Ok(Ok(el)) => Ok(el),
+            Ok(Err(_)) => Err(BrowserError::ElementMissing {
+                target: target.css(),
+            }),
+            Err(_) => Err(BrowserError::Timeout {
+                action: format!("finding {}", target.css()),
+                after_ms: self.timeout.as_millis() as u64,
+            }),
+        }
+    }
+
+    /// Moves the mouse to a random point inside the element and clicks there.
+    pub async fn click(&self, target: Target) -> Result<(), BrowserError> {
+        let el = self.element(target).await?;
+        self.timed("scroll to the element", el.scroll_into_view())
+            .await?;
+        let bounds = self.timed("measure the element", el.bounding_box()).await?;
+        let center = self
+            .timed("find a clickable point", el.clickable_point())
+            .await?;
+        let (dx, dy) = {
+            let mut rng = rand::rng();
+            let jx = (bounds.width / 5.0).min(12.0).max(0.0);
+            let jy = (bounds.height / 5.0).min(6.0).max(0.0);
+            (rng.random_range(-jx..=jx), rng.random_range(-jy..=jy))
+        };
+        let point = Point::new(center.x + dx, center.y + dy);
+        self.timed("move the mouse", self.page.move_mouse(point))
+            .await?;
+        self.timed("click", self.page.click(point)).await?;
+        Ok(())
+    }
+
+    /// Clicks into a text field, replaces its content and types `text` key by key
+    /// with human delays.
+    pub async fn type_text(
+        &self,
+        target: Target,
+        text: &str,
+        pacing: &Pacing,
+        cancel: &CancellationToken,
+    ) -> Result<(), BrowserError> {
+        self.click(target).await?;
+        let el = self.element(target).await?;
+        // select what is there, so typing replaces it
+        self.timed(
+            "select the field's text",
+            el.call_js_fn("function() { if (this.select) { this.select(); } }", false),
+        )
+        .await?;
+        let mut chars = text.chars().peekable();
+        if chars.peek().is_none() {
+            self.timed(
+                "clear the field",
+                el.call_js_fn(
+                    "function() { this.value = ''; this.dispatchEvent(new Event('input', {bubbles: true})); }",
+                    false,
+                ),
+            )
+            .await?;
+        }
+        let mut buf = [0u8; 4];
+        for ch in chars {
+            pacing
+                .pause(Wait::Keystroke, cancel)
+                .await
+                .map_err(|_| BrowserError::Cancelled)?;
+            let key: &str = ch.encode_utf8(&mut buf);
+            self.timed("type", self.page.execute(InsertTextParams::new(key)))
+                .await?;
+        }
+        self.timed(
+            "commit the field",
+            el.call_js_fn(
+                "function() { this.dispatchEvent(new Event('change', {bubbles: true})); }",
+                false,
+            ),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Chooses the option whose text is `option` in a drop-down, with the input and
+    /// change events a person's choice fires. False when no such option exists.
+    pub async fn select_option(&self, target: Target, option: &str) -> Result<bool, BrowserError> {
+        self.click(target).await?;
+        let el = self.element(target).await?;
+        let arg = serde_json::to_string(option).unwrap_or_default();
+        let js = format!(
+            "function() {{ var want = {arg}.replace(/\\s+/g, ' ').trim().toLowerCase();
+               var opts = Array.prototype.slice.call(this.options);
+               var o = opts.find(function (x) {{ return x.text.replace(/\\s+/g, ' ').trim().toLowerCase() === want; }});
+               if (!o) {{ return false; }}
+               this.value = o.value; o.selected = true;
+               this.dispatchEvent(new Event('input', {{bubbles: true}}));
+               this.dispatchEvent(new Event('change', {{bubbles: true}}));
+               this.blur();
+               return true; }}"
+        );
+        let result = self
+            .timed("choose an option", el.call_js_fn(js, false))
+            .await?;
+        Ok(result
+            .result
+            .value
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false))
+    }
+
+    /// Sets the files of a file input (the résumé).
+    pub async fn upload(&self, target: Target, file: &Path) -> Result<(), BrowserError> {
+        let el = self.element(target).await?;
+        let params = SetFileInputFilesParams::builder()
+            .files(vec![file.display().to_string()])
+            .backend_node_id(el.backend_node_id)
+            .build()
+            .map_err(|e| BrowserError::Cdp {
+                action: "upload",
+                detail: e,
+            })?;
+        self.timed("upload the file", self.page.execute(params))
+            .await
+            .map(drop)
+    }
+
+    /// The element's rectangle in screenshot pixels.
+    pub async fn rect(&self, target: Target) -> Option<Rect> {
+        let el = self.element(target).await.ok()?;
+        let js = "function() { var r = this.getBoundingClientRect(); var d = window.devicePixelRatio || 1;
+                   return [r.left * d, r.top * d, r.width * d, r.height * d]; }";
+        let value = self
+            .timed("measure", el.call_js_fn(js, false))
+            .await
+            .ok()?
+            .result
+            .value?;
+        let v: Vec<f64> = serde_json::from_value(value).ok()?;
+        (v.len() == 4).then(|| Rect {
+            x: v[0],
+            y: v[1],
+            width: v[2],
+            height: v[3],
+        })
+    }
+
+    /// A PNG of what the page shows now.
+    pub async fn screenshot(&self) -> Result<Vec<u8>, BrowserError> {
+        let params = CaptureScreenshotParams::builder()
+            .format(CaptureScreenshotFormat::Png)
+            .build();
+        self.timed("take a screenshot", self.page.screenshot(params))
+            .await
+    }
+
+    /// Closes the browser: politely, then by force; then kills anything of this
+    /// launch still in the process table and deletes the profile directory.
+    /// Returns how many leftover processes had to be killed.
+    pub async fn teardown(mut self) -> usize {
+        let polite = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
+        let exited = matches!(polite, Ok(Ok(_)))
+            && matches!(
+                tokio::time::timeout(Duration::from_secs(5), self.browser.wait()).await,
+                Ok(Ok(_))
+            );
+        if !exited {
+            let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.kill()).await;
+        }
+        if let Some(handler) = self.handler.take() {
+            // the handler ends with the connection; give it a moment, then stop it
+            let abort = handler.abort_handle();
+            if tokio::time::timeout(Duration::from_secs(2), handler)
+                .await
+                .is_err()
+            {
+                abort.abort();
+            }
+        }
+        let killed = teardown::kill_all(&self.guard.profile, self.guard.pid);
+        if let Err(e) = teardown::remove_profile(&self.guard.profile) {
+            tracing::warn!(error = %e, "browser profile directory could not be deleted");
+        } else {
+            self.guard.disarm();
+        }
+        killed
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+/// The site spec as the JSON `observe.js` takes.
+pub fn spec_json(spec: &SiteSpec) -> String {
+    serde_json::to_string(spec).expect("a site spec serializes")
+}

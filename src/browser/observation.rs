@@ -1,0 +1,186 @@
+//! What the page shows, as `observe.js` reports it: the input of the flow's
+//! decisions. Field values are read only to know whether a field is already filled;
+//! they are never logged.
+
+use serde::{Deserialize, Serialize};
+
+/// A field's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldKind {
+    /// single-line text (also LinkedIn's numeric inputs)
+    Text,
+    /// multi-line text
+    Textarea,
+    /// drop-down
+    Select,
+    /// radio fieldset
+    Radio,
+    /// checkbox fieldset
+    Checkbox,
+    /// date picker input
+    Date,
+    /// text with a suggestion list (city)
+    Typeahead,
+    /// file upload (résumé)
+    File,
+    /// the follow-company box
+    FollowCompany,
+    /// a container whose control the selector file does not describe
+    Unknown,
+}
+
+impl FieldKind {
+    /// The name stored in `pending_questions`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Text => "text",
+            Self::Textarea => "textarea",
+            Self::Select => "select",
+            Self::Radio => "radio",
+            Self::Checkbox => "checkbox",
+            Self::Date => "date",
+            Self::Typeahead => "typeahead",
+            Self::File => "file",
+            Self::FollowCompany => "follow_company",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// One question of the current step.
+#[derive(Clone, PartialEq, Deserialize)]
+pub struct Field {
+    /// the tag observe.js put on the control (`field-N`)
+    pub handle: u32,
+    /// the question as shown
+    pub label: String,
+    /// the kind
+    pub kind: FieldKind,
+    /// required
+    pub required: bool,
+    /// the options (select, radio, checkbox), placeholder excluded
+    #[serde(default)]
+    pub options: Vec<String>,
+    /// the current value (checked options joined for radio/checkbox; `true`/`false`
+    /// for the follow box); never logged
+    #[serde(default)]
+    pub value: String,
+}
+
+impl std::fmt::Debug for Field {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Field")
+            .field("handle", &self.handle)
+            .field("label", &self.label)
+            .field("kind", &self.kind)
+            .field("required", &self.required)
+            .field("options", &self.options.len())
+            .field("filled", &!self.value.is_empty())
+            .finish()
+    }
+}
+
+/// The Easy Apply modal.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Modal {
+    /// the current step's questions
+    #[serde(default)]
+    pub fields: Vec<Field>,
+    /// Next is there
+    pub next: bool,
+    /// Review is there
+    pub review: bool,
+    /// Submit is there
+    pub submit: bool,
+    /// Dismiss is there
+    pub dismiss: bool,
+    /// the discard confirmation is there
+    pub discard: bool,
+    /// inline validation errors
+    #[serde(default)]
+    pub errors: Vec<String>,
+    /// documents LinkedIn already has (file names)
+    #[serde(default)]
+    pub documents: Vec<String>,
+    /// a document is selected
+    pub document_selected: bool,
+}
+
+/// One look at the page.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+pub struct Observation {
+    /// the page's URL
+    pub url: String,
+    /// the logged-in marker is there
+    pub logged_in: bool,
+    /// a captcha is there
+    pub captcha: bool,
+    /// the URL is a login wall
+    pub login_wall: bool,
+    /// the URL is a checkpoint
+    pub checkpoint: bool,
+    /// the job's top card rendered
+    pub job_loaded: bool,
+    /// the Easy Apply entry is there
+    pub easy_apply: bool,
+    /// already applied
+    pub already_applied: bool,
+    /// no longer accepting applications
+    pub closed: bool,
+    /// the safety reminder's "Continue applying" is there
+    pub safety_reminder: bool,
+    /// LinkedIn's daily-limit message is there
+    pub daily_limit: bool,
+    /// the confirmation after Submit is there
+    pub confirmation: bool,
+    /// the Easy Apply modal, when open
+    pub modal: Option<Modal>,
+    /// visible typeahead suggestions, in order
+    #[serde(default)]
+    pub suggestions: Vec<String>,
+}
+
+/// Something observe.js tagged, that the driver can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// the Easy Apply entry
+    EasyApply,
+    /// "Continue applying"
+    ContinueApplying,
+    /// Next
+    Next,
+    /// Review
+    Review,
+    /// Submit application
+    Submit,
+    /// Dismiss
+    Dismiss,
+    /// Discard
+    Discard,
+    /// a field's control
+    Field(u32),
+    /// option `k` of field `n` (radio, checkbox)
+    FieldOption(u32, u32),
+    /// suggestion `k` of the open typeahead
+    Suggestion(u32),
+}
+
+impl Target {
+    /// The CSS selector of the tag.
+    pub fn css(self) -> String {
+        let tag = match self {
+            Self::EasyApply => "easy_apply".to_owned(),
+            Self::ContinueApplying => "continue".to_owned(),
+            Self::Next => "next".to_owned(),
+            Self::Review => "review".to_owned(),
+            Self::Submit => "submit".to_owned(),
+            Self::Dismiss => "dismiss".to_owned(),
+            Self::Discard => "discard".to_owned(),
+            Self::Field(n) => format!("field-{n}"),
+            Self::FieldOption(n, k) => format!("field-{n}-opt-{k}"),
+            Self::Suggestion(k) => format!("suggestion-{k}"),
+        };
+        format!("[data-autoapply='{tag}']")
+    }
+}

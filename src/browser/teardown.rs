@@ -1,0 +1,135 @@
+//! The last line of teardown: find every process of one launch in the process
+//! table, kill it, and delete the launch's profile directory. Runs from the async
+//! teardown and, as a backstop, from `Drop` (panic, cancellation).
+
+use std::path::{Path, PathBuf};
+
+/// Processes started by one launch, found by the profile directory on their
+/// command line (the browser and the helpers that inherit it) and by parentage.
+pub fn processes_of(profile: &Path, root_pid: Option<u32>) -> Vec<u32> {
+    let marker = format!("--user-data-dir={}", profile.display());
+    let mut table: Vec<(u32, u32, bool)> = Vec::new(); // (pid, ppid, has marker)
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let has_marker = cmdline
+            .split(|b| *b == 0)
+            .any(|arg| arg == marker.as_bytes());
+        let ppid = std::fs::read_to_string(entry.path().join("stat"))
+            .ok()
+            .and_then(|stat| {
+                // the command name may contain spaces: fields start after the last ')'
+                let rest = &stat[stat.rfind(')')? + 2..];
+                rest.split(' ').nth(1)?.parse::<u32>().ok()
+            })
+            .unwrap_or(0);
+        table.push((pid, ppid, has_marker));
+    }
+    let mut found: Vec<u32> = table
+        .iter()
+        .filter(|(_, _, m)| *m)
+        .map(|(p, _, _)| *p)
+        .collect();
+    if let Some(root) = root_pid
+        && table.iter().any(|(p, _, _)| *p == root)
+        && !found.contains(&root)
+    {
+        found.push(root);
+    }
+    // descendants of anything found
+    loop {
+        let before = found.len();
+        for (pid, ppid, _) in &table {
+            if found.contains(ppid) && !found.contains(pid) {
+                found.push(*pid);
+            }
+        }
+        if found.len() == before {
+            break;
+        }
+    }
+    let me = std::process::id();
+    found.retain(|p| *p != me);
+    found
+}
+
+/// SIGKILLs every process of the launch; returns how many were signalled.
+pub fn kill_all(profile: &Path, root_pid: Option<u32>) -> usize {
+    let pids = processes_of(profile, root_pid);
+    for pid in &pids {
+        if let Ok(pid) = i32::try_from(*pid) {
+            // SAFETY: kill(2) with a pid read from /proc; a stale pid is ESRCH
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+            }
+        }
+    }
+    pids.len()
+}
+
+/// Deletes the profile directory (Chromium writes cookies into it).
+pub fn remove_profile(profile: &Path) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(profile) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        // a helper may still be flushing: once more after the kill
+        Err(_) => std::fs::remove_dir_all(profile).or_else(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Ok(())
+            } else {
+                Err(e)
+            }
+        }),
+    }
+}
+
+/// Kills the launch and deletes its profile when dropped, unless the async
+/// teardown already did (then it is disarmed).
+#[derive(Debug)]
+pub struct LaunchGuard {
+    /// the profile directory
+    pub profile: PathBuf,
+    /// the browser's pid
+    pub pid: Option<u32>,
+    armed: bool,
+}
+
+impl LaunchGuard {
+    /// A guard for a launch using `profile`.
+    pub fn new(profile: PathBuf) -> Self {
+        Self {
+            profile,
+            pid: None,
+            armed: true,
+        }
+    }
+
+    /// The async teardown finished: nothing left to do on drop.
+    pub fn disarm(&mut self) {
+        self.armed = false;
+    }
+}
+
+impl Drop for LaunchGuard {
+    fn drop(&mut self) {
+        if !self.armed {
+            return;
+        }
+        let killed = kill_all(&self.profile, self.pid);
+        let removed = remove_profile(&self.profile);
+        tracing::warn!(
+            killed,
+            profile_removed = removed.is_ok(),
+            "browser torn down by its guard (panic, cancellation or a failed teardown)"
+        );
+    }
+}
