@@ -78,6 +78,16 @@ pub struct Config {
     pub worker_id: String,
     /// log format
     pub log_format: LogFormat,
+    /// drive this origin instead of the selector file's (a local replica)
+    pub site_origin: Option<Url>,
+    /// scale of the human waits (below 1 only against a replica)
+    pub pacing_scale: f64,
+    /// run the browser headless (refused against LinkedIn)
+    pub headless: bool,
+    /// LinkedIn page navigations per minute, per process
+    pub navigations_per_minute: u32,
+    /// also keep a screenshot of each confirmed submission
+    pub success_screenshots: bool,
 }
 
 impl fmt::Debug for Config {
@@ -289,6 +299,51 @@ impl Config {
             _ => Err("must be auto, json or pretty".into()),
         });
 
+        let site_origin = r.value("AUTOAPPLY_SITE_ORIGIN", Some("-"), |s| {
+            if s == "-" {
+                return Ok(None);
+            }
+            match Url::parse(s) {
+                Ok(u)
+                    if matches!(u.scheme(), "http" | "https")
+                        && u.host().is_some()
+                        && u.path() == "/" =>
+                {
+                    Ok(Some(u))
+                }
+                _ => Err("must be an origin like http://127.0.0.1:8080 (no path)".into()),
+            }
+        });
+        let targets_linkedin = match &site_origin {
+            Some(Some(u)) => crate::site::is_linkedin_host(u.host_str().unwrap_or_default()),
+            _ => true,
+        };
+        let pacing_scale = r.value("AUTOAPPLY_PACING_SCALE", Some("1"), |s| {
+            let scale: f64 = s.parse().map_err(|_| "must be a number".to_owned())?;
+            crate::pacing::Pacing::new(scale, targets_linkedin)
+                .map(|p| p.scale())
+                .map_err(|e| e.to_string())
+        });
+        let headless = r.value("AUTOAPPLY_BROWSER_HEADLESS", Some("false"), |s| match s {
+            "false" | "0" | "no" => Ok(false),
+            "true" | "1" | "yes" if targets_linkedin => {
+                Err("headless is refused against LinkedIn: run headful under Xvfb".into())
+            }
+            "true" | "1" | "yes" => Ok(true),
+            _ => Err("must be true or false".into()),
+        });
+        let navigations = r.value("AUTOAPPLY_NAVIGATIONS_PER_MINUTE", Some("6"), int_in(1, 60));
+        let success_screenshots =
+            r.value(
+                "AUTOAPPLY_SUCCESS_SCREENSHOTS",
+                Some("false"),
+                |s| match s {
+                    "true" | "1" | "yes" => Ok(true),
+                    "false" | "0" | "no" => Ok(false),
+                    _ => Err("must be true or false".into()),
+                },
+            );
+
         let problems: Vec<(&'static str, String)> = r
             .shown
             .iter()
@@ -316,6 +371,11 @@ impl Config {
             Some(webhook_addr),
             Some(worker_id),
             Some(log_format),
+            Some(site_origin),
+            Some(pacing_scale),
+            Some(headless),
+            Some(navigations),
+            Some(success_screenshots),
         ) = (
             supabase_url,
             supabase_rest_path,
@@ -334,6 +394,11 @@ impl Config {
             webhook_addr,
             worker_id,
             log_format,
+            site_origin,
+            pacing_scale,
+            headless,
+            navigations,
+            success_screenshots,
         )
         else {
             unreachable!("every None was recorded as a problem");
@@ -356,6 +421,11 @@ impl Config {
             webhook_addr,
             worker_id,
             log_format,
+            site_origin,
+            pacing_scale,
+            headless,
+            navigations_per_minute: navigations as u32,
+            success_screenshots,
         };
         (Ok(config), shown)
     }

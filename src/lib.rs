@@ -13,10 +13,12 @@
 //! - [`cli`]: the command line
 
 pub mod answers;
+pub mod apply;
 pub mod browser;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod evidence;
 pub mod pacing;
 pub mod replica;
 pub mod session;

@@ -134,7 +134,8 @@ impl fmt::Display for CipherEncoding {
     }
 }
 
-/// The 32-byte AES key, wiped on drop. `Debug` prints nothing of it.
+/// The 32-byte AES key, wiped on drop (every clone too). `Debug` prints nothing of it.
+#[derive(Clone)]
 pub struct SessionKey(Zeroizing<[u8; 32]>);
 
 impl fmt::Debug for SessionKey {

@@ -1,0 +1,467 @@
+//! The flow's decisions: pure functions from what the page shows to what to do
+//! next. The driver performs them; these are unit-tested without a browser.
+
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::{
+    answers::{self, Resolution},
+    browser::{Field, Modal, Observation},
+    domain::ApplicantProfile,
+};
+
+/// The state of the session, from one look at a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    /// the logged-in marker is there
+    LoggedIn,
+    /// LinkedIn shows a login wall: the session is no longer valid
+    Expired,
+    /// a checkpoint or captcha
+    Checkpoint,
+    /// not decided yet (page still loading)
+    Pending,
+}
+
+/// Reads the session state; a checkpoint wins over everything.
+pub fn session_state(obs: &Observation) -> SessionState {
+    if obs.checkpoint || obs.captcha {
+        SessionState::Checkpoint
+    } else if obs.login_wall {
+        SessionState::Expired
+    } else if obs.logged_in {
+        SessionState::LoggedIn
+    } else {
+        SessionState::Pending
+    }
+}
+
+/// Why the flow ended without (or before) a submission. Maps to a status and a
+/// reason in `apply::outcome`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stop {
+    /// login wall
+    SessionExpired,
+    /// checkpoint or captcha
+    SessionCheckpoint,
+    /// LinkedIn shows the job as applied
+    AlreadyApplied,
+    /// the job has no Easy Apply
+    NotEasyApply,
+    /// no longer accepting applications
+    JobClosed,
+    /// LinkedIn's own daily-limit message
+    LinkedinDailyLimit,
+    /// required questions the profile cannot answer
+    UnknownQuestions(Vec<PendingQuestion>),
+    /// LinkedIn's inline errors after Next/Submit
+    ValidationError(Vec<String>),
+    /// a step with no Next, Review or Submit button
+    StepStuck {
+        /// 1-based step
+        step: u32,
+    },
+    /// the Easy Apply modal never opened after the entry was clicked
+    ModalMissing,
+    /// more steps than any real form has
+    TooManySteps,
+    /// the user's daily submission cap (begin_submit said so)
+    UserLimit,
+    /// the lease was lost before the click (begin_submit said so)
+    LeaseLost,
+    /// a verification run must settle the row first (begin_submit said so)
+    VerificationRequired,
+    /// dry run: everything walked, stopped before Submit
+    DryRunComplete,
+    /// confirmed by LinkedIn
+    Submitted,
+    /// Submit clicked, no confirmation seen in time
+    SubmitUnconfirmed,
+}
+
+/// What the job page calls for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobPage {
+    /// stop here
+    Stop(Stop),
+    /// click Easy Apply
+    OpenEasyApply,
+    /// not decided yet
+    Pending,
+}
+
+/// Decides on the job page. `settled`: the page has rendered and had time to show
+/// its apply button, so its absence means there is none.
+pub fn job_page(obs: &Observation, settled: bool) -> JobPage {
+    match session_state(obs) {
+        SessionState::Checkpoint => return JobPage::Stop(Stop::SessionCheckpoint),
+        SessionState::Expired => return JobPage::Stop(Stop::SessionExpired),
+        SessionState::LoggedIn | SessionState::Pending => {}
+    }
+    if obs.already_applied {
+        JobPage::Stop(Stop::AlreadyApplied)
+    } else if obs.closed {
+        JobPage::Stop(Stop::JobClosed)
+    } else if obs.daily_limit {
+        JobPage::Stop(Stop::LinkedinDailyLimit)
+    } else if obs.easy_apply {
+        JobPage::OpenEasyApply
+    } else if obs.job_loaded && settled {
+        JobPage::Stop(Stop::NotEasyApply)
+    } else {
+        JobPage::Pending
+    }
+}
+
+/// What follows a click on Easy Apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AfterEntry {
+    /// the modal is open
+    Modal,
+    /// the safety reminder: click "Continue applying"
+    ContinueApplying,
+    /// stop (daily limit, session trouble)
+    Stop(Stop),
+    /// not yet
+    Pending,
+}
+
+/// Decides after the Easy Apply click.
+pub fn after_entry(obs: &Observation) -> AfterEntry {
+    match session_state(obs) {
+        SessionState::Checkpoint => AfterEntry::Stop(Stop::SessionCheckpoint),
+        SessionState::Expired => AfterEntry::Stop(Stop::SessionExpired),
+        _ if obs.daily_limit => AfterEntry::Stop(Stop::LinkedinDailyLimit),
+        _ if obs
+            .modal
+            .as_ref()
+            .is_some_and(|m| !m.fields.is_empty() || m.next || m.review || m.submit) =>
+        {
+            AfterEntry::Modal
+        }
+        _ if obs.safety_reminder => AfterEntry::ContinueApplying,
+        _ => AfterEntry::Pending,
+    }
+}
+
+/// A question the user must answer, as stored in `pending_questions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PendingQuestion {
+    /// the question as LinkedIn shows it
+    pub label: String,
+    /// text, select, radio, ...
+    pub kind: &'static str,
+    /// required
+    pub required: bool,
+    /// the choices, for select/radio/checkbox
+    pub options: Vec<String>,
+}
+
+impl PendingQuestion {
+    /// The question of `field`.
+    pub fn of(field: &Field) -> Self {
+        Self {
+            label: field.label.clone(),
+            kind: field.kind.as_str(),
+            required: field.required,
+            options: field.options.clone(),
+        }
+    }
+}
+
+/// What to fill on one step.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepPlan {
+    /// every field with what to do with it (optional unknowns included, left empty)
+    pub fills: Vec<(Field, Resolution)>,
+    /// required questions without an answer: the step must not be submitted
+    pub unknown_required: Vec<PendingQuestion>,
+}
+
+/// Plans one step from the profile.
+pub fn plan_step(modal: &Modal, profile: &ApplicantProfile, resume: Option<&Path>) -> StepPlan {
+    let mut plan = StepPlan {
+        fills: Vec::new(),
+        unknown_required: Vec::new(),
+    };
+    for field in &modal.fields {
+        let resolution = answers::resolve(field, profile, resume, modal.document_selected);
+        if resolution == Resolution::Unknown && field.required {
+            plan.unknown_required.push(PendingQuestion::of(field));
+        }
+        plan.fills.push((field.clone(), resolution));
+    }
+    plan
+}
+
+/// How to leave a step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepAction {
+    /// the last step: Submit application
+    Submit,
+    /// Review your application
+    Review,
+    /// Continue to next step
+    Next,
+    /// no button to go on
+    Stuck,
+}
+
+/// The button that ends this step; Submit before Review before Next.
+pub fn step_action(modal: &Modal) -> StepAction {
+    if modal.submit {
+        StepAction::Submit
+    } else if modal.review {
+        StepAction::Review
+    } else if modal.next {
+        StepAction::Next
+    } else {
+        StepAction::Stuck
+    }
+}
+
+/// What a step looks like, to notice that the next one came.
+pub fn step_signature(modal: &Modal) -> String {
+    let labels: Vec<&str> = modal.fields.iter().map(|f| f.label.as_str()).collect();
+    format!(
+        "{}|{}{}{}",
+        labels.join("\u{1f}"),
+        modal.next,
+        modal.review,
+        modal.submit
+    )
+}
+
+/// What followed a click on Next or Review.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Advance {
+    /// a new step is showing
+    NewStep,
+    /// LinkedIn refused the answers
+    Errors(Vec<String>),
+    /// LinkedIn's daily limit appeared
+    Stop(Stop),
+    /// not yet
+    Pending,
+}
+
+/// Decides after Next/Review, given the step's signature before the click.
+pub fn advance(before: &str, obs: &Observation) -> Advance {
+    if obs.daily_limit {
+        return Advance::Stop(Stop::LinkedinDailyLimit);
+    }
+    match &obs.modal {
+        Some(m) if !m.errors.is_empty() => Advance::Errors(m.errors.clone()),
+        Some(m) if step_signature(m) != before => Advance::NewStep,
+        _ => Advance::Pending,
+    }
+}
+
+/// What followed the Submit click.
+pub fn after_submit(obs: &Observation) -> Option<Stop> {
+    if obs.confirmation {
+        Some(Stop::Submitted)
+    } else if obs.daily_limit {
+        Some(Stop::LinkedinDailyLimit)
+    } else {
+        obs.modal
+            .as_ref()
+            .filter(|m| !m.errors.is_empty())
+            .map(|m| Stop::ValidationError(m.errors.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::browser::FieldKind;
+
+    fn obs(json: serde_json::Value) -> Observation {
+        let mut base = serde_json::json!({
+            "url": "http://127.0.0.1/x", "logged_in": true, "captcha": false, "login_wall": false,
+            "checkpoint": false, "job_loaded": false, "easy_apply": false, "already_applied": false,
+            "closed": false, "safety_reminder": false, "daily_limit": false, "confirmation": false,
+            "modal": null, "suggestions": []
+        });
+        for (k, v) in json.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        serde_json::from_value(base).unwrap()
+    }
+
+    fn modal(json: serde_json::Value) -> serde_json::Value {
+        let mut base = serde_json::json!({"fields": [], "next": false, "review": false, "submit": false,
+            "dismiss": true, "discard": false, "errors": [], "documents": [], "document_selected": false});
+        for (k, v) in json.as_object().unwrap() {
+            base[k] = v.clone();
+        }
+        base
+    }
+
+    #[test]
+    fn the_session_state_prefers_checkpoints() {
+        assert_eq!(
+            session_state(&obs(serde_json::json!({}))),
+            SessionState::LoggedIn
+        );
+        assert_eq!(
+            session_state(&obs(serde_json::json!({"logged_in": false}))),
+            SessionState::Pending
+        );
+        assert_eq!(
+            session_state(&obs(
+                serde_json::json!({"logged_in": false, "login_wall": true})
+            )),
+            SessionState::Expired
+        );
+        assert_eq!(
+            session_state(&obs(serde_json::json!({"captcha": true}))),
+            SessionState::Checkpoint
+        );
+        assert_eq!(
+            session_state(&obs(
+                serde_json::json!({"checkpoint": true, "login_wall": true})
+            )),
+            SessionState::Checkpoint
+        );
+    }
+
+    #[test]
+    fn job_page_decisions() {
+        let j = |v| job_page(&obs(v), true);
+        assert_eq!(
+            j(serde_json::json!({"job_loaded": true, "easy_apply": true})),
+            JobPage::OpenEasyApply
+        );
+        assert_eq!(
+            j(serde_json::json!({"job_loaded": true, "easy_apply": true, "already_applied": true})),
+            JobPage::Stop(Stop::AlreadyApplied),
+            "applied wins over the button"
+        );
+        assert_eq!(
+            j(serde_json::json!({"job_loaded": true, "closed": true})),
+            JobPage::Stop(Stop::JobClosed)
+        );
+        assert_eq!(
+            j(serde_json::json!({"job_loaded": true})),
+            JobPage::Stop(Stop::NotEasyApply)
+        );
+        assert_eq!(
+            job_page(&obs(serde_json::json!({"job_loaded": true})), false),
+            JobPage::Pending,
+            "not settled yet"
+        );
+        assert_eq!(j(serde_json::json!({})), JobPage::Pending, "still loading");
+        assert_eq!(
+            j(serde_json::json!({"logged_in": false, "login_wall": true})),
+            JobPage::Stop(Stop::SessionExpired)
+        );
+        assert_eq!(
+            j(serde_json::json!({"checkpoint": true})),
+            JobPage::Stop(Stop::SessionCheckpoint)
+        );
+    }
+
+    #[test]
+    fn after_the_entry_click() {
+        assert_eq!(
+            after_entry(&obs(serde_json::json!({"daily_limit": true}))),
+            AfterEntry::Stop(Stop::LinkedinDailyLimit)
+        );
+        assert_eq!(
+            after_entry(&obs(serde_json::json!({"safety_reminder": true}))),
+            AfterEntry::ContinueApplying
+        );
+        assert_eq!(
+            after_entry(&obs(
+                serde_json::json!({"modal": modal(serde_json::json!({"next": true}))})
+            )),
+            AfterEntry::Modal
+        );
+        assert_eq!(
+            after_entry(&obs(
+                serde_json::json!({"modal": modal(serde_json::json!({}))})
+            )),
+            AfterEntry::Pending,
+            "an empty modal is still rendering"
+        );
+    }
+
+    fn field(label: &str, kind: FieldKind, required: bool) -> serde_json::Value {
+        serde_json::json!({"handle": 0, "label": label, "kind": kind, "required": required, "options": [], "value": ""})
+    }
+
+    #[test]
+    fn an_unknown_required_question_stops_the_step_and_an_optional_one_does_not() {
+        let m: Modal = serde_json::from_value(modal(serde_json::json!({"submit": true, "fields": [
+            field("How many years of experience do you have with COBOL?", FieldKind::Text, true),
+            field("Anything else you would like us to know?", FieldKind::Textarea, false),
+        ]})))
+        .unwrap();
+        let plan = plan_step(&m, &ApplicantProfile::default(), None);
+        assert_eq!(plan.unknown_required.len(), 1);
+        assert_eq!(
+            plan.unknown_required[0].label,
+            "How many years of experience do you have with COBOL?"
+        );
+        assert_eq!(plan.unknown_required[0].kind, "text");
+        assert_eq!(plan.fills.len(), 2);
+        assert_eq!(plan.fills[1].1, Resolution::Unknown);
+    }
+
+    #[test]
+    fn step_buttons_and_advancing() {
+        let m = |v| serde_json::from_value::<Modal>(modal(v)).unwrap();
+        assert_eq!(
+            step_action(&m(serde_json::json!({"next": true, "submit": true}))),
+            StepAction::Submit
+        );
+        assert_eq!(
+            step_action(&m(serde_json::json!({"review": true}))),
+            StepAction::Review
+        );
+        assert_eq!(step_action(&m(serde_json::json!({}))), StepAction::Stuck);
+
+        let first = m(
+            serde_json::json!({"next": true, "fields": [field("First name", FieldKind::Text, true)]}),
+        );
+        let sig = step_signature(&first);
+        let same = obs(
+            serde_json::json!({"modal": modal(serde_json::json!({"next": true, "fields": [field("First name", FieldKind::Text, true)]}))}),
+        );
+        assert_eq!(advance(&sig, &same), Advance::Pending);
+        let errors = obs(
+            serde_json::json!({"modal": modal(serde_json::json!({"next": true, "errors": ["Enter a valid answer"],
+            "fields": [field("First name", FieldKind::Text, true)]}))}),
+        );
+        assert_eq!(
+            advance(&sig, &errors),
+            Advance::Errors(vec!["Enter a valid answer".into()])
+        );
+        let next = obs(
+            serde_json::json!({"modal": modal(serde_json::json!({"review": true, "fields": [field("Resume", FieldKind::File, true)]}))}),
+        );
+        assert_eq!(advance(&sig, &next), Advance::NewStep);
+    }
+
+    #[test]
+    fn after_submit_only_the_confirmation_means_submitted() {
+        assert_eq!(
+            after_submit(&obs(serde_json::json!({"confirmation": true}))),
+            Some(Stop::Submitted)
+        );
+        assert_eq!(
+            after_submit(&obs(
+                serde_json::json!({"modal": modal(serde_json::json!({}))})
+            )),
+            None
+        );
+        assert_eq!(
+            after_submit(&obs(
+                serde_json::json!({"modal": modal(serde_json::json!({"errors": ["x"]}))})
+            )),
+            Some(Stop::ValidationError(vec!["x".into()]))
+        );
+    }
+}

@@ -1,0 +1,405 @@
+//! The apply engine: one claimed application, from the stored session to a
+//! recorded outcome. Decisions are pure (`decide`), the driver performs them in the
+//! browser (`driver`), every ending is classified (`outcome`). The browser is torn
+//! down in every path; a screenshot is kept whenever the application did not go in.
+
+pub mod decide;
+pub mod driver;
+pub mod outcome;
+
+use std::{num::NonZeroU32, path::PathBuf, time::Duration};
+
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+
+use self::{
+    decide::Stop,
+    driver::{DriveError, Driver, StepRecord, SubmitGate, Waits},
+    outcome::{Disposition, Ended},
+};
+use crate::{
+    browser::{self, BrowserSession, LaunchOptions},
+    config::Config,
+    domain::{Lease, OutcomeStatus},
+    evidence,
+    pacing::{NavigationLimiter, Pacing, PacingError},
+    session::{self, CipherEncoding, EncryptedSession, SessionKey},
+    site::{SiteError, SiteSpec},
+    store::{Application, BeginSubmit, Store, StoreError},
+};
+
+/// Why the engine cannot be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The selector file is broken.
+    #[error(transparent)]
+    Site(#[from] SiteError),
+    /// The pacing is not allowed for the site.
+    #[error(transparent)]
+    Pacing(#[from] PacingError),
+    /// Headless against LinkedIn.
+    #[error(
+        "refusing to run headless against LinkedIn: the worker is headful only (run under Xvfb)"
+    )]
+    HeadlessRefused,
+}
+
+/// Everything that stays the same from one application to the next.
+pub struct Engine {
+    /// the site, origin overridden when configured
+    pub site: SiteSpec,
+    spec_json: String,
+    pacing: Pacing,
+    limiter: NavigationLimiter,
+    /// launch settings; `label` and `user_agent` are set per application
+    pub launch: LaunchOptions,
+    /// where error screenshots go
+    pub screenshots_dir: PathBuf,
+    /// explicit wait timeouts
+    pub waits: Waits,
+    session_key: SessionKey,
+    session_encoding: CipherEncoding,
+    /// keep a screenshot of each confirmed submission too
+    pub success_screenshots: bool,
+}
+
+/// The parts of an [`Engine`].
+pub struct EngineParts {
+    /// the site spec as loaded
+    pub site: SiteSpec,
+    /// drive this origin instead (a replica)
+    pub site_origin: Option<url::Url>,
+    /// pacing scale
+    pub pacing_scale: f64,
+    /// LinkedIn navigations per minute
+    pub navigations_per_minute: u32,
+    /// the Chromium binary
+    pub browser_path: PathBuf,
+    /// where per-application profiles go
+    pub runtime_dir: PathBuf,
+    /// headless (refused against LinkedIn)
+    pub headless: bool,
+    /// error screenshots
+    pub screenshots_dir: PathBuf,
+    /// the session key
+    pub session_key: SessionKey,
+    /// how sessions are encoded
+    pub session_encoding: CipherEncoding,
+    /// success screenshots
+    pub success_screenshots: bool,
+}
+
+/// What one attempt did.
+#[derive(Debug)]
+pub struct AttemptReport {
+    /// how it ended, in words
+    pub ended: String,
+    /// what was done with the row
+    pub disposition: Disposition,
+    /// the store accepted the outcome (false: the lease was lost)
+    pub recorded: bool,
+    /// the screenshot of this attempt
+    pub screenshot: Option<PathBuf>,
+    /// the steps as they happened
+    pub steps: Vec<StepRecord>,
+    /// a LinkedIn action was reserved for this attempt
+    pub touched_linkedin: bool,
+    /// the browser's process id and profile directory, once launched
+    pub browser: Option<(Option<u32>, PathBuf)>,
+}
+
+struct Gate<'a, S: Store> {
+    store: &'a S,
+    lease: Lease,
+}
+
+impl<S: Store> SubmitGate for Gate<'_, S> {
+    fn begin_submit(
+        &self,
+    ) -> impl std::future::Future<Output = Result<BeginSubmit, StoreError>> + Send {
+        self.store.begin_submit(self.lease)
+    }
+}
+
+impl Engine {
+    /// Builds the engine; refuses fast pacing or headless against LinkedIn.
+    pub fn new(parts: EngineParts) -> Result<Self, EngineError> {
+        let site = match parts.site_origin {
+            Some(origin) => parts.site.with_origin(origin),
+            None => parts.site,
+        };
+        let linkedin = site.targets_linkedin();
+        if parts.headless && linkedin {
+            return Err(EngineError::HeadlessRefused);
+        }
+        let pacing = Pacing::new(parts.pacing_scale, linkedin)?;
+        let per_minute = NonZeroU32::new(parts.navigations_per_minute).unwrap_or(NonZeroU32::MIN);
+        Ok(Self {
+            spec_json: browser::spec_json(&site),
+            limiter: NavigationLimiter::new(per_minute, linkedin),
+            launch: LaunchOptions {
+                executable: parts.browser_path,
+                profile_root: parts.runtime_dir.join("profiles"),
+                label: String::new(),
+                user_agent: None,
+                headless: parts.headless,
+                targets_linkedin: linkedin,
+                command_timeout: Duration::from_secs(20),
+            },
+            site,
+            pacing,
+            screenshots_dir: parts.screenshots_dir,
+            waits: Waits::default(),
+            session_key: parts.session_key,
+            session_encoding: parts.session_encoding,
+            success_screenshots: parts.success_screenshots,
+        })
+    }
+
+    /// The engine the configuration describes.
+    pub fn from_config(config: &Config) -> Result<Self, EngineError> {
+        let site = SiteSpec::load(&config.selectors_dir, "linkedin")?;
+        Self::new(EngineParts {
+            site,
+            site_origin: config.site_origin.clone(),
+            pacing_scale: config.pacing_scale,
+            navigations_per_minute: config.navigations_per_minute,
+            browser_path: config.browser_path.clone(),
+            runtime_dir: config.runtime_dir.clone(),
+            headless: config.headless,
+            screenshots_dir: config.screenshots_dir(),
+            session_key: config.session_key.clone(),
+            session_encoding: config.session_encoding,
+            success_screenshots: config.success_screenshots,
+        })
+    }
+
+    /// The job page on the site's origin: a LinkedIn URL is moved to a replica's
+    /// origin when one is configured; any other host is refused.
+    pub fn job_url(&self, job_url: &str) -> Option<url::Url> {
+        let mut url = url::Url::parse(job_url).ok()?;
+        let host = url.host_str()?.to_owned();
+        let origin = &self.site.origin;
+        if host == origin.host_str()?
+            && url.port_or_known_default() == origin.port_or_known_default()
+        {
+            return Some(url);
+        }
+        if !crate::site::is_linkedin_host(&host) || !url.path().starts_with("/jobs/") {
+            return None;
+        }
+        url.set_scheme(origin.scheme()).ok()?;
+        url.set_host(origin.host_str()).ok()?;
+        url.set_port(origin.port()).ok()?;
+        Some(url)
+    }
+
+    /// Runs one claimed application and records its outcome with the store.
+    /// Store errors are returned (the lease then expires and the sweeper acts);
+    /// everything else ends in a recorded outcome.
+    pub async fn apply<S: Store>(
+        &self,
+        store: &S,
+        application: &Application,
+        cancel: &CancellationToken,
+        dry_run: bool,
+    ) -> Result<AttemptReport, StoreError> {
+        let lease = application.lease().ok_or_else(|| StoreError::Decode {
+            operation: "apply".into(),
+            detail: "the application is not claimed (no lease token)".into(),
+        })?;
+        let mut report = AttemptReport {
+            ended: String::new(),
+            disposition: Disposition::Nothing,
+            recorded: false,
+            screenshot: None,
+            steps: Vec::new(),
+            touched_linkedin: false,
+            browser: None,
+        };
+        let ended = self
+            .attempt(store, application, lease, cancel, dry_run, &mut report)
+            .await?;
+        report.ended = match &ended {
+            Ended::Flow(stop) => format!("{stop:?}"),
+            other => format!("{other:?}"),
+        };
+        let mut disposition = outcome::disposition(&ended, OffsetDateTime::now_utc());
+        if let Disposition::Finish(outcome) = &mut disposition
+            && let Some(path) = &report.screenshot
+        {
+            outcome.details.screenshot_path = Some(path.display().to_string());
+        }
+        report.recorded = match &disposition {
+            Disposition::Finish(outcome) => store.finish(lease, outcome).await?,
+            Disposition::Release => store.release(lease).await?,
+            Disposition::Nothing => false,
+        };
+        if !report.recorded && !matches!(disposition, Disposition::Nothing) {
+            tracing::warn!("the lease was lost before the outcome could be recorded");
+        }
+        report.disposition = disposition;
+        Ok(report)
+    }
+
+    async fn attempt<S: Store>(
+        &self,
+        store: &S,
+        application: &Application,
+        lease: Lease,
+        cancel: &CancellationToken,
+        dry_run: bool,
+        report: &mut AttemptReport,
+    ) -> Result<Ended, StoreError> {
+        let Some(profile) = store.profile(application.user_id).await? else {
+            return Ok(Ended::ProfileMissing);
+        };
+        let Some(stored) = store
+            .session(application.user_id, application.platform)
+            .await?
+        else {
+            return Ok(Ended::SessionMissing);
+        };
+        let sealed = EncryptedSession {
+            ciphertext: stored.session_encrypted,
+            iv: stored.session_iv,
+        };
+        let session = match session::open(
+            &self.session_key,
+            self.session_encoding,
+            &sealed,
+            &self.site.session.required_cookies,
+            OffsetDateTime::now_utc(),
+        ) {
+            Ok(s) => s,
+            Err(e) => return Ok(Ended::Session(e)),
+        };
+        drop(sealed);
+        let Some(job_url) = self.job_url(&application.job_url) else {
+            return Ok(Ended::InvalidJobUrl);
+        };
+        if cancel.is_cancelled() {
+            return Ok(Ended::Cancelled);
+        }
+        // the kill switch: one action per attempt, before the first LinkedIn request
+        if !store.reserve_linkedin_action().await? {
+            return Ok(Ended::KillSwitch);
+        }
+        report.touched_linkedin = true;
+
+        let mut launch = self.launch.clone();
+        launch.label = application.id.to_string();
+        launch.user_agent = stored
+            .user_agent
+            .clone()
+            .or_else(|| session.user_agent.clone());
+        let browser = match BrowserSession::launch(&launch).await {
+            Ok(b) => b,
+            Err(e) => return Ok(Ended::Browser(e)),
+        };
+        report.browser = Some((browser.pid(), browser.profile_dir().to_owned()));
+        let injected = browser
+            .set_cookies(&session, &self.site.origin, !self.site.targets_linkedin())
+            .await;
+        // the decrypted cookies are not needed any more: wiped now
+        drop(session);
+        let mut driver = Driver {
+            browser: &browser,
+            spec_json: &self.spec_json,
+            origin: &self.site.origin,
+            session_check_path: &self.site.session_check_path,
+            pacing: &self.pacing,
+            limiter: &self.limiter,
+            waits: self.waits,
+            cancel,
+            dry_run,
+            last_target: None,
+            steps: Vec::new(),
+        };
+        let resume = profile.resume_path.as_deref().map(std::path::Path::new);
+        let result = match injected {
+            Ok(()) => {
+                driver
+                    .run(
+                        job_url.as_str(),
+                        &profile.profile,
+                        resume,
+                        &Gate { store, lease },
+                    )
+                    .await
+            }
+            Err(e) => Err(DriveError::Browser(e)),
+        };
+        let ended = match result {
+            Ok(stop) => Ended::Flow(stop),
+            Err(DriveError::Browser(e)) => Ended::Browser(e),
+            Err(DriveError::Gate(e)) => {
+                report.steps = std::mem::take(&mut driver.steps);
+                let _ = browser.teardown().await;
+                return Err(e);
+            }
+        };
+        let keep_screenshot = match &ended {
+            Ended::Flow(Stop::Submitted) => self.success_screenshots,
+            Ended::Flow(
+                Stop::AlreadyApplied
+                | Stop::NotEasyApply
+                | Stop::JobClosed
+                | Stop::DryRunComplete
+                | Stop::LeaseLost,
+            ) => false,
+            Ended::Browser(browser::BrowserError::Cancelled) => false,
+            _ => true,
+        };
+        if keep_screenshot {
+            let suffix = if matches!(ended, Ended::Flow(Stop::Submitted)) {
+                "-submitted"
+            } else {
+                ""
+            };
+            report.screenshot = self
+                .screenshot(&browser, application, driver.last_target, suffix)
+                .await;
+        }
+        report.steps = std::mem::take(&mut driver.steps);
+        let killed = browser.teardown().await;
+        if killed > 0 {
+            tracing::debug!(killed, "leftover browser processes killed at teardown");
+        }
+        if let Ended::Flow(Stop::Submitted) = ended {
+            tracing::info!(
+                status = OutcomeStatus::Submitted.as_str(),
+                "application submitted"
+            );
+        }
+        Ok(ended)
+    }
+
+    async fn screenshot(
+        &self,
+        browser: &BrowserSession,
+        application: &Application,
+        target: Option<browser::Target>,
+        suffix: &str,
+    ) -> Option<PathBuf> {
+        let png = match browser.screenshot().await {
+            Ok(png) => png,
+            Err(e) => {
+                tracing::warn!(error = %e, "no screenshot could be taken");
+                return None;
+            }
+        };
+        let rect = match target {
+            Some(t) => browser.rect(t).await,
+            None => None,
+        };
+        match evidence::write_screenshot(&self.screenshots_dir, application.id, suffix, &png, rect)
+        {
+            Ok(path) => Some(path),
+            Err(e) => {
+                tracing::warn!(error = %e, "the screenshot could not be written");
+                None
+            }
+        }
+    }
+}

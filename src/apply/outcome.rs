@@ -1,0 +1,271 @@
+//! How an attempt ended, and what that means for the row: every ending is
+//! classified (done, retry later, needs the user, skip, or give back the claim) and
+//! carries a message that tells an operator what to do, without secrets or answers.
+
+use time::OffsetDateTime;
+
+use super::decide::Stop;
+use crate::{
+    browser::BrowserError,
+    domain::{Outcome, OutcomeDetails, OutcomeStatus, SessionStatus},
+    session::SessionError,
+};
+
+/// How an attempt ended.
+#[derive(Debug)]
+pub enum Ended {
+    /// the flow reached a decision
+    Flow(Stop),
+    /// the browser failed
+    Browser(BrowserError),
+    /// the stored session cannot be used
+    Session(SessionError),
+    /// the user has no stored session
+    SessionMissing,
+    /// the user has no applicant profile
+    ProfileMissing,
+    /// the job URL is not a page of the site
+    InvalidJobUrl,
+    /// the kill switch is closed for today: nothing touched LinkedIn
+    KillSwitch,
+    /// shutdown before the submit gate
+    Cancelled,
+}
+
+/// What to do with the row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Disposition {
+    /// record this outcome
+    Finish(Outcome),
+    /// give the claim back without spending the attempt
+    Release,
+    /// nothing (dry run, or the lease is already lost)
+    Nothing,
+}
+
+/// The next UTC midnight after `now`.
+pub fn next_utc_midnight(now: OffsetDateTime) -> OffsetDateTime {
+    let today = now.to_offset(time::UtcOffset::UTC).date();
+    today.next_day().unwrap_or(today).midnight().assume_utc()
+}
+
+fn finish(status: OutcomeStatus, reason: &str, error: &str) -> Disposition {
+    Disposition::Finish(Outcome::new(status, Some(reason)).with_error(error))
+}
+
+fn wait_for_tomorrow(reason: &str, error: &str, now: OffsetDateTime) -> Disposition {
+    let tomorrow = next_utc_midnight(now);
+    Disposition::Finish(Outcome {
+        status: OutcomeStatus::RetryLater,
+        reason: Some(reason.into()),
+        error: Some(error.into()),
+        details: OutcomeDetails {
+            run_at: Some(tomorrow),
+            keep_attempt: true,
+            pause_user_until: Some(tomorrow),
+            ..OutcomeDetails::default()
+        },
+    })
+}
+
+fn mark_session(status: SessionStatus, reason: &str, error: &str) -> Disposition {
+    let mut outcome = Outcome::new(OutcomeStatus::NeedsUser, Some(reason)).with_error(error);
+    outcome.details.session_status = Some(status);
+    Disposition::Finish(outcome)
+}
+
+/// Classifies an ending.
+pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
+    use OutcomeStatus::{Failed, NeedsUser, NeedsVerification, RetryLater, Skipped, Submitted};
+    match ended {
+        Ended::Flow(stop) => match stop {
+            Stop::Submitted => Disposition::Finish(Outcome::new(Submitted, None)),
+            Stop::AlreadyApplied => finish(
+                Skipped,
+                "already_applied",
+                "LinkedIn shows this job as already applied",
+            ),
+            Stop::NotEasyApply => finish(
+                Skipped,
+                "not_easy_apply",
+                "the job has no Easy Apply (it applies on the company's site)",
+            ),
+            Stop::JobClosed => finish(
+                Skipped,
+                "job_closed",
+                "the job no longer accepts applications",
+            ),
+            Stop::SessionExpired => mark_session(
+                SessionStatus::Expired,
+                "session_expired",
+                "LinkedIn logged the session out: the user must reconnect their LinkedIn account",
+            ),
+            Stop::SessionCheckpoint => mark_session(
+                SessionStatus::Checkpoint,
+                "session_checkpoint",
+                "LinkedIn asked for a security check (checkpoint or captcha): the user must clear it in their own browser and reconnect",
+            ),
+            Stop::LinkedinDailyLimit => wait_for_tomorrow(
+                "linkedin_daily_limit",
+                "LinkedIn's own Easy Apply daily limit was reached for this user: their applications wait for the next UTC day",
+                now,
+            ),
+            Stop::UserLimit => wait_for_tomorrow(
+                "user_daily_limit",
+                "the user's daily submission cap is reached: their applications wait for the next UTC day",
+                now,
+            ),
+            Stop::UnknownQuestions(questions) => {
+                let labels: Vec<&str> = questions.iter().map(|q| q.label.as_str()).collect();
+                let mut outcome = Outcome::new(NeedsUser, Some("unknown_questions")).with_error(&format!(
+                    "{} required question(s) the profile cannot answer; nothing was submitted: {}",
+                    questions.len(),
+                    labels.join(" | ")
+                ));
+                outcome.details.pending_questions = serde_json::to_value(questions).ok();
+                Disposition::Finish(outcome)
+            }
+            Stop::ValidationError(errors) => finish(
+                Failed,
+                "validation_error",
+                &format!("LinkedIn rejected an answer: {}", errors.join(" | ")),
+            ),
+            Stop::StepStuck { step } => finish(
+                RetryLater,
+                "step_stuck",
+                &format!(
+                    "step {step} of the form has no Next, Review or Submit button: if this repeats, check modal.next/review/submit in selectors/linkedin.toml"
+                ),
+            ),
+            Stop::ModalMissing => finish(
+                RetryLater,
+                "modal_missing",
+                "Easy Apply was clicked but its form never opened: if this repeats, check modal.root in selectors/linkedin.toml",
+            ),
+            Stop::TooManySteps => finish(
+                Failed,
+                "too_many_steps",
+                "the form had more steps than any Easy Apply form: check the screenshot",
+            ),
+            Stop::SubmitUnconfirmed => finish(
+                NeedsVerification,
+                "submit_unconfirmed",
+                "Submit was clicked but no confirmation appeared: LinkedIn is checked before anything else happens",
+            ),
+            Stop::LeaseLost | Stop::VerificationRequired | Stop::DryRunComplete => {
+                Disposition::Nothing
+            }
+        },
+        Ended::Browser(BrowserError::Cancelled) | Ended::Cancelled => Disposition::Release,
+        Ended::Browser(e @ BrowserError::Crashed { .. }) => {
+            finish(RetryLater, "browser_crashed", &e.to_string())
+        }
+        Ended::Browser(e @ BrowserError::Timeout { .. }) => {
+            finish(RetryLater, "page_timeout", &e.to_string())
+        }
+        Ended::Browser(e @ BrowserError::ElementMissing { .. }) => {
+            finish(RetryLater, "element_missing", &e.to_string())
+        }
+        Ended::Browser(e) => finish(RetryLater, "browser_error", &e.to_string()),
+        Ended::Session(
+            e @ (SessionError::RequiredCookieMissing { .. } | SessionError::CookieExpired { .. }),
+        ) => mark_session(SessionStatus::Expired, "session_expired", &e.to_string()),
+        Ended::Session(e) => finish(
+            NeedsUser,
+            "session_unreadable",
+            &format!("{e}; check it with `autoapply session inspect --user-id`"),
+        ),
+        Ended::SessionMissing => finish(
+            NeedsUser,
+            "session_missing",
+            "the user has no stored LinkedIn session: they must connect their account",
+        ),
+        Ended::ProfileMissing => finish(
+            NeedsUser,
+            "profile_missing",
+            "the user has no applicant profile: nothing can be answered",
+        ),
+        Ended::InvalidJobUrl => finish(
+            Failed,
+            "invalid_job_url",
+            "job_url is not a LinkedIn job page",
+        ),
+        Ended::KillSwitch => Disposition::Release,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply::decide::PendingQuestion;
+
+    fn now() -> OffsetDateTime {
+        time::macros::datetime!(2026-11-22 21:30 UTC)
+    }
+
+    #[test]
+    fn linkedin_limits_wait_for_the_next_utc_day_without_spending_the_attempt() {
+        let Disposition::Finish(o) = disposition(&Ended::Flow(Stop::LinkedinDailyLimit), now())
+        else {
+            panic!()
+        };
+        assert_eq!(o.status, OutcomeStatus::RetryLater);
+        assert_eq!(
+            o.details.run_at,
+            Some(time::macros::datetime!(2026-11-23 00:00 UTC))
+        );
+        assert_eq!(o.details.pause_user_until, o.details.run_at);
+        assert!(o.details.keep_attempt);
+    }
+
+    #[test]
+    fn unknown_questions_are_stored_for_the_user() {
+        let q = PendingQuestion {
+            label: "Years of COBOL?".into(),
+            kind: "text",
+            required: true,
+            options: vec![],
+        };
+        let Disposition::Finish(o) =
+            disposition(&Ended::Flow(Stop::UnknownQuestions(vec![q])), now())
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (o.status, o.reason.as_deref()),
+            (OutcomeStatus::NeedsUser, Some("unknown_questions"))
+        );
+        assert_eq!(
+            o.details.pending_questions.unwrap()[0]["label"],
+            "Years of COBOL?"
+        );
+    }
+
+    #[test]
+    fn session_trouble_marks_the_session() {
+        let Disposition::Finish(o) = disposition(&Ended::Flow(Stop::SessionCheckpoint), now())
+        else {
+            panic!()
+        };
+        assert_eq!(o.details.session_status, Some(SessionStatus::Checkpoint));
+        let Disposition::Finish(o) = disposition(&Ended::Session(SessionError::Padding), now())
+        else {
+            panic!()
+        };
+        assert_eq!(
+            o.details.session_status, None,
+            "a decryption failure may be our key: the session is not marked"
+        );
+        assert_eq!(o.reason.as_deref(), Some("session_unreadable"));
+    }
+
+    #[test]
+    fn shutdown_and_the_kill_switch_give_the_claim_back() {
+        assert_eq!(disposition(&Ended::Cancelled, now()), Disposition::Release);
+        assert_eq!(disposition(&Ended::KillSwitch, now()), Disposition::Release);
+        assert_eq!(
+            disposition(&Ended::Flow(Stop::DryRunComplete), now()),
+            Disposition::Nothing
+        );
+    }
+}
