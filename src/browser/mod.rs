@@ -184,10 +184,38 @@ fn cdp_error(action: &'static str, e: &chromiumoxide::error::CdpError) -> Browse
             action: action.into(),
             after_ms: 0,
         },
+        // Chrome's own error text names the problem ("No node with given id"); the
+        // other variants' text may quote a raw message, so only their kind is kept
+        CdpError::ChromeMessage(message) => BrowserError::Cdp {
+            action,
+            detail: message.chars().take(200).collect(),
+        },
         other => BrowserError::Cdp {
             action,
-            detail: other.to_string().chars().take(200).collect(),
+            detail: error_kind(other).into(),
         },
+    }
+}
+
+fn error_kind(e: &chromiumoxide::error::CdpError) -> &'static str {
+    use chromiumoxide::error::CdpError;
+    match e {
+        CdpError::Ws(_) => "websocket error",
+        CdpError::Io(_) => "i/o error",
+        CdpError::Serde(_) => "unexpected DevTools message",
+        CdpError::Chrome(_) => "Chrome reported an error",
+        CdpError::NoResponse => "no response",
+        CdpError::ChannelSendError(_) => "the connection is closed",
+        CdpError::Timeout => "timed out",
+        CdpError::FrameNotFound(_) => "frame not found",
+        CdpError::ChromeMessage(_) => "Chrome message",
+        CdpError::DecodeError(_) => "decode error",
+        CdpError::ScrollingFailed(_) => "scrolling failed",
+        CdpError::NotFound => "not found",
+        CdpError::JavascriptException(_) => "JavaScript exception",
+        CdpError::Url(_) => "bad URL",
+        CdpError::InvalidMessage(..) => "invalid DevTools message",
+        _ => "DevTools error",
     }
 }
 
@@ -253,7 +281,8 @@ impl BrowserSession {
                 // stop the browser's event loop
                 while let Some(event) = handler.next().await {
                     if let Err(e) = event {
-                        tracing::debug!(error = %e, "devtools handler event error");
+                        // the error's text can quote a raw DevTools message (cookies): kind only
+                        tracing::debug!(kind = error_kind(&e), "devtools handler event error");
                     }
                 }
             }
@@ -585,6 +614,11 @@ impl BrowserSession {
             width: v[2],
             height: v[3],
         })
+    }
+
+    /// The page's HTML as it is now (an operator saves it for `selectors check`).
+    pub async fn html(&self) -> Result<String, BrowserError> {
+        self.timed("read the page", self.page.content()).await
     }
 
     /// A PNG of what the page shows now.

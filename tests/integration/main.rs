@@ -1,6 +1,7 @@
 //! The integration tests: one binary, real PostgreSQL, real PostgREST, the real
 //! `autoapply` binary. See `support` for the set-up.
 
+mod apply_flow;
 mod cli;
 mod session_vectors;
 mod store_access;

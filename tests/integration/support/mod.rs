@@ -1,6 +1,7 @@
 //! Test support: a real PostgreSQL cluster, a real PostgREST per test database, and
 //! tokens for its roles. `spawn_app()` gives a test its own database and PostgREST.
 
+pub mod apply;
 pub mod cluster;
 pub mod jwt;
 

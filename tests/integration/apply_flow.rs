@@ -1,0 +1,456 @@
+//! The apply engine end to end: real Chromium (headful, on Xvfb), the LinkedIn
+//! replica with LinkedIn's markup and the shipped selectors, real PostgREST.
+
+use autoapply::{replica::Replica, store::Store as _};
+
+use crate::support::apply::{BROWSER, ada_profile, apply_env, assert_screenshot, assert_torn_down};
+
+const COOKIE: &str = "AQEDAReplicaSessionCookie-7f3a9c";
+
+fn assert_no_secret(logs: &str) {
+    assert!(!logs.is_empty(), "logs were captured");
+    if let Some(line) = logs.lines().find(|l| l.contains(COOKIE)) {
+        panic!(
+            "the session cookie leaked into the logs: {}",
+            &line[..line.len().min(600)]
+        );
+    }
+    assert!(
+        !logs.contains("5550100") && !logs.contains("Lovelace"),
+        "an answer leaked into the logs"
+    );
+}
+
+#[tokio::test]
+async fn a_multi_step_application_is_submitted_with_the_profile_answers() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1002, COOKIE).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    assert!(row.submitted_at.is_some());
+    assert_eq!(row.reason, None);
+
+    let submissions = env.replica.submissions();
+    assert_eq!(submissions.len(), 1, "submitted exactly once");
+    let s = &submissions[0];
+    assert_eq!(s.job_id, 1002);
+    let expected = [
+        ("First name", "Ada"),
+        ("Last name", "Lovelace"),
+        ("Phone country code", "United Kingdom (+44)"),
+        ("Mobile phone number", "5550100"),
+        ("Email address", "ada@example.org"),
+        ("Resume", &format!("resume-{}.pdf", row.user_id)),
+        ("How many years of experience do you have with Python?", "5"),
+        ("What is your notice period?", "30 days"),
+        ("Are you legally authorized to work in Germany?", "Yes"),
+        (
+            "Will you now or in the future require sponsorship for employment visa status?",
+            "No",
+        ),
+        (
+            "I consent to the processing of my personal data for this application",
+            "I agree",
+        ),
+        ("City", "London, England, United Kingdom"),
+        ("Follow company", "false"),
+    ];
+    for (label, value) in expected {
+        assert_eq!(
+            s.fields.get(label).map(String::as_str),
+            Some(value),
+            "field {label}"
+        );
+    }
+    assert_eq!(
+        s.fields.len(),
+        expected.len(),
+        "no other field was sent: {:?}",
+        s.fields.keys()
+    );
+    assert_eq!(
+        s.follow_company,
+        Some(false),
+        "the user's preference: unfollow"
+    );
+    assert_eq!(s.resume.as_ref().unwrap().size, 27);
+
+    // the session went with every request, and the kill switch counted one action
+    let requests = env.replica.requests();
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.path == "/jobs/view/1002/" && r.had_session)
+    );
+    assert!(
+        requests.iter().all(|r| r.had_session),
+        "every request carried the session"
+    );
+    assert_eq!(
+        env.app
+            .sql("select sum(total_linkedin_actions) from system_daily_limits"),
+        "1"
+    );
+    assert!(report.screenshot.is_none(), "no error, no screenshot");
+    assert_torn_down(&report);
+    let profiles = std::fs::read_dir(env.runtime.join("profiles"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        profiles, 0,
+        "no profile directory left under the runtime directory"
+    );
+    assert_no_secret(&env.logs.text());
+}
+
+#[tokio::test]
+async fn one_step_slow_and_safety_reminder_jobs_are_submitted() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    for job in [1001, 1009, 1012] {
+        let (row, report) = env.run_job(job, COOKIE).await;
+        assert_eq!(row.status.as_str(), "submitted", "job {job}: {report:?}");
+        assert_torn_down(&report);
+    }
+    let jobs: Vec<u64> = env.replica.submissions().iter().map(|s| s.job_id).collect();
+    assert_eq!(jobs, [1001, 1009, 1012]);
+    assert_no_secret(&env.logs.text());
+}
+
+#[tokio::test]
+async fn jobs_with_nothing_to_do_are_skipped_without_a_submission() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    for (job, reason) in [
+        (1003, "already_applied"),
+        (1004, "not_easy_apply"),
+        (1005, "job_closed"),
+    ] {
+        let (row, report) = env.run_job(job, COOKIE).await;
+        assert_eq!(row.status.as_str(), "skipped", "job {job}: {report:?}");
+        assert_eq!(row.reason.as_deref(), Some(reason));
+        assert!(report.screenshot.is_none());
+        assert_torn_down(&report);
+    }
+    assert!(env.replica.submissions().is_empty());
+}
+
+#[tokio::test]
+async fn a_checkpoint_or_a_logged_out_session_stops_the_user() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1006, COOKIE).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("needs_user", Some("session_checkpoint")),
+        "{report:?}"
+    );
+    assert_eq!(
+        env.app.sql(&format!(
+            "select status from platform_sessions where user_id = '{}'",
+            row.user_id
+        )),
+        "checkpoint"
+    );
+    assert_screenshot(&report, &row);
+    assert_torn_down(&report);
+
+    let (row, report) = env.run_job(1001, "revoked-AQEDAcookie").await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("needs_user", Some("session_expired")),
+        "{report:?}"
+    );
+    assert_eq!(
+        env.app.sql(&format!(
+            "select status from platform_sessions where user_id = '{}'",
+            row.user_id
+        )),
+        "expired"
+    );
+    assert_screenshot(&report, &row);
+    assert_torn_down(&report);
+    assert!(env.replica.submissions().is_empty());
+    assert!(
+        env.app
+            .store
+            .claim("w", std::time::Duration::from_secs(60))
+            .await
+            .unwrap()
+            .is_none(),
+        "no retry: both users' sessions are no longer valid"
+    );
+}
+
+#[tokio::test]
+async fn linkedins_daily_limit_sends_the_application_to_the_next_utc_day() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1007, COOKIE).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("queued", Some("linkedin_daily_limit")),
+        "{report:?}"
+    );
+    assert_eq!(row.attempts, 0, "the attempt does not count");
+    let tomorrow = time::OffsetDateTime::now_utc()
+        .date()
+        .next_day()
+        .unwrap()
+        .midnight()
+        .assume_utc();
+    assert_eq!(row.run_at, tomorrow);
+    assert_eq!(
+        env.app.sql(&format!(
+            "select paused_until = '{}'::timestamptz from platform_sessions where user_id = '{}'",
+            tomorrow
+                .format(&time::format_description::well_known::Rfc3339)
+                .unwrap(),
+            row.user_id
+        )),
+        "t"
+    );
+    assert_screenshot(&report, &row);
+    assert_torn_down(&report);
+    assert!(env.replica.submissions().is_empty());
+}
+
+#[tokio::test]
+async fn an_inline_validation_error_fails_with_the_error_text() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1008, COOKIE).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("failed", Some("validation_error")),
+        "{report:?}"
+    );
+    let error = row.last_error.clone().unwrap();
+    assert!(
+        error.contains("Enter a whole number between 0 and 200000"),
+        "{error}"
+    );
+    assert!(
+        !error.contains("250000"),
+        "no answer value in last_error: {error}"
+    );
+    assert_screenshot(&report, &row);
+    assert_torn_down(&report);
+    assert!(env.replica.submissions().is_empty());
+}
+
+#[tokio::test]
+async fn a_step_whose_next_never_appears_is_retried_later_with_evidence() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1010, COOKIE).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("queued", Some("step_stuck")),
+        "{report:?}"
+    );
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap()
+            .contains("selectors/linkedin.toml")
+    );
+    assert_eq!(row.attempts, 1);
+    assert_screenshot(&report, &row);
+    assert_torn_down(&report);
+    assert!(env.replica.submissions().is_empty());
+}
+
+#[tokio::test]
+async fn an_unknown_required_question_stops_before_submit_and_its_answer_is_used_next_time() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    let id = env.seed_job(user, 1011);
+    let (row, report) = env.claim_and_apply(false).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("needs_user", Some("unknown_questions")),
+        "{report:?}"
+    );
+    let pending = row.pending_questions.clone().unwrap();
+    assert_eq!(
+        pending,
+        serde_json::json!([{"label": "How many years of experience do you have with COBOL?", "kind": "text", "required": true, "options": []}]),
+        "only the unanswerable required question; the optional one and the answered ones are not asked"
+    );
+    assert!(env.replica.submissions().is_empty(), "nothing submitted");
+    assert_eq!(
+        env.replica.discarded(),
+        [1011],
+        "the half-filled application was discarded"
+    );
+    assert_screenshot(&report, &row);
+    assert_torn_down(&report);
+
+    // the platform asks the user, stores the answer and queues the application again
+    let mut profile = ada_profile();
+    profile["answers"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({
+            "question": "How many years of experience do you have with COBOL?", "answer": "0"
+        }));
+    env.app.sql(&format!(
+        "update applicant_profiles set profile = '{}' where user_id = '{user}'; \
+         update job_applications set status = 'queued', run_at = now() where id = '{id}'",
+        profile
+    ));
+    let (row, report) = env.claim_and_apply(false).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let s = &env.replica.submissions()[0];
+    assert_eq!(
+        s.fields["How many years of experience do you have with COBOL?"],
+        "0"
+    );
+    assert_eq!(s.fields["Which shift do you prefer?"], "Night");
+    assert_eq!(
+        s.fields["Anything else you would like us to know?"], "",
+        "optional unknown left empty"
+    );
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
+async fn a_dry_run_walks_every_step_and_submits_nothing() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_job(user, 1002);
+    let (row, report) = env.claim_and_apply(true).await;
+    assert_eq!(
+        row.status.as_str(),
+        "claimed",
+        "a dry run changes no status"
+    );
+    assert!(
+        report.steps.iter().any(|s| s.step == "step 4"),
+        "{:?}",
+        report.steps
+    );
+    assert!(report.steps.iter().any(|s| s.detail.contains("dry run")));
+    assert!(env.replica.submissions().is_empty());
+    assert_torn_down(&report);
+    let steps = format!("{:?}", report.steps);
+    assert!(
+        !steps.contains("5550100") && !steps.contains("Lovelace"),
+        "steps name questions, never answers: {steps}"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_mid_application_releases_the_claim_and_leaves_no_browser() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    let id = env.seed_job(user, 1002);
+    let claimed = env
+        .app
+        .store
+        .claim("w", std::time::Duration::from_secs(120))
+        .await
+        .unwrap()
+        .unwrap();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let stopper = cancel.clone();
+    let replica = &env.replica;
+    let watch = async {
+        // cancel once the browser is on the job page
+        while !replica
+            .requests()
+            .iter()
+            .any(|r| r.path.starts_with("/jobs/view/1002"))
+        {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        stopper.cancel();
+    };
+    let (report, ()) = tokio::join!(
+        env.engine.apply(&env.app.store, &claimed, &cancel, false),
+        watch
+    );
+    let report = report.unwrap();
+    assert_eq!(
+        env.app.row(id),
+        "queued||0|f",
+        "claim released, no attempt spent: {report:?}"
+    );
+    assert!(env.replica.submissions().is_empty());
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
+async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
+    let _one = BROWSER.lock().await;
+    crate::support::apply::require_display();
+    let runtime = crate::support::manifest_dir()
+        .join("target/test-apply/panic")
+        .join(std::process::id().to_string());
+    let options = autoapply::browser::LaunchOptions {
+        executable: "/usr/bin/chromium".into(),
+        profile_root: runtime,
+        label: "panic".into(),
+        user_agent: Some("Mozilla/5.0 autoapply-test".into()),
+        headless: false,
+        targets_linkedin: false,
+        command_timeout: std::time::Duration::from_secs(20),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let task = tokio::spawn(async move {
+        let browser = autoapply::browser::BrowserSession::launch(&options)
+            .await
+            .unwrap();
+        let pid = browser.pid().unwrap();
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+        let args: Vec<String> = cmdline
+            .split(|b| *b == 0)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        tx.send((pid, browser.profile_dir().to_owned(), args))
+            .unwrap();
+        panic!("simulated bug inside an application");
+    });
+    let (pid, profile, args) = rx.await.unwrap();
+    assert!(task.await.unwrap_err().is_panic());
+    // the flags reached Chromium as written (chromiumoxide adds the leading dashes itself)
+    assert!(args.iter().any(|a| a == "--no-first-run"), "{args:?}");
+    assert!(
+        args.iter()
+            .any(|a| a == "--user-agent=Mozilla/5.0 autoapply-test"),
+        "{args:?}"
+    );
+    assert!(args.iter().all(|a| !a.starts_with("----")), "{args:?}");
+    assert!(
+        !args.iter().any(|a| a.starts_with("--headless")),
+        "headful: {args:?}"
+    );
+    let left = autoapply::browser::teardown::processes_of(&profile, Some(pid));
+    assert!(left.is_empty(), "left after the panic: {left:?}");
+    assert!(!profile.exists());
+}
+
+#[tokio::test]
+async fn headless_against_linkedin_is_refused() {
+    let options = autoapply::browser::LaunchOptions {
+        executable: "/usr/bin/chromium".into(),
+        profile_root: crate::support::manifest_dir().join("target/test-apply/headless"),
+        label: "headless".into(),
+        user_agent: None,
+        headless: true,
+        targets_linkedin: true,
+        command_timeout: std::time::Duration::from_secs(5),
+    };
+    let err = autoapply::browser::BrowserSession::launch(&options)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "refusing to run headless against LinkedIn: the worker is headful only (run under Xvfb)"
+    );
+    assert!(!Replica::linkedin_job_url(1).is_empty());
+}

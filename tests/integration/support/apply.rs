@@ -1,0 +1,255 @@
+//! Support for the apply-engine tests: the LinkedIn replica on 127.0.0.1:0, an
+//! engine pointed at it with pacing scaled to zero, users with encrypted sessions,
+//! profiles and résumés, and a log capture.
+
+use std::{
+    io::Write,
+    path::PathBuf,
+    sync::{Arc, Mutex, atomic::AtomicU32},
+    time::Duration,
+};
+
+use autoapply::{
+    apply::{AttemptReport, Engine, EngineParts, driver::Waits},
+    domain::{ApplicationId, UserId},
+    replica::Replica,
+    session::{self, CipherEncoding, SessionKey},
+    site::SiteSpec,
+    store::{Application, Store},
+};
+use tokio_util::sync::CancellationToken;
+
+use super::{TestApp, manifest_dir, spawn_app};
+
+/// One browser at a time: the machine has two cores.
+pub static BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+static N: AtomicU32 = AtomicU32::new(0);
+
+pub fn require_display() {
+    assert!(
+        std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty()),
+        "these tests drive a headful Chromium: run them under `xvfb-run -a` (scripts/test.sh does)"
+    );
+}
+
+/// Ada's profile: everything the replica's multi-step job asks, and explicit answers.
+pub fn ada_profile() -> serde_json::Value {
+    serde_json::json!({
+        "contact": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
+                    "phone": "5550100", "phone_country": "United Kingdom (+44)", "city": "London, England"},
+        "experience_years": {"python": 5, "rust": 2},
+        "work_authorization": true,
+        "requires_sponsorship": false,
+        "notice_period_days": 30,
+        "salary_expectation": {"amount": 250000, "currency": "EUR"},
+        "willing_to_relocate": false,
+        "follow_companies": false,
+        "answers": [
+            {"question": "I consent to the processing of my personal data for this application", "answer": "Yes"},
+            {"question": "Which shift do you prefer?", "answer": "Night"}
+        ]
+    })
+}
+
+pub struct ApplyEnv {
+    pub app: TestApp,
+    pub replica: Replica,
+    pub engine: Engine,
+    pub key: SessionKey,
+    pub storage: PathBuf,
+    pub runtime: PathBuf,
+    pub logs: Logs,
+    _log_guard: tracing::subscriber::DefaultGuard,
+}
+
+/// Captured log output of this test's thread.
+#[derive(Clone, Default)]
+pub struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+impl Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+pub async fn apply_env() -> ApplyEnv {
+    require_display();
+    let logs = Logs::default();
+    let writer = logs.clone();
+    // the production stack (with its secret guard), at the most verbose level
+    let subscriber = autoapply::telemetry::subscriber(
+        true,
+        tracing_subscriber::EnvFilter::new("trace"),
+        move || writer.clone(),
+    );
+    let log_guard = tracing::subscriber::set_default(subscriber);
+    let app = spawn_app().await;
+    let replica = Replica::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let base = manifest_dir()
+        .join("target/test-apply")
+        .join(format!("{}-{n}", std::process::id()));
+    let storage = base.join("storage");
+    let runtime = base.join("run");
+    std::fs::create_dir_all(&storage).unwrap();
+    let key = SessionKey::from_bytes(rand::random());
+    let site = SiteSpec::load(&manifest_dir().join("selectors"), "linkedin").unwrap();
+    let mut engine = Engine::new(EngineParts {
+        site,
+        site_origin: Some(replica.origin()),
+        pacing_scale: 0.0,
+        navigations_per_minute: 6,
+        browser_path: PathBuf::from(
+            std::env::var("AUTOAPPLY_BROWSER_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+        ),
+        runtime_dir: runtime.clone(),
+        headless: false,
+        screenshots_dir: storage.join("screenshots"),
+        session_key: key.clone(),
+        session_encoding: CipherEncoding::Hex,
+        success_screenshots: false,
+    })
+    .unwrap();
+    engine.waits = Waits {
+        element: Duration::from_secs(8),
+        settle: Duration::from_secs(2),
+        confirmation: Duration::from_secs(10),
+    };
+    ApplyEnv {
+        app,
+        replica,
+        engine,
+        key,
+        storage,
+        runtime,
+        logs,
+        _log_guard: log_guard,
+    }
+}
+
+impl ApplyEnv {
+    /// A user with an encrypted cookie export (`li_at` = `li_at`), a profile and a résumé.
+    pub fn seed_user(&self, profile: &serde_json::Value, li_at: &str) -> UserId {
+        let user = UserId::new_random();
+        let export = serde_json::json!({
+            "cookies": [
+                {"domain": ".www.linkedin.com", "expirationDate": 4102444800.0, "httpOnly": true, "name": "li_at",
+                 "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": li_at},
+                {"domain": ".www.linkedin.com", "expirationDate": 4102444800.0, "httpOnly": false, "name": "JSESSIONID",
+                 "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": "\"ajax:0123456789\""}
+            ],
+            "user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 autoapply-test"
+        });
+        let sealed = session::encrypt(
+            &self.key,
+            CipherEncoding::Hex,
+            export.to_string().as_bytes(),
+        );
+        use secrecy::ExposeSecret as _;
+        let resume = self.storage.join(format!("resume-{user}.pdf"));
+        std::fs::write(&resume, b"%PDF-1.4\n% Ada Lovelace CV\n").unwrap();
+        self.app.sql(&format!(
+            "insert into platform_sessions (user_id, session_encrypted, session_iv, user_agent) values ('{user}', '{}', '{}', null); \
+             insert into applicant_profiles (user_id, profile, resume_path) values ('{user}', '{}', '{}')",
+            sealed.ciphertext.expose_secret(),
+            sealed.iv.expose_secret(),
+            profile.to_string().replace('\'', "''"),
+            resume.display()
+        ));
+        user
+    }
+
+    /// A queued application of `user` to replica job `job`.
+    pub fn seed_job(&self, user: UserId, job: u64) -> ApplicationId {
+        let id = self.app.sql(&format!(
+            "insert into job_applications (user_id, job_url, external_job_id) values ('{user}', '{}', '{job}') returning id",
+            Replica::linkedin_job_url(job)
+        ));
+        ApplicationId::parse(id.lines().next().unwrap()).unwrap()
+    }
+
+    /// Claims the next application and runs it.
+    pub async fn claim_and_apply(&self, dry_run: bool) -> (Application, AttemptReport) {
+        let claimed = self
+            .app
+            .store
+            .claim("test-worker", Duration::from_secs(120))
+            .await
+            .unwrap()
+            .expect("a claimable application");
+        let report = self
+            .engine
+            .apply(
+                &self.app.store,
+                &claimed,
+                &CancellationToken::new(),
+                dry_run,
+            )
+            .await
+            .unwrap();
+        let row = self
+            .app
+            .store
+            .application(claimed.id)
+            .await
+            .unwrap()
+            .unwrap();
+        (row, report)
+    }
+
+    /// The seeded user's applications run once each, in order.
+    pub async fn run_job(&self, job: u64, li_at: &str) -> (Application, AttemptReport) {
+        let user = self.seed_user(&ada_profile(), li_at);
+        self.seed_job(user, job);
+        self.claim_and_apply(false).await
+    }
+}
+
+/// Asserts the browser of an attempt is gone: no process of it in the table, no profile directory.
+pub fn assert_torn_down(report: &AttemptReport) {
+    let (pid, profile) = report.browser.clone().expect("a browser was launched");
+    let left = autoapply::browser::teardown::processes_of(&profile, pid);
+    assert!(left.is_empty(), "browser processes left: {left:?}");
+    assert!(
+        !profile.exists(),
+        "profile directory left: {}",
+        profile.display()
+    );
+}
+
+/// Asserts the screenshot exists, decodes, is named by the id and is not world-readable.
+pub fn assert_screenshot(report: &AttemptReport, row: &Application) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let path = report.screenshot.clone().expect("a screenshot");
+    assert_eq!(
+        path.file_name().unwrap().to_string_lossy(),
+        format!("{}.png", row.id)
+    );
+    assert_eq!(
+        row.screenshot_path.as_deref(),
+        Some(path.to_string_lossy().as_ref())
+    );
+    let img = image::open(&path).expect("the screenshot decodes");
+    assert!(
+        img.width() >= 400 && img.height() >= 300,
+        "{}x{}",
+        img.width(),
+        img.height()
+    );
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o007,
+        0
+    );
+}
