@@ -146,8 +146,13 @@ mod tests {
         assert_eq!(path, dir.join(format!("{id}.png")));
         let back = image::open(&path).unwrap().to_rgba8();
         assert_eq!((back.width(), back.height()), (1600, 500));
-        // the outline's top-left corner, scaled by one half
-        assert_eq!(back.get_pixel(48, 48), &Rgba([220, 20, 60, 255]));
+        // the outline's left edge, scaled by one half (x 100 -> 50, 3 px outside)
+        assert_eq!(back.get_pixel(47, 60), &Rgba([220, 20, 60, 255]));
+        assert_eq!(
+            back.get_pixel(60, 60),
+            &Rgba([255, 255, 255, 255]),
+            "the element itself stays visible"
+        );
         assert_eq!(back.get_pixel(10, 10), &Rgba([255, 255, 255, 255]));
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode & 0o007, 0, "not world-readable: {mode:o}");

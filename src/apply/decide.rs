@@ -91,9 +91,9 @@ pub enum JobPage {
     Pending,
 }
 
-/// Decides on the job page. `settled`: the page has rendered and had time to show
-/// its apply button, so its absence means there is none.
-pub fn job_page(obs: &Observation, settled: bool) -> JobPage {
+/// Decides on the job page. "No Easy Apply" needs positive proof (the external
+/// Apply button): a page that is merely slow must never skip an application.
+pub fn job_page(obs: &Observation) -> JobPage {
     match session_state(obs) {
         SessionState::Checkpoint => return JobPage::Stop(Stop::SessionCheckpoint),
         SessionState::Expired => return JobPage::Stop(Stop::SessionExpired),
@@ -107,7 +107,7 @@ pub fn job_page(obs: &Observation, settled: bool) -> JobPage {
         JobPage::Stop(Stop::LinkedinDailyLimit)
     } else if obs.easy_apply {
         JobPage::OpenEasyApply
-    } else if obs.job_loaded && settled {
+    } else if obs.external_apply {
         JobPage::Stop(Stop::NotEasyApply)
     } else {
         JobPage::Pending
@@ -280,7 +280,7 @@ mod tests {
     fn obs(json: serde_json::Value) -> Observation {
         let mut base = serde_json::json!({
             "url": "http://127.0.0.1/x", "logged_in": true, "captcha": false, "login_wall": false,
-            "checkpoint": false, "job_loaded": false, "easy_apply": false, "already_applied": false,
+            "checkpoint": false, "job_loaded": false, "easy_apply": false, "external_apply": false, "already_applied": false,
             "closed": false, "safety_reminder": false, "daily_limit": false, "confirmation": false,
             "modal": null, "suggestions": []
         });
@@ -329,7 +329,7 @@ mod tests {
 
     #[test]
     fn job_page_decisions() {
-        let j = |v| job_page(&obs(v), true);
+        let j = |v| job_page(&obs(v));
         assert_eq!(
             j(serde_json::json!({"job_loaded": true, "easy_apply": true})),
             JobPage::OpenEasyApply
@@ -344,13 +344,13 @@ mod tests {
             JobPage::Stop(Stop::JobClosed)
         );
         assert_eq!(
-            j(serde_json::json!({"job_loaded": true})),
+            j(serde_json::json!({"job_loaded": true, "external_apply": true})),
             JobPage::Stop(Stop::NotEasyApply)
         );
         assert_eq!(
-            job_page(&obs(serde_json::json!({"job_loaded": true})), false),
+            j(serde_json::json!({"job_loaded": true})),
             JobPage::Pending,
-            "not settled yet"
+            "no button yet is not proof of none"
         );
         assert_eq!(j(serde_json::json!({})), JobPage::Pending, "still loading");
         assert_eq!(

@@ -25,8 +25,6 @@ pub const MAX_STEPS: u32 = 12;
 pub struct Waits {
     /// a page or element to appear
     pub element: Duration,
-    /// after the job page rendered, for its apply button
-    pub settle: Duration,
     /// the confirmation after Submit
     pub confirmation: Duration,
 }
@@ -35,7 +33,6 @@ impl Default for Waits {
     fn default() -> Self {
         Self {
             element: Duration::from_secs(15),
-            settle: Duration::from_secs(3),
             confirmation: Duration::from_secs(30),
         }
     }
@@ -169,27 +166,24 @@ impl Driver<'_> {
 
         // 2. the job page
         self.navigate(job_url).await?;
-        let obs = self
-            .wait_for("the job page", self.waits.element, |o| {
-                decide::job_page(o, false) != JobPage::Pending || o.job_loaded
+        let decision = match self
+            .wait_for("the job page's apply button", self.waits.element, |o| {
+                decide::job_page(o) != JobPage::Pending
             })
-            .await?;
-        let mut decision = decide::job_page(&obs, false);
-        if decision == JobPage::Pending {
-            // rendered, but no apply button yet: give it a moment before deciding there is none
-            decision = match self
-                .wait_for("the apply button", self.waits.settle, |o| {
-                    decide::job_page(o, false) != JobPage::Pending
-                })
-                .await
-            {
-                Ok(o) => decide::job_page(&o, false),
-                Err(BrowserError::Timeout { .. }) => {
-                    decide::job_page(&self.browser.observe(self.spec_json).await?, true)
-                }
-                Err(e) => return Err(e.into()),
-            };
-        }
+            .await
+        {
+            Ok(o) => decide::job_page(&o),
+            Err(BrowserError::Timeout { after_ms, .. }) => {
+                let seen = self.browser.observe(self.spec_json).await?;
+                let action = if seen.job_loaded {
+                    "the job page rendered but shows no apply button: if this repeats, check job.easy_apply in selectors/linkedin.toml; waiting for the apply button".to_owned()
+                } else {
+                    "waiting for the job page".to_owned()
+                };
+                return Err(BrowserError::Timeout { action, after_ms }.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
         match decision {
             JobPage::Stop(stop) => return Ok(stop),
             JobPage::Pending => {

@@ -372,11 +372,10 @@ impl BrowserSession {
                 p
             })
             .collect();
-        let result = self
-            .timed("inject cookies", self.browser.set_cookies(params))
+        // `params` (with the values) is consumed by the command and dropped with it
+        self.timed("inject cookies", self.browser.set_cookies(params))
             .await
-            .map(drop);
-        result
+            .map(drop)
     }
 
     /// Opens `url` and waits for its load event.
@@ -493,8 +492,16 @@ impl BrowserSession {
             .await?;
         let (dx, dy) = {
             let mut rng = rand::rng();
-            let jx = (bounds.width / 5.0).min(12.0).max(0.0);
-            let jy = (bounds.height / 5.0).min(6.0).max(0.0);
+            let jx = if bounds.width.is_finite() {
+                (bounds.width / 5.0).clamp(0.0, 12.0)
+            } else {
+                0.0
+            };
+            let jy = if bounds.height.is_finite() {
+                (bounds.height / 5.0).clamp(0.0, 6.0)
+            } else {
+                0.0
+            };
             (rng.random_range(-jx..=jx), rng.random_range(-jy..=jy))
         };
         let point = Point::new(center.x + dx, center.y + dy);
@@ -654,6 +661,9 @@ impl BrowserSession {
             }
         }
         let killed = teardown::kill_all(&self.guard.profile, self.guard.pid);
+        if !teardown::wait_gone(&self.guard.profile, self.guard.pid, Duration::from_secs(5)).await {
+            tracing::warn!("browser processes still running 5 s after SIGKILL");
+        }
         if let Err(e) = teardown::remove_profile(&self.guard.profile) {
             tracing::warn!(error = %e, "browser profile directory could not be deleted");
         } else {

@@ -124,6 +124,8 @@ pub struct Observation {
     pub job_loaded: bool,
     /// the Easy Apply entry is there
     pub easy_apply: bool,
+    /// only an external "Apply" is there
+    pub external_apply: bool,
     /// already applied
     pub already_applied: bool,
     /// no longer accepting applications

@@ -52,6 +52,7 @@
     checkpoint: sm.checkpoint_url_fragments.some(function (f) { return location.pathname.indexOf(f) >= 0; }),
     job_loaded: !!first(job.loaded),
     easy_apply: false,
+    external_apply: !!first(job.external_apply),
     already_applied: !!first(job.already_applied) || anyText(bodyText, job.already_applied_texts),
     closed: !!first(job.closed) || anyText(bodyText, job.closed_texts),
     safety_reminder: false,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 /// command line (the browser and the helpers that inherit it) and by parentage.
 pub fn processes_of(profile: &Path, root_pid: Option<u32>) -> Vec<u32> {
     let marker = format!("--user-data-dir={}", profile.display());
-    let mut table: Vec<(u32, u32, bool)> = Vec::new(); // (pid, ppid, has marker)
+    let mut table: Vec<(u32, u32, bool)> = Vec::new(); // (pid, ppid, has marker); zombies left out
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -24,14 +24,21 @@ pub fn processes_of(profile: &Path, root_pid: Option<u32>) -> Vec<u32> {
         let has_marker = cmdline
             .split(|b| *b == 0)
             .any(|arg| arg == marker.as_bytes());
-        let ppid = std::fs::read_to_string(entry.path().join("stat"))
+        let Some((state, ppid)) = std::fs::read_to_string(entry.path().join("stat"))
             .ok()
             .and_then(|stat| {
                 // the command name may contain spaces: fields start after the last ')'
-                let rest = &stat[stat.rfind(')')? + 2..];
-                rest.split(' ').nth(1)?.parse::<u32>().ok()
+                let mut fields = stat[stat.rfind(')')? + 2..].split(' ');
+                let state = fields.next()?.chars().next()?;
+                Some((state, fields.next()?.parse::<u32>().ok()?))
             })
-            .unwrap_or(0);
+        else {
+            continue;
+        };
+        // a zombie has ended; it only waits for its parent to collect it
+        if matches!(state, 'Z' | 'X') {
+            continue;
+        }
         table.push((pid, ppid, has_marker));
     }
     let mut found: Vec<u32> = table
@@ -74,6 +81,24 @@ pub fn kill_all(profile: &Path, root_pid: Option<u32>) -> usize {
         }
     }
     pids.len()
+}
+
+/// Waits (up to `timeout`) until no process of the launch is left.
+pub async fn wait_gone(
+    profile: &Path,
+    root_pid: Option<u32>,
+    timeout: std::time::Duration,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if processes_of(profile, root_pid).is_empty() {
+            return true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 /// Deletes the profile directory (Chromium writes cookies into it).

@@ -79,6 +79,8 @@ pub struct JobSpec {
     pub loaded: Selectors,
     /// the Easy Apply entry
     pub easy_apply: Selectors,
+    /// an external "Apply" button: the job has no Easy Apply
+    pub external_apply: Selectors,
     /// already applied
     pub already_applied: Selectors,
     /// already applied, by text
@@ -208,6 +210,7 @@ impl SiteSpec {
             ("session_markers.captcha", &m.captcha),
             ("job.loaded", &j.loaded),
             ("job.easy_apply", &j.easy_apply),
+            ("job.external_apply", &j.external_apply),
             ("job.already_applied", &j.already_applied),
             ("job.closed", &j.closed),
             ("job.safety_reminder_continue", &j.safety_reminder_continue),
@@ -444,7 +447,7 @@ mod tests {
             file,
             &shipped().replace(
                 "button[aria-label='Submit application']",
-                "button[aria-label='Submit",
+                "button]]",
             ),
         )
         .unwrap_err()

@@ -429,8 +429,18 @@ async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
         !args.iter().any(|a| a.starts_with("--headless")),
         "headful: {args:?}"
     );
-    let left = autoapply::browser::teardown::processes_of(&profile, Some(pid));
-    assert!(left.is_empty(), "left after the panic: {left:?}");
+    // SIGKILL is asynchronous: the processes are given a moment to end
+    let gone = autoapply::browser::teardown::wait_gone(
+        &profile,
+        Some(pid),
+        std::time::Duration::from_secs(5),
+    )
+    .await;
+    assert!(
+        gone,
+        "left after the panic: {:?}",
+        autoapply::browser::teardown::processes_of(&profile, Some(pid))
+    );
     assert!(!profile.exists());
 }
 

@@ -124,7 +124,6 @@ pub async fn apply_env() -> ApplyEnv {
     .unwrap();
     engine.waits = Waits {
         element: Duration::from_secs(8),
-        settle: Duration::from_secs(2),
         confirmation: Duration::from_secs(10),
     };
     ApplyEnv {
