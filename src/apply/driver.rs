@@ -72,6 +72,8 @@ pub struct Driver<'a> {
     pub last_target: Option<Target>,
     /// what happened, step by step
     pub steps: Vec<StepRecord>,
+    /// a screenshot taken before the modal was discarded (it shows the question)
+    pub evidence: Option<(Vec<u8>, Option<crate::browser::Rect>)>,
 }
 
 /// The fenced submit gate, called right before the Submit click.
@@ -258,11 +260,19 @@ impl Driver<'_> {
                 format!("{} field(s): {}", modal.fields.len(), kinds.join("; ")),
             );
             if !plan.unknown_required.is_empty() {
+                let first = plan
+                    .fills
+                    .iter()
+                    .find(|(f, r)| f.required && *r == Resolution::Unknown)
+                    .map(|(f, _)| f.handle);
+                self.last_target = first.map(Target::Field);
+                self.keep_evidence().await;
                 self.discard().await?;
                 return Ok(Stop::UnknownQuestions(plan.unknown_required));
             }
             for (field, resolution) in &plan.fills {
                 if let Some(question) = self.fill(field, resolution).await? {
+                    self.keep_evidence().await;
                     self.discard().await?;
                     return Ok(Stop::UnknownQuestions(vec![question]));
                 }
@@ -317,6 +327,7 @@ impl Driver<'_> {
                         BeginSubmit::Ok => {}
                         BeginSubmit::LeaseLost => return Ok(Stop::LeaseLost),
                         BeginSubmit::UserLimit => {
+                            self.keep_evidence().await;
                             self.discard().await?;
                             return Ok(Stop::UserLimit);
                         }
@@ -448,6 +459,20 @@ impl Driver<'_> {
     }
 
     /// Closes the modal and discards the application, so nothing half-filled stays.
+    /// Takes the screenshot now, while the modal still shows why the flow stops.
+    async fn keep_evidence(&mut self) {
+        match self.browser.screenshot().await {
+            Ok(png) => {
+                let rect = match self.last_target {
+                    Some(t) => self.browser.rect(t).await,
+                    None => None,
+                };
+                self.evidence = Some((png, rect));
+            }
+            Err(e) => tracing::warn!(error = %e, "no screenshot could be taken"),
+        }
+    }
+
     /// The outline of the screenshot stays on the element that caused the stop.
     async fn discard(&mut self) -> Result<(), BrowserError> {
         let culprit = self.last_target;

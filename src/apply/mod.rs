@@ -315,6 +315,7 @@ impl Engine {
             dry_run,
             last_target: None,
             steps: Vec::new(),
+            evidence: None,
         };
         let resume = profile.resume_path.as_deref().map(std::path::Path::new);
         let result = match injected {
@@ -357,9 +358,13 @@ impl Engine {
             } else {
                 ""
             };
-            report.screenshot = self
-                .screenshot(&browser, application, driver.last_target, suffix)
-                .await;
+            report.screenshot = match driver.evidence.take() {
+                Some((png, rect)) => self.save_screenshot(application, suffix, &png, rect),
+                None => {
+                    self.screenshot(&browser, application, driver.last_target, suffix)
+                        .await
+                }
+            };
         }
         report.steps = std::mem::take(&mut driver.steps);
         let killed = browser.teardown().await;
@@ -393,8 +398,17 @@ impl Engine {
             Some(t) => browser.rect(t).await,
             None => None,
         };
-        match evidence::write_screenshot(&self.screenshots_dir, application.id, suffix, &png, rect)
-        {
+        self.save_screenshot(application, suffix, &png, rect)
+    }
+
+    fn save_screenshot(
+        &self,
+        application: &Application,
+        suffix: &str,
+        png: &[u8],
+        rect: Option<browser::Rect>,
+    ) -> Option<PathBuf> {
+        match evidence::write_screenshot(&self.screenshots_dir, application.id, suffix, png, rect) {
             Ok(path) => Some(path),
             Err(e) => {
                 tracing::warn!(error = %e, "the screenshot could not be written");

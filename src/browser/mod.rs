@@ -426,7 +426,12 @@ impl BrowserSession {
             .into_value::<Observation>()
             .map_err(|e| BrowserError::Cdp {
                 action: "observe",
-                detail: format!("unexpected observation: {e}"),
+                // serde's message could quote a field value: position only
+                detail: format!(
+                    "unexpected observation (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
             })
     }
 
@@ -606,15 +611,16 @@ impl BrowserSession {
     /// The element's rectangle in screenshot pixels.
     pub async fn rect(&self, target: Target) -> Option<Rect> {
         let el = self.element(target).await.ok()?;
+        // call_js_fn returns objects by reference: the rectangle comes back as JSON text
         let js = "function() { var r = this.getBoundingClientRect(); var d = window.devicePixelRatio || 1;
-                   return [r.left * d, r.top * d, r.width * d, r.height * d]; }";
+                   return JSON.stringify([r.left * d, r.top * d, r.width * d, r.height * d]); }";
         let value = self
             .timed("measure", el.call_js_fn(js, false))
             .await
             .ok()?
             .result
             .value?;
-        let v: Vec<f64> = serde_json::from_value(value).ok()?;
+        let v: Vec<f64> = serde_json::from_str(value.as_str()?).ok()?;
         (v.len() == 4).then(|| Rect {
             x: v[0],
             y: v[1],

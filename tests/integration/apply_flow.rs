@@ -286,6 +286,12 @@ async fn an_unknown_required_question_stops_before_submit_and_its_answer_is_used
         "the half-filled application was discarded"
     );
     assert_screenshot(&report, &row);
+    // taken before the discard, with the unanswerable question outlined in red
+    let shot = image::open(report.screenshot.as_ref().unwrap())
+        .unwrap()
+        .to_rgba8();
+    let red = shot.pixels().filter(|p| p.0 == [220, 20, 60, 255]).count();
+    assert!(red > 500, "the outline is drawn ({red} red pixels)");
     assert_torn_down(&report);
 
     // the platform asks the user, stores the answer and queues the application again
@@ -523,6 +529,11 @@ async fn selectors_check_reports_what_matches_a_saved_replica_page() {
         .wait_for(&spec, "the modal", wait, &cancel, |o| o.modal.is_some())
         .await
         .unwrap();
+    let rect = browser
+        .rect(autoapply::browser::Target::Field(0))
+        .await
+        .expect("the first field has a rectangle");
+    assert!(rect.width > 100.0 && rect.height > 10.0, "{rect:?}");
     let modal_page = dir.join("modal.html");
     std::fs::write(&modal_page, browser.html().await.unwrap()).unwrap();
     browser.teardown().await;
