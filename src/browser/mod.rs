@@ -120,16 +120,24 @@ pub struct LaunchOptions {
     pub command_timeout: Duration,
 }
 
-/// Checks that headful Chromium has somewhere to draw.
+/// Checks that headful Chromium has somewhere to draw (`DISPLAY`, and for a local
+/// display its X socket).
 pub fn check_display() -> Result<(), BrowserError> {
-    let display = std::env::var("DISPLAY").unwrap_or_default();
-    if display.trim().is_empty() {
+    check_display_value(
+        std::env::var("DISPLAY").ok().as_deref(),
+        Path::new("/tmp/.X11-unix"),
+    )
+}
+
+fn check_display_value(display: Option<&str>, x11_dir: &Path) -> Result<(), BrowserError> {
+    let display = display.unwrap_or_default().trim();
+    if display.is_empty() {
         return Err(BrowserError::NoDisplay("not set".into()));
     }
     // ":99" or ":99.0" is a local X server: its socket must exist
     if let Some(num) = display.strip_prefix(':') {
         let num = num.split('.').next().unwrap_or_default();
-        if !Path::new(&format!("/tmp/.X11-unix/X{num}")).exists() {
+        if !x11_dir.join(format!("X{num}")).exists() {
             return Err(BrowserError::NoDisplay(format!(
                 "{display} but no X server listens there"
             )));
@@ -690,4 +698,41 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// The site spec as the JSON `observe.js` takes.
 pub fn spec_json(spec: &SiteSpec) -> String {
     serde_json::to_string(spec).expect("a site spec serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_display_is_a_clear_error() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+        let err = check_display_value(None, &dir).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "no display: DISPLAY is not set; the browser runs headful: run under Xvfb (see systemd/autoapply-xvfb.service) or `xvfb-run -a`"
+        );
+        let err = check_display_value(Some(":4242"), &dir)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("no display: DISPLAY is :4242 but no X server listens there"),
+            "{err}"
+        );
+        assert!(
+            check_display_value(Some("remote-host:0"), &dir).is_ok(),
+            "a remote display is not checked"
+        );
+    }
+
+    #[test]
+    fn targets_are_tags_observe_js_writes() {
+        assert_eq!(Target::Field(3).css(), "[data-autoapply='field-3']");
+        assert_eq!(
+            Target::FieldOption(3, 1).css(),
+            "[data-autoapply='field-3-opt-1']"
+        );
+        assert!(OBSERVE_JS.contains("'field-' + handle + '-opt-' + k"));
+        assert!(OBSERVE_JS.contains("tag(el, b[0])"));
+    }
 }

@@ -38,6 +38,8 @@ pub struct RequestRecord {
     pub path: String,
     /// whether an `li_at` cookie came with it (never its value)
     pub had_session: bool,
+    /// the User-Agent header
+    pub user_agent: String,
 }
 
 /// One submitted application, as the form sent it.
@@ -216,6 +218,12 @@ async fn record(State(state): State<AppState>, request: Request, next: Next) -> 
             .map(ToString::to_string)
             .unwrap_or_default(),
         had_session: li_at(request.headers()).is_some(),
+        user_agent: request
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
     };
     state
         .recorded

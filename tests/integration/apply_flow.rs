@@ -86,6 +86,12 @@ async fn a_multi_step_application_is_submitted_with_the_profile_answers() {
         requests.iter().all(|r| r.had_session),
         "every request carried the session"
     );
+    assert!(
+        requests
+            .iter()
+            .all(|r| r.user_agent.ends_with("autoapply-test")),
+        "every request used the user agent stored with the session"
+    );
     assert_eq!(
         env.app
             .sql("select sum(total_linkedin_actions) from system_daily_limits"),
