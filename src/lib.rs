@@ -22,6 +22,8 @@ pub mod evidence;
 pub mod pacing;
 pub mod replica;
 pub mod session;
+pub mod shutdown;
 pub mod site;
 pub mod store;
+pub mod systemd;
 pub mod telemetry;

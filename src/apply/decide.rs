@@ -78,6 +78,23 @@ pub enum Stop {
     Submitted,
     /// Submit clicked, no confirmation seen in time
     SubmitUnconfirmed,
+    /// verification run: LinkedIn shows the job as applied
+    VerifiedApplied,
+    /// verification run: LinkedIn clearly shows no application (Easy Apply offered)
+    VerifiedNotApplied,
+    /// verification run: the page does not tell
+    VerificationInconclusive,
+}
+
+/// What a verification run concludes from the job page.
+pub fn verification(obs: &Observation) -> Option<Stop> {
+    match job_page(obs) {
+        JobPage::Stop(Stop::AlreadyApplied) => Some(Stop::VerifiedApplied),
+        JobPage::OpenEasyApply => Some(Stop::VerifiedNotApplied),
+        JobPage::Stop(stop @ (Stop::SessionExpired | Stop::SessionCheckpoint)) => Some(stop),
+        JobPage::Stop(_) => Some(Stop::VerificationInconclusive),
+        JobPage::Pending => None,
+    }
 }
 
 /// What the job page calls for.
@@ -360,6 +377,28 @@ mod tests {
         assert_eq!(
             j(serde_json::json!({"checkpoint": true})),
             JobPage::Stop(Stop::SessionCheckpoint)
+        );
+    }
+
+    #[test]
+    fn verification_needs_the_page_to_say_so() {
+        let v = |j| verification(&obs(j));
+        assert_eq!(
+            v(serde_json::json!({"already_applied": true})),
+            Some(Stop::VerifiedApplied)
+        );
+        assert_eq!(
+            v(serde_json::json!({"easy_apply": true})),
+            Some(Stop::VerifiedNotApplied)
+        );
+        assert_eq!(
+            v(serde_json::json!({"closed": true})),
+            Some(Stop::VerificationInconclusive)
+        );
+        assert_eq!(
+            v(serde_json::json!({"job_loaded": true})),
+            None,
+            "no button yet: keep looking"
         );
     }
 

@@ -140,6 +140,41 @@ impl Driver<'_> {
         self.browser.click(target).await
     }
 
+    /// A verification run: is the application of an interrupted submit on LinkedIn?
+    /// Opens the job page with the user's session and reads its applied state;
+    /// never clicks anything.
+    pub async fn verify(&mut self, job_url: &str) -> Result<Stop, DriveError> {
+        let check = self
+            .origin
+            .join(self.session_check_path)
+            .map_or_else(|_| self.origin.to_string(), |u| u.to_string());
+        self.navigate(&check).await?;
+        let obs = self
+            .wait_for("the logged-in marker", self.waits.element, |o| {
+                decide::session_state(o) != SessionState::Pending
+            })
+            .await?;
+        match decide::session_state(&obs) {
+            SessionState::Expired => return Ok(Stop::SessionExpired),
+            SessionState::Checkpoint => return Ok(Stop::SessionCheckpoint),
+            SessionState::LoggedIn | SessionState::Pending => {}
+        }
+        self.pause(Wait::PageLoad).await?;
+        self.navigate(job_url).await?;
+        let stop = match self
+            .wait_for("the job's applied state", self.waits.element, |o| {
+                decide::verification(o).is_some()
+            })
+            .await
+        {
+            Ok(o) => decide::verification(&o).unwrap_or(Stop::VerificationInconclusive),
+            Err(BrowserError::Timeout { .. }) => Stop::VerificationInconclusive,
+            Err(e) => return Err(e.into()),
+        };
+        self.record("verification", format!("{stop:?}"));
+        Ok(stop)
+    }
+
     /// Runs the whole flow for one job page.
     pub async fn run(
         &mut self,
@@ -339,24 +374,29 @@ impl Driver<'_> {
                         tracing::warn!(error = %e, "the Submit click failed");
                         return Ok(Stop::SubmitUnconfirmed);
                     }
-                    return Ok(
-                        match self
-                            .wait_for("the confirmation", self.waits.confirmation, |o| {
-                                decide::after_submit(o).is_some()
-                            })
-                            .await
-                        {
-                            Ok(o) => decide::after_submit(&o).unwrap_or(Stop::SubmitUnconfirmed),
-                            Err(BrowserError::Cancelled) => {
-                                // shutdown while confirming: the click happened; let verification settle it
-                                Stop::SubmitUnconfirmed
-                            }
-                            Err(e) => {
-                                tracing::warn!(error = %e, "no confirmation after Submit");
-                                Stop::SubmitUnconfirmed
-                            }
-                        },
-                    );
+                    // past the click, shutdown does not cut the confirmation short: it is bounded
+                    let uncancelled = CancellationToken::new();
+                    let confirmed = self
+                        .browser
+                        .wait_for(
+                            self.spec_json,
+                            "the confirmation",
+                            self.waits.confirmation,
+                            &uncancelled,
+                            |o| decide::after_submit(o).is_some(),
+                        )
+                        .await;
+                    return Ok(match confirmed {
+                        Ok(o) => decide::after_submit(&o).unwrap_or(Stop::SubmitUnconfirmed),
+                        Err(BrowserError::Cancelled) => {
+                            // shutdown while confirming: the click happened; let verification settle it
+                            Stop::SubmitUnconfirmed
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "no confirmation after Submit");
+                            Stop::SubmitUnconfirmed
+                        }
+                    });
                 }
             }
         }

@@ -319,6 +319,7 @@ impl Engine {
         };
         let resume = profile.resume_path.as_deref().map(std::path::Path::new);
         let result = match injected {
+            Ok(()) if application.verification_pending => driver.verify(job_url.as_str()).await,
             Ok(()) => {
                 driver
                     .run(
@@ -346,8 +347,10 @@ impl Engine {
                 Stop::AlreadyApplied
                 | Stop::NotEasyApply
                 | Stop::JobClosed
-                | Stop::DryRunComplete
-                | Stop::LeaseLost,
+                                | Stop::DryRunComplete
+                | Stop::LeaseLost
+                | Stop::VerifiedApplied
+                | Stop::VerifiedNotApplied,
             ) => false,
             Ended::Browser(browser::BrowserError::Cancelled) => false,
             _ => true,

@@ -152,6 +152,19 @@ pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
                 "submit_unconfirmed",
                 "Submit was clicked but no confirmation appeared: LinkedIn is checked before anything else happens",
             ),
+            Stop::VerifiedApplied => {
+                Disposition::Finish(Outcome::new(Submitted, Some("verified_applied")))
+            }
+            Stop::VerifiedNotApplied => finish(
+                RetryLater,
+                "verified_not_applied",
+                "a submit was interrupted; LinkedIn shows no application for this job, so it is applied again",
+            ),
+            Stop::VerificationInconclusive => finish(
+                NeedsVerification,
+                "verification_inconclusive",
+                "a submit was interrupted and LinkedIn's job page does not tell whether it went in: checked again later",
+            ),
             Stop::LeaseLost | Stop::VerificationRequired | Stop::DryRunComplete => {
                 Disposition::Nothing
             }

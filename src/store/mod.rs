@@ -313,6 +313,9 @@ pub trait Store: Send + Sync {
         user: UserId,
     ) -> impl Future<Output = Result<Option<ProfileRow>, StoreError>> + Send;
 
+    /// Deletes `agent_logs` rows past their `expires_at`; returns how many.
+    fn purge_expired_agent_logs(&self) -> impl Future<Output = Result<u32, StoreError>> + Send;
+
     /// Appends an `agent_logs` row.
     fn log_agent(
         &self,

@@ -212,6 +212,12 @@ impl Store for SupabaseStore {
         }))
     }
 
+    async fn purge_expired_agent_logs(&self) -> Result<u32, StoreError> {
+        self.client
+            .rpc("purge_expired_agent_logs", &json!({}))
+            .await
+    }
+
     async fn log_agent(&self, entry: &AgentLogEntry) -> Result<(), StoreError> {
         self.client.insert("agent_logs", entry).await
     }

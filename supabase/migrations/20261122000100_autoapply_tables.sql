@@ -82,6 +82,8 @@ create table public.autoapply_limits (
   linkedin_actions_per_day        int not null default 1500 check (linkedin_actions_per_day >= 0),
   user_submissions_per_day        int not null default 25 check (user_submissions_per_day >= 0),
   verification_checks_max         int not null default 5 check (verification_checks_max >= 1),
+  -- a retry waits base * 2^attempts seconds (at most an hour)
+  retry_backoff_base_secs         int not null default 30 check (retry_backoff_base_secs between 1 and 3600),
   updated_at                      timestamptz not null default now()
 );
 insert into public.autoapply_limits (id) values (true);

@@ -30,6 +30,14 @@ begin
   return pg_catalog.make_interval(secs => p_lease_seconds);
 end $$;
 
+-- How long a retry waits after `attempts` attempts: base * 2^attempts, at most an hour.
+create function autoapply_private.retry_backoff(p_attempts int) returns interval
+language sql stable set search_path = '' as $$
+  select least(interval '1 hour',
+               pg_catalog.make_interval(secs => l.retry_backoff_base_secs) * power(2, greatest(p_attempts, 0)))
+    from public.autoapply_limits l where l.id
+$$;
+
 -- The user's daily submission cap: a per-user override, else the global default.
 create function autoapply_private.user_cap(p_user uuid) returns int
 language sql stable set search_path = '' as $$
@@ -248,7 +256,7 @@ begin
         v_status := 'failed';
       else
         v_run_at := coalesce((v_details->>'run_at')::timestamptz,
-          pg_catalog.now() + least(interval '1 hour', interval '30 seconds' * power(2, v_attempts)));
+          pg_catalog.now() + autoapply_private.retry_backoff(v_attempts));
       end if;
     end if;
   elsif v_status = 'needs_verification' then
@@ -325,7 +333,7 @@ begin
      set status = 'queued', reason = 'lease_expired',
          last_error = 'the worker stopped renewing its lease before submitting',
          lease_owner = null, lease_expires_at = null,
-         run_at = pg_catalog.now() + least(interval '1 hour', interval '30 seconds' * power(2, attempts))
+         run_at = pg_catalog.now() + autoapply_private.retry_backoff(attempts)
    where status = 'claimed' and lease_expires_at < pg_catalog.now()
      and not verification_pending and attempts < max_attempts;
   get diagnostics v_requeued = row_count;
@@ -355,6 +363,18 @@ begin
   return query select v_requeued, v_failed, v_verify_claimed + v_verify_submitting;
 end $$;
 
+-- Retention: agent_logs rows past their expires_at. Returns how many were deleted.
+create function public.purge_expired_agent_logs()
+returns int
+language plpgsql volatile set search_path = '' as $$
+declare
+  v_deleted int;
+begin
+  delete from public.agent_logs where expires_at < pg_catalog.now();
+  get diagnostics v_deleted = row_count;
+  return v_deleted;
+end $$;
+
 -- Execute for the service role only.
 revoke all on function
   public.claim_application(text, int),
@@ -365,7 +385,8 @@ revoke all on function
   public.begin_submit(uuid, bigint),
   public.finish_application(uuid, bigint, text, text, text, jsonb),
   public.release_application(uuid, bigint),
-  public.rescue_expired_applications()
+  public.rescue_expired_applications(),
+  public.purge_expired_agent_logs()
   from public, anon, authenticated;
 grant execute on function
   public.claim_application(text, int),
@@ -376,7 +397,8 @@ grant execute on function
   public.begin_submit(uuid, bigint),
   public.finish_application(uuid, bigint, text, text, text, jsonb),
   public.release_application(uuid, bigint),
-  public.rescue_expired_applications()
+  public.rescue_expired_applications(),
+  public.purge_expired_agent_logs()
   to service_role;
 revoke all on all functions in schema autoapply_private from public, anon, authenticated;
 grant usage on schema autoapply_private to service_role;

@@ -1,0 +1,58 @@
+//! The systemd notification protocol (`Type=notify`): `READY=1` once the worker
+//! is ready, `WATCHDOG=1` from a healthy loop, `STOPPING=1` on shutdown. A few lines
+//! over `NOTIFY_SOCKET` rather than a dependency; without the variable (not under
+//! systemd) every call does nothing.
+
+use std::{os::unix::net::UnixDatagram, time::Duration};
+
+fn notify(state: &str) {
+    let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {
+        return;
+    };
+    let Ok(socket) = UnixDatagram::unbound() else {
+        return;
+    };
+    let bytes = path.as_encoded_bytes();
+    let sent = if let Some(name) = bytes.strip_prefix(b"@") {
+        // an abstract socket
+        use std::os::linux::net::SocketAddrExt as _;
+        std::os::unix::net::SocketAddr::from_abstract_name(name)
+            .and_then(|addr| socket.send_to_addr(state.as_bytes(), &addr))
+    } else {
+        socket.send_to(state.as_bytes(), &path)
+    };
+    if let Err(e) = sent {
+        tracing::warn!(error = %e, state, "systemd notification failed");
+    }
+}
+
+/// Tells systemd the service is ready.
+pub fn ready() {
+    notify("READY=1");
+}
+
+/// Tells systemd the service is stopping.
+pub fn stopping() {
+    notify("STOPPING=1");
+}
+
+/// Keeps systemd's watchdog fed.
+pub fn watchdog() {
+    notify("WATCHDOG=1");
+}
+
+/// Shows a status line in `systemctl status`.
+pub fn status(text: &str) {
+    notify(&format!("STATUS={text}"));
+}
+
+/// How often to feed the watchdog (half its timeout), if one is configured.
+pub fn watchdog_interval() -> Option<Duration> {
+    let usec: u64 = std::env::var("WATCHDOG_USEC").ok()?.parse().ok()?;
+    if let Ok(pid) = std::env::var("WATCHDOG_PID")
+        && pid.parse::<u32>().ok() != Some(std::process::id())
+    {
+        return None;
+    }
+    Some(Duration::from_micros(usec / 2))
+}
