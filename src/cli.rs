@@ -48,6 +48,9 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the worker (the systemd service): poll the queue and apply, until
+    /// SIGTERM/SIGINT.
+    Run,
     /// Configuration commands.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -128,6 +131,7 @@ impl Failure {
 /// Runs a parsed command.
 pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
+        Command::Run => run_daemon().await,
         Command::Config(ConfigCommand::Check) => Ok(config_check()),
         Command::Session(SessionCommand::Inspect(args)) => session_inspect(args).await,
         Command::Selectors(SelectorsCommand::Check(args)) => selectors_check(&args),
@@ -359,5 +363,87 @@ fn selectors_check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
             reports.len()
         );
     }
+    Ok(ExitCode::from(exit::OK))
+}
+
+async fn run_daemon() -> Result<ExitCode, Failure> {
+    use std::os::unix::fs::DirBuilderExt as _;
+
+    let (config, _) = Config::from_process_env();
+    let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    SiteSpec::load_all(&config.selectors_dir)
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let engine = crate::apply::Engine::from_config(&config)
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    if !config.headless {
+        crate::browser::check_display().map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    }
+    if !config.browser_path.is_file() {
+        return Err(Failure::new(
+            exit::CONFIG,
+            format!(
+                "AUTOAPPLY_BROWSER_PATH: {} not found (install chromium)",
+                config.browser_path.display()
+            ),
+        ));
+    }
+    for (dir, mode) in [
+        (config.screenshots_dir(), 0o750),
+        (config.runtime_dir.clone(), 0o700),
+    ] {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(mode)
+            .create(&dir)
+            .map_err(|e| {
+                Failure::new(
+                    exit::CONFIG,
+                    format!("cannot create {}: {e}", dir.display()),
+                )
+            })?;
+    }
+    let store = SupabaseStore::from_config(&config)
+        .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    let cancel = crate::shutdown::on_signals()
+        .map_err(|e| Failure::new(exit::CONFIG, format!("cannot handle signals: {e}")))?;
+
+    // the database must answer before the worker says it is ready; until then, back off
+    let mut failures = 0u32;
+    loop {
+        match store.linkedin_daily_status().await {
+            Ok(status) => {
+                tracing::info!(
+                    used = status.used,
+                    limit = status.daily_limit,
+                    "database reachable; today's LinkedIn actions"
+                );
+                break;
+            }
+            Err(e) => {
+                failures += 1;
+                let delay =
+                    std::time::Duration::from_millis((500u64 << failures.min(7)).min(30_000));
+                tracing::warn!(error = %e, failures, retry_in_ms = delay.as_millis() as u64, "database not reachable yet");
+                tokio::select! {
+                    () = tokio::time::sleep(delay) => {}
+                    () = cancel.cancelled() => return Ok(ExitCode::from(exit::OK)),
+                }
+            }
+        }
+    }
+    let settings = crate::worker::WorkerSettings {
+        worker_id: config.worker_id.clone(),
+        concurrency: config.concurrency,
+        poll_interval: config.poll_interval,
+        lease: config.lease,
+        sweep_interval: config.sweep_interval,
+        user_spacing: config.user_spacing,
+        screenshots_dir: config.screenshots_dir(),
+    };
+    let worker = crate::worker::Worker::new(store, std::sync::Arc::new(engine), settings);
+    crate::systemd::ready();
+    tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, "worker ready");
+    worker.run(cancel).await;
+    tracing::info!("worker stopped");
     Ok(ExitCode::from(exit::OK))
 }

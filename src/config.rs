@@ -88,6 +88,10 @@ pub struct Config {
     pub navigations_per_minute: u32,
     /// also keep a screenshot of each confirmed submission
     pub success_screenshots: bool,
+    /// how often the sweeper rescues expired leases
+    pub sweep_interval: Duration,
+    /// least time between two applications of the same user (0: none)
+    pub user_spacing: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -279,7 +283,9 @@ impl Config {
         let selectors_dir = r.value("AUTOAPPLY_SELECTORS_DIR", Some("selectors"), path);
         let concurrency = r.value("AUTOAPPLY_CONCURRENCY", Some("1"), int_in(1, 8));
         let poll = r.value("AUTOAPPLY_POLL_INTERVAL_SECS", Some("5"), int_in(1, 3600));
-        let lease = r.value("AUTOAPPLY_LEASE_SECS", Some("120"), int_in(30, 3600));
+        let lease = r.value("AUTOAPPLY_LEASE_SECS", Some("120"), int_in(5, 3600));
+        let sweep = r.value("AUTOAPPLY_SWEEP_INTERVAL_SECS", Some("60"), int_in(1, 3600));
+        let spacing = r.value("AUTOAPPLY_USER_SPACING_SECS", Some("60"), int_in(0, 86_400));
         let http_timeout = r.value("AUTOAPPLY_HTTP_TIMEOUT_SECS", Some("10"), int_in(1, 120));
         let webhook_addr = r.value("AUTOAPPLY_WEBHOOK_ADDR", Some("127.0.0.1:8787"), |s| {
             s.parse::<SocketAddr>()
@@ -376,6 +382,8 @@ impl Config {
             Some(headless),
             Some(navigations),
             Some(success_screenshots),
+            Some(sweep),
+            Some(spacing),
         ) = (
             supabase_url,
             supabase_rest_path,
@@ -399,6 +407,8 @@ impl Config {
             headless,
             navigations,
             success_screenshots,
+            sweep,
+            spacing,
         )
         else {
             unreachable!("every None was recorded as a problem");
@@ -426,6 +436,8 @@ impl Config {
             headless,
             navigations_per_minute: navigations as u32,
             success_screenshots,
+            sweep_interval: Duration::from_secs(sweep),
+            user_spacing: Duration::from_secs(spacing),
         };
         (Ok(config), shown)
     }

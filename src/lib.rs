@@ -27,3 +27,4 @@ pub mod site;
 pub mod store;
 pub mod systemd;
 pub mod telemetry;
+pub mod worker;

@@ -106,6 +106,8 @@ pub struct AttemptReport {
     pub touched_linkedin: bool,
     /// the browser's process id and profile directory, once launched
     pub browser: Option<(Option<u32>, PathBuf)>,
+    /// the global kill switch refused the attempt: claim nothing more today
+    pub kill_switch_closed: bool,
 }
 
 struct Gate<'a, S: Store> {
@@ -216,10 +218,12 @@ impl Engine {
             steps: Vec::new(),
             touched_linkedin: false,
             browser: None,
+            kill_switch_closed: false,
         };
         let ended = self
             .attempt(store, application, lease, cancel, dry_run, &mut report)
             .await?;
+        report.kill_switch_closed = matches!(ended, Ended::KillSwitch);
         report.ended = match &ended {
             Ended::Flow(stop) => format!("{stop:?}"),
             other => format!("{other:?}"),
@@ -347,7 +351,7 @@ impl Engine {
                 Stop::AlreadyApplied
                 | Stop::NotEasyApply
                 | Stop::JobClosed
-                                | Stop::DryRunComplete
+                | Stop::DryRunComplete
                 | Stop::LeaseLost
                 | Stop::VerifiedApplied
                 | Stop::VerifiedNotApplied,
