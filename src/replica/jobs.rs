@@ -374,6 +374,23 @@ pub fn catalog() -> Vec<Job> {
     ]
 }
 
+/// A job by id: the catalog's, or for 2000–2999 a one-step job and for 3000–3999 a
+/// multi-step job of their own (many distinct jobs for load and daemon tests).
+pub fn job_for(catalog: &[Job], id: u64) -> Option<Job> {
+    if let Some(job) = catalog.iter().find(|j| j.id == id) {
+        return Some(job.clone());
+    }
+    let template = match id {
+        2000..=2999 => 1001,
+        3000..=3999 => 1002,
+        _ => return None,
+    };
+    catalog
+        .iter()
+        .find(|j| j.id == template)
+        .map(|t| Job { id, ..t.clone() })
+}
+
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -70,7 +70,8 @@ struct Recorded {
     requests: Vec<RequestRecord>,
     submissions: Vec<Submission>,
     discarded: Vec<u64>,
-    submitted_jobs: HashSet<u64>,
+    /// (session cookie, job) pairs applied to: the job then shows "Applied" to that user
+    submitted_jobs: HashSet<(String, u64)>,
     confirm_delay: Duration,
 }
 
@@ -282,7 +283,7 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
         }
         Visitor::Checkpoint => return Redirect::to(CHECKPOINT_URL).into_response(),
     }
-    let Some(job) = state.jobs.iter().find(|j| j.id == id) else {
+    let Some(job) = jobs::job_for(&state.jobs, id) else {
         return (
             StatusCode::NOT_FOUND,
             Html("<h1>This job is no longer available</h1>"),
@@ -292,12 +293,13 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
     if matches!(job.kind, jobs::JobKind::Checkpoint) {
         return Redirect::to(CHECKPOINT_URL).into_response();
     }
+    let user = li_at(&headers).unwrap_or_default();
     let submitted = state
         .recorded
         .lock()
         .expect("replica state")
         .submitted_jobs
-        .contains(&id);
+        .contains(&(user, id));
     if submitted {
         let applied = jobs::Job {
             kind: jobs::JobKind::AlreadyApplied,
@@ -305,7 +307,7 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
         };
         return Html(jobs::job_page(&applied)).into_response();
     }
-    Html(jobs::job_page(job)).into_response()
+    Html(jobs::job_page(&job)).into_response()
 }
 
 async fn submit(
@@ -318,10 +320,11 @@ async fn submit(
         return StatusCode::UNAUTHORIZED.into_response();
     }
     body.job_id = id;
+    let user = li_at(&headers).unwrap_or_default();
     let delay = {
         let mut recorded = state.recorded.lock().expect("replica state");
         recorded.submissions.push(body);
-        recorded.submitted_jobs.insert(id);
+        recorded.submitted_jobs.insert((user, id));
         recorded.confirm_delay
     };
     if !delay.is_zero() {

@@ -3,6 +3,7 @@
 
 mod apply_flow;
 mod cli;
+mod daemon;
 mod session_vectors;
 mod store_access;
 mod store_queue;

@@ -56,6 +56,7 @@ pub struct ApplyEnv {
     pub replica: Replica,
     pub engine: Engine,
     pub key: SessionKey,
+    pub key_hex: String,
     pub storage: PathBuf,
     pub runtime: PathBuf,
     pub logs: Logs,
@@ -104,7 +105,8 @@ pub async fn apply_env() -> ApplyEnv {
     let storage = base.join("storage");
     let runtime = base.join("run");
     std::fs::create_dir_all(&storage).unwrap();
-    let key = SessionKey::from_bytes(rand::random());
+    let key_bytes: [u8; 32] = rand::random();
+    let key = SessionKey::from_bytes(key_bytes);
     let site = SiteSpec::load(&manifest_dir().join("selectors"), "linkedin").unwrap();
     let mut engine = Engine::new(EngineParts {
         site,
@@ -131,6 +133,7 @@ pub async fn apply_env() -> ApplyEnv {
         replica,
         engine,
         key,
+        key_hex: hex::encode(key_bytes),
         storage,
         runtime,
         logs,

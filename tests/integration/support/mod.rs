@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod cluster;
+pub mod daemon;
 pub mod jwt;
 
 use std::{
@@ -30,6 +31,7 @@ pub struct TestApp {
     pub service_key: String,
     pub store: SupabaseStore,
     postgrest: Child,
+    port: u16,
 }
 
 impl Drop for TestApp {
@@ -73,8 +75,29 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         );
     }
     let port = free_port();
+    let postgrest = start_postgrest(&db, port).await;
+    let rest_url: Url = format!("http://127.0.0.1:{port}/").parse().unwrap();
+    let service_key = jwt::token("service_role");
+    let store = store_for(&rest_url, &service_key);
+    TestApp {
+        db,
+        rest_url,
+        service_key,
+        store,
+        postgrest,
+        port,
+    }
+}
+
+/// Starts PostgREST for `db` on `port` and waits until it is ready.
+async fn start_postgrest(db: &str, port: u16) -> Child {
+    let cluster = cluster();
     let admin_port = free_port();
-    let log = std::fs::File::create(cluster.dir.join(format!("postgrest-{db}.log"))).unwrap();
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(cluster.dir.join(format!("postgrest-{db}.log")))
+        .unwrap();
     let mut cmd = Command::new(postgrest_bin());
     cmd.env_clear()
         .env(
@@ -104,8 +127,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
             Ok(())
         });
     }
-    let postgrest = cmd.spawn().expect("start postgrest");
-    let rest_url: Url = format!("http://127.0.0.1:{port}/").parse().unwrap();
+    let child = cmd.spawn().expect("start postgrest");
     let ready = format!("http://127.0.0.1:{admin_port}/ready");
     let http = reqwest::Client::new();
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -121,15 +143,7 @@ pub async fn spawn_app_with(options: Options) -> TestApp {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let service_key = jwt::token("service_role");
-    let store = store_for(&rest_url, &service_key);
-    TestApp {
-        db,
-        rest_url,
-        service_key,
-        store,
-        postgrest,
-    }
+    child
 }
 
 /// A store on `rest_url` with `key`, with short retries.
@@ -149,6 +163,17 @@ pub fn store_for(rest_url: &Url, key: &str) -> SupabaseStore {
 }
 
 impl TestApp {
+    /// Stops this test's PostgREST (the database stays up).
+    pub fn stop_postgrest(&mut self) {
+        let _ = self.postgrest.kill();
+        let _ = self.postgrest.wait();
+    }
+
+    /// Starts it again on the same port.
+    pub async fn start_postgrest(&mut self) {
+        self.postgrest = start_postgrest(&self.db, self.port).await;
+    }
+
     /// SQL as the superuser on this test's database.
     pub fn sql(&self, sql: &str) -> String {
         cluster().psql(&self.db, sql)

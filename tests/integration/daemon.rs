@@ -1,0 +1,373 @@
+//! The real `autoapply run` binary as a child process, against real PostgREST, the
+//! replica and real Chromium on Xvfb: exactly-once submission, the kill switch,
+//! crashes, shutdown and a database outage.
+
+use std::{collections::BTreeMap, time::Duration};
+
+use crate::support::{
+    apply::{BROWSER, ada_profile, apply_env},
+    daemon::{browsers_under, wait_for_request},
+};
+
+const COOKIE: &str = "AQEDADaemonSessionCookie-19c2";
+
+fn submissions_per_job(replica: &autoapply::replica::Replica) -> BTreeMap<u64, usize> {
+    let mut per_job = BTreeMap::new();
+    for s in replica.submissions() {
+        *per_job.entry(s.job_id).or_default() += 1;
+    }
+    per_job
+}
+
+fn assert_no_browser_left(env: &crate::support::apply::ApplyEnv) {
+    assert!(
+        browsers_under(&env.runtime).is_empty(),
+        "browser processes left"
+    );
+    let profiles = std::fs::read_dir(env.runtime.join("profiles"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(profiles, 0, "profile directories left");
+}
+
+#[tokio::test]
+async fn twenty_applications_are_each_submitted_exactly_once_and_logged() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let ada = env.seed_user(&ada_profile(), COOKIE);
+    let bob = env.seed_user(&ada_profile(), "AQEDAbobCookie");
+    env.seed_jobs(ada, 2001..=2010);
+    env.seed_jobs(bob, 2011..=2020);
+    let mut daemon = env.spawn_daemon("solo", &[]);
+    env.wait_for_count(
+        "select count(*) from job_applications where status = 'submitted'",
+        "20",
+        Duration::from_secs(240),
+    )
+    .await;
+
+    let per_job = submissions_per_job(&env.replica);
+    assert_eq!(per_job.len(), 20);
+    assert!(per_job.values().all(|n| *n == 1), "{per_job:?}");
+    assert_eq!(
+        per_job.keys().copied().collect::<Vec<_>>(),
+        (2001..=2020).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        env.app.sql(
+            "select status || ':' || count(*) from agent_logs group by status order by status"
+        ),
+        "completed:20\nstarted:20"
+    );
+    assert_eq!(
+        env.app.sql("select count(*) from agent_logs where status = 'completed' and duration_ms > 0 and records_processed = 1 and expires_at > now() + interval '71 hours' and expires_at < now() + interval '73 hours'"),
+        "20"
+    );
+    assert_eq!(
+        env.app
+            .sql("select sum(total_linkedin_actions) from system_daily_limits"),
+        "20"
+    );
+
+    daemon.signal(libc::SIGTERM);
+    let status = daemon
+        .wait_exit(Duration::from_secs(30))
+        .expect("exits after SIGTERM");
+    assert!(status.success(), "{status:?}\n{}", daemon.logs());
+    assert_no_browser_left(&env);
+    assert!(
+        !daemon.logs().contains(COOKIE) && !daemon.logs().contains(&env.key_hex),
+        "no secret in the daemon's logs"
+    );
+}
+
+#[tokio::test]
+async fn two_daemons_share_forty_applications_without_a_duplicate() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    for (u, range) in [
+        (0u64, 2101..=2110),
+        (1, 2111..=2120),
+        (2, 2121..=2130),
+        (3, 2131..=2140),
+    ] {
+        let user = env.seed_user(&ada_profile(), &format!("AQEDAuser{u}"));
+        env.seed_jobs(user, range);
+    }
+    let mut a = env.spawn_daemon("alpha", &[]);
+    let mut b = env.spawn_daemon("beta", &[]);
+    env.wait_for_count(
+        "select count(*) from job_applications where status = 'submitted'",
+        "40",
+        Duration::from_secs(420),
+    )
+    .await;
+    let per_job = submissions_per_job(&env.replica);
+    assert_eq!(per_job.len(), 40);
+    assert!(
+        per_job.values().all(|n| *n == 1),
+        "a job was submitted twice: {per_job:?}"
+    );
+    assert_eq!(
+        env.app
+            .sql("select count(*) from agent_logs where status = 'completed'"),
+        "40"
+    );
+    for d in [&mut a, &mut b] {
+        d.signal(libc::SIGTERM);
+        assert!(
+            d.wait_exit(Duration::from_secs(30))
+                .is_some_and(|s| s.success())
+        );
+    }
+    let (la, lb) = (a.logs(), b.logs());
+    assert!(
+        la.contains("application finished") && lb.contains("application finished"),
+        "both daemons worked"
+    );
+    assert_no_browser_left(&env);
+}
+
+#[tokio::test]
+async fn the_global_limit_stops_every_linkedin_action_after_five() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    env.app
+        .sql("update autoapply_limits set linkedin_actions_per_day = 5");
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_jobs(user, 2201..=2208);
+    let mut daemon = env.spawn_daemon("limited", &[]);
+    env.wait_for_count(
+        "select count(*) from job_applications where status = 'submitted'",
+        "5",
+        Duration::from_secs(120),
+    )
+    .await;
+    // give it time to (wrongly) go on
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(
+        env.app
+            .sql("select sum(total_linkedin_actions) from system_daily_limits"),
+        "5"
+    );
+    assert_eq!(env.replica.submissions().len(), 5, "the replica saw five");
+    assert_eq!(
+        env.app.sql("select status || ':' || attempts || ':' || count(*) from job_applications group by 1 order by 1"),
+        "queued:0:3\nsubmitted:1:5",
+        "the rest wait, with no attempt spent"
+    );
+    assert_eq!(
+        daemon
+            .logs()
+            .matches("the global LinkedIn limit for today is reached")
+            .count(),
+        1,
+        "logged once"
+    );
+    daemon.signal(libc::SIGTERM);
+    assert!(
+        daemon
+            .wait_exit(Duration::from_secs(30))
+            .is_some_and(|s| s.success())
+    );
+}
+
+#[tokio::test]
+async fn a_daemon_killed_before_submit_is_taken_over_exactly_once() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    env.app
+        .sql("update autoapply_limits set retry_backoff_base_secs = 1");
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_jobs(user, [3001]);
+    let fast_lease = [
+        ("AUTOAPPLY_LEASE_SECS", "5"),
+        ("AUTOAPPLY_PACING_SCALE", "0.3"),
+    ];
+    let mut first = env.spawn_daemon("doomed", &fast_lease);
+    wait_for_request(&env.replica, "/jobs/view/3001", Duration::from_secs(60)).await;
+    first.crash();
+    assert_eq!(
+        env.app.sql("select status from job_applications"),
+        "claimed"
+    );
+    let mut second = env.spawn_daemon("survivor", &fast_lease);
+    env.wait_for_count(
+        "select count(*) from job_applications where status = 'submitted'",
+        "1",
+        Duration::from_secs(90),
+    )
+    .await;
+    assert_eq!(submissions_per_job(&env.replica).get(&3001), Some(&1));
+    assert_eq!(env.app.sql("select attempts from job_applications"), "2");
+    second.signal(libc::SIGTERM);
+    assert!(
+        second
+            .wait_exit(Duration::from_secs(30))
+            .is_some_and(|s| s.success())
+    );
+}
+
+#[tokio::test]
+async fn a_daemon_killed_after_the_submit_click_is_verified_not_resubmitted() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_jobs(user, [2301]);
+    env.replica.set_confirm_delay(Duration::from_secs(30));
+    let fast_lease = [("AUTOAPPLY_LEASE_SECS", "5")];
+    let mut first = env.spawn_daemon("clicker", &fast_lease);
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while env.replica.submissions().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no submission reached the replica"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    first.crash();
+    assert_eq!(
+        env.app.sql("select status from job_applications"),
+        "submitting"
+    );
+    env.replica.set_confirm_delay(Duration::ZERO);
+    let mut second = env.spawn_daemon("verifier", &fast_lease);
+    env.wait_for_count(
+        "select status || ':' || reason from job_applications",
+        "submitted:verified_applied",
+        Duration::from_secs(90),
+    )
+    .await;
+    assert_eq!(env.replica.submissions().len(), 1, "exactly one submission");
+    assert!(
+        second.logs().contains("expired leases rescued"),
+        "the sweeper moved it to verification"
+    );
+    second.signal(libc::SIGTERM);
+    assert!(
+        second
+            .wait_exit(Duration::from_secs(30))
+            .is_some_and(|s| s.success())
+    );
+}
+
+#[tokio::test]
+async fn sigterm_mid_application_releases_the_claim_and_exits_cleanly() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_jobs(user, [3002]);
+    let mut daemon = env.spawn_daemon("stopping", &[("AUTOAPPLY_PACING_SCALE", "0.5")]);
+    wait_for_request(&env.replica, "/jobs/view/3002", Duration::from_secs(60)).await;
+    let sent = std::time::Instant::now();
+    daemon.signal(libc::SIGTERM);
+    let status = daemon
+        .wait_exit(Duration::from_secs(30))
+        .expect("exits within the stop timeout");
+    assert!(status.success(), "{status:?}\n{}", daemon.logs());
+    assert!(sent.elapsed() < Duration::from_secs(20));
+    assert_eq!(
+        env.app
+            .sql("select status || ':' || attempts from job_applications"),
+        "queued:0",
+        "claim released, no attempt spent"
+    );
+    assert!(env.replica.submissions().is_empty());
+    assert_eq!(
+        env.app
+            .sql("select string_agg(status, ',' order by id) from agent_logs"),
+        "started,skipped"
+    );
+    assert_no_browser_left(&env);
+}
+
+#[tokio::test]
+async fn a_killed_browser_fails_its_application_and_the_daemon_goes_on() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_jobs(user, [3003]);
+    env.app.sql("update job_applications set max_attempts = 1");
+    let mut daemon = env.spawn_daemon("crashing", &[("AUTOAPPLY_PACING_SCALE", "0.5")]);
+    wait_for_request(&env.replica, "/jobs/view/3003", Duration::from_secs(60)).await;
+    let browsers = browsers_under(&env.runtime);
+    assert!(!browsers.is_empty());
+    crate::support::daemon::kill_browsers(&env.runtime);
+    env.wait_for_count(
+        "select status from job_applications where external_job_id = '3003'",
+        "failed",
+        Duration::from_secs(60),
+    )
+    .await;
+    let reason = env.app.sql(
+        "select reason || ': ' || last_error from job_applications where external_job_id = '3003'",
+    );
+    assert!(
+        reason.starts_with("browser_crashed: the browser crashed"),
+        "{reason}"
+    );
+    // the daemon goes on with the next application
+    env.seed_jobs(user, [2401]);
+    env.wait_for_count(
+        "select status from job_applications where external_job_id = '2401'",
+        "submitted",
+        Duration::from_secs(60),
+    )
+    .await;
+    assert!(daemon.running());
+    daemon.signal(libc::SIGTERM);
+    assert!(
+        daemon
+            .wait_exit(Duration::from_secs(30))
+            .is_some_and(|s| s.success())
+    );
+    assert_no_browser_left(&env);
+}
+
+#[tokio::test]
+async fn a_postgrest_outage_of_thirty_seconds_is_survived() {
+    let _one = BROWSER.lock().await;
+    let mut env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    let mut daemon = env.spawn_daemon("patient", &[]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !daemon.logs().contains("worker ready") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not ready:\n{}",
+            daemon.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // PostgREST goes away while the loop runs; work arrives in the database meanwhile
+    env.app.stop_postgrest();
+    env.seed_jobs(user, 2501..=2503);
+    tokio::time::sleep(Duration::from_secs(30)).await;
+    assert!(
+        daemon.running(),
+        "the daemon survives the outage:\n{}",
+        daemon.logs()
+    );
+    let logs = daemon.logs();
+    assert!(
+        logs.contains("cannot claim: database unreachable, backing off"),
+        "{logs}"
+    );
+    let polls = env.replica.requests().len();
+    assert_eq!(polls, 0, "nothing applied while the database was away");
+    env.app.sql("select 1");
+    env.app.start_postgrest().await;
+    env.wait_for_count(
+        "select count(*) from job_applications where status = 'submitted'",
+        "3",
+        Duration::from_secs(120),
+    )
+    .await;
+    assert_eq!(env.replica.submissions().len(), 3);
+    daemon.signal(libc::SIGTERM);
+    assert!(
+        daemon
+            .wait_exit(Duration::from_secs(30))
+            .is_some_and(|s| s.success())
+    );
+}

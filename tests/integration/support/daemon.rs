@@ -1,0 +1,167 @@
+//! The real `autoapply run` as a child process, pointed at the test's PostgREST and
+//! the replica, with pacing scaled to zero.
+
+use std::{
+    path::PathBuf,
+    process::{Child, Command, ExitStatus, Stdio},
+    time::{Duration, Instant},
+};
+
+use super::apply::ApplyEnv;
+
+pub struct Daemon {
+    child: Child,
+    pub log: PathBuf,
+    runtime: PathBuf,
+}
+
+impl ApplyEnv {
+    /// Starts `autoapply run` named `worker`, with `extra` environment on top.
+    pub fn spawn_daemon(&self, worker: &str, extra: &[(&str, &str)]) -> Daemon {
+        let log = self.storage.join(format!("daemon-{worker}.log"));
+        let file = std::fs::File::create(&log).unwrap();
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_autoapply"));
+        cmd.arg("run").env_clear();
+        for var in ["PATH", "DISPLAY", "HOME", "XAUTHORITY"] {
+            if let Ok(v) = std::env::var(var) {
+                cmd.env(var, v);
+            }
+        }
+        for (k, v) in self.app.env() {
+            cmd.env(k, v);
+        }
+        let storage = self.storage.display().to_string();
+        let runtime = self.runtime.display().to_string();
+        let origin = self.replica.origin().to_string();
+        let defaults = [
+            ("AES_SESSION_KEY", self.key_hex.as_str()),
+            ("AUTOAPPLY_SITE_ORIGIN", origin.trim_end_matches('/')),
+            ("AUTOAPPLY_PACING_SCALE", "0"),
+            ("AUTOAPPLY_STORAGE_ROOT", storage.as_str()),
+            ("AUTOAPPLY_RUNTIME_DIR", runtime.as_str()),
+            ("AUTOAPPLY_LEASE_SECS", "30"),
+            ("AUTOAPPLY_POLL_INTERVAL_SECS", "1"),
+            ("AUTOAPPLY_SWEEP_INTERVAL_SECS", "1"),
+            ("AUTOAPPLY_USER_SPACING_SECS", "0"),
+            ("AUTOAPPLY_WORKER_ID", worker),
+            ("AUTOAPPLY_LOG_FORMAT", "json"),
+            ("RUST_LOG", "info"),
+        ];
+        for (k, v) in defaults.iter().chain(extra.iter()) {
+            cmd.env(k, v);
+        }
+        cmd.stdin(Stdio::null())
+            .stdout(file.try_clone().unwrap())
+            .stderr(file);
+        let child = cmd.spawn().expect("start autoapply run");
+        Daemon {
+            child,
+            log,
+            runtime: self.runtime.clone(),
+        }
+    }
+
+    /// Waits until `sql` (a count) returns `want`, or panics after `timeout`.
+    pub async fn wait_for_count(&self, sql: &str, want: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let got = self.app.sql(sql);
+            if got == want {
+                return;
+            }
+            assert!(Instant::now() < deadline, "after {timeout:?}: `{sql}` is {got}, not {want}\n{}", self.app.sql("select status || ' ' || coalesce(reason, '') || ' ' || coalesce(last_error, '') from job_applications order by created_at"));
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    /// Queued applications of `user` to replica jobs `ids`.
+    pub fn seed_jobs(&self, user: autoapply::domain::UserId, ids: impl IntoIterator<Item = u64>) {
+        for id in ids {
+            self.seed_job(user, id);
+        }
+    }
+}
+
+impl Daemon {
+    pub fn signal(&self, sig: i32) {
+        // SAFETY: a signal to our own child
+        unsafe {
+            libc::kill(self.child.id() as i32, sig);
+        }
+    }
+
+    /// SIGKILL, as a crash: the browser it started is orphaned and killed here too.
+    pub fn crash(&mut self) {
+        self.signal(libc::SIGKILL);
+        let _ = self.child.wait();
+        kill_browsers(&self.runtime);
+    }
+
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    pub fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        if self.running() {
+            self.crash();
+        }
+    }
+}
+
+/// Every browser started under `runtime` (a crashed daemon's are orphans).
+pub fn browsers_under(runtime: &std::path::Path) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir(runtime.join("profiles")) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|e| autoapply::browser::teardown::processes_of(&e.path(), None))
+        .collect()
+}
+
+pub fn kill_browsers(runtime: &std::path::Path) {
+    if let Ok(entries) = std::fs::read_dir(runtime.join("profiles")) {
+        for e in entries.flatten() {
+            autoapply::browser::teardown::kill_all(&e.path(), None);
+        }
+    }
+}
+
+/// Waits until the replica has seen a request whose path starts with `prefix`.
+pub async fn wait_for_request(
+    replica: &autoapply::replica::Replica,
+    prefix: &str,
+    timeout: Duration,
+) {
+    let deadline = Instant::now() + timeout;
+    while !replica
+        .requests()
+        .iter()
+        .any(|r| r.path.starts_with(prefix))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no request to {prefix} within {timeout:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
