@@ -121,7 +121,7 @@ impl Driver<'_> {
             .until_ready(self.cancel)
             .await
             .map_err(|_| BrowserError::Cancelled)?;
-        self.browser.goto(url).await
+        self.browser.goto(url, self.cancel).await
     }
 
     async fn wait_for(

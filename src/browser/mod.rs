@@ -23,7 +23,10 @@ use chromiumoxide::{
             dom::SetFileInputFilesParams,
             input::InsertTextParams,
             network::{CookieParam, CookieSameSite, TimeSinceEpoch},
-            page::{CaptureScreenshotFormat, CaptureScreenshotParams, EventLoadEventFired},
+            page::{
+                CaptureScreenshotFormat, CaptureScreenshotParams, EventLoadEventFired,
+                NavigateParams,
+            },
         },
         js_protocol::runtime::EvaluateParams,
     },
@@ -328,22 +331,40 @@ impl BrowserSession {
         &self.guard.profile
     }
 
+    /// Whether the browser process is still running (not gone, not a zombie).
+    fn alive(&self) -> bool {
+        self.guard.pid.is_none_or(teardown::running)
+    }
+
+    /// Runs one DevTools command with the command timeout, and fails fast (as a
+    /// crash) when the browser process goes away meanwhile.
     async fn timed<T>(
         &self,
         action: &'static str,
         fut: impl Future<Output = Result<T, chromiumoxide::error::CdpError>>,
     ) -> Result<T, BrowserError> {
-        match tokio::time::timeout(self.timeout, fut).await {
-            Ok(Ok(v)) => Ok(v),
-            Ok(Err(e)) => Err(cdp_error(action, &e)),
-            Err(_) => Err(if self.handler.as_ref().is_some_and(|h| h.is_finished()) {
-                BrowserError::Crashed { action }
-            } else {
-                BrowserError::Timeout {
-                    action: action.into(),
-                    after_ms: self.timeout.as_millis() as u64,
+        let died = async {
+            loop {
+                tokio::time::sleep(Duration::from_millis(250)).await;
+                if !self.alive() {
+                    return;
                 }
-            }),
+            }
+        };
+        tokio::select! {
+            result = tokio::time::timeout(self.timeout, fut) => match result {
+                Ok(Ok(v)) => Ok(v),
+                Ok(Err(e)) => Err(cdp_error(action, &e)),
+                Err(_) => Err(if self.handler.as_ref().is_some_and(|h| h.is_finished()) || !self.alive() {
+                    BrowserError::Crashed { action }
+                } else {
+                    BrowserError::Timeout {
+                        action: action.into(),
+                        after_ms: self.timeout.as_millis() as u64,
+                    }
+                }),
+            },
+            () = died => Err(BrowserError::Crashed { action }),
         }
     }
 
@@ -387,7 +408,7 @@ impl BrowserSession {
     }
 
     /// Opens `url` and waits for its load event.
-    pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
+    pub async fn goto(&self, url: &str, cancel: &CancellationToken) -> Result<(), BrowserError> {
         // subscribe before navigating, or the event can be missed
         let mut loaded = self
             .timed(
@@ -395,16 +416,31 @@ impl BrowserSession {
                 self.page.event_listener::<EventLoadEventFired>(),
             )
             .await?;
-        self.timed("navigate", self.page.goto(url)).await?;
-        match tokio::time::timeout(self.timeout, loaded.next()).await {
-            Ok(Some(_)) => Ok(()),
-            Ok(None) => Err(BrowserError::Crashed {
-                action: "page load",
-            }),
-            Err(_) => Err(BrowserError::Timeout {
-                action: "page load".into(),
-                after_ms: self.timeout.as_millis() as u64,
-            }),
+        // a plain Page.navigate (answered when the navigation commits), not
+        // chromiumoxide's goto, whose own lifecycle tracking was seen to never return
+        // when the process got a signal mid-navigation; the load event is awaited here
+        let navigate = NavigateParams::new(url);
+        tracing::debug!("navigating");
+        let answer = tokio::select! {
+            answer = self.timed("navigate", self.page.execute(navigate)) => answer?,
+            () = cancel.cancelled() => return Err(BrowserError::Cancelled),
+        };
+        if let Some(error) = answer.result.error_text.as_deref() {
+            return Err(BrowserError::Cdp {
+                action: "navigate",
+                detail: error.chars().take(200).collect(),
+            });
+        }
+        tokio::select! {
+            loaded = tokio::time::timeout(self.timeout, loaded.next()) => match loaded {
+                Ok(Some(_)) => Ok(()),
+                Ok(None) => Err(BrowserError::Crashed { action: "page load" }),
+                Err(_) => Err(BrowserError::Timeout {
+                    action: "page load".into(),
+                    after_ms: self.timeout.as_millis() as u64,
+                }),
+            },
+            () = cancel.cancelled() => Err(BrowserError::Cancelled),
         }
     }
 
@@ -655,6 +691,7 @@ impl BrowserSession {
     /// launch still in the process table and deletes the profile directory.
     /// Returns how many leftover processes had to be killed.
     pub async fn teardown(mut self) -> usize {
+        tracing::debug!("teardown: closing the browser");
         let polite = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
         let exited = matches!(polite, Ok(Ok(_)))
             && matches!(
@@ -664,6 +701,7 @@ impl BrowserSession {
         if !exited {
             let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.kill()).await;
         }
+        tracing::debug!(exited, "teardown: browser closed");
         if let Some(handler) = self.handler.take() {
             // the handler ends with the connection; give it a moment, then stop it
             let abort = handler.abort_handle();

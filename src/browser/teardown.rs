@@ -69,6 +69,15 @@ pub fn processes_of(profile: &Path, root_pid: Option<u32>) -> Vec<u32> {
     found
 }
 
+/// Whether `pid` is a running process (not gone, not a zombie).
+pub fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        stat.rfind(')')
+            .and_then(|i| stat[i + 2..].chars().next())
+            .is_some_and(|state| !matches!(state, 'Z' | 'X'))
+    })
+}
+
 /// SIGKILLs every process of the launch; returns how many were signalled.
 pub fn kill_all(profile: &Path, root_pid: Option<u32>) -> usize {
     let pids = processes_of(profile, root_pid);

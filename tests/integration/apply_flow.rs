@@ -516,7 +516,10 @@ async fn selectors_check_reports_what_matches_a_saved_replica_page() {
         .await
         .unwrap();
     browser
-        .goto(replica.origin().join("/jobs/view/1002/").unwrap().as_str())
+        .goto(
+            replica.origin().join("/jobs/view/1002/").unwrap().as_str(),
+            &tokio_util::sync::CancellationToken::new(),
+        )
         .await
         .unwrap();
     let cancel = tokio_util::sync::CancellationToken::new();

@@ -152,7 +152,7 @@ async fn the_global_limit_stops_every_linkedin_action_after_five() {
     );
     assert_eq!(env.replica.submissions().len(), 5, "the replica saw five");
     assert_eq!(
-        env.app.sql("select status || ':' || attempts || ':' || count(*) from job_applications group by 1 order by 1"),
+        env.app.sql("select status || ':' || attempts || ':' || count(*) from job_applications group by status, attempts order by status"),
         "queued:0:3\nsubmitted:1:5",
         "the rest wait, with no attempt spent"
     );
@@ -257,7 +257,10 @@ async fn sigterm_mid_application_releases_the_claim_and_exits_cleanly() {
     let env = apply_env().await;
     let user = env.seed_user(&ada_profile(), COOKIE);
     env.seed_jobs(user, [3002]);
-    let mut daemon = env.spawn_daemon("stopping", &[("AUTOAPPLY_PACING_SCALE", "0.5")]);
+    let mut daemon = env.spawn_daemon(
+        "stopping",
+        &[("AUTOAPPLY_PACING_SCALE", "0.5"), ("RUST_LOG", "debug")],
+    );
     wait_for_request(&env.replica, "/jobs/view/3002", Duration::from_secs(60)).await;
     let sent = std::time::Instant::now();
     daemon.signal(libc::SIGTERM);
