@@ -180,7 +180,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
                     }
                     Err(e) => {
                         delay = backoff.next();
-                        if backoff.failures == 1 || backoff.failures % 10 == 0 {
+                        if backoff.failures == 1 || backoff.failures.is_multiple_of(10) {
                             tracing::warn!(error = %e, failures = backoff.failures, retry_in_ms = delay.as_millis() as u64, "cannot claim: database unreachable, backing off");
                         }
                     }
