@@ -9,3 +9,4 @@ mod store_access;
 mod store_queue;
 mod store_quota;
 mod support;
+mod systemd_units;
