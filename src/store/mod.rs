@@ -144,6 +144,17 @@ pub struct RescueCounts {
     pub to_verify: i32,
 }
 
+/// How many applications have one status and reason.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StatusCount {
+    /// status
+    pub status: String,
+    /// reason ("" when none)
+    pub reason: String,
+    /// how many
+    pub applications: i64,
+}
+
 /// Today's kill-switch figures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 pub struct DailyStatus {
@@ -259,6 +270,20 @@ pub trait Store: Send + Sync {
         worker: &str,
         lease: Duration,
     ) -> impl Future<Output = Result<Option<Application>, StoreError>> + Send;
+
+    /// Claims one given application now (replay, webhook); `None` when it is not
+    /// claimable (submitted, cancelled, or held by a live lease).
+    fn claim_by_id(
+        &self,
+        id: ApplicationId,
+        worker: &str,
+        lease: Duration,
+    ) -> impl Future<Output = Result<Option<Application>, StoreError>> + Send;
+
+    /// Applications by status and reason.
+    fn application_counts(
+        &self,
+    ) -> impl Future<Output = Result<Vec<StatusCount>, StoreError>> + Send;
 
     /// Renews a lease; false when it was lost.
     fn heartbeat(

@@ -8,8 +8,8 @@ use serde_json::json;
 use url::Url;
 
 use super::{
-    AgentLogEntry, Application, BeginSubmit, DailyStatus, ProfileRow, RescueCounts, Store,
-    StoreError, StoredSession,
+    AgentLogEntry, Application, BeginSubmit, DailyStatus, ProfileRow, RescueCounts, StatusCount,
+    Store, StoreError, StoredSession,
     postgrest::{PostgrestClient, RetryPolicy},
 };
 use crate::{
@@ -82,6 +82,26 @@ impl Store for SupabaseStore {
             )
             .await?;
         Ok(rows.pop())
+    }
+
+    async fn claim_by_id(
+        &self,
+        id: ApplicationId,
+        worker: &str,
+        lease: Duration,
+    ) -> Result<Option<Application>, StoreError> {
+        let mut rows: Vec<Application> = self
+            .client
+            .rpc(
+                "claim_application_by_id",
+                &json!({"p_id": id, "p_worker": worker, "p_lease_seconds": lease_secs(lease)}),
+            )
+            .await?;
+        Ok(rows.pop())
+    }
+
+    async fn application_counts(&self) -> Result<Vec<StatusCount>, StoreError> {
+        self.client.rpc("application_counts", &json!({})).await
     }
 
     async fn heartbeat(&self, lease: Lease, duration: Duration) -> Result<bool, StoreError> {

@@ -90,6 +90,41 @@ begin
   returning t.*;
 end $$;
 
+-- Claim one given application now (replay CLI, webhook): the same lease and fencing
+-- token as claim_application. Refused (no row) when it is submitted, cancelled, or
+-- held by a live lease; an expired lease is first swept. A needs_verification row
+-- is claimed for a verification run, never for a new submit.
+create function public.claim_application_by_id(p_id uuid, p_worker text, p_lease_seconds int default 120)
+returns setof public.job_applications
+language plpgsql volatile set search_path = '' as $$
+declare
+  v_lease interval := autoapply_private.check_lease_seconds(p_lease_seconds);
+begin
+  if p_worker is null or length(p_worker) = 0 or length(p_worker) > 200 then
+    raise exception 'worker name must be 1 to 200 characters' using errcode = '22023';
+  end if;
+  perform public.rescue_expired_applications();
+  return query
+  update public.job_applications t
+     set status = 'claimed',
+         attempts = t.attempts + case when t.status = 'needs_verification' then 0 else 1 end,
+         verification_checks = t.verification_checks
+                               + case when t.status = 'needs_verification' then 1 else 0 end,
+         lease_owner = p_worker,
+         lease_token = pg_catalog.nextval('public.job_application_lease_seq'),
+         lease_expires_at = pg_catalog.now() + v_lease
+   where t.id = p_id
+     and t.status in ('queued', 'failed', 'needs_user', 'needs_verification', 'skipped')
+  returning t.*;
+end $$;
+
+-- Applications by status and reason, for metrics.
+create function public.application_counts()
+returns table (status text, reason text, applications bigint)
+language sql stable set search_path = '' as $$
+  select a.status, coalesce(a.reason, ''), count(*) from public.job_applications a group by 1, 2
+$$;
+
 -- Extend the lease of a row the caller still holds.
 create function public.heartbeat_application(p_id uuid, p_token bigint, p_lease_seconds int default 120)
 returns boolean
@@ -378,6 +413,8 @@ end $$;
 -- Execute for the service role only.
 revoke all on function
   public.claim_application(text, int),
+  public.claim_application_by_id(uuid, text, int),
+  public.application_counts(),
   public.heartbeat_application(uuid, bigint, int),
   public.reserve_linkedin_action(),
   public.increment_linkedin_daily_count(date),
@@ -390,6 +427,8 @@ revoke all on function
   from public, anon, authenticated;
 grant execute on function
   public.claim_application(text, int),
+  public.claim_application_by_id(uuid, text, int),
+  public.application_counts(),
   public.heartbeat_application(uuid, bigint, int),
   public.reserve_linkedin_action(),
   public.increment_linkedin_daily_count(date),
