@@ -292,8 +292,17 @@ async fn run_application<S: Store + Clone + 'static>(
             app_cancel.clone(),
         );
         tokio::spawn(
-            async move { engine.apply(&store, &application, &app_cancel, false).await }
-                .in_current_span(),
+            async move {
+                engine
+                    .apply(
+                        &store,
+                        &application,
+                        &app_cancel,
+                        &crate::apply::ApplyOptions::default(),
+                    )
+                    .await
+            }
+            .in_current_span(),
         )
         .await
     };

@@ -74,6 +74,12 @@ pub struct Driver<'a> {
     pub steps: Vec<StepRecord>,
     /// a screenshot taken before the modal was discarded (it shows the question)
     pub evidence: Option<(Vec<u8>, Option<crate::browser::Rect>)>,
+    /// told of every step as it happens
+    pub observer: Option<std::sync::Arc<dyn Fn(&StepRecord) + Send + Sync>>,
+    /// keep one screenshot per step in this directory, named by this application
+    pub step_shots: Option<(std::path::PathBuf, crate::domain::ApplicationId)>,
+    /// the step screenshots written
+    pub step_shot_paths: Vec<std::path::PathBuf>,
 }
 
 /// The fenced submit gate, called right before the Submit click.
@@ -103,10 +109,14 @@ impl Driver<'_> {
     fn record(&mut self, step: &str, detail: impl Into<String>) {
         let detail = detail.into();
         tracing::info!(step, detail = %detail, "step");
-        self.steps.push(StepRecord {
+        let record = StepRecord {
             step: step.into(),
             detail,
-        });
+        };
+        if let Some(observer) = &self.observer {
+            observer(&record);
+        }
+        self.steps.push(record);
     }
 
     async fn pause(&self, wait: Wait) -> Result<(), BrowserError> {
@@ -230,7 +240,10 @@ impl Driver<'_> {
                 }
                 .into());
             }
-            JobPage::OpenEasyApply => self.record("job page", "Easy Apply found"),
+            JobPage::OpenEasyApply => {
+                self.record("job page", "Easy Apply found");
+                self.step_shot().await;
+            }
         }
         self.pause(Wait::PageLoad).await?;
 
@@ -294,6 +307,7 @@ impl Driver<'_> {
                 &format!("step {step}"),
                 format!("{} field(s): {}", modal.fields.len(), kinds.join("; ")),
             );
+            self.step_shot().await;
             if !plan.unknown_required.is_empty() {
                 let first = plan
                     .fills
@@ -499,6 +513,24 @@ impl Driver<'_> {
     }
 
     /// Closes the modal and discards the application, so nothing half-filled stays.
+    /// One screenshot of the current step, when asked for.
+    async fn step_shot(&mut self) {
+        let Some((dir, id)) = self.step_shots.clone() else {
+            return;
+        };
+        let n = self.step_shot_paths.len() + 1;
+        match self.browser.screenshot().await {
+            Ok(png) => {
+                match crate::evidence::write_screenshot(&dir, id, &format!("-step-{n}"), &png, None)
+                {
+                    Ok(path) => self.step_shot_paths.push(path),
+                    Err(e) => tracing::warn!(error = %e, "step screenshot not written"),
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "no step screenshot could be taken"),
+        }
+    }
+
     /// Takes the screenshot now, while the modal still shows why the flow stops.
     async fn keep_evidence(&mut self) {
         match self.browser.screenshot().await {

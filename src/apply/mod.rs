@@ -108,6 +108,28 @@ pub struct AttemptReport {
     pub browser: Option<(Option<u32>, PathBuf)>,
     /// the global kill switch refused the attempt: claim nothing more today
     pub kill_switch_closed: bool,
+    /// one screenshot per step, when asked for
+    pub step_screenshots: Vec<PathBuf>,
+}
+
+/// How to run one application.
+#[derive(Clone, Default)]
+pub struct ApplyOptions {
+    /// walk everything, stop before Submit, record nothing (the kill switch still counts)
+    pub dry_run: bool,
+    /// keep a screenshot of every step (`<id>-step-<n>.png`)
+    pub step_screenshots: bool,
+    /// called with every step as it happens (the replay CLI prints them)
+    pub on_step: Option<std::sync::Arc<dyn Fn(&StepRecord) + Send + Sync>>,
+}
+
+impl std::fmt::Debug for ApplyOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApplyOptions")
+            .field("dry_run", &self.dry_run)
+            .field("step_screenshots", &self.step_screenshots)
+            .finish_non_exhaustive()
+    }
 }
 
 struct Gate<'a, S: Store> {
@@ -204,12 +226,22 @@ impl Engine {
         store: &S,
         application: &Application,
         cancel: &CancellationToken,
-        dry_run: bool,
+        options: &ApplyOptions,
     ) -> Result<AttemptReport, StoreError> {
-        let lease = application.lease().ok_or_else(|| StoreError::Decode {
-            operation: "apply".into(),
-            detail: "the application is not claimed (no lease token)".into(),
-        })?;
+        // a dry run never reaches the submit gate and records nothing: it needs no claim
+        let lease = match (application.lease(), options.dry_run) {
+            (Some(lease), _) => lease,
+            (None, true) => Lease {
+                id: application.id,
+                token: crate::domain::LeaseToken(-1),
+            },
+            (None, false) => {
+                return Err(StoreError::Decode {
+                    operation: "apply".into(),
+                    detail: "the application is not claimed (no lease token)".into(),
+                });
+            }
+        };
         let mut report = AttemptReport {
             ended: String::new(),
             disposition: Disposition::Nothing,
@@ -219,9 +251,10 @@ impl Engine {
             touched_linkedin: false,
             browser: None,
             kill_switch_closed: false,
+            step_screenshots: Vec::new(),
         };
         let ended = self
-            .attempt(store, application, lease, cancel, dry_run, &mut report)
+            .attempt(store, application, lease, cancel, options, &mut report)
             .await?;
         report.kill_switch_closed = matches!(ended, Ended::KillSwitch);
         report.ended = match &ended {
@@ -235,11 +268,12 @@ impl Engine {
             outcome.details.screenshot_path = Some(path.display().to_string());
         }
         report.recorded = match &disposition {
+            _ if options.dry_run => false,
             Disposition::Finish(outcome) => store.finish(lease, outcome).await?,
             Disposition::Release => store.release(lease).await?,
             Disposition::Nothing => false,
         };
-        if !report.recorded && !matches!(disposition, Disposition::Nothing) {
+        if !report.recorded && !options.dry_run && !matches!(disposition, Disposition::Nothing) {
             tracing::warn!("the lease was lost before the outcome could be recorded");
         }
         report.disposition = disposition;
@@ -252,7 +286,7 @@ impl Engine {
         application: &Application,
         lease: Lease,
         cancel: &CancellationToken,
-        dry_run: bool,
+        options: &ApplyOptions,
         report: &mut AttemptReport,
     ) -> Result<Ended, StoreError> {
         let Some(profile) = store.profile(application.user_id).await? else {
@@ -316,7 +350,12 @@ impl Engine {
             limiter: &self.limiter,
             waits: self.waits,
             cancel,
-            dry_run,
+            dry_run: options.dry_run,
+            observer: options.on_step.clone(),
+            step_shots: options
+                .step_screenshots
+                .then(|| (self.screenshots_dir.clone(), application.id)),
+            step_shot_paths: Vec::new(),
             last_target: None,
             steps: Vec::new(),
             evidence: None,
@@ -374,6 +413,7 @@ impl Engine {
             };
         }
         report.steps = std::mem::take(&mut driver.steps);
+        report.step_screenshots = std::mem::take(&mut driver.step_shot_paths);
         let killed = browser.teardown().await;
         if killed > 0 {
             tracing::debug!(killed, "leftover browser processes killed at teardown");

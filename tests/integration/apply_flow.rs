@@ -382,8 +382,10 @@ async fn shutdown_mid_application_releases_the_claim_and_leaves_no_browser() {
         }
         stopper.cancel();
     };
+    let options = autoapply::apply::ApplyOptions::default();
     let (report, ()) = tokio::join!(
-        env.engine.apply(&env.app.store, &claimed, &cancel, false),
+        env.engine
+            .apply(&env.app.store, &claimed, &cancel, &options),
         watch
     );
     let report = report.unwrap();

@@ -197,7 +197,10 @@ impl ApplyEnv {
                 &self.app.store,
                 &claimed,
                 &CancellationToken::new(),
-                dry_run,
+                &autoapply::apply::ApplyOptions {
+                    dry_run,
+                    ..Default::default()
+                },
             )
             .await
             .unwrap();
