@@ -7,6 +7,8 @@ use clap::{Args, Parser, Subcommand};
 use secrecy::SecretString;
 use serde::Deserialize;
 use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 use crate::{
     config::{Config, Shown},
@@ -30,10 +32,20 @@ pub mod exit {
     pub const NOT_FOUND: u8 = 5;
     /// the database could not be reached or refused the request
     pub const STORE: u8 = 6;
+    /// replay: the application is already submitted (use --dry-run)
+    pub const ALREADY_SUBMITTED: u8 = 7;
+    /// replay: a live worker holds the application, or its status cannot be replayed
+    pub const NOT_CLAIMABLE: u8 = 8;
+    /// replay: the global LinkedIn limit for today is reached
+    pub const KILL_SWITCH: u8 = 9;
+    /// replay: the run ended without the application going in (see status and reason)
+    pub const NOT_APPLIED: u8 = 10;
 }
 
-const EXIT_CODES: &str = "Exit codes: 0 ok, 2 bad arguments or input, 3 configuration missing or invalid, \
-4 stored session unusable, 5 not found, 6 database unreachable or refused";
+const EXIT_CODES: &str = "Exit codes: 0 ok, 2 bad arguments or input (a malformed id), 3 configuration missing or invalid, \
+4 stored session unusable, 5 not found, 6 database unreachable or refused, 7 already submitted (replay without --dry-run), \
+8 not claimable (a live worker holds it, or it is cancelled), 9 global LinkedIn limit reached, \
+10 the replay ended without the application going in (see its status and reason)";
 
 /// autoapply: applies to LinkedIn Easy Apply jobs for job seekers, from a queue in
 /// the platform's database. Configuration comes from the environment only.
@@ -48,9 +60,12 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the worker (the systemd service): poll the queue and apply, until
-    /// SIGTERM/SIGINT.
+    /// Run the worker (the systemd service): poll the queue and apply, serve the
+    /// webhook, until SIGTERM/SIGINT.
     Run,
+    /// Re-run one application in the foreground, step by step, through the same code
+    /// path as the daemon (claim, kill switch, flow, evidence, finish).
+    Replay(ReplayArgs),
     /// Configuration commands.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -60,6 +75,20 @@ pub enum Command {
     /// Selector-file commands.
     #[command(subcommand)]
     Selectors(SelectorsCommand),
+}
+
+/// Arguments of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// the application's id (a UUID)
+    pub application_id: String,
+    /// walk every step and stop before Submit; no status changes (it still counts
+    /// against the kill switch, and agent_logs records the dry run)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// keep one screenshot per step next to the error screenshot (<id>-step-<n>.png)
+    #[arg(long)]
+    pub screenshots: bool,
 }
 
 /// `autoapply selectors ...`
@@ -132,6 +161,7 @@ impl Failure {
 pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {
         Command::Run => run_daemon().await,
+        Command::Replay(args) => replay(args).await,
         Command::Config(ConfigCommand::Check) => Ok(config_check()),
         Command::Session(SessionCommand::Inspect(args)) => session_inspect(args).await,
         Command::Selectors(SelectorsCommand::Check(args)) => selectors_check(&args),
@@ -369,24 +399,7 @@ fn selectors_check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
 async fn run_daemon() -> Result<ExitCode, Failure> {
     use std::os::unix::fs::DirBuilderExt as _;
 
-    let (config, _) = Config::from_process_env();
-    let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    SiteSpec::load_all(&config.selectors_dir)
-        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    let engine = crate::apply::Engine::from_config(&config)
-        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    if !config.headless {
-        crate::browser::check_display().map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    }
-    if !config.browser_path.is_file() {
-        return Err(Failure::new(
-            exit::CONFIG,
-            format!(
-                "AUTOAPPLY_BROWSER_PATH: {} not found (install chromium)",
-                config.browser_path.display()
-            ),
-        ));
-    }
+    let (config, engine) = prepare()?;
     for (dir, mode) in [
         (config.screenshots_dir(), 0o750),
         (config.runtime_dir.clone(), 0o700),
@@ -440,10 +453,221 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
         user_spacing: config.user_spacing,
         screenshots_dir: config.screenshots_dir(),
     };
-    let worker = crate::worker::Worker::new(store, std::sync::Arc::new(engine), settings);
+    let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
+    let engine = std::sync::Arc::new(engine);
+    let worker =
+        crate::worker::Worker::new(store.clone(), engine.clone(), settings, metrics.clone());
+    let listener = tokio::net::TcpListener::bind(config.webhook_addr)
+        .await
+        .map_err(|e| {
+            Failure::new(
+                exit::CONFIG,
+                format!(
+                    "AUTOAPPLY_WEBHOOK_ADDR: cannot listen on {}: {e}",
+                    config.webhook_addr
+                ),
+            )
+        })?;
+    let state = std::sync::Arc::new(crate::webhook::WebhookState {
+        store,
+        engine,
+        metrics,
+        wake: worker.wake_handle(),
+        cancel: cancel.clone(),
+        agent_secret: config.agent_secret.clone(),
+        hmac_secret: config.webhook_hmac_secret.clone(),
+        lease: config.lease,
+        worker_id: format!("{}-webhook", config.worker_id),
+        deadline: config.webhook_deadline,
+        max_tick_age: (config.poll_interval * 3).max(std::time::Duration::from_secs(150)),
+        selectors_dir: config.selectors_dir.clone(),
+        browser_path: config.browser_path.clone(),
+        headless: config.headless,
+    });
+    // the server outlives the worker's drain, answering 503 meanwhile
+    let server_stop = CancellationToken::new();
+    let server = {
+        let stop = server_stop.clone();
+        let app = crate::webhook::router(state);
+        tokio::spawn(
+            async move {
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(stop.cancelled_owned())
+                    .await
+                {
+                    tracing::error!(error = %e, "the webhook server stopped");
+                }
+            }
+            .instrument(tracing::info_span!("webhook")),
+        )
+    };
     crate::systemd::ready();
-    tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, "worker ready");
+    tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, webhook = %config.webhook_addr, "worker ready");
     worker.run(cancel).await;
+    server_stop.cancel();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(10), server).await;
     tracing::info!("worker stopped");
     Ok(ExitCode::from(exit::OK))
+}
+
+/// Configuration, selectors, engine, display and browser: what `run` and `replay` need.
+fn prepare() -> Result<(Config, crate::apply::Engine), Failure> {
+    let (config, _) = Config::from_process_env();
+    let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    SiteSpec::load_all(&config.selectors_dir)
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let engine = crate::apply::Engine::from_config(&config)
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    if !config.headless {
+        crate::browser::check_display().map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    }
+    if !config.browser_path.is_file() {
+        return Err(Failure::new(
+            exit::CONFIG,
+            format!(
+                "AUTOAPPLY_BROWSER_PATH: {} not found (install chromium)",
+                config.browser_path.display()
+            ),
+        ));
+    }
+    Ok((config, engine))
+}
+
+async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
+    use crate::domain::{ApplicationId, ApplicationStatus};
+
+    let id = ApplicationId::parse(&args.application_id)
+        .map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
+    let (config, engine) = prepare()?;
+    let store = SupabaseStore::from_config(&config)
+        .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    let application = store
+        .application(id)
+        .await
+        .map_err(|e| Failure::new(exit::STORE, e.to_string()))?
+        .ok_or_else(|| Failure::new(exit::NOT_FOUND, format!("no application {id}")))?;
+    if application.status == ApplicationStatus::Submitted && !args.dry_run {
+        return Err(Failure::new(
+            exit::ALREADY_SUBMITTED,
+            format!(
+                "application {id} is already submitted: nothing to do (--dry-run walks it without submitting)"
+            ),
+        ));
+    }
+    let now = OffsetDateTime::now_utc();
+    if matches!(
+        application.status,
+        ApplicationStatus::Claimed | ApplicationStatus::Submitting
+    ) && application.lease_expires_at.is_some_and(|t| t > now)
+    {
+        return Err(Failure::new(
+            exit::NOT_CLAIMABLE,
+            format!(
+                "application {id} is leased by worker {} until its lease expires: wait for it",
+                application.lease_owner.as_deref().unwrap_or("?")
+            ),
+        ));
+    }
+    println!(
+        "replaying application {id} (status {}, attempts {}/{}){}",
+        application.status,
+        application.attempts,
+        application.max_attempts,
+        if args.dry_run {
+            ": dry run, nothing will be submitted or recorded"
+        } else {
+            ""
+        }
+    );
+    let target = if args.dry_run {
+        application
+    } else {
+        let worker = format!("replay-{}", config.worker_id);
+        match store.claim_by_id(id, &worker, config.lease).await {
+            Ok(Some(claimed)) => claimed,
+            Ok(None) => {
+                return Err(Failure::new(
+                    exit::NOT_CLAIMABLE,
+                    format!(
+                        "application {id} cannot be replayed from status {}",
+                        application.status
+                    ),
+                ));
+            }
+            Err(e) => return Err(Failure::new(exit::STORE, e.to_string())),
+        }
+    };
+    let started = std::time::Instant::now();
+    let on_step: crate::apply::driver::StepObserver = std::sync::Arc::new(move |s| {
+        println!(
+            "[{:>6.1} s] {:<14} {}",
+            started.elapsed().as_secs_f64(),
+            s.step,
+            s.detail
+        )
+    });
+    let options = crate::apply::ApplyOptions {
+        dry_run: args.dry_run,
+        step_screenshots: args.screenshots,
+        on_step: Some(on_step),
+    };
+    let cancel = crate::shutdown::on_signals()
+        .map_err(|e| Failure::new(exit::CONFIG, format!("cannot handle signals: {e}")))?;
+    let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
+    let outcome = crate::worker::run_application(
+        store.clone(),
+        std::sync::Arc::new(engine),
+        config.lease,
+        metrics,
+        target,
+        cancel,
+        options,
+    )
+    .await;
+    let row = store
+        .application(id)
+        .await
+        .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    println!();
+    if let Some(report) = &outcome.report {
+        println!("ended:       {}", report.ended);
+        for path in &report.step_screenshots {
+            println!("step shot:   {}", path.display());
+        }
+        if let Some(path) = &report.screenshot {
+            println!("screenshot:  {}", path.display());
+        }
+    }
+    if let Some(error) = &outcome.error {
+        println!("logged:      {error}");
+    }
+    if let Some(row) = &row {
+        println!("status:      {}", row.status);
+        println!("reason:      {}", row.reason.as_deref().unwrap_or("-"));
+        if let Some(e) = &row.last_error {
+            println!("last error:  {e}");
+        }
+    }
+    println!("took:        {:.1} s", outcome.duration.as_secs_f64());
+    if outcome.kill_switch_closed {
+        return Ok(ExitCode::from(exit::KILL_SWITCH));
+    }
+    let went_in = if args.dry_run {
+        outcome
+            .report
+            .as_ref()
+            .is_some_and(|r| r.ended == "DryRunComplete")
+    } else {
+        row.as_ref().is_some_and(|r| {
+            matches!(
+                r.status,
+                ApplicationStatus::Submitted | ApplicationStatus::Skipped
+            )
+        })
+    };
+    Ok(ExitCode::from(if went_in {
+        exit::OK
+    } else {
+        exit::NOT_APPLIED
+    }))
 }

@@ -92,6 +92,10 @@ pub struct Config {
     pub sweep_interval: Duration,
     /// least time between two applications of the same user (0: none)
     pub user_spacing: Duration,
+    /// when set, webhook calls must carry an HMAC-SHA256 signature made with it
+    pub webhook_hmac_secret: Option<SecretString>,
+    /// how long a synchronous webhook call may run before it is answered 202
+    pub webhook_deadline: Duration,
 }
 
 impl fmt::Debug for Config {
@@ -157,6 +161,36 @@ impl Reader<'_> {
                         self.record(name, "<set>".into(), true, Some(problem));
                         None
                     }
+                }
+            }
+        }
+    }
+
+    /// An optional secret of at least `min_chars` characters: `Some(None)` when unset.
+    fn optional_secret(
+        &mut self,
+        name: &'static str,
+        min_chars: usize,
+    ) -> Option<Option<SecretString>> {
+        use secrecy::ExposeSecret;
+        match self.raw(name) {
+            None => {
+                self.record(name, "<unset>".into(), false, None);
+                Some(None)
+            }
+            Some(value) => {
+                let secret = SecretString::from(value);
+                if secret.expose_secret().trim().chars().count() >= min_chars {
+                    self.record(name, "<set>".into(), true, None);
+                    Some(Some(secret))
+                } else {
+                    self.record(
+                        name,
+                        "<set>".into(),
+                        true,
+                        Some(format!("must be at least {min_chars} characters")),
+                    );
+                    None
                 }
             }
         }
@@ -285,6 +319,12 @@ impl Config {
         let poll = r.value("AUTOAPPLY_POLL_INTERVAL_SECS", Some("5"), int_in(1, 3600));
         let lease = r.value("AUTOAPPLY_LEASE_SECS", Some("120"), int_in(5, 3600));
         let sweep = r.value("AUTOAPPLY_SWEEP_INTERVAL_SECS", Some("60"), int_in(1, 3600));
+        let webhook_hmac_secret = r.optional_secret("AUTOAPPLY_WEBHOOK_HMAC_SECRET", 16);
+        let webhook_deadline = r.value(
+            "AUTOAPPLY_WEBHOOK_DEADLINE_SECS",
+            Some("300"),
+            int_in(10, 3600),
+        );
         let spacing = r.value("AUTOAPPLY_USER_SPACING_SECS", Some("60"), int_in(0, 86_400));
         let http_timeout = r.value("AUTOAPPLY_HTTP_TIMEOUT_SECS", Some("10"), int_in(1, 120));
         let webhook_addr = r.value("AUTOAPPLY_WEBHOOK_ADDR", Some("127.0.0.1:8787"), |s| {
@@ -384,6 +424,8 @@ impl Config {
             Some(success_screenshots),
             Some(sweep),
             Some(spacing),
+            Some(webhook_hmac_secret),
+            Some(webhook_deadline),
         ) = (
             supabase_url,
             supabase_rest_path,
@@ -409,6 +451,8 @@ impl Config {
             success_screenshots,
             sweep,
             spacing,
+            webhook_hmac_secret,
+            webhook_deadline,
         )
         else {
             unreachable!("every None was recorded as a problem");
@@ -438,6 +482,8 @@ impl Config {
             success_screenshots,
             sweep_interval: Duration::from_secs(sweep),
             user_spacing: Duration::from_secs(spacing),
+            webhook_hmac_secret,
+            webhook_deadline: Duration::from_secs(webhook_deadline),
         };
         (Ok(config), shown)
     }

@@ -19,9 +19,10 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
 use crate::{
-    apply::{Engine, outcome::Disposition},
+    apply::{ApplyOptions, AttemptReport, Engine, outcome::Disposition},
     domain::{ApplicationStatus, Outcome, OutcomeStatus, UserId, truncate_error},
     evidence,
+    metrics::Metrics,
     store::{AgentLogEntry, AgentLogStatus, Application, Store},
     systemd,
 };
@@ -54,6 +55,7 @@ pub struct Worker<S> {
     engine: Arc<Engine>,
     settings: WorkerSettings,
     wake: Arc<Notify>,
+    metrics: Arc<Metrics>,
 }
 
 /// Exponential backoff with full jitter.
@@ -74,19 +76,35 @@ fn jittered(d: Duration) -> Duration {
     Duration::from_millis(rand::rng().random_range(ms * 8 / 10..=ms * 12 / 10))
 }
 
-/// What one application task reports to the loop.
-struct Finished {
-    kill_switch_closed: bool,
+/// What one application run ended with.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// the global kill switch refused it
+    pub kill_switch_closed: bool,
+    /// the engine's report (none after a panic or a store error)
+    pub report: Option<AttemptReport>,
+    /// what `agent_logs` recorded at the end
+    pub log_status: AgentLogStatus,
+    /// the error recorded, if any
+    pub error: Option<String>,
+    /// how long it took
+    pub duration: Duration,
 }
 
 impl<S: Store + Clone + 'static> Worker<S> {
-    /// A worker over `store` with `engine`.
-    pub fn new(store: S, engine: Arc<Engine>, settings: WorkerSettings) -> Self {
+    /// A worker over `store` with `engine`, counting into `metrics`.
+    pub fn new(
+        store: S,
+        engine: Arc<Engine>,
+        settings: WorkerSettings,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         Self {
             store,
             engine,
             settings,
             wake: Arc::new(Notify::new()),
+            metrics,
         }
     }
 
@@ -99,21 +117,27 @@ impl<S: Store + Clone + 'static> Worker<S> {
     /// safe point (released, or recorded).
     pub async fn run(self, cancel: CancellationToken) {
         let sweeper = tokio::spawn(
-            sweep_loop(self.store.clone(), self.settings.clone(), cancel.clone())
-                .instrument(tracing::info_span!("sweeper")),
+            sweep_loop(
+                self.store.clone(),
+                self.settings.clone(),
+                self.metrics.clone(),
+                cancel.clone(),
+            )
+            .instrument(tracing::info_span!("sweeper")),
         );
         let spacing: Option<DefaultKeyedRateLimiter<UserId>> =
             (!self.settings.user_spacing.is_zero())
                 .then(|| Quota::with_period(self.settings.user_spacing))
                 .flatten()
                 .map(|q| RateLimiter::keyed(q.allow_burst(NonZeroU32::MIN)));
-        let mut tasks: JoinSet<Finished> = JoinSet::new();
+        let mut tasks: JoinSet<RunOutcome> = JoinSet::new();
         let mut backoff = Backoff { failures: 0 };
         let mut kill_switch_closed = false;
         let watchdog = systemd::watchdog_interval();
         let mut last_ping = tokio::time::Instant::now();
         systemd::status("applying");
         loop {
+            self.metrics.tick();
             if let Some(every) = watchdog
                 && last_ping.elapsed() >= every
             {
@@ -164,11 +188,20 @@ impl<S: Store + Clone + 'static> Worker<S> {
                         }
                         let store = self.store.clone();
                         let engine = self.engine.clone();
-                        let settings = self.settings.clone();
+                        let lease = self.settings.lease;
+                        let metrics = self.metrics.clone();
                         let span = tracing::info_span!("application", application.id = %application.id, user.id = %application.user_id);
                         tasks.spawn(
-                            run_application(store, engine, settings, application, cancel.clone())
-                                .instrument(span),
+                            run_application(
+                                store,
+                                engine,
+                                lease,
+                                metrics,
+                                application,
+                                cancel.clone(),
+                                ApplyOptions::default(),
+                            )
+                            .instrument(span),
                         );
                         continue;
                     }
@@ -254,14 +287,20 @@ async fn heartbeat_loop<S: Store>(
     }
 }
 
-async fn run_application<S: Store + Clone + 'static>(
+/// Runs one claimed application as the daemon does: `agent_logs` at start and end,
+/// a heartbeat beside it, the engine in a task of its own (a panic is recorded as a
+/// failed application). The replay CLI and the webhook call this too.
+pub async fn run_application<S: Store + Clone + 'static>(
     store: S,
     engine: Arc<Engine>,
-    settings: WorkerSettings,
+    lease: Duration,
+    metrics: Arc<Metrics>,
     application: Application,
     cancel: CancellationToken,
-) -> Finished {
+    options: ApplyOptions,
+) -> RunOutcome {
     let started = std::time::Instant::now();
+    metrics.browser_delta(1);
     let begin = AgentLogEntry::new(
         AgentLogStatus::Started,
         Some(application.user_id),
@@ -277,13 +316,14 @@ async fn run_application<S: Store + Clone + 'static>(
         heartbeat_loop(
             store.clone(),
             application.clone(),
-            settings.lease,
+            lease,
             stop_heartbeat.clone(),
             app_cancel.clone(),
         )
         .in_current_span(),
     );
     // the application in a task of its own, so a panic in it is caught here
+    let dry_run = options.dry_run;
     let attempt = {
         let (store, engine, application, app_cancel) = (
             store.clone(),
@@ -294,12 +334,7 @@ async fn run_application<S: Store + Clone + 'static>(
         tokio::spawn(
             async move {
                 engine
-                    .apply(
-                        &store,
-                        &application,
-                        &app_cancel,
-                        &crate::apply::ApplyOptions::default(),
-                    )
+                    .apply(&store, &application, &app_cancel, &options)
                     .await
             }
             .in_current_span(),
@@ -316,6 +351,8 @@ async fn run_application<S: Store + Clone + 'static>(
         OffsetDateTime::now_utc(),
     );
     let mut kill_switch_closed = false;
+    let mut kept_report = None;
+    let mut outcome_label = "error".to_owned();
     match attempt {
         Ok(Ok(report)) => {
             kill_switch_closed = report.kill_switch_closed;
@@ -327,6 +364,7 @@ async fn run_application<S: Store + Clone + 'static>(
                         _ => AgentLogStatus::Failed,
                     };
                     end.records_processed = Some(1);
+                    outcome_label = outcome.status.as_str().to_owned();
                     if end.status == AgentLogStatus::Failed {
                         let text = format!(
                             "{}: {}",
@@ -349,9 +387,24 @@ async fn run_application<S: Store + Clone + 'static>(
                         "claim given back: {}",
                         report.ended
                     )));
+                    outcome_label = if dry_run {
+                        "dry_run".into()
+                    } else {
+                        "released".into()
+                    };
                     tracing::info!(ended = %report.ended, "claim given back");
                 }
             }
+            if dry_run {
+                end.status = AgentLogStatus::Skipped;
+                end.records_processed = Some(0);
+                end.error = Some(truncate_error(&format!(
+                    "dry run (nothing recorded): {}",
+                    report.ended
+                )));
+                outcome_label = "dry_run".into();
+            }
+            kept_report = Some(report);
         }
         Ok(Err(e)) => {
             // the outcome could not be recorded: the lease expires and the sweeper acts
@@ -382,7 +435,15 @@ async fn run_application<S: Store + Clone + 'static>(
     if let Err(e) = store.log_agent(&end).await {
         tracing::warn!(error = %e, "agent_logs end row not written");
     }
-    Finished { kill_switch_closed }
+    metrics.browser_delta(-1);
+    metrics.application_done(started.elapsed(), &outcome_label);
+    RunOutcome {
+        kill_switch_closed,
+        report: kept_report,
+        log_status: end.status,
+        error: end.error,
+        duration: started.elapsed(),
+    }
 }
 
 async fn record_internal_error<S: Store>(store: &S, application: &Application, what: &str) {
@@ -403,7 +464,12 @@ async fn record_internal_error<S: Store>(store: &S, application: &Application, w
     }
 }
 
-async fn sweep_loop<S: Store>(store: S, settings: WorkerSettings, cancel: CancellationToken) {
+async fn sweep_loop<S: Store>(
+    store: S,
+    settings: WorkerSettings,
+    metrics: Arc<Metrics>,
+    cancel: CancellationToken,
+) {
     let mut last_retention: Option<tokio::time::Instant> = None;
     loop {
         tokio::select! {
@@ -412,6 +478,7 @@ async fn sweep_loop<S: Store>(store: S, settings: WorkerSettings, cancel: Cancel
         }
         match store.rescue_expired().await {
             Ok(c) if c.requeued + c.failed + c.to_verify > 0 => {
+                metrics.swept(c.requeued, c.failed, c.to_verify);
                 tracing::warn!(
                     requeued = c.requeued,
                     failed = c.failed,

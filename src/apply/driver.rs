@@ -38,6 +38,9 @@ impl Default for Waits {
     }
 }
 
+/// Told of every step as it happens (the replay CLI prints them).
+pub type StepObserver = std::sync::Arc<dyn Fn(&StepRecord) + Send + Sync>;
+
 /// A step as it happened, for the replay CLI and the logs (labels and kinds,
 /// never values).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,7 +78,7 @@ pub struct Driver<'a> {
     /// a screenshot taken before the modal was discarded (it shows the question)
     pub evidence: Option<(Vec<u8>, Option<crate::browser::Rect>)>,
     /// told of every step as it happens
-    pub observer: Option<std::sync::Arc<dyn Fn(&StepRecord) + Send + Sync>>,
+    pub observer: Option<StepObserver>,
     /// keep one screenshot per step in this directory, named by this application
     pub step_shots: Option<(std::path::PathBuf, crate::domain::ApplicationId)>,
     /// the step screenshots written

@@ -120,7 +120,7 @@ pub struct ApplyOptions {
     /// keep a screenshot of every step (`<id>-step-<n>.png`)
     pub step_screenshots: bool,
     /// called with every step as it happens (the replay CLI prints them)
-    pub on_step: Option<std::sync::Arc<dyn Fn(&StepRecord) + Send + Sync>>,
+    pub on_step: Option<driver::StepObserver>,
 }
 
 impl std::fmt::Debug for ApplyOptions {

@@ -1,0 +1,253 @@
+//! The worker's own figures for `/healthz` and `/metrics` (Prometheus text format),
+//! kept in atomics; figures that live in the database (applications by status,
+//! today's LinkedIn actions) are read when scraped.
+
+use std::{
+    fmt::Write as _,
+    sync::{
+        Mutex,
+        atomic::{AtomicI64, AtomicU64, Ordering},
+    },
+    time::{Duration, SystemTime, UNIX_EPOCH},
+};
+
+use crate::store::{DailyStatus, StatusCount};
+
+/// Upper bounds (seconds) of the application-duration histogram.
+pub const DURATION_BUCKETS: [f64; 10] =
+    [5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0, 300.0];
+
+/// The worker's figures.
+#[derive(Debug, Default)]
+pub struct Metrics {
+    last_tick_ms: AtomicU64,
+    browsers_running: AtomicI64,
+    duration_buckets: [AtomicU64; 10],
+    duration_count: AtomicU64,
+    duration_sum_ms: AtomicU64,
+    sweeper_requeued: AtomicU64,
+    sweeper_failed: AtomicU64,
+    sweeper_to_verify: AtomicU64,
+    outcomes: Mutex<std::collections::BTreeMap<String, u64>>,
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// Escapes a Prometheus label value.
+fn label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+impl Metrics {
+    /// The loop went round once.
+    pub fn tick(&self) {
+        self.last_tick_ms.store(now_ms(), Ordering::Relaxed);
+    }
+
+    /// How long ago the loop last went round (`None`: never).
+    pub fn since_last_tick(&self) -> Option<Duration> {
+        match self.last_tick_ms.load(Ordering::Relaxed) {
+            0 => None,
+            t => Some(Duration::from_millis(now_ms().saturating_sub(t))),
+        }
+    }
+
+    /// A browser (an application) started or ended.
+    pub fn browser_delta(&self, delta: i64) {
+        self.browsers_running.fetch_add(delta, Ordering::Relaxed);
+    }
+
+    /// An application ended after `took`, with `outcome` (status or `released`).
+    pub fn application_done(&self, took: Duration, outcome: &str) {
+        let secs = took.as_secs_f64();
+        for (i, bound) in DURATION_BUCKETS.iter().enumerate() {
+            if secs <= *bound {
+                self.duration_buckets[i].fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.duration_count.fetch_add(1, Ordering::Relaxed);
+        self.duration_sum_ms
+            .fetch_add(took.as_millis() as u64, Ordering::Relaxed);
+        if let Ok(mut outcomes) = self.outcomes.lock() {
+            *outcomes.entry(outcome.to_owned()).or_default() += 1;
+        }
+    }
+
+    /// The sweeper's counts of one round.
+    pub fn swept(&self, requeued: i32, failed: i32, to_verify: i32) {
+        let n = |v: i32| u64::try_from(v).unwrap_or(0);
+        self.sweeper_requeued
+            .fetch_add(n(requeued), Ordering::Relaxed);
+        self.sweeper_failed.fetch_add(n(failed), Ordering::Relaxed);
+        self.sweeper_to_verify
+            .fetch_add(n(to_verify), Ordering::Relaxed);
+    }
+
+    /// The Prometheus text, with the database's figures when they could be read.
+    pub fn render(&self, counts: Option<&[StatusCount]>, daily: Option<&DailyStatus>) -> String {
+        let mut out = String::new();
+        let w = &mut out;
+        let _ = writeln!(
+            w,
+            "# HELP autoapply_applications Applications in the queue table by status and reason."
+        );
+        let _ = writeln!(w, "# TYPE autoapply_applications gauge");
+        for c in counts.unwrap_or_default() {
+            let _ = writeln!(
+                w,
+                "autoapply_applications{{status=\"{}\",reason=\"{}\"}} {}",
+                label(&c.status),
+                label(&c.reason),
+                c.applications
+            );
+        }
+        if let Some(d) = daily {
+            let _ = writeln!(
+                w,
+                "# HELP autoapply_linkedin_actions_used LinkedIn actions taken today (UTC) by all workers."
+            );
+            let _ = writeln!(w, "# TYPE autoapply_linkedin_actions_used gauge");
+            let _ = writeln!(w, "autoapply_linkedin_actions_used {}", d.used);
+            let _ = writeln!(
+                w,
+                "# HELP autoapply_linkedin_actions_remaining LinkedIn actions left today (UTC) under the global limit."
+            );
+            let _ = writeln!(w, "# TYPE autoapply_linkedin_actions_remaining gauge");
+            let _ = writeln!(w, "autoapply_linkedin_actions_remaining {}", d.remaining);
+            let _ = writeln!(
+                w,
+                "# HELP autoapply_linkedin_actions_limit The global daily limit of LinkedIn actions."
+            );
+            let _ = writeln!(w, "# TYPE autoapply_linkedin_actions_limit gauge");
+            let _ = writeln!(w, "autoapply_linkedin_actions_limit {}", d.daily_limit);
+        }
+        let _ = writeln!(
+            w,
+            "# HELP autoapply_database_up Whether the database answered this scrape."
+        );
+        let _ = writeln!(w, "# TYPE autoapply_database_up gauge");
+        let _ = writeln!(
+            w,
+            "autoapply_database_up {}",
+            u8::from(counts.is_some() && daily.is_some())
+        );
+        let _ = writeln!(
+            w,
+            "# HELP autoapply_browsers_running Browsers (applications) running in this worker."
+        );
+        let _ = writeln!(w, "# TYPE autoapply_browsers_running gauge");
+        let _ = writeln!(
+            w,
+            "autoapply_browsers_running {}",
+            self.browsers_running.load(Ordering::Relaxed)
+        );
+        let _ = writeln!(
+            w,
+            "# HELP autoapply_application_duration_seconds Time from claim to recorded outcome."
+        );
+        let _ = writeln!(w, "# TYPE autoapply_application_duration_seconds histogram");
+        for (i, bound) in DURATION_BUCKETS.iter().enumerate() {
+            let _ = writeln!(
+                w,
+                "autoapply_application_duration_seconds_bucket{{le=\"{bound}\"}} {}",
+                self.duration_buckets[i].load(Ordering::Relaxed)
+            );
+        }
+        let count = self.duration_count.load(Ordering::Relaxed);
+        let _ = writeln!(
+            w,
+            "autoapply_application_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+        );
+        let _ = writeln!(
+            w,
+            "autoapply_application_duration_seconds_sum {}",
+            self.duration_sum_ms.load(Ordering::Relaxed) as f64 / 1000.0
+        );
+        let _ = writeln!(w, "autoapply_application_duration_seconds_count {count}");
+        let _ = writeln!(
+            w,
+            "# HELP autoapply_outcomes_total Applications this worker finished, by outcome."
+        );
+        let _ = writeln!(w, "# TYPE autoapply_outcomes_total counter");
+        if let Ok(outcomes) = self.outcomes.lock() {
+            for (outcome, n) in outcomes.iter() {
+                let _ = writeln!(
+                    w,
+                    "autoapply_outcomes_total{{outcome=\"{}\"}} {n}",
+                    label(outcome)
+                );
+            }
+        }
+        let _ = writeln!(
+            w,
+            "# HELP autoapply_sweeper_rescued_total Expired leases the sweeper of this worker handled."
+        );
+        let _ = writeln!(w, "# TYPE autoapply_sweeper_rescued_total counter");
+        for (kind, v) in [
+            ("requeued", &self.sweeper_requeued),
+            ("failed", &self.sweeper_failed),
+            ("to_verify", &self.sweeper_to_verify),
+        ] {
+            let _ = writeln!(
+                w,
+                "autoapply_sweeper_rescued_total{{kind=\"{kind}\"}} {}",
+                v.load(Ordering::Relaxed)
+            );
+        }
+        let _ = writeln!(
+            w,
+            "# HELP autoapply_loop_last_tick_age_seconds Seconds since the worker loop last went round."
+        );
+        let _ = writeln!(w, "# TYPE autoapply_loop_last_tick_age_seconds gauge");
+        let age = self.since_last_tick().map_or(-1.0, |d| d.as_secs_f64());
+        let _ = writeln!(w, "autoapply_loop_last_tick_age_seconds {age}");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_text_is_prometheus_exposition_format() {
+        let m = Metrics::default();
+        m.tick();
+        m.application_done(Duration::from_secs(12), "submitted");
+        m.swept(1, 0, 2);
+        let counts = [StatusCount {
+            status: "submitted".into(),
+            reason: "".into(),
+            applications: 3,
+        }];
+        let day = DailyStatus {
+            day: time::macros::date!(2026 - 11 - 22),
+            used: 7,
+            daily_limit: 1500,
+            remaining: 1493,
+        };
+        let text = m.render(Some(&counts), Some(&day));
+        assert!(text.contains("autoapply_applications{status=\"submitted\",reason=\"\"} 3"));
+        assert!(text.contains("autoapply_linkedin_actions_used 7"));
+        assert!(text.contains("autoapply_linkedin_actions_remaining 1493"));
+        assert!(text.contains("autoapply_application_duration_seconds_bucket{le=\"10\"} 0"));
+        assert!(text.contains("autoapply_application_duration_seconds_bucket{le=\"20\"} 1"));
+        assert!(text.contains("autoapply_application_duration_seconds_count 1"));
+        assert!(text.contains("autoapply_sweeper_rescued_total{kind=\"to_verify\"} 2"));
+        assert!(text.contains("autoapply_outcomes_total{outcome=\"submitted\"} 1"));
+        assert!(text.contains("autoapply_database_up 1"));
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let value = line.rsplit(' ').next().unwrap();
+            assert!(value.parse::<f64>().is_ok(), "not a sample: {line}");
+        }
+        assert!(m.render(None, None).contains("autoapply_database_up 0"));
+    }
+}
