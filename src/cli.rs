@@ -65,6 +65,7 @@ pub enum Command {
     Run,
     /// Re-run one application in the foreground, step by step, through the same code
     /// path as the daemon (claim, kill switch, flow, evidence, finish).
+    #[command(after_help = EXIT_CODES)]
     Replay(ReplayArgs),
     /// Configuration commands.
     #[command(subcommand)]
@@ -457,6 +458,7 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
     let engine = std::sync::Arc::new(engine);
     let worker =
         crate::worker::Worker::new(store.clone(), engine.clone(), settings, metrics.clone());
+    let tasks = tokio_util::task::TaskTracker::new();
     let listener = tokio::net::TcpListener::bind(config.webhook_addr)
         .await
         .map_err(|e| {
@@ -483,6 +485,7 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
         selectors_dir: config.selectors_dir.clone(),
         browser_path: config.browser_path.clone(),
         headless: config.headless,
+        tasks: tasks.clone(),
     });
     // the server outlives the worker's drain, answering 503 meanwhile
     let server_stop = CancellationToken::new();
@@ -504,6 +507,9 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
     crate::systemd::ready();
     tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, webhook = %config.webhook_addr, "worker ready");
     worker.run(cancel).await;
+    // applications the webhook started finish (or release) too; meanwhile calls get 503
+    tasks.close();
+    tasks.wait().await;
     server_stop.cancel();
     let _ = tokio::time::timeout(std::time::Duration::from_secs(10), server).await;
     tracing::info!("worker stopped");

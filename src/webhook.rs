@@ -72,6 +72,8 @@ pub struct WebhookState<S> {
     pub browser_path: PathBuf,
     /// for `/readyz`: no display needed
     pub headless: bool,
+    /// applications started from here; shutdown waits for them
+    pub tasks: tokio_util::task::TaskTracker,
 }
 
 /// The platform's agent response shape.
@@ -336,7 +338,7 @@ async fn auto_apply<S: Store + Clone + 'static>(
         ApplyOptions::default(),
     )
     .instrument(span);
-    let handle = tokio::spawn(run);
+    let handle = st.tasks.spawn(run);
     if request.payload.run_async {
         return answer(StatusCode::ACCEPTED, "success", started, 0, None);
     }

@@ -416,9 +416,8 @@ impl BrowserSession {
                 self.page.event_listener::<EventLoadEventFired>(),
             )
             .await?;
-        // a plain Page.navigate (answered when the navigation commits), not
-        // chromiumoxide's goto, whose own lifecycle tracking was seen to never return
-        // when the process got a signal mid-navigation; the load event is awaited here
+        // a plain Page.navigate (answered when the navigation commits), raced against
+        // shutdown; the load event is then awaited here, also cancellable
         let navigate = NavigateParams::new(url);
         tracing::debug!("navigating");
         let answer = tokio::select! {

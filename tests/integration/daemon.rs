@@ -72,6 +72,7 @@ async fn twenty_applications_are_each_submitted_exactly_once_and_logged() {
     daemon.signal(libc::SIGTERM);
     let status = daemon
         .wait_exit(Duration::from_secs(30))
+        .await
         .expect("exits after SIGTERM");
     assert!(status.success(), "{status:?}\n{}", daemon.logs());
     assert_no_browser_left(&env);
@@ -117,6 +118,7 @@ async fn two_daemons_share_forty_applications_without_a_duplicate() {
         d.signal(libc::SIGTERM);
         assert!(
             d.wait_exit(Duration::from_secs(30))
+                .await
                 .is_some_and(|s| s.success())
         );
     }
@@ -168,6 +170,7 @@ async fn the_global_limit_stops_every_linkedin_action_after_five() {
     assert!(
         daemon
             .wait_exit(Duration::from_secs(30))
+            .await
             .is_some_and(|s| s.success())
     );
 }
@@ -204,6 +207,7 @@ async fn a_daemon_killed_before_submit_is_taken_over_exactly_once() {
     assert!(
         second
             .wait_exit(Duration::from_secs(30))
+            .await
             .is_some_and(|s| s.success())
     );
 }
@@ -247,6 +251,7 @@ async fn a_daemon_killed_after_the_submit_click_is_verified_not_resubmitted() {
     assert!(
         second
             .wait_exit(Duration::from_secs(30))
+            .await
             .is_some_and(|s| s.success())
     );
 }
@@ -266,6 +271,7 @@ async fn sigterm_mid_application_releases_the_claim_and_exits_cleanly() {
     daemon.signal(libc::SIGTERM);
     let status = daemon
         .wait_exit(Duration::from_secs(30))
+        .await
         .expect("exits within the stop timeout");
     assert!(status.success(), "{status:?}\n{}", daemon.logs());
     assert!(sent.elapsed() < Duration::from_secs(20));
@@ -322,6 +328,7 @@ async fn a_killed_browser_fails_its_application_and_the_daemon_goes_on() {
     assert!(
         daemon
             .wait_exit(Duration::from_secs(30))
+            .await
             .is_some_and(|s| s.success())
     );
     assert_no_browser_left(&env);
@@ -371,6 +378,7 @@ async fn a_postgrest_outage_of_thirty_seconds_is_survived() {
     assert!(
         daemon
             .wait_exit(Duration::from_secs(30))
+            .await
             .is_some_and(|s| s.success())
     );
 }

@@ -10,3 +10,4 @@ mod store_queue;
 mod store_quota;
 mod support;
 mod systemd_units;
+mod webhook;

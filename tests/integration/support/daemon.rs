@@ -13,6 +13,8 @@ pub struct Daemon {
     child: Child,
     pub log: PathBuf,
     runtime: PathBuf,
+    /// `http://127.0.0.1:<port>` of its webhook
+    pub webhook: String,
 }
 
 impl ApplyEnv {
@@ -20,8 +22,28 @@ impl ApplyEnv {
     pub fn spawn_daemon(&self, worker: &str, extra: &[(&str, &str)]) -> Daemon {
         let log = self.storage.join(format!("daemon-{worker}.log"));
         let file = std::fs::File::create(&log).unwrap();
+        let addr = format!("127.0.0.1:{}", super::free_port());
+        let mut with_addr: Vec<(&str, &str)> = vec![("AUTOAPPLY_WEBHOOK_ADDR", addr.as_str())];
+        with_addr.extend_from_slice(extra);
+        let mut cmd = self.autoapply(worker, &with_addr);
+        cmd.arg("run");
+        cmd.stdin(Stdio::null())
+            .stdout(file.try_clone().unwrap())
+            .stderr(file);
+        let child = cmd.spawn().expect("start autoapply run");
+        Daemon {
+            child,
+            log,
+            runtime: self.runtime.clone(),
+            webhook: format!("http://{addr}"),
+        }
+    }
+
+    /// The `autoapply` binary with this test's environment (PostgREST, key,
+    /// replica, storage), named `worker`, `extra` on top.
+    pub fn autoapply(&self, worker: &str, extra: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_autoapply"));
-        cmd.arg("run").env_clear();
+        cmd.env_clear();
         for var in ["PATH", "DISPLAY", "HOME", "XAUTHORITY"] {
             if let Ok(v) = std::env::var(var) {
                 cmd.env(var, v);
@@ -50,15 +72,13 @@ impl ApplyEnv {
         for (k, v) in defaults.iter().chain(extra.iter()) {
             cmd.env(k, v);
         }
-        cmd.stdin(Stdio::null())
-            .stdout(file.try_clone().unwrap())
-            .stderr(file);
-        let child = cmd.spawn().expect("start autoapply run");
-        Daemon {
-            child,
-            log,
-            runtime: self.runtime.clone(),
-        }
+        cmd
+    }
+
+    /// Runs `autoapply <args>` to the end without blocking the test's runtime.
+    pub async fn run_cli(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = tokio::process::Command::from(self.autoapply("cli", &[]));
+        cmd.args(args).output().await.unwrap()
     }
 
     /// Waits until `sql` (a count) returns `want`, or panics after `timeout`.
@@ -97,7 +117,8 @@ impl Daemon {
         kill_browsers(&self.runtime);
     }
 
-    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+    /// Waits for the exit without blocking the test's runtime (the replica runs on it).
+    pub async fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Ok(Some(status)) = self.child.try_wait() {
@@ -106,7 +127,7 @@ impl Daemon {
             if Instant::now() >= deadline {
                 return None;
             }
-            std::thread::sleep(Duration::from_millis(50));
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
@@ -116,6 +137,15 @@ impl Daemon {
 
     pub fn logs(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Waits for "worker ready" in its log.
+    pub async fn ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !self.logs().contains("worker ready") {
+            assert!(Instant::now() < deadline, "not ready:\n{}", self.logs());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
 
