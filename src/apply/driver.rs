@@ -153,10 +153,9 @@ impl Driver<'_> {
         self.browser.click(target).await
     }
 
-    /// A verification run: is the application of an interrupted submit on LinkedIn?
-    /// Opens the job page with the user's session and reads its applied state;
-    /// never clicks anything.
-    pub async fn verify(&mut self, job_url: &str) -> Result<Stop, DriveError> {
+    /// Opens the page that shows the logged-in marker; a login wall or a checkpoint
+    /// ends the run. Then a human pause, as after any page.
+    async fn check_session(&mut self) -> Result<Option<Stop>, DriveError> {
         let check = self
             .origin
             .join(self.session_check_path)
@@ -168,11 +167,21 @@ impl Driver<'_> {
             })
             .await?;
         match decide::session_state(&obs) {
-            SessionState::Expired => return Ok(Stop::SessionExpired),
-            SessionState::Checkpoint => return Ok(Stop::SessionCheckpoint),
-            SessionState::LoggedIn | SessionState::Pending => {}
+            SessionState::Expired => return Ok(Some(Stop::SessionExpired)),
+            SessionState::Checkpoint => return Ok(Some(Stop::SessionCheckpoint)),
+            SessionState::LoggedIn | SessionState::Pending => self.record("session", "logged in"),
         }
         self.pause(Wait::PageLoad).await?;
+        Ok(None)
+    }
+
+    /// A verification run: is the application of an interrupted submit on LinkedIn?
+    /// Opens the job page with the user's session and reads its applied state;
+    /// never clicks anything.
+    pub async fn verify(&mut self, job_url: &str) -> Result<Stop, DriveError> {
+        if let Some(stop) = self.check_session().await? {
+            return Ok(stop);
+        }
         self.navigate(job_url).await?;
         let stop = match self
             .wait_for("the job's applied state", self.waits.element, |o| {
@@ -197,22 +206,9 @@ impl Driver<'_> {
         gate: &impl SubmitGate,
     ) -> Result<Stop, DriveError> {
         // 1. the session
-        let check = self
-            .origin
-            .join(self.session_check_path)
-            .map_or_else(|_| self.origin.to_string(), |u| u.to_string());
-        self.navigate(&check).await?;
-        let obs = self
-            .wait_for("the logged-in marker", self.waits.element, |o| {
-                decide::session_state(o) != SessionState::Pending
-            })
-            .await?;
-        match decide::session_state(&obs) {
-            SessionState::Expired => return Ok(Stop::SessionExpired),
-            SessionState::Checkpoint => return Ok(Stop::SessionCheckpoint),
-            SessionState::LoggedIn | SessionState::Pending => self.record("session", "logged in"),
+        if let Some(stop) = self.check_session().await? {
+            return Ok(stop);
         }
-        self.pause(Wait::PageLoad).await?;
 
         // 2. the job page
         self.navigate(job_url).await?;
