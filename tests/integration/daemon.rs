@@ -382,3 +382,51 @@ async fn a_postgrest_outage_of_thirty_seconds_is_survived() {
             .is_some_and(|s| s.success())
     );
 }
+
+#[tokio::test]
+async fn systemd_hears_ready_watchdog_and_stopping() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let socket_path = env.storage.join("notify.sock");
+    let socket = tokio::net::UnixDatagram::bind(&socket_path).unwrap();
+    let notify = socket_path.display().to_string();
+    let mut daemon = env.spawn_daemon(
+        "notified",
+        &[("NOTIFY_SOCKET", &notify), ("WATCHDOG_USEC", "1000000")],
+    );
+    let mut heard = Vec::new();
+    let mut buf = [0u8; 512];
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !(heard.iter().any(|m: &String| m == "READY=1")
+        && heard.iter().filter(|m| *m == "WATCHDOG=1").count() >= 2)
+    {
+        assert!(std::time::Instant::now() < deadline, "heard only {heard:?}");
+        if let Ok(Ok(n)) = tokio::time::timeout(Duration::from_secs(1), socket.recv(&mut buf)).await
+        {
+            heard.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+    }
+    daemon.signal(libc::SIGTERM);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !heard.iter().any(|m| m == "STOPPING=1") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no STOPPING=1 in {heard:?}"
+        );
+        if let Ok(Ok(n)) = tokio::time::timeout(Duration::from_secs(1), socket.recv(&mut buf)).await
+        {
+            heard.push(String::from_utf8_lossy(&buf[..n]).into_owned());
+        }
+    }
+    assert!(
+        daemon
+            .wait_exit(Duration::from_secs(30))
+            .await
+            .is_some_and(|s| s.success())
+    );
+    let ready_at = heard.iter().position(|m| m == "READY=1").unwrap();
+    assert!(
+        heard[..ready_at].iter().all(|m| m != "WATCHDOG=1"),
+        "no watchdog ping before READY: {heard:?}"
+    );
+}

@@ -14,6 +14,7 @@ fn the_units_say_what_the_worker_relies_on() {
     let service = unit("autoapply.service");
     for directive in [
         "Type=notify",
+        "NotifyAccess=all",
         "WatchdogSec=",
         "Restart=on-failure",
         "KillMode=mixed",
