@@ -653,6 +653,21 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_plaintext_is_parsed_or_refused_never_a_panic(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..1024)) {
+            if let Err(e) = Session::parse(&bytes, now()) {
+                proptest::prop_assert!(e.to_string().starts_with("decrypted session is not a cookie export"));
+            }
+        }
+
+        #[test]
+        fn any_ciphertext_and_iv_decrypt_or_fail_cleanly(ct in "[0-9a-f]{0,96}", iv in "[0-9a-f]{0,40}") {
+            let sealed = EncryptedSession { ciphertext: SecretString::from(ct), iv: SecretString::from(iv) };
+            let _ = decrypt(&key(), CipherEncoding::Hex, &sealed);
+        }
+    }
+
     #[test]
     fn debug_output_redacts_cookie_values() {
         let session = Session::parse(li_at_export(2e9).as_bytes(), now()).unwrap();

@@ -164,6 +164,40 @@ fn check_signature(
         .map_err(|_| "wrong X-Agent-Signature")
 }
 
+/// A valid webhook call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    /// the job seeker
+    pub user: UserId,
+    /// the application to run now, if any
+    pub application: Option<ApplicationId>,
+    /// answer 202 at once
+    pub run_async: bool,
+}
+
+/// Parses a webhook body; the error names the field (400).
+pub fn parse_call(body: &[u8]) -> Result<Call, String> {
+    let request: WebhookRequest =
+        serde_json::from_slice(body).map_err(|e| format!("invalid body: {e}"))?;
+    if request.agent != "auto_apply" {
+        return Err("field `agent` must be \"auto_apply\"".into());
+    }
+    let user =
+        UserId::parse(&request.user_id).map_err(|_| "field `user_id` must be a UUID".to_owned())?;
+    let application = match request.payload.application_id {
+        Some(raw) => Some(
+            ApplicationId::parse(&raw)
+                .map_err(|_| "field `payload.application_id` must be a UUID".to_owned())?,
+        ),
+        None => None,
+    };
+    Ok(Call {
+        user,
+        application,
+        run_async: request.payload.run_async,
+    })
+}
+
 /// The router.
 pub fn router<S: Store + Clone + 'static>(state: Arc<WebhookState<S>>) -> Router {
     Router::new()
@@ -235,42 +269,16 @@ async fn auto_apply<S: Store + Clone + 'static>(
     {
         return refuse(StatusCode::UNAUTHORIZED, started, why);
     }
-    let request: WebhookRequest = match serde_json::from_slice(&body) {
-        Ok(r) => r,
-        Err(e) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                started,
-                format!("invalid body: {e}"),
-            );
-        }
+    let call = match parse_call(&body) {
+        Ok(call) => call,
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, started, why),
     };
-    if request.agent != "auto_apply" {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            started,
-            "field `agent` must be \"auto_apply\"",
-        );
-    }
-    let Ok(user) = UserId::parse(&request.user_id) else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            started,
-            "field `user_id` must be a UUID",
-        );
-    };
-    let Some(raw_id) = request.payload.application_id else {
+    let user = call.user;
+    let Some(id) = call.application else {
         // no application: wake the loop, which claims the user's queued work
         st.wake.notify_one();
         tracing::info!(user.id = %user, "webhook: worker woken");
         return answer(StatusCode::ACCEPTED, "success", started, 0, None);
-    };
-    let Ok(id) = ApplicationId::parse(&raw_id) else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            started,
-            "field `payload.application_id` must be a UUID",
-        );
     };
     let application = match st.store.application(id).await {
         Ok(Some(a)) if a.user_id == user => a,
@@ -339,7 +347,7 @@ async fn auto_apply<S: Store + Clone + 'static>(
     )
     .instrument(span);
     let handle = st.tasks.spawn(run);
-    if request.payload.run_async {
+    if call.run_async {
         return answer(StatusCode::ACCEPTED, "success", started, 0, None);
     }
     match tokio::time::timeout(st.deadline, handle).await {
@@ -437,6 +445,37 @@ async fn metrics<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn any_body_is_parsed_or_refused_never_a_panic(body in proptest::collection::vec(proptest::num::u8::ANY, 0..512)) {
+            let _ = parse_call(&body);
+        }
+
+        #[test]
+        fn json_shaped_bodies_too(agent in ".{0,12}", user in ".{0,40}", app in proptest::option::of(".{0,40}"), run_async in proptest::bool::ANY) {
+            let body = serde_json::json!({"agent": agent, "user_id": user, "payload": {"application_id": app, "async": run_async}});
+            let parsed = parse_call(body.to_string().as_bytes());
+            if agent != "auto_apply" {
+                proptest::prop_assert!(parsed.is_err());
+            }
+        }
+    }
+
+    #[test]
+    fn a_valid_call_parses() {
+        let body = br#"{"agent": "auto_apply", "user_id": "123e4567-e89b-12d3-a456-426614174000", "payload": {"application_id": "223e4567-e89b-12d3-a456-426614174000", "async": true}}"#;
+        let call = parse_call(body).unwrap();
+        assert!(call.run_async && call.application.is_some());
+        assert_eq!(
+            parse_call(
+                br#"{"agent": "auto_apply", "user_id": "123e4567-e89b-12d3-a456-426614174000"}"#
+            )
+            .unwrap()
+            .application,
+            None
+        );
+    }
 
     #[test]
     fn secrets_compare_in_constant_time_and_exactly() {

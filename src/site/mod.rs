@@ -455,6 +455,19 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #[test]
+        fn any_selector_file_text_loads_or_is_refused_never_a_panic(text in ".{0,400}") {
+            let _ = SiteSpec::parse(Path::new("x.toml"), &text);
+        }
+
+        #[test]
+        fn any_selector_in_the_shipped_file_is_checked(css in "[a-z\\[\\]='.#: >()*-]{0,30}") {
+            let file = shipped().replace("button[aria-label='Submit application']", &css.replace('"', ""));
+            let _ = SiteSpec::parse(Path::new("x.toml"), &file);
+        }
+    }
+
     #[test]
     fn linkedin_hosts_are_recognized() {
         assert!(is_linkedin_host("www.linkedin.com"));
