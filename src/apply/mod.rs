@@ -110,6 +110,9 @@ pub struct AttemptReport {
     pub kill_switch_closed: bool,
     /// one screenshot per step, when asked for
     pub step_screenshots: Vec<PathBuf>,
+    /// how long each phase took (browser launch, cookies + session check, job page,
+    /// form steps, submit + confirmation, teardown): the benchmark's figures
+    pub phases: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// How to run one application.
@@ -252,6 +255,7 @@ impl Engine {
             browser: None,
             kill_switch_closed: false,
             step_screenshots: Vec::new(),
+            phases: Vec::new(),
         };
         let ended = self
             .attempt(store, application, lease, cancel, options, &mut report)
@@ -331,11 +335,16 @@ impl Engine {
             .user_agent
             .clone()
             .or_else(|| session.user_agent.clone());
+        let launch_started = std::time::Instant::now();
         let browser = match BrowserSession::launch(&launch).await {
             Ok(b) => b,
             Err(e) => return Ok(Ended::Browser(e)),
         };
         report.browser = Some((browser.pid(), browser.profile_dir().to_owned()));
+        let launched_at = std::time::Instant::now();
+        report
+            .phases
+            .push(("browser_launch", launched_at - launch_started));
         let injected = browser
             .set_cookies(&session, &self.site.origin, !self.site.targets_linkedin())
             .await;
@@ -356,6 +365,7 @@ impl Engine {
                 .step_screenshots
                 .then(|| (self.screenshots_dir.clone(), application.id)),
             step_shot_paths: Vec::new(),
+            marks: vec![("launch", launched_at)],
             last_target: None,
             steps: Vec::new(),
             evidence: None,
@@ -414,7 +424,20 @@ impl Engine {
         }
         report.steps = std::mem::take(&mut driver.steps);
         report.step_screenshots = std::mem::take(&mut driver.step_shot_paths);
+        let marks = std::mem::take(&mut driver.marks);
+        for pair in marks.windows(2) {
+            let name = match pair[1].0 {
+                "session" => "cookies_and_session_check",
+                "job_page" => "job_page",
+                "form" => "form_steps",
+                "confirmed" => "submit_and_confirmation",
+                other => other,
+            };
+            report.phases.push((name, pair[1].1 - pair[0].1));
+        }
+        let teardown_started = std::time::Instant::now();
         let killed = browser.teardown().await;
+        report.phases.push(("teardown", teardown_started.elapsed()));
         if killed > 0 {
             tracing::debug!(killed, "leftover browser processes killed at teardown");
         }

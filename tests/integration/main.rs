@@ -2,6 +2,7 @@
 //! `autoapply` binary. See `support` for the set-up.
 
 mod apply_flow;
+mod bench;
 mod cli;
 mod daemon;
 mod session_vectors;

@@ -103,6 +103,10 @@ impl ApplyEnv {
 }
 
 impl Daemon {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn signal(&self, sig: i32) {
         // SAFETY: a signal to our own child
         unsafe {
