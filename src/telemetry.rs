@@ -21,9 +21,9 @@ use crate::config::LogFormat;
 pub fn secret_guard() -> FilterFn<impl Fn(&Metadata<'_>) -> bool + Clone> {
     filter_fn(|meta| {
         let target = meta.target();
-        if target.starts_with("chromiumoxide::conn") {
+        if target.starts_with(crate::browser::DEVTOOLS_RAW_LOG_TARGET) {
             false
-        } else if target.starts_with("chromiumoxide") {
+        } else if target.starts_with(crate::browser::DEVTOOLS_LOG_TARGET) {
             *meta.level() <= Level::ERROR
         } else {
             true

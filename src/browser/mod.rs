@@ -48,6 +48,12 @@ use crate::{
 
 const OBSERVE_JS: &str = include_str!("observe.js");
 
+/// The log target of the DevTools library's events: they can print raw DevTools
+/// messages, which carry cookie values (see `telemetry::secret_guard`).
+pub const DEVTOOLS_LOG_TARGET: &str = "chromiumoxide";
+/// The log target of its connection, which logs every message it sends and receives.
+pub const DEVTOOLS_RAW_LOG_TARGET: &str = "chromiumoxide::conn";
+
 /// Why the browser could not do what was asked. No variant carries a cookie value
 /// or a form value.
 #[derive(Debug, thiserror::Error)]
