@@ -506,7 +506,32 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
     };
     crate::systemd::ready();
     tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, webhook = %config.webhook_addr, "worker ready");
-    worker.run(cancel).await;
+    // SIGUSR1 (e.g. `systemctl kill -s USR1 autoapply`) says there is work: look now
+    {
+        let wake = worker.wake_handle();
+        let mut usr1 =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::user_defined1())
+                .map_err(|e| Failure::new(exit::CONFIG, format!("cannot handle SIGUSR1: {e}")))?;
+        let stop = cancel.clone();
+        tokio::spawn(
+            async move {
+                loop {
+                    tokio::select! {
+                        Some(()) = usr1.recv() => {
+                            tracing::info!("SIGUSR1: looking for work now");
+                            wake.notify_one();
+                        }
+                        () = stop.cancelled() => return,
+                    }
+                }
+            }
+            .instrument(tracing::info_span!("wake_signal")),
+        );
+    }
+    worker
+        .run(cancel)
+        .instrument(tracing::info_span!("worker", worker.id = %config.worker_id))
+        .await;
     // applications the webhook started finish (or release) too; meanwhile calls get 503
     tasks.close();
     tasks.wait().await;

@@ -430,3 +430,25 @@ async fn systemd_hears_ready_watchdog_and_stopping() {
         "no watchdog ping before READY: {heard:?}"
     );
 }
+
+#[tokio::test]
+async fn sigusr1_wakes_the_worker_at_once() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    let daemon = env.spawn_daemon("sleepy", &[("AUTOAPPLY_POLL_INTERVAL_SECS", "300")]);
+    daemon.ready().await;
+    // let the first (empty) poll pass, then queue work: without a wake-up it would
+    // wait the whole 300 s poll interval
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    env.seed_jobs(user, [2701]);
+    daemon.signal(libc::SIGUSR1);
+    env.wait_for_count(
+        "select count(*) from job_applications where status = 'submitted'",
+        "1",
+        Duration::from_secs(30),
+    )
+    .await;
+    assert!(daemon.logs().contains("SIGUSR1: looking for work now"));
+    daemon.signal(libc::SIGTERM);
+}
