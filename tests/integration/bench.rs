@@ -131,13 +131,7 @@ async fn bench() {
     let idle_cpu_percent = (cpu_ticks(pid) - ticks_before) as f64 / clk_tck / idle_secs * 100.0;
     let idle_transactions = xact() - xact_before;
     let polls = idle_secs / 5.0;
-    daemon.signal(libc::SIGTERM);
-    assert!(
-        daemon
-            .wait_exit(Duration::from_secs(30))
-            .await
-            .is_some_and(|s| s.success())
-    );
+    daemon.stop().await;
 
     let mut table = String::new();
     let mut json_phases = serde_json::Map::new();

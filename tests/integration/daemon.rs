@@ -115,12 +115,7 @@ async fn two_daemons_share_forty_applications_without_a_duplicate() {
         "40"
     );
     for d in [&mut a, &mut b] {
-        d.signal(libc::SIGTERM);
-        assert!(
-            d.wait_exit(Duration::from_secs(30))
-                .await
-                .is_some_and(|s| s.success())
-        );
+        d.stop().await;
     }
     let (la, lb) = (a.logs(), b.logs());
     assert!(
@@ -166,13 +161,7 @@ async fn the_global_limit_stops_every_linkedin_action_after_five() {
         1,
         "logged once"
     );
-    daemon.signal(libc::SIGTERM);
-    assert!(
-        daemon
-            .wait_exit(Duration::from_secs(30))
-            .await
-            .is_some_and(|s| s.success())
-    );
+    daemon.stop().await;
 }
 
 #[tokio::test]
@@ -203,13 +192,7 @@ async fn a_daemon_killed_before_submit_is_taken_over_exactly_once() {
     .await;
     assert_eq!(submissions_per_job(&env.replica).get(&3001), Some(&1));
     assert_eq!(env.app.sql("select attempts from job_applications"), "2");
-    second.signal(libc::SIGTERM);
-    assert!(
-        second
-            .wait_exit(Duration::from_secs(30))
-            .await
-            .is_some_and(|s| s.success())
-    );
+    second.stop().await;
 }
 
 #[tokio::test]
@@ -221,14 +204,7 @@ async fn a_daemon_killed_after_the_submit_click_is_verified_not_resubmitted() {
     env.replica.set_confirm_delay(Duration::from_secs(30));
     let fast_lease = [("AUTOAPPLY_LEASE_SECS", "5")];
     let mut first = env.spawn_daemon("clicker", &fast_lease);
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while env.replica.submissions().is_empty() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no submission reached the replica"
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    crate::support::daemon::wait_for_submission(&env.replica, Duration::from_secs(60)).await;
     first.crash();
     assert_eq!(
         env.app.sql("select status from job_applications"),
@@ -247,13 +223,7 @@ async fn a_daemon_killed_after_the_submit_click_is_verified_not_resubmitted() {
         second.logs().contains("expired leases rescued"),
         "the sweeper moved it to verification"
     );
-    second.signal(libc::SIGTERM);
-    assert!(
-        second
-            .wait_exit(Duration::from_secs(30))
-            .await
-            .is_some_and(|s| s.success())
-    );
+    second.stop().await;
 }
 
 #[tokio::test]
@@ -324,13 +294,7 @@ async fn a_killed_browser_fails_its_application_and_the_daemon_goes_on() {
     )
     .await;
     assert!(daemon.running());
-    daemon.signal(libc::SIGTERM);
-    assert!(
-        daemon
-            .wait_exit(Duration::from_secs(30))
-            .await
-            .is_some_and(|s| s.success())
-    );
+    daemon.stop().await;
     assert_no_browser_left(&env);
 }
 
@@ -340,15 +304,7 @@ async fn a_postgrest_outage_of_thirty_seconds_is_survived() {
     let mut env = apply_env().await;
     let user = env.seed_user(&ada_profile(), COOKIE);
     let mut daemon = env.spawn_daemon("patient", &[]);
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while !daemon.logs().contains("worker ready") {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "not ready:\n{}",
-            daemon.logs()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    daemon.ready().await;
     // PostgREST goes away while the loop runs; work arrives in the database meanwhile
     env.app.stop_postgrest();
     env.seed_jobs(user, 2501..=2503);
@@ -374,13 +330,7 @@ async fn a_postgrest_outage_of_thirty_seconds_is_survived() {
     )
     .await;
     assert_eq!(env.replica.submissions().len(), 3);
-    daemon.signal(libc::SIGTERM);
-    assert!(
-        daemon
-            .wait_exit(Duration::from_secs(30))
-            .await
-            .is_some_and(|s| s.success())
-    );
+    daemon.stop().await;
 }
 
 #[tokio::test]

@@ -327,14 +327,7 @@ async fn signed_calls_are_checked_and_shutdown_answers_503() {
     // a correctly signed call runs; while it waits for LinkedIn's confirmation the
     // worker is told to stop: new calls get 503, the submit still completes
     let running = tokio::spawn(signed(now, sign(now, &payload), payload.clone()));
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while env.replica.submissions().is_empty() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no submission reached the replica"
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+    crate::support::daemon::wait_for_submission(&env.replica, Duration::from_secs(60)).await;
     daemon.signal(libc::SIGTERM);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (status, answer, _) = call(

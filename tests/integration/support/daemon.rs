@@ -121,6 +121,17 @@ impl Daemon {
         kill_browsers(&self.runtime);
     }
 
+    /// SIGTERM, then asserts a clean exit (status 0) within 30 s.
+    pub async fn stop(&mut self) {
+        self.signal(libc::SIGTERM);
+        let status = self.wait_exit(Duration::from_secs(30)).await;
+        assert!(
+            status.is_some_and(|s| s.success()),
+            "no clean exit after SIGTERM: {status:?}\n{}",
+            self.logs()
+        );
+    }
+
     /// Waits for the exit without blocking the test's runtime (the replica runs on it).
     pub async fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
         let deadline = Instant::now() + timeout;
@@ -177,6 +188,18 @@ pub fn kill_browsers(runtime: &std::path::Path) {
         for e in entries.flatten() {
             autoapply::browser::teardown::kill_all(&e.path(), None);
         }
+    }
+}
+
+/// Waits until a submission reached the replica.
+pub async fn wait_for_submission(replica: &autoapply::replica::Replica, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    while replica.submissions().is_empty() {
+        assert!(
+            Instant::now() < deadline,
+            "no submission reached the replica within {timeout:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 
