@@ -15,7 +15,7 @@ use crate::{
     domain::{Platform, UserId},
     session::{self, CipherEncoding, EncryptedSession, SessionKey},
     site::SiteSpec,
-    store::{Store, supabase::SupabaseStore},
+    store::{AnyStore, Store},
 };
 
 /// Exit codes, also listed in `--help`.
@@ -262,7 +262,7 @@ async fn session_inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
         let user = UserId::parse(&raw_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
         let (config, _) = Config::from_process_env();
         let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-        let store = SupabaseStore::from_config(&config)
+        let store = AnyStore::from_config(&config)
             .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
         let stored = store
             .session(user, Platform::Linkedin)
@@ -416,7 +416,7 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
                 )
             })?;
     }
-    let store = SupabaseStore::from_config(&config)
+    let store = AnyStore::from_config(&config)
         .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
     let cancel = crate::shutdown::on_signals()
         .map_err(|e| Failure::new(exit::CONFIG, format!("cannot handle signals: {e}")))?;
@@ -427,6 +427,7 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
         match store.linkedin_daily_status().await {
             Ok(status) => {
                 tracing::info!(
+                    store = %store.describe(),
                     used = status.used,
                     limit = status.daily_limit,
                     "database reachable; today's LinkedIn actions"
@@ -570,7 +571,7 @@ async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
     let id = ApplicationId::parse(&args.application_id)
         .map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
     let (config, engine) = prepare()?;
-    let store = SupabaseStore::from_config(&config)
+    let store = AnyStore::from_config(&config)
         .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
     let application = store
         .application(id)

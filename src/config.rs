@@ -44,12 +44,14 @@ pub enum LogFormat {
 
 /// The worker's configuration.
 pub struct Config {
-    /// the Supabase project URL (`SUPABASE_URL`)
-    pub supabase_url: Url,
+    /// the Supabase project URL (`SUPABASE_URL`); `None`: the embedded SQLite store
+    pub supabase_url: Option<Url>,
     /// path of PostgREST under the project URL (`/rest/v1` on Supabase)
     pub supabase_rest_path: String,
-    /// the service role key: every DB write uses it
-    pub service_role_key: SecretString,
+    /// the service role key: every DB write uses it (set whenever `supabase_url` is)
+    pub service_role_key: Option<SecretString>,
+    /// the embedded store's file, used when `supabase_url` is `None`
+    pub sqlite_path: PathBuf,
     /// the AES-256 key of stored sessions
     pub session_key: SessionKey,
     /// how `session_encrypted`/`session_iv` are written
@@ -101,7 +103,8 @@ pub struct Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("supabase_url", &self.supabase_url.as_str())
+            .field("supabase_url", &self.supabase_url.as_ref().map(Url::as_str))
+            .field("sqlite_path", &self.sqlite_path)
             .field("storage_root", &self.storage_root)
             .field("worker_id", &self.worker_id)
             .finish_non_exhaustive()
@@ -271,17 +274,23 @@ impl Config {
             env,
             shown: Vec::new(),
         };
-        let supabase_url = r.value("SUPABASE_URL", None, |s| match Url::parse(s) {
+        // unset ("-"): the embedded SQLite store under the storage root
+        let supabase_url = r.value("SUPABASE_URL", Some("-"), |s| match Url::parse(s) {
+            _ if s == "-" => Ok(None),
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
                 if u.password().is_some() || u.query().is_some() {
                     Err("must not carry credentials or a query".into())
                 } else {
-                    Ok(u)
+                    Ok(Some(u))
                 }
             }
             _ => Err("must be an http(s) URL like https://<project>.supabase.co".into()),
         });
-        let service_role_key = r.secret("SUPABASE_SERVICE_ROLE_KEY", |s| Ok(s.clone()));
+        let service_role_key = if matches!(supabase_url, Some(Some(_)) | None) {
+            r.secret("SUPABASE_SERVICE_ROLE_KEY", |s| Ok(Some(s.clone())))
+        } else {
+            r.optional_secret("SUPABASE_SERVICE_ROLE_KEY", 1)
+        };
         let session_key = r.secret("AES_SESSION_KEY", |s| {
             SessionKey::parse(s).map_err(|e| e.to_string())
         });
@@ -304,6 +313,15 @@ impl Config {
             CipherEncoding::parse(s).ok_or_else(|| "must be hex or base64".into())
         });
         let storage_root = r.value("AUTOAPPLY_STORAGE_ROOT", Some("/storage"), absolute_path);
+        let sqlite_default = storage_root
+            .as_ref()
+            .unwrap_or(&PathBuf::from("/storage"))
+            .join("autoapply.sqlite3");
+        let sqlite_path = r.value(
+            "AUTOAPPLY_SQLITE_PATH",
+            Some(&sqlite_default.display().to_string()),
+            absolute_path,
+        );
         let runtime_default = std::env::var("RUNTIME_DIRECTORY")
             .ok()
             .filter(|s| !s.is_empty())
@@ -407,6 +425,7 @@ impl Config {
             Some(session_encoding),
             Some(agent_secret),
             Some(storage_root),
+            Some(sqlite_path),
             Some(runtime_dir),
             Some(browser_path),
             Some(selectors_dir),
@@ -434,6 +453,7 @@ impl Config {
             session_encoding,
             agent_secret,
             storage_root,
+            sqlite_path,
             runtime_dir,
             browser_path,
             selectors_dir,
@@ -465,6 +485,7 @@ impl Config {
             session_encoding,
             agent_secret,
             storage_root,
+            sqlite_path,
             runtime_dir,
             browser_path,
             selectors_dir,
@@ -517,12 +538,8 @@ mod tests {
         let names: Vec<_> = err.problems.iter().map(|(n, _)| *n).collect();
         assert_eq!(
             names,
-            [
-                "SUPABASE_URL",
-                "SUPABASE_SERVICE_ROLE_KEY",
-                "AES_SESSION_KEY",
-                "AGENT_SECRET"
-            ]
+            ["AES_SESSION_KEY", "AGENT_SECRET"],
+            "without SUPABASE_URL the embedded store needs no Supabase variables"
         );
         let storage = shown
             .iter()
@@ -530,6 +547,31 @@ mod tests {
             .unwrap();
         assert_eq!(storage.value, "/storage");
         assert!(!storage.from_env);
+    }
+
+    #[test]
+    fn without_supabase_the_embedded_store_lives_under_the_storage_root() {
+        let vars = [
+            ("AES_SESSION_KEY", AES),
+            ("AGENT_SECRET", "agent-secret-0123456789"),
+            ("AUTOAPPLY_STORAGE_ROOT", "/srv/autoapply"),
+        ];
+        let config = Config::from_env(&env(&vars)).0.unwrap();
+        assert!(config.supabase_url.is_none());
+        assert!(config.service_role_key.is_none());
+        assert_eq!(
+            config.sqlite_path,
+            PathBuf::from("/srv/autoapply/autoapply.sqlite3")
+        );
+        // a Supabase URL without its key is named
+        let vars = [
+            ("SUPABASE_URL", "https://abc.supabase.co"),
+            ("AES_SESSION_KEY", AES),
+            ("AGENT_SECRET", "agent-secret-0123456789"),
+        ];
+        let err = Config::from_env(&env(&vars)).0.unwrap_err();
+        let names: Vec<_> = err.problems.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["SUPABASE_SERVICE_ROLE_KEY"]);
     }
 
     #[test]

@@ -3,10 +3,16 @@
 //! see only the trait.
 //!
 //! Backends: [`supabase::SupabaseStore`] (PostgREST in front of the Supabase
-//! database; the SQL lives in `supabase/migrations/`).
+//! database; the SQL lives in `supabase/migrations/`) and [`sqlite::SqliteStore`]
+//! (the embedded default: one file under the storage root). [`AnyStore`] is the one
+//! the configuration names.
 
+mod any;
 pub mod postgrest;
+pub mod sqlite;
 pub mod supabase;
+
+pub use any::AnyStore;
 
 use std::{future::Future, time::Duration};
 
@@ -45,6 +51,16 @@ pub enum StoreError {
         /// PostgREST's message (and hint), truncated
         message: String,
     },
+    /// The embedded SQLite database failed.
+    #[error("{operation}: the embedded database failed: {detail}")]
+    Embedded {
+        /// what was being done
+        operation: String,
+        /// SQLite's message
+        detail: String,
+        /// another process held the file longer than the busy timeout: try again
+        busy: bool,
+    },
     /// The answer did not have the expected shape (migrations not applied?).
     #[error("{operation}: unexpected answer from PostgREST: {detail}")]
     Decode {
@@ -61,6 +77,7 @@ impl StoreError {
         match self {
             Self::Unreachable { .. } => true,
             Self::Api { status, .. } => *status >= 500,
+            Self::Embedded { busy, .. } => *busy,
             Self::Decode { .. } => false,
         }
     }
@@ -346,4 +363,73 @@ pub trait Store: Send + Sync {
         &self,
         entry: &AgentLogEntry,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// A new application for [`StoreAdmin::enqueue`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewApplication {
+    /// the job seeker
+    pub user_id: UserId,
+    /// the job's page
+    pub job_url: String,
+    /// LinkedIn's job id (the number in `/jobs/view/<id>/`)
+    pub external_job_id: String,
+    /// attempts allowed (1 to 20)
+    pub max_attempts: i32,
+}
+
+/// A session to store for [`StoreAdmin::put_session`]: already encrypted.
+#[derive(Debug)]
+pub struct NewSession {
+    /// the job seeker
+    pub user_id: UserId,
+    /// the platform
+    pub platform: Platform,
+    /// ciphertext and IV, encoded as the worker is configured to read them
+    pub sealed: crate::session::EncryptedSession,
+    /// the user agent of the browser the cookies came from
+    pub user_agent: Option<String>,
+}
+
+/// What [`StoreAdmin::enqueue`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Enqueued {
+    /// a new queued row
+    Added(Application),
+    /// the user already has an application for this job: nothing changed
+    Exists(Application),
+}
+
+/// The admin writes of `autoapply enqueue`: what the platform does for the worker
+/// in production, for a single-machine user who has no platform.
+pub trait StoreAdmin: Store {
+    /// Adds a queued application; one per user and job (an existing one is returned
+    /// untouched, never queued twice).
+    fn enqueue(
+        &self,
+        new: &NewApplication,
+    ) -> impl Future<Output = Result<Enqueued, StoreError>> + Send;
+
+    /// Stores (or replaces) the user's encrypted session, marked valid and unpaused.
+    fn put_session(
+        &self,
+        new: &NewSession,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Stores (or replaces) the user's applicant profile.
+    fn put_profile(
+        &self,
+        user: UserId,
+        profile: &serde_json::Value,
+        resume_path: Option<&str>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// serde's message names the field and the expected type; cut any quoted value.
+fn clip_serde(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.find('"') {
+        Some(i) => format!("{}…", &text[..i]),
+        None => text,
+    }
 }

@@ -173,6 +173,29 @@ impl PostgrestClient {
         .map(drop)
     }
 
+    /// `POST /<table>?<query>` of one row with a `Prefer` header (upserts), returning
+    /// the rows PostgREST sends back (`return=representation`) or none.
+    pub async fn write<R: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        table: &str,
+        query: &[(&str, String)],
+        row: &R,
+        prefer: &str,
+    ) -> Result<Vec<T>, StoreError> {
+        let op = format!("insert {table}");
+        let body = serde_json::to_vec(row).map_err(|e| StoreError::Decode {
+            operation: op.clone(),
+            detail: e.to_string(),
+        })?;
+        let bytes = self
+            .send(&op, Method::POST, table, query, Some(body), Some(prefer))
+            .await?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Vec::new());
+        }
+        decode(&op, &bytes)
+    }
+
     async fn send(
         &self,
         operation: &str,

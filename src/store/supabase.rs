@@ -5,11 +5,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use serde_json::json;
-use url::Url;
 
 use super::{
-    AgentLogEntry, Application, BeginSubmit, DailyStatus, ProfileRow, RescueCounts, StatusCount,
-    Store, StoreError, StoredSession,
+    AgentLogEntry, Application, BeginSubmit, DailyStatus, Enqueued, NewApplication, NewSession,
+    ProfileRow, RescueCounts, StatusCount, Store, StoreAdmin, StoreError, StoredSession,
     postgrest::{PostgrestClient, RetryPolicy},
 };
 use crate::{
@@ -46,7 +45,12 @@ impl SupabaseStore {
 
     /// The store the configuration names.
     pub fn from_config(config: &Config) -> Result<Self, StoreError> {
-        let mut base: Url = config.supabase_url.clone();
+        let Some(mut base) = config.supabase_url.clone() else {
+            return Err(StoreError::Decode {
+                operation: "connect".into(),
+                detail: "SUPABASE_URL is not set".into(),
+            });
+        };
         let path = format!(
             "{}{}",
             base.path().trim_end_matches('/'),
@@ -55,7 +59,13 @@ impl SupabaseStore {
         base.set_path(&path);
         let client = PostgrestClient::new(
             base,
-            config.service_role_key.clone(),
+            config
+                .service_role_key
+                .clone()
+                .ok_or_else(|| StoreError::Decode {
+                    operation: "connect".into(),
+                    detail: "SUPABASE_SERVICE_ROLE_KEY is not set".into(),
+                })?,
             config.http_timeout,
             RetryPolicy::default(),
         )?;
@@ -222,7 +232,7 @@ impl Store for SupabaseStore {
             operation: "select applicant_profiles".into(),
             detail: format!(
                 "profile of user {user} does not match the documented schema: {}",
-                clip_serde(&e)
+                super::clip_serde(&e)
             ),
         })?;
         Ok(Some(ProfileRow {
@@ -243,11 +253,77 @@ impl Store for SupabaseStore {
     }
 }
 
-/// serde's message names the field and the expected type; cut any quoted value.
-fn clip_serde(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    match text.find('"') {
-        Some(i) => format!("{}…", &text[..i]),
-        None => text,
+impl StoreAdmin for SupabaseStore {
+    async fn enqueue(&self, new: &NewApplication) -> Result<Enqueued, StoreError> {
+        let mut added: Vec<Application> = self
+            .client
+            .write(
+                "job_applications",
+                &[("on_conflict", "user_id,platform,external_job_id".into())],
+                &json!({
+                    "user_id": new.user_id,
+                    "platform": "linkedin",
+                    "job_url": new.job_url,
+                    "external_job_id": new.external_job_id,
+                    "max_attempts": new.max_attempts,
+                }),
+                "resolution=ignore-duplicates,return=representation",
+            )
+            .await?;
+        if let Some(row) = added.pop() {
+            return Ok(Enqueued::Added(row));
+        }
+        let rows: Vec<Application> = self
+            .client
+            .select(
+                "job_applications",
+                &[
+                    ("user_id", format!("eq.{}", new.user_id)),
+                    ("platform", "eq.linkedin".into()),
+                    ("external_job_id", format!("eq.{}", new.external_job_id)),
+                ],
+            )
+            .await?;
+        one("select job_applications", rows).map(Enqueued::Exists)
+    }
+
+    async fn put_session(&self, new: &NewSession) -> Result<(), StoreError> {
+        use secrecy::ExposeSecret as _;
+        let _: Vec<serde_json::Value> = self
+            .client
+            .write(
+                "platform_sessions",
+                &[("on_conflict", "user_id,platform".into())],
+                &json!({
+                    "user_id": new.user_id,
+                    "platform": new.platform.as_str(),
+                    "session_encrypted": new.sealed.ciphertext.expose_secret(),
+                    "session_iv": new.sealed.iv.expose_secret(),
+                    "user_agent": new.user_agent,
+                    "status": "valid",
+                    "paused_until": null,
+                }),
+                "resolution=merge-duplicates,return=minimal",
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn put_profile(
+        &self,
+        user: UserId,
+        profile: &serde_json::Value,
+        resume_path: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let _: Vec<serde_json::Value> = self
+            .client
+            .write(
+                "applicant_profiles",
+                &[("on_conflict", "user_id".into())],
+                &json!({"user_id": user, "profile": profile, "resume_path": resume_path}),
+                "resolution=merge-duplicates,return=minimal",
+            )
+            .await?;
+        Ok(())
     }
 }
