@@ -262,8 +262,8 @@ async fn session_inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
         let user = UserId::parse(&raw_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
         let (config, _) = Config::from_process_env();
         let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-        let store = AnyStore::from_config(&config)
-            .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+        let store =
+            AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
         let stored = store
             .session(user, Platform::Linkedin)
             .await
@@ -416,8 +416,8 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
                 )
             })?;
     }
-    let store = AnyStore::from_config(&config)
-        .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    let store =
+        AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
     let cancel = crate::shutdown::on_signals()
         .map_err(|e| Failure::new(exit::CONFIG, format!("cannot handle signals: {e}")))?;
 
@@ -571,8 +571,8 @@ async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
     let id = ApplicationId::parse(&args.application_id)
         .map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
     let (config, engine) = prepare()?;
-    let store = AnyStore::from_config(&config)
-        .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    let store =
+        AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
     let application = store
         .application(id)
         .await

@@ -411,10 +411,7 @@ pub trait StoreAdmin: Store {
     ) -> impl Future<Output = Result<Enqueued, StoreError>> + Send;
 
     /// Stores (or replaces) the user's encrypted session, marked valid and unpaused.
-    fn put_session(
-        &self,
-        new: &NewSession,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn put_session(&self, new: &NewSession) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Stores (or replaces) the user's applicant profile.
     fn put_profile(

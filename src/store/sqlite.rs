@@ -237,10 +237,7 @@ fn application_row(row: &Row<'_>) -> rusqlite::Result<Application> {
     })
 }
 
-fn select_application(
-    tx: &Connection,
-    id: ApplicationId,
-) -> rusqlite::Result<Option<Application>> {
+fn select_application(tx: &Connection, id: ApplicationId) -> rusqlite::Result<Option<Application>> {
     tx.query_row(
         &format!("select {COLUMNS} from job_applications where id = ?1"),
         params![id.to_string()],
@@ -281,7 +278,10 @@ fn limits(tx: &Connection) -> rusqlite::Result<Limits> {
 /// base * 2^attempts seconds, at most an hour (`autoapply_private.retry_backoff`).
 fn retry_backoff_ms(base_secs: i64, attempts: i64) -> i64 {
     let factor = 1i64 << attempts.clamp(0, 20);
-    base_secs.saturating_mul(1000).saturating_mul(factor).min(3_600_000)
+    base_secs
+        .saturating_mul(1000)
+        .saturating_mul(factor)
+        .min(3_600_000)
 }
 
 /// The SQL of `retry_backoff`, for set-wise updates; `?1` is the base in seconds.
@@ -420,7 +420,9 @@ impl SqliteStore {
         let conn = self.conn.clone();
         tokio::task::spawn_blocking(move || {
             // a panic elsewhere poisons the lock, not the data: SQLite rolled it back
-            let mut conn = conn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut conn = conn
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let tx = conn
                 .transaction_with_behavior(TransactionBehavior::Immediate)
                 .map_err(|e| embedded(operation, &e))?;

@@ -4,10 +4,10 @@
 mod apply_flow;
 mod bench;
 mod cli;
+mod conformance;
 mod daemon;
 mod session_vectors;
 mod store_access;
-mod store_queue;
 mod store_quota;
 mod support;
 mod systemd_units;

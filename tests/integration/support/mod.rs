@@ -2,6 +2,7 @@
 //! tokens for its roles. `spawn_app()` gives a test its own database and PostgREST.
 
 pub mod apply;
+pub mod backend;
 pub mod cluster;
 pub mod daemon;
 pub mod jwt;
@@ -215,13 +216,6 @@ impl TestApp {
             "insert into job_applications (user_id, job_url, external_job_id) \
              select '{user}', 'https://www.linkedin.com/jobs/view/' || g, '{prefix}-' || g \
              from generate_series(1, {n}) g"
-        ));
-    }
-
-    /// Makes every lease of `id` already expired.
-    pub fn expire_lease(&self, id: autoapply::domain::ApplicationId) {
-        self.sql(&format!(
-            "update job_applications set lease_expires_at = now() - interval '1 second' where id = '{id}'"
         ));
     }
 

@@ -1,0 +1,698 @@
+//! The conformance suite: every scenario runs against both store backends — the SQL
+//! functions behind the real PostgREST and the embedded SQLite store — so the two
+//! cannot drift. Claims, leases, fencing, rescue, verification, the kill switch, the
+//! per-user cap and the admin writes.
+
+use std::{collections::HashSet, sync::Arc, time::Duration};
+
+use autoapply::{
+    domain::{Outcome, OutcomeStatus, UserId},
+    store::{BeginSubmit, Enqueued, NewApplication, Store, StoreAdmin},
+};
+use time::OffsetDateTime;
+
+use crate::support::backend::Db;
+
+const LEASE: Duration = Duration::from_secs(60);
+
+/// Runs each scenario once per backend: `postgrest::<name>` and `sqlite::<name>`.
+macro_rules! conformance {
+    ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
+        mod postgrest {
+            $( $(#[$attr])* async fn $name() { super::$name(super::Db::postgres().await).await } )*
+        }
+        mod sqlite {
+            $( $(#[$attr])* async fn $name() { super::$name(super::Db::sqlite().await).await } )*
+        }
+    };
+}
+
+conformance!(
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    thirty_two_claimers_claim_each_of_2000_rows_exactly_once,
+    #[tokio::test]
+    claims_skip_invalid_and_paused_sessions_and_spent_attempts,
+    #[tokio::test]
+    a_stale_fencing_token_changes_nothing,
+    #[tokio::test]
+    begin_submit_refuses_an_expired_lease_even_before_the_sweeper,
+    #[tokio::test]
+    an_expired_submit_goes_to_verification_and_never_back_to_the_queue,
+    #[tokio::test]
+    a_retry_asked_while_submitting_becomes_verification,
+    #[tokio::test]
+    verification_settles_not_applied_and_gives_up_after_the_bound,
+    #[tokio::test]
+    retries_back_off_then_fail_and_release_spends_nothing,
+    #[tokio::test]
+    finish_records_questions_screenshot_and_marks_the_session,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    forty_eight_callers_reserve_exactly_1500_linkedin_actions,
+    #[tokio::test]
+    the_limit_lives_in_the_database,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    the_per_user_cap_holds_under_concurrency,
+    #[tokio::test]
+    claim_by_id_takes_a_finished_row_but_never_a_live_or_submitted_one,
+    #[tokio::test]
+    enqueue_adds_one_application_per_job_and_sessions_and_profiles_round_trip,
+    #[tokio::test]
+    agent_logs_are_kept_until_they_expire,
+);
+async fn thirty_two_claimers_claim_each_of_2000_rows_exactly_once(db: Db) {
+    for u in 0..40 {
+        let user = db.seed_user("valid").await;
+        db.seed_applications(user, &format!("u{u}"), 50);
+    }
+    let store = Arc::new(db.store.clone());
+    let mut tasks = Vec::new();
+    for w in 0..32 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut mine = Vec::new();
+            while let Some(a) = store.claim(&format!("worker-{w}"), LEASE).await.unwrap() {
+                mine.push((a.id, a.lease_token.unwrap()));
+            }
+            mine
+        }));
+    }
+    let mut ids = HashSet::new();
+    let mut tokens = HashSet::new();
+    let mut total = 0;
+    for t in tasks {
+        for (id, token) in t.await.unwrap() {
+            total += 1;
+            ids.insert(id);
+            tokens.insert(token);
+        }
+    }
+    assert_eq!(total, 2000, "claims handed out");
+    assert_eq!(ids.len(), 2000, "distinct rows claimed");
+    assert_eq!(tokens.len(), 2000, "distinct fencing tokens");
+    assert_eq!(
+        db.both("select status, attempts, count(*), case when count(distinct lease_owner) > 1 then 't' else 'f' end from job_applications group by 1, 2"),
+        "claimed|1|2000|t",
+        "{}",
+        db.name()
+    );
+}
+
+async fn claims_skip_invalid_and_paused_sessions_and_spent_attempts(db: Db) {
+    let expired = db.seed_user("expired").await;
+    let checkpoint = db.seed_user("checkpoint").await;
+    let paused = db.seed_user("valid").await;
+    let spent = db.seed_user("valid").await;
+    let no_session = autoapply::domain::UserId::new_random();
+    for user in [expired, checkpoint, paused, spent, no_session] {
+        db.seed_applications(user, "j", 1);
+    }
+    db.pause_user(paused);
+    db.both(&format!(
+        "update job_applications set attempts = max_attempts where user_id = '{spent}'"
+    ));
+    assert!(
+        db.store.claim("w", LEASE).await.unwrap().is_none(),
+        "nothing claimable"
+    );
+
+    let ok = db.seed_user("valid").await;
+    db.seed_applications(ok, "j", 1);
+    db.set_run_at(&format!("user_id = '{ok}'"), 3600);
+    assert!(
+        db.store.claim("w", LEASE).await.unwrap().is_none(),
+        "not before run_at"
+    );
+    db.set_run_at(&format!("user_id = '{ok}'"), 0);
+    let claimed = db
+        .store
+        .claim("w", LEASE)
+        .await
+        .unwrap()
+        .expect("claimable");
+    assert_eq!(claimed.user_id, ok);
+    assert_eq!(claimed.lease_owner.as_deref(), Some("w"));
+    let expires = claimed.lease_expires_at.unwrap() - time::OffsetDateTime::now_utc();
+    assert!(
+        expires > time::Duration::seconds(50) && expires <= time::Duration::seconds(61),
+        "{expires}"
+    );
+}
+
+async fn a_stale_fencing_token_changes_nothing(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 1);
+    let first = db.store.claim("worker-a", LEASE).await.unwrap().unwrap();
+    let stale = first.lease().unwrap();
+    assert!(db.store.heartbeat(stale, LEASE).await.unwrap());
+
+    // worker-a stalls; its lease expires; the sweeper requeues; worker-b claims
+    db.expire_lease(first.id);
+    let rescued = db.store.rescue_expired().await.unwrap();
+    assert_eq!(
+        (rescued.requeued, rescued.failed, rescued.to_verify),
+        (1, 0, 0)
+    );
+    assert_eq!(db.row(first.id), "queued|lease_expired|1|f");
+    db.set_run_at("true", 0);
+    let second = db.store.claim("worker-b", LEASE).await.unwrap().unwrap();
+    assert_eq!(second.id, first.id);
+    let fresh = second.lease().unwrap();
+    assert_ne!(fresh.token, stale.token);
+
+    assert!(!db.store.heartbeat(stale, LEASE).await.unwrap());
+    assert_eq!(
+        db.store.begin_submit(stale).await.unwrap(),
+        BeginSubmit::LeaseLost
+    );
+    let submitted = Outcome::new(OutcomeStatus::Submitted, None);
+    assert!(!db.store.finish(stale, &submitted).await.unwrap());
+    assert!(!db.store.release(stale).await.unwrap());
+    assert_eq!(
+        db.row(first.id),
+        "claimed|lease_expired|2|f",
+        "stale calls changed nothing"
+    );
+
+    assert_eq!(db.store.begin_submit(fresh).await.unwrap(), BeginSubmit::Ok);
+    assert!(db.store.finish(fresh, &submitted).await.unwrap());
+    let row = db.store.application(first.id).await.unwrap().unwrap();
+    assert_eq!(row.status.as_str(), "submitted");
+    assert!(row.submitted_at.is_some());
+    assert!(row.lease_owner.is_none());
+}
+
+async fn begin_submit_refuses_an_expired_lease_even_before_the_sweeper(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 1);
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    db.expire_lease(claimed.id);
+    assert_eq!(
+        db.store
+            .begin_submit(claimed.lease().unwrap())
+            .await
+            .unwrap(),
+        BeginSubmit::LeaseLost
+    );
+    assert_eq!(db.row(claimed.id), "claimed||1|f");
+}
+
+async fn an_expired_submit_goes_to_verification_and_never_back_to_the_queue(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 1);
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    let lease = claimed.lease().unwrap();
+    assert_eq!(db.store.begin_submit(lease).await.unwrap(), BeginSubmit::Ok);
+    // the worker dies after the click: its lease runs out while submitting
+    db.expire_lease(claimed.id);
+    let rescued = db.store.rescue_expired().await.unwrap();
+    assert_eq!((rescued.requeued, rescued.to_verify), (0, 1));
+    assert_eq!(
+        db.row(claimed.id),
+        "needs_verification|submit_unconfirmed|1|t"
+    );
+    // the sweeper again: still waiting for verification, never queued
+    db.store.rescue_expired().await.unwrap();
+    assert_eq!(
+        db.row(claimed.id),
+        "needs_verification|submit_unconfirmed|1|t"
+    );
+
+    // a verification run claims it; no attempt is spent and the gate stays shut
+    let check = db.store.claim("verifier", LEASE).await.unwrap().unwrap();
+    assert_eq!(check.id, claimed.id);
+    assert_eq!((check.attempts, check.verification_checks), (1, 1));
+    assert!(check.verification_pending);
+    let check_lease = check.lease().unwrap();
+    assert_eq!(
+        db.store.begin_submit(check_lease).await.unwrap(),
+        BeginSubmit::VerificationRequired
+    );
+    // its lease expires too: back to needs_verification, not queued
+    db.expire_lease(claimed.id);
+    assert_eq!(db.store.rescue_expired().await.unwrap().to_verify, 1);
+    assert_eq!(
+        db.row(claimed.id),
+        "needs_verification|submit_unconfirmed|1|t"
+    );
+
+    // verification finds LinkedIn shows it applied: submitted, exactly once
+    let check = db.store.claim("verifier", LEASE).await.unwrap().unwrap();
+    let outcome = Outcome::new(OutcomeStatus::Submitted, Some("verified_applied"));
+    assert!(
+        db.store
+            .finish(check.lease().unwrap(), &outcome)
+            .await
+            .unwrap()
+    );
+    assert_eq!(db.row(claimed.id), "submitted|verified_applied|1|f");
+    assert!(db.store.claim("w", LEASE).await.unwrap().is_none());
+}
+
+async fn a_retry_asked_while_submitting_becomes_verification(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 1);
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    let lease = claimed.lease().unwrap();
+    assert_eq!(db.store.begin_submit(lease).await.unwrap(), BeginSubmit::Ok);
+    let retry =
+        Outcome::new(OutcomeStatus::RetryLater, None).with_error("confirmation never appeared");
+    assert!(db.store.finish(lease, &retry).await.unwrap());
+    assert_eq!(
+        db.row(claimed.id),
+        "needs_verification|submit_unconfirmed|1|t"
+    );
+}
+
+async fn verification_settles_not_applied_and_gives_up_after_the_bound(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 2);
+    db.both("update job_applications set status = 'needs_verification', verification_pending = true, attempts = 1");
+    db.set_limit("verification_checks_max", 2);
+
+    // clearly not applied: queued again, gate open again
+    let first = db.store.claim("v", LEASE).await.unwrap().unwrap();
+    let requeue = Outcome::new(OutcomeStatus::RetryLater, Some("verified_not_applied"));
+    assert!(
+        db.store
+            .finish(first.lease().unwrap(), &requeue)
+            .await
+            .unwrap()
+    );
+    assert_eq!(db.row(first.id), "queued|verified_not_applied|1|f");
+
+    // cannot tell, twice: the second time it goes to the user as unverifiable
+    let other = db.store.claim("v", LEASE).await.unwrap().unwrap();
+    assert_ne!(other.id, first.id);
+    let unsure = Outcome::new(
+        OutcomeStatus::NeedsVerification,
+        Some("verification_inconclusive"),
+    );
+    assert!(
+        db.store
+            .finish(other.lease().unwrap(), &unsure)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        db.row(other.id),
+        "needs_verification|verification_inconclusive|1|t"
+    );
+    db.set_run_at(&format!("id = '{}'", other.id), 0);
+    let again = db.store.claim("v", LEASE).await.unwrap().unwrap();
+    // the first one (requeued, attempt 2) may come first: take until ours
+    let again = if again.id == other.id {
+        again
+    } else {
+        db.store.claim("v", LEASE).await.unwrap().unwrap()
+    };
+    assert_eq!(again.id, other.id);
+    assert!(
+        db.store
+            .finish(again.lease().unwrap(), &unsure)
+            .await
+            .unwrap()
+    );
+    assert_eq!(db.row(other.id), "needs_user|unverifiable|1|t");
+}
+
+async fn retries_back_off_then_fail_and_release_spends_nothing(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 1);
+    db.both("update job_applications set max_attempts = 2");
+
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    assert!(db.store.release(claimed.lease().unwrap()).await.unwrap());
+    assert_eq!(
+        db.row(claimed.id),
+        "queued||0|f",
+        "release spends no attempt"
+    );
+
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    let retry = Outcome::new(OutcomeStatus::RetryLater, Some("browser_crashed"))
+        .with_error("chromium exited");
+    assert!(
+        db.store
+            .finish(claimed.lease().unwrap(), &retry)
+            .await
+            .unwrap()
+    );
+    assert_eq!(db.row(claimed.id), "queued|browser_crashed|1|f");
+    let wait = db.run_at_in_secs(claimed.id);
+    assert!(
+        (50..=60).contains(&wait),
+        "backoff of 30 s * 2^attempts: {wait} s"
+    );
+    db.set_run_at("true", 0);
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    assert!(
+        db.store
+            .finish(claimed.lease().unwrap(), &retry)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        db.row(claimed.id),
+        "failed|browser_crashed|2|f",
+        "no attempts left"
+    );
+    assert_eq!(
+        db.both(&format!(
+            "select last_error from job_applications where id = '{}'",
+            claimed.id
+        )),
+        "chromium exited"
+    );
+}
+
+async fn finish_records_questions_screenshot_and_marks_the_session(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 1);
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    let mut outcome = Outcome::new(OutcomeStatus::NeedsUser, Some("session_checkpoint"))
+        .with_error(&"LinkedIn asked for a security check ".repeat(40));
+    outcome.details.pending_questions =
+        Some(serde_json::json!([{"label": "Years of COBOL?", "kind": "text"}]));
+    outcome.details.screenshot_path = Some(format!("/storage/screenshots/{}.png", claimed.id));
+    outcome.details.session_status = Some(autoapply::domain::SessionStatus::Checkpoint);
+    assert!(
+        db.store
+            .finish(claimed.lease().unwrap(), &outcome)
+            .await
+            .unwrap()
+    );
+    let row = db.store.application(claimed.id).await.unwrap().unwrap();
+    assert_eq!(row.status.as_str(), "needs_user");
+    assert_eq!(row.last_error.unwrap().chars().count(), 500);
+    assert_eq!(
+        row.pending_questions.unwrap()[0]["label"],
+        "Years of COBOL?"
+    );
+    assert_eq!(
+        row.screenshot_path.unwrap(),
+        format!("/storage/screenshots/{}.png", claimed.id)
+    );
+    assert_eq!(
+        db.both(&format!(
+            "select status from platform_sessions where user_id = '{user}'"
+        )),
+        "checkpoint"
+    );
+    let bad = Outcome::new(OutcomeStatus::Submitted, None);
+    assert!(
+        !db.store
+            .finish(claimed.lease().unwrap(), &bad)
+            .await
+            .unwrap(),
+        "finished rows stay finished"
+    );
+}
+
+async fn forty_eight_callers_reserve_exactly_1500_linkedin_actions(db: Db) {
+    let store = Arc::new(db.store.clone());
+    let mut tasks = Vec::new();
+    for _ in 0..48 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut granted = 0u32;
+            while store.reserve_linkedin_action().await.unwrap() {
+                granted += 1;
+            }
+            granted
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    assert_eq!(total, 1500);
+    let today = OffsetDateTime::now_utc().date();
+    assert_eq!(db.actions_today(), "1500");
+    assert!(
+        !db.store.reserve_linkedin_action().await.unwrap(),
+        "still closed"
+    );
+    let status = db.store.linkedin_daily_status().await.unwrap();
+    assert_eq!(
+        (
+            status.day,
+            status.used,
+            status.daily_limit,
+            status.remaining
+        ),
+        (today, 1500, 1500, 0)
+    );
+}
+
+async fn the_limit_lives_in_the_database(db: Db) {
+    db.set_limit("linkedin_actions_per_day", 5);
+    let mut granted = 0;
+    for _ in 0..8 {
+        if db.store.reserve_linkedin_action().await.unwrap() {
+            granted += 1;
+        }
+    }
+    assert_eq!(granted, 5);
+    db.set_limit("linkedin_actions_per_day", 0);
+    assert!(
+        !db.store.reserve_linkedin_action().await.unwrap(),
+        "0 stops everything"
+    );
+}
+
+async fn the_per_user_cap_holds_under_concurrency(db: Db) {
+    let capped = db.seed_user("valid").await;
+    let other = db.seed_user("valid").await;
+    db.seed_applications(capped, "c", 5);
+    db.both(&format!(
+        "insert into user_submission_caps values ('{capped}', 2)"
+    ));
+
+    let mut leases = Vec::new();
+    while let Some(a) = db.store.claim("w", LEASE).await.unwrap() {
+        leases.push(a.lease().unwrap());
+    }
+    assert_eq!(leases.len(), 5);
+    let store = Arc::new(db.store.clone());
+    let tasks: Vec<_> = leases
+        .iter()
+        .map(|lease| {
+            let store = store.clone();
+            let lease = *lease;
+            tokio::spawn(async move { (lease, store.begin_submit(lease).await.unwrap()) })
+        })
+        .collect();
+    let mut ok = Vec::new();
+    let mut limited = Vec::new();
+    for t in tasks {
+        let (lease, answer) = t.await.unwrap();
+        match answer {
+            BeginSubmit::Ok => ok.push(lease),
+            BeginSubmit::UserLimit => limited.push(lease),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((ok.len(), limited.len()), (2, 3));
+    assert_eq!(db.count("submitting"), 2);
+    assert_eq!(db.count("claimed"), 3);
+
+    // the capped user's rows wait for tomorrow; the other user's work goes on
+    let tomorrow = OffsetDateTime::now_utc()
+        .date()
+        .next_day()
+        .unwrap()
+        .midnight()
+        .assume_utc();
+    for lease in limited {
+        let mut wait = autoapply::domain::Outcome::new(
+            autoapply::domain::OutcomeStatus::RetryLater,
+            Some("user_daily_limit"),
+        );
+        wait.details.keep_attempt = true;
+        wait.details.run_at = Some(tomorrow);
+        assert!(db.store.finish(lease, &wait).await.unwrap());
+    }
+    db.set_run_at("status = 'queued'", 0);
+    db.seed_applications(other, "o", 1);
+    let next = db
+        .store
+        .claim("w", LEASE)
+        .await
+        .unwrap()
+        .expect("the other user's row");
+    assert_eq!(next.user_id, other);
+    assert!(
+        db.store.claim("w", LEASE).await.unwrap().is_none(),
+        "capped user skipped today"
+    );
+    assert_eq!(
+        db.both(&format!("select distinct status || ':' || attempts from job_applications where user_id = '{capped}' and status = 'queued'")),
+        "queued:0",
+        "waiting for the cap spent no attempt"
+    );
+}
+
+async fn claim_by_id_takes_a_finished_row_but_never_a_live_or_submitted_one(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 2);
+    let held = db.store.claim("daemon", LEASE).await.unwrap().unwrap();
+    assert!(
+        db.store
+            .claim_by_id(held.id, "replay", LEASE)
+            .await
+            .unwrap()
+            .is_none(),
+        "a live lease is never taken"
+    );
+    let outcome = Outcome::new(OutcomeStatus::NeedsUser, Some("unknown_questions"));
+    assert!(
+        db.store
+            .finish(held.lease().unwrap(), &outcome)
+            .await
+            .unwrap()
+    );
+    let again = db
+        .store
+        .claim_by_id(held.id, "replay", LEASE)
+        .await
+        .unwrap()
+        .expect("a needs_user row can be replayed");
+    assert_eq!(again.lease_owner.as_deref(), Some("replay"));
+    assert_eq!(again.attempts, 2);
+    assert_ne!(again.lease_token, held.lease_token);
+    let lease = again.lease().unwrap();
+    assert_eq!(db.store.begin_submit(lease).await.unwrap(), BeginSubmit::Ok);
+    let done = Outcome::new(OutcomeStatus::Submitted, None);
+    assert!(db.store.finish(lease, &done).await.unwrap());
+    assert!(
+        db.store
+            .claim_by_id(held.id, "replay", LEASE)
+            .await
+            .unwrap()
+            .is_none(),
+        "a submitted row is never claimed again"
+    );
+    // an expired lease is swept first, then the row is claimable by id
+    let other = db.store.claim("daemon", LEASE).await.unwrap().unwrap();
+    db.expire_lease(other.id);
+    let taken = db
+        .store
+        .claim_by_id(other.id, "replay", LEASE)
+        .await
+        .unwrap()
+        .expect("an expired lease is swept and taken");
+    assert_eq!(taken.reason.as_deref(), Some("lease_expired"));
+    assert!(
+        db.store
+            .claim_by_id(
+                autoapply::domain::ApplicationId::new_random(),
+                "replay",
+                LEASE
+            )
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn enqueue_adds_one_application_per_job_and_sessions_and_profiles_round_trip(db: Db) {
+    let user = db.seed_user("expired").await;
+    let new = NewApplication {
+        user_id: user,
+        job_url: "https://www.linkedin.com/jobs/view/4242/".into(),
+        external_job_id: "4242".into(),
+        max_attempts: 4,
+    };
+    let Enqueued::Added(added) = db.store.enqueue(&new).await.unwrap() else {
+        panic!("the first enqueue adds");
+    };
+    assert_eq!(added.status.as_str(), "queued");
+    assert_eq!((added.attempts, added.max_attempts), (0, 4));
+    assert_eq!(added.job_url, new.job_url);
+    let Enqueued::Exists(same) = db.store.enqueue(&new).await.unwrap() else {
+        panic!("the second enqueue finds the first");
+    };
+    assert_eq!(same.id, added.id);
+    assert_eq!(db.count("queued"), 1, "never queued twice");
+
+    // storing the session again makes it valid (the user reconnected)
+    assert!(
+        db.store.claim("w", LEASE).await.unwrap().is_none(),
+        "expired session"
+    );
+    db.store
+        .put_session(&autoapply::store::NewSession {
+            user_id: user,
+            platform: autoapply::domain::Platform::Linkedin,
+            sealed: autoapply::session::EncryptedSession {
+                ciphertext: secrecy::SecretString::from("c0ffee"),
+                iv: secrecy::SecretString::from("00112233445566778899aabbccddeeff"),
+            },
+            user_agent: Some("Mozilla/5.0 test".into()),
+        })
+        .await
+        .unwrap();
+    let session = db
+        .store
+        .session(user, autoapply::domain::Platform::Linkedin)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.status, autoapply::domain::SessionStatus::Valid);
+    assert_eq!(session.user_agent.as_deref(), Some("Mozilla/5.0 test"));
+    assert!(!format!("{session:?}").contains("c0ffee"), "debug hides it");
+    assert_eq!(
+        db.store.claim("w", LEASE).await.unwrap().map(|a| a.id),
+        Some(added.id)
+    );
+
+    let profile =
+        serde_json::json!({"contact": {"first_name": "Ada"}, "experience_years": {"rust": 3}});
+    db.store
+        .put_profile(user, &profile, Some("/storage/resumes/ada.pdf"))
+        .await
+        .unwrap();
+    let row = db.store.profile(user).await.unwrap().unwrap();
+    assert_eq!(row.profile.contact.first_name.as_deref(), Some("Ada"));
+    assert_eq!(row.profile.experience_years["rust"], 3);
+    assert_eq!(row.resume_path.as_deref(), Some("/storage/resumes/ada.pdf"));
+    let wrong = serde_json::json!({"experience_years": {"rust": "SECRETISH"}});
+    db.store.put_profile(user, &wrong, None).await.unwrap();
+    let err = db.store.profile(user).await.unwrap_err().to_string();
+    assert!(
+        err.contains("does not match the documented schema") && !err.contains("SECRETISH"),
+        "{err}"
+    );
+    assert!(
+        db.store
+            .profile(UserId::new_random())
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+async fn agent_logs_are_kept_until_they_expire(db: Db) {
+    use autoapply::store::{AgentLogEntry, AgentLogStatus};
+    let user = UserId::new_random();
+    let now = OffsetDateTime::now_utc();
+    let started = AgentLogEntry::new(AgentLogStatus::Started, Some(user), None, now);
+    db.store.log_agent(&started).await.unwrap();
+    let mut failed = AgentLogEntry::new(AgentLogStatus::Failed, Some(user), None, now);
+    failed.error = Some("validation_error".into());
+    failed.duration_ms = Some(1234);
+    db.store.log_agent(&failed).await.unwrap();
+    let old = AgentLogEntry::new(
+        AgentLogStatus::Completed,
+        Some(user),
+        None,
+        now - time::Duration::days(4),
+    );
+    db.store.log_agent(&old).await.unwrap();
+    assert_eq!(db.store.purge_expired_agent_logs().await.unwrap(), 1);
+    assert_eq!(db.store.purge_expired_agent_logs().await.unwrap(), 0);
+    assert_eq!(
+        db.both("select agent_name || ',' || status || ',' || coalesce(error, '') from agent_logs order by id"),
+        "auto_apply,started,\nauto_apply,failed,validation_error"
+    );
+}
