@@ -19,7 +19,7 @@ use super::{TestApp, manifest_dir, spawn_app};
 static N: AtomicU32 = AtomicU32::new(0);
 
 enum Raw {
-    Postgres(TestApp),
+    Postgres(Box<TestApp>),
     Sqlite(PathBuf),
 }
 
@@ -35,7 +35,7 @@ impl Db {
         let app = spawn_app().await;
         Self {
             store: AnyStore::Supabase(app.store.clone()),
-            raw: Raw::Postgres(app),
+            raw: Raw::Postgres(Box::new(app)),
         }
     }
 
