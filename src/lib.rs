@@ -17,6 +17,7 @@ pub mod apply;
 pub mod browser;
 pub mod cli;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod evidence;
 pub mod metrics;

@@ -44,6 +44,8 @@ pub struct WorkerSettings {
     pub user_spacing: Duration,
     /// screenshots (for retention)
     pub screenshots_dir: PathBuf,
+    /// keep a screenshot of every form step (`<id>-step-<n>.png`; the demo does)
+    pub step_screenshots: bool,
 }
 
 /// Screenshots and error logs are kept this long.
@@ -199,7 +201,10 @@ impl<S: Store + Clone + 'static> Worker<S> {
                                 metrics,
                                 application,
                                 cancel.clone(),
-                                ApplyOptions::default(),
+                                ApplyOptions {
+                                    step_screenshots: self.settings.step_screenshots,
+                                    ..ApplyOptions::default()
+                                },
                             )
                             .instrument(span),
                         );

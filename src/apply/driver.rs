@@ -310,7 +310,6 @@ impl Driver<'_> {
                 &format!("step {step}"),
                 format!("{} field(s): {}", modal.fields.len(), kinds.join("; ")),
             );
-            self.step_shot().await;
             if !plan.unknown_required.is_empty() {
                 let first = plan
                     .fills
@@ -329,6 +328,8 @@ impl Driver<'_> {
                     return Ok(Stop::UnknownQuestions(vec![question]));
                 }
             }
+            // after filling: the step as it is about to be sent
+            self.step_shot().await;
             let current = self.browser.observe(self.spec_json).await?;
             let modal = current.modal.clone().unwrap_or(modal);
             match decide::step_action(&modal) {
@@ -517,7 +518,6 @@ impl Driver<'_> {
         Ok(None)
     }
 
-    /// Closes the modal and discards the application, so nothing half-filled stays.
     /// One screenshot of the current step, when asked for.
     async fn step_shot(&mut self) {
         let Some((dir, id)) = self.step_shots.clone() else {
@@ -550,6 +550,7 @@ impl Driver<'_> {
         }
     }
 
+    /// Closes the modal and discards the application, so nothing half-filled stays.
     /// The outline of the screenshot stays on the element that caused the stop.
     async fn discard(&mut self) -> Result<(), BrowserError> {
         let culprit = self.last_target;

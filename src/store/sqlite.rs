@@ -18,6 +18,7 @@
 //! UTC dates, JSON as text.
 
 use std::{
+    collections::HashMap,
     path::{Path, PathBuf},
     sync::{Arc, Mutex},
     time::Duration,
@@ -408,6 +409,32 @@ impl SqliteStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// How long each application's last run took (`agent_logs` end rows), for the
+    /// demo's summary.
+    pub async fn run_durations(&self) -> Result<HashMap<ApplicationId, i64>, StoreError> {
+        const OP: &str = "select agent_logs";
+        self.tx(OP, |tx, _| {
+            let mut stmt = tx
+                .prepare(
+                    "select application_id, duration_ms from agent_logs
+                      where application_id is not null and duration_ms is not null order by id",
+                )
+                .sql(OP)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+                .sql(OP)?;
+            let mut out = HashMap::new();
+            for row in rows {
+                let (id, ms) = row.sql(OP)?;
+                if let Ok(id) = ApplicationId::parse(&id) {
+                    out.insert(id, ms);
+                }
+            }
+            Ok(out)
+        })
+        .await
     }
 
     /// Runs `f` in one immediate transaction on a blocking thread; commits when it
