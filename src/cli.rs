@@ -230,8 +230,15 @@ fn config_check() -> ExitCode {
     let (result, shown) = Config::from_process_env();
     print_shown(&shown);
     match result {
-        Ok(_) => {
-            println!("\nconfiguration ok");
+        Ok(config) => {
+            match &config.supabase_url {
+                Some(url) => println!("\nstore: Supabase at {url}"),
+                None => println!(
+                    "\nstore: embedded SQLite at {} (SUPABASE_URL is unset)",
+                    config.sqlite_path.display()
+                ),
+            }
+            println!("configuration ok");
             ExitCode::from(exit::OK)
         }
         Err(err) => {

@@ -44,18 +44,21 @@ fn config_check_with_an_empty_environment_names_every_missing_variable() {
     let out = autoapply(&[]).args(["config", "check"]).output().unwrap();
     assert_eq!(out.status.code(), Some(3));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    for name in [
-        "SUPABASE_URL",
-        "SUPABASE_SERVICE_ROLE_KEY",
-        "AES_SESSION_KEY",
-        "AGENT_SECRET",
-    ] {
+    for name in ["AES_SESSION_KEY", "AGENT_SECRET"] {
         assert!(
             stderr.contains(&format!("  {name}: missing")),
             "{name} not listed:\n{stderr}"
         );
     }
+    // without SUPABASE_URL the embedded store is used: no Supabase variable is required
+    assert!(!stderr.contains("SUPABASE_URL"), "{stderr}");
+    assert!(!stderr.contains("SUPABASE_SERVICE_ROLE_KEY"), "{stderr}");
     let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("AUTOAPPLY_SQLITE_PATH")
+            && stdout.contains("/storage/autoapply.sqlite3  (default)"),
+        "{stdout}"
+    );
     assert!(
         stdout.contains("AUTOAPPLY_STORAGE_ROOT") && stdout.contains("/storage  (default)"),
         "{stdout}"

@@ -6,6 +6,7 @@ mod bench;
 mod cli;
 mod conformance;
 mod daemon;
+mod enqueue;
 mod session_vectors;
 mod store_access;
 mod store_quota;
