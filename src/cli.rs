@@ -463,6 +463,15 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
                 )
             })?;
     }
+    let (removed, killed) =
+        crate::browser::teardown::sweep_orphans(&config.runtime_dir.join("profiles"));
+    if removed + killed > 0 {
+        tracing::warn!(
+            profiles = removed,
+            processes = killed,
+            "deleted browser profiles (and killed browsers) left by a worker that died"
+        );
+    }
     let store =
         AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
     let cancel = crate::shutdown::on_signals()

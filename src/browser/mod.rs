@@ -250,9 +250,12 @@ impl BrowserSession {
             return Err(BrowserError::BinaryMissing(options.executable.clone()));
         }
         let suffix: u32 = rand::rng().random();
-        let profile = options
-            .profile_root
-            .join(format!("{}-{suffix:08x}", options.label));
+        // the owner's pid in the name lets a later daemon sweep what a crash left
+        let profile = options.profile_root.join(format!(
+            "{}-w{}-{suffix:08x}",
+            options.label,
+            std::process::id()
+        ));
         create_private_dir(&options.profile_root).map_err(BrowserError::Profile)?;
         create_private_dir(&profile).map_err(BrowserError::Profile)?;
         let mut guard = LaunchGuard::new(profile.clone());

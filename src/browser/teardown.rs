@@ -126,6 +126,49 @@ pub fn remove_profile(profile: &Path) -> std::io::Result<()> {
     }
 }
 
+/// The daemon whose launch made `profile` (`<label>-w<pid>-<suffix>`).
+fn owner_of(profile: &Path) -> Option<u32> {
+    let name = profile.file_name()?.to_str()?;
+    let mut parts = name.rsplitn(3, '-');
+    let _suffix = parts.next()?;
+    parts.next()?.strip_prefix('w')?.parse().ok()
+}
+
+/// What a crashed daemon left under `profile_root`: profiles whose owning process
+/// is gone (and the browsers still using them). Kills those browsers and deletes
+/// the profiles — they hold a user's LinkedIn cookies. Returns (profiles removed,
+/// processes killed). Profiles of a live daemon are never touched.
+pub fn sweep_orphans(profile_root: &Path) -> (usize, usize) {
+    let me = std::process::id();
+    let Ok(entries) = std::fs::read_dir(profile_root) else {
+        return (0, 0);
+    };
+    let (mut removed, mut killed) = (0, 0);
+    for entry in entries.flatten() {
+        let profile = entry.path();
+        let Some(owner) = owner_of(&profile) else {
+            continue;
+        };
+        if owner == me || running(owner) {
+            continue;
+        }
+        killed += kill_all(&profile, None);
+        for _ in 0..100 {
+            if processes_of(&profile, None).is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        match remove_profile(&profile) {
+            Ok(()) => removed += 1,
+            Err(e) => {
+                tracing::warn!(profile = %profile.display(), error = %e, "cannot delete an orphaned browser profile")
+            }
+        }
+    }
+    (removed, killed)
+}
+
 /// Kills the launch and deletes its profile when dropped, unless the async
 /// teardown already did (then it is disarmed).
 #[derive(Debug)]
@@ -165,5 +208,31 @@ impl Drop for LaunchGuard {
             profile_removed = removed.is_ok(),
             "browser torn down by its guard (panic, cancellation or a failed teardown)"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_of_a_dead_owner_is_swept_and_a_live_ones_kept() {
+        let root = std::env::temp_dir().join(format!("autoapply-sweep-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        // a pid that is not running: past the kernel's default pid_max
+        let dead = root.join("1b4e28ba-2fa1-11d2-883f-0016d3cca427-w4194305-0000abcd");
+        let mine = root.join(format!(
+            "1b4e28ba-2fa1-11d2-883f-0016d3cca427-w{}-0000abce",
+            std::process::id()
+        ));
+        let other = root.join("not-a-profile");
+        for d in [&dead, &mine, &other] {
+            std::fs::create_dir_all(d.join("Default")).unwrap();
+        }
+        assert_eq!(owner_of(&dead), Some(4_194_305));
+        assert_eq!(owner_of(&other), None);
+        assert_eq!(sweep_orphans(&root), (1, 0));
+        assert!(!dead.exists() && mine.exists() && other.exists());
+        std::fs::remove_dir_all(&root).unwrap();
     }
 }

@@ -402,3 +402,88 @@ async fn sigusr1_wakes_the_worker_at_once() {
     assert!(daemon.logs().contains("SIGUSR1: looking for work now"));
     daemon.signal(libc::SIGTERM);
 }
+
+/// The embedded store under the real daemon: `autoapply enqueue` writes the queue,
+/// `autoapply run` (no SUPABASE_URL) applies, a `kill -9` mid-run is taken over by a
+/// second daemon, and every job is submitted exactly once.
+#[tokio::test]
+async fn the_daemon_on_the_embedded_store_applies_and_survives_a_crash() {
+    use autoapply::store::{Store as _, sqlite::SqliteStore};
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let lite = [("SUPABASE_URL", ""), ("AUTOAPPLY_LEASE_SECS", "5")];
+    let user = autoapply::domain::UserId::new_random().to_string();
+    let cookies = env.storage.join("cookies.json");
+    std::fs::write(
+        &cookies,
+        serde_json::json!([
+            {"domain": ".www.linkedin.com", "expirationDate": 4102444800.0, "name": "li_at",
+             "path": "/", "secure": true, "httpOnly": true, "value": COOKIE}
+        ])
+        .to_string(),
+    )
+    .unwrap();
+    let profile = env.storage.join("profile.json");
+    std::fs::write(&profile, ada_profile().to_string()).unwrap();
+    let resume = env.storage.join("resume.pdf");
+    std::fs::write(&resume, b"%PDF-1.4\n").unwrap();
+    let mut enqueue = tokio::process::Command::from(env.autoapply("cli", &lite));
+    enqueue.args(["enqueue", "--user-id", &user]);
+    enqueue.arg("--cookies").arg(&cookies);
+    enqueue.arg("--profile").arg(&profile);
+    enqueue.arg("--resume").arg(&resume);
+    for job in 3101..=3104 {
+        enqueue.args(["--job", &job.to_string()]);
+    }
+    let out = enqueue.output().await.unwrap();
+    assert!(out.status.success(), "{out:?}");
+
+    let path = env.storage.join("autoapply.sqlite3");
+    // a retry after the crash waits 1 s * 2^attempts, not 30 s
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("update autoapply_limits set retry_backoff_base_secs = 1", [])
+        .unwrap();
+    let db = SqliteStore::open(&path).unwrap();
+    let submitted = || async {
+        db.application_counts()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.status == "submitted")
+            .map(|c| c.applications)
+            .sum::<i64>()
+    };
+    let mut first = env.spawn_daemon("lite-1", &lite);
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while submitted().await < 1 {
+        assert!(std::time::Instant::now() < deadline, "{}", first.logs());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    first.crash();
+    let mut second = env.spawn_daemon("lite-2", &lite);
+    while submitted().await < 4 {
+        assert!(
+            std::time::Instant::now() < deadline + Duration::from_secs(60),
+            "{:?}\n{}",
+            db.application_counts().await,
+            second.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let per_job = submissions_per_job(&env.replica);
+    assert_eq!(
+        per_job,
+        (3101..=3104).map(|j| (j, 1)).collect::<BTreeMap<_, _>>(),
+        "each job exactly once"
+    );
+    assert!(
+        second.logs().contains("embedded SQLite at"),
+        "{}",
+        second.logs()
+    );
+    second.stop().await;
+    assert_no_browser_left(&env);
+    let logs = format!("{}{}", first.logs(), second.logs());
+    assert!(!logs.contains(COOKIE) && !logs.contains(&env.key_hex));
+}
