@@ -442,7 +442,10 @@ async fn the_daemon_on_the_embedded_store_applies_and_survives_a_crash() {
     // a retry after the crash waits 1 s * 2^attempts, not 30 s
     rusqlite::Connection::open(&path)
         .unwrap()
-        .execute("update autoapply_limits set retry_backoff_base_secs = 1", [])
+        .execute(
+            "update autoapply_limits set retry_backoff_base_secs = 1",
+            [],
+        )
         .unwrap();
     let db = SqliteStore::open(&path).unwrap();
     let submitted = || async {
