@@ -1,0 +1,219 @@
+//! The soak: 200 applications back to back through the real `autoapply run`, a mix
+//! of successes (one-step and multi-step), unknown questions, already-applied jobs,
+//! validation errors and browsers killed mid-application. Afterwards: every row in
+//! its expected status, each success received by the replica exactly once, no
+//! Chromium and no profile left, the daemon's open file descriptors back to where
+//! they were, and its RSS grown by less than 5 MiB.
+//!
+//! Ignored by default (about ten minutes); `scripts/soak.sh` runs it and prints the
+//! figures, which the README records.
+
+use std::{
+    collections::BTreeMap,
+    time::{Duration, Instant},
+};
+
+use crate::support::{
+    apply::{ApplyEnv, BROWSER, ada_profile, apply_env},
+    daemon::{browsers_under, kill_browsers},
+};
+
+fn status_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// Kills the browser of each request for the slow job 1009, 0.8 s after it came.
+#[derive(Default)]
+struct Killer {
+    seen: usize,
+    due: Option<Instant>,
+    kills: usize,
+}
+
+impl Killer {
+    /// One round of the waiting loop (about 100 ms).
+    async fn tick(&mut self, env: &ApplyEnv) {
+        let asked = env
+            .replica
+            .requests()
+            .iter()
+            .filter(|r| r.path.starts_with("/jobs/view/1009"))
+            .count();
+        if asked > self.seen {
+            self.seen = asked;
+            self.due = Some(Instant::now() + Duration::from_millis(800));
+        }
+        if self.due.is_some_and(|t| Instant::now() >= t) {
+            self.due = None;
+            kill_browsers(&env.runtime);
+            self.kills += 1;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "about ten minutes: run by scripts/soak.sh"]
+async fn soak_two_hundred_applications() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let users: Vec<_> = (0..50)
+        .map(|i| env.seed_user(&ada_profile(), &format!("AQEDASoakCookie{i:02}")))
+        .collect();
+    let mut expected: BTreeMap<String, usize> = BTreeMap::new();
+    let mut add = |user: usize, job: u64, want: &str| {
+        let id = env.seed_job(users[user], job);
+        *expected.entry(want.to_owned()).or_default() += 1;
+        id
+    };
+    let mut successes = Vec::new();
+    for k in 0..120u64 {
+        add(k as usize % 50, 2100 + k, "submitted|");
+        successes.push(2100 + k);
+    }
+    for k in 0..30u64 {
+        add(k as usize % 50, 3100 + k, "submitted|");
+        successes.push(3100 + k);
+    }
+    for u in 0..15 {
+        add(u, 1011, "needs_user|unknown_questions");
+    }
+    for u in 15..30 {
+        add(u, 1003, "skipped|already_applied");
+    }
+    for u in 30..40 {
+        add(u, 1008, "failed|validation_error");
+    }
+    for u in 40..50 {
+        add(u, 1009, "failed|browser_crashed");
+    }
+    // a killed browser is not retried here, so its row settles at once
+    env.app
+        .sql("update job_applications set max_attempts = 1 where external_job_id = '1009'");
+    assert_eq!(expected.values().sum::<usize>(), 200);
+    // interleave the kinds: order the queue by a hash of the id
+    env.app
+        .sql("update job_applications set run_at = now() - (hashtext(id::text) % 100000) * interval '1 ms'");
+
+    let mut daemon = env.spawn_daemon("soak", &[]);
+    daemon.ready().await;
+    let pid = daemon.pid();
+    let fds_at_start = open_fds(pid);
+
+    // the browser killer: each time the slow job's page is asked for, that browser is
+    // killed 0.8 s later (concurrency is 1: it is the only one)
+    let mut kill = Killer::default();
+    let started = Instant::now();
+    let settled = || {
+        env.app
+            .sql("select count(*) from job_applications where status in ('submitted', 'needs_user', 'skipped', 'failed')")
+            .parse::<usize>()
+            .unwrap()
+    };
+    // the baseline for memory: after a warm-up of ten applications
+    while settled() < 10 {
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "{}",
+            daemon.logs()
+        );
+        kill.tick(&env).await;
+    }
+    let rss_warm = status_kib(pid, "VmRSS:");
+    let mut rss_peak = rss_warm;
+    while settled() < 200 {
+        assert!(
+            started.elapsed() < Duration::from_secs(40 * 60),
+            "{}",
+            env.app
+                .sql("select status, reason, count(*) from job_applications group by 1, 2")
+        );
+        rss_peak = rss_peak.max(status_kib(pid, "VmRSS:"));
+        kill.tick(&env).await;
+    }
+    let took = started.elapsed();
+    // idle a moment: the last teardown's descriptors are closed
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let rss_end = status_kib(pid, "VmRSS:");
+    let fds_end = open_fds(pid);
+    let hwm = status_kib(pid, "VmHWM:");
+
+    let got: BTreeMap<String, usize> = env
+        .app
+        .sql("select status || '|' || coalesce(reason, '') || '=' || count(*) from job_applications group by status, reason")
+        .lines()
+        .map(|l| {
+            let (k, v) = l.split_once('=').unwrap();
+            (k.to_owned(), v.parse().unwrap())
+        })
+        .collect();
+    let mut per_job: BTreeMap<u64, usize> = BTreeMap::new();
+    for s in env.replica.submissions() {
+        *per_job.entry(s.job_id).or_default() += 1;
+    }
+    let figures = serde_json::json!({
+        "applications": 200,
+        "minutes": took.as_secs_f64() / 60.0,
+        "seconds_per_application": took.as_secs_f64() / 200.0,
+        "browsers_killed": kill.kills,
+        "daemon_rss_after_warmup_kib": rss_warm,
+        "daemon_rss_peak_kib": rss_peak.max(hwm),
+        "daemon_rss_end_kib": rss_end,
+        "daemon_rss_growth_kib": rss_end as i64 - rss_warm as i64,
+        "open_fds_start": fds_at_start,
+        "open_fds_end": fds_end,
+        "statuses": got,
+    });
+    let out = crate::support::manifest_dir().join("target/soak");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(
+        out.join("soak.json"),
+        serde_json::to_string_pretty(&figures).unwrap(),
+    )
+    .unwrap();
+    eprintln!(
+        "soak figures: {}",
+        serde_json::to_string_pretty(&figures).unwrap()
+    );
+
+    assert_eq!(got, expected, "every application in its expected status");
+    assert_eq!(
+        per_job.keys().copied().collect::<Vec<_>>(),
+        successes,
+        "the replica received every success"
+    );
+    assert!(
+        per_job.values().all(|n| *n == 1),
+        "each exactly once: {per_job:?}"
+    );
+    assert!(browsers_under(&env.runtime).is_empty(), "no Chromium left");
+    assert_eq!(
+        std::fs::read_dir(env.runtime.join("profiles"))
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0,
+        "no profile directory left"
+    );
+    assert_eq!(
+        fds_end, fds_at_start,
+        "open file descriptors back to the start"
+    );
+    assert!(
+        (rss_end as i64 - rss_warm as i64) < 5 * 1024,
+        "RSS grew by {} KiB",
+        rss_end as i64 - rss_warm as i64
+    );
+    daemon.stop().await;
+}
