@@ -4,7 +4,8 @@
 # mix of successes, unknown questions, already-applied jobs, validation errors and
 # browsers killed mid-application. Checks statuses, exactly-once submissions, no
 # browser or profile left, file descriptors back to the start and RSS growth under
-# 5 MiB; prints the figures and writes target/soak/soak.json. About ten minutes.
+# 5 MiB; prints the figures and writes target/soak/soak.json. Release build, as in
+# production; about ten minutes plus the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,4 +13,4 @@ source scripts/setup.sh
 
 log "soak: 200 applications (tests/integration/soak.rs)"
 xvfb-run -a -s "-screen 0 1366x900x24" \
-  cargo test --locked --test integration -- --ignored --exact --nocapture soak::soak_two_hundred_applications
+  cargo test --release --locked --test integration -- --ignored --exact --nocapture soak::soak_two_hundred_applications

@@ -127,7 +127,7 @@ fn fail(message: impl Into<String>) -> Failure {
 /// Runs the demo.
 pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     if crate::browser::check_display().is_err() && std::env::var_os(CHILD_MARKER).is_none() {
-        return run_on_private_xvfb();
+        return run_on_private_xvfb().await;
     }
     let dir = prepare_dir(&args.dir)?;
     let started = Instant::now();
@@ -468,16 +468,37 @@ async fn summary(
     Ok(all_good)
 }
 
-/// No display: start a private Xvfb, run the demo again on it, stop Xvfb.
-fn run_on_private_xvfb() -> Result<ExitCode, Failure> {
+/// No display: start a private Xvfb, run the demo again on it, stop Xvfb. Ctrl-C or
+/// SIGTERM is passed on to the demo, which stops cleanly; then Xvfb is stopped.
+async fn run_on_private_xvfb() -> Result<ExitCode, Failure> {
+    use tokio::signal::unix::{SignalKind, signal};
     let (mut xvfb, display) = start_xvfb()?;
     let exe = std::env::current_exe()
         .map_err(|e| fail(format!("cannot find the autoapply binary: {e}")))?;
-    let status = std::process::Command::new(exe)
+    let child = tokio::process::Command::new(exe)
         .args(std::env::args_os().skip(1))
         .env("DISPLAY", &display)
         .env(CHILD_MARKER, "1")
-        .status();
+        .spawn();
+    let status = match child {
+        Ok(mut child) => {
+            let (mut int, mut term) = match (
+                signal(SignalKind::interrupt()),
+                signal(SignalKind::terminate()),
+            ) {
+                (Ok(i), Ok(t)) => (i, t),
+                _ => return Err(fail("cannot handle signals")),
+            };
+            loop {
+                tokio::select! {
+                    status = child.wait() => break status,
+                    _ = int.recv() => forward_term(&child),
+                    _ = term.recv() => forward_term(&child),
+                }
+            }
+        }
+        Err(e) => Err(e),
+    };
     let _ = xvfb.kill();
     let _ = xvfb.wait();
     let status = status.map_err(|e| fail(format!("cannot run the demo on Xvfb: {e}")))?;
@@ -487,6 +508,15 @@ fn run_on_private_xvfb() -> Result<ExitCode, Failure> {
             .and_then(|c| u8::try_from(c).ok())
             .unwrap_or(1),
     ))
+}
+
+fn forward_term(child: &tokio::process::Child) {
+    if let Some(pid) = child.id().and_then(|p| i32::try_from(p).ok()) {
+        // SAFETY: a signal to our own child
+        unsafe {
+            libc::kill(pid, libc::SIGTERM);
+        }
+    }
 }
 
 fn start_xvfb() -> Result<(Child, String), Failure> {
