@@ -120,10 +120,17 @@ async fn soak_two_hundred_applications() {
     env.app
         .sql("update job_applications set run_at = now() - (hashtext(id::text) % 100000) * interval '1 ms'");
 
+    // the baseline of descriptors is taken idle: every user paused until it is taken
+    env.app
+        .sql("update platform_sessions set paused_until = now() + interval '1 hour'");
     let mut daemon = env.spawn_daemon("soak", &[]);
     daemon.ready().await;
     let pid = daemon.pid();
+    tokio::time::sleep(Duration::from_secs(2)).await;
     let fds_at_start = open_fds(pid);
+    env.app
+        .sql("update platform_sessions set paused_until = null");
+    daemon.signal(libc::SIGUSR1);
 
     // the browser killer: each time the slow job's page is asked for, that browser is
     // killed 0.8 s later (concurrency is 1: it is the only one)
