@@ -63,10 +63,12 @@ fn draw_rect(img: &mut RgbaImage, rect: Rect, scale: f64) {
     }
 }
 
-/// A screenshot decodes and re-encodes megabytes of pixels; glibc keeps the freed
-/// pages, which the soak showed as a one-time 13 MiB step in the daemon's RSS. Give
-/// them back so a worker left alone for months stays small.
-fn trim_heap() {
+/// A screenshot decodes and re-encodes megabytes of pixels, and a DevTools answer
+/// carries it base64-encoded; glibc keeps the freed pages (the soak saw the daemon's
+/// RSS step up 13 MiB after its first error screenshot and stay there). Called after
+/// each screenshot and when the queue runs dry, so a worker left alone for months
+/// stays small.
+pub(crate) fn trim_heap() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns free heap pages to the system
     unsafe {

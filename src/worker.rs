@@ -133,6 +133,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 .flatten()
                 .map(|q| RateLimiter::keyed(q.allow_burst(NonZeroU32::MIN)));
         let mut tasks: JoinSet<RunOutcome> = JoinSet::new();
+        let mut worked = false;
         let mut backoff = Backoff { failures: 0 };
         let mut kill_switch_closed = false;
         let watchdog = systemd::watchdog_interval();
@@ -192,6 +193,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
                         let engine = self.engine.clone();
                         let lease = self.settings.lease;
                         let metrics = self.metrics.clone();
+                        worked = true;
                         let span = tracing::info_span!("application", application.id = %application.id, user.id = %application.user_id);
                         tasks.spawn(
                             run_application(
@@ -215,6 +217,11 @@ impl<S: Store + Clone + 'static> Worker<S> {
                             tracing::info!("the database is reachable again");
                         }
                         backoff.failures = 0;
+                        // the queue ran dry: give the pages freed by the run back
+                        if worked && tasks.is_empty() {
+                            worked = false;
+                            crate::evidence::trim_heap();
+                        }
                     }
                     Err(e) => {
                         delay = backoff.next();
