@@ -5,6 +5,7 @@
 # and the whole test suite under a virtual display (xvfb-run -a): the browser tests
 # drive a real, headful Chromium. The tests start their own throwaway PostgreSQL
 # cluster, PostgREST processes and LinkedIn replica, and stop them at the end.
+# Then the demo is run and checked, and the dependencies audited (cargo-deny).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +19,5 @@ log "cargo test (under xvfb-run: headful Chromium)"
 xvfb-run -a -s "-screen 0 1366x900x24" cargo test --all-targets --locked "$@"
 log "the README's demo command, checked (scripts/demo-check.sh)"
 bash scripts/demo-check.sh
+log "the dependency audit (scripts/audit.sh: cargo-deny, yanked versions, RustSec)"
+bash scripts/audit.sh
