@@ -5,7 +5,9 @@
 # and the whole test suite under a virtual display (xvfb-run -a): the browser tests
 # drive a real, headful Chromium. The tests start their own throwaway PostgreSQL
 # cluster, PostgREST processes and LinkedIn replica, and stop them at the end.
-# Then the demo is run and checked, and the dependencies audited (cargo-deny).
+# Then the demo is run and checked, the 200-application soak runs on the release build
+# (AUTOAPPLY_SKIP_SOAK=1 skips it locally; CI never sets it), and the dependencies are
+# audited (cargo-deny, yanked versions, RustSec where reachable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,5 +21,11 @@ log "cargo test (under xvfb-run: headful Chromium)"
 xvfb-run -a -s "-screen 0 1366x900x24" cargo test --all-targets --locked "$@"
 log "the README's demo command, checked (scripts/demo-check.sh)"
 bash scripts/demo-check.sh
+if [ "${AUTOAPPLY_SKIP_SOAK:-0}" = 1 ]; then
+  log "the soak: skipped (AUTOAPPLY_SKIP_SOAK=1)"
+else
+  log "the soak: 200 applications through the release daemon (scripts/soak.sh, ~10 min)"
+  bash scripts/soak.sh
+fi
 log "the dependency audit (scripts/audit.sh: cargo-deny, yanked versions, RustSec)"
 bash scripts/audit.sh

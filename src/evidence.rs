@@ -63,19 +63,6 @@ fn draw_rect(img: &mut RgbaImage, rect: Rect, scale: f64) {
     }
 }
 
-/// A screenshot decodes and re-encodes megabytes of pixels, and a DevTools answer
-/// carries it base64-encoded; glibc keeps the freed pages (the soak saw the daemon's
-/// RSS step up 13 MiB after its first error screenshot and stay there). Called after
-/// each screenshot and when the queue runs dry, so a worker left alone for months
-/// stays small.
-pub(crate) fn trim_heap() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only returns free heap pages to the system
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 /// Re-encodes `png` (scaled to at most [`MAX_WIDTH`], `highlight` outlined) and
 /// writes it atomically as `<dir>/<id><suffix>.png`, mode 0640.
 pub fn write_screenshot(
@@ -107,7 +94,7 @@ pub fn write_screenshot(
         .map_err(|e| EvidenceError::Decode(e.to_string()))?;
     drop(img);
     drop(decoded);
-    trim_heap();
+    crate::heap::trim();
 
     let path = screenshot_path(dir, id, suffix);
     let write_err = |source| EvidenceError::Write {

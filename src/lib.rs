@@ -20,6 +20,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod evidence;
+pub mod heap;
 pub mod metrics;
 pub mod pacing;
 pub mod replica;

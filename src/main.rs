@@ -6,6 +6,7 @@ use clap::Parser as _;
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    autoapply::heap::tune();
     let cli = autoapply::cli::Cli::parse();
     autoapply::telemetry::init(autoapply::telemetry::format_from_env());
     match autoapply::cli::run(cli).await {

@@ -220,7 +220,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
                         // the queue ran dry: give the pages freed by the run back
                         if worked && tasks.is_empty() {
                             worked = false;
-                            crate::evidence::trim_heap();
+                            crate::heap::trim();
                         }
                     }
                     Err(e) => {
