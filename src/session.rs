@@ -661,6 +661,36 @@ mod tests {
             }
         }
 
+        /// Export-shaped plaintexts reach past the JSON syntax: any cookie fields, any
+        /// expiry (huge, negative, fractional), either shape. Parsing, the required
+        /// cookie check and the summary never panic and never show a value.
+        #[test]
+        fn any_cookie_export_is_parsed_and_summarized_without_a_value(
+            cookies in proptest::collection::vec(
+                (".{0,12}", "[A-Za-z0-9]{0,16}", ".{0,20}", proptest::option::of(proptest::num::f64::ANY), ".{0,16}", proptest::bool::ANY, proptest::option::of(".{0,8}")),
+                0..6,
+            ),
+            object in proptest::bool::ANY,
+            user_agent in proptest::option::of(".{0,30}"),
+        ) {
+            let list: Vec<_> = cookies.iter().map(|(name, value, domain, expires, same_site, session, path)| {
+                let mut cookie = serde_json::json!({"name": name, "value": format!("VALUE{value}"), "domain": domain, "sameSite": same_site, "session": session, "path": path});
+                if let Some(e) = expires.filter(|e| e.is_finite()) {
+                    cookie["expirationDate"] = serde_json::json!(e);
+                }
+                cookie
+            }).collect();
+            let text = if object {
+                serde_json::json!({"cookies": list, "user_agent": user_agent}).to_string()
+            } else {
+                serde_json::Value::Array(list).to_string()
+            };
+            let session = Session::parse(text.as_bytes(), now()).unwrap();
+            proptest::prop_assert_eq!(session.cookies.len() + session.expired.len(), cookies.len());
+            let shown = format!("{session:?} {:?} {:?}", session.summary(), session.require(&["li_at".to_owned()]).map_err(|e| e.to_string()));
+            proptest::prop_assert!(!shown.contains("VALUE"), "{}", shown);
+        }
+
         #[test]
         fn any_ciphertext_and_iv_decrypt_or_fail_cleanly(ct in "[0-9a-f]{0,96}", iv in "[0-9a-f]{0,40}") {
             let sealed = EncryptedSession { ciphertext: SecretString::from(ct), iv: SecretString::from(iv) };
