@@ -77,6 +77,8 @@ pub struct Driver<'a> {
     pub steps: Vec<StepRecord>,
     /// a screenshot taken before the modal was discarded (it shows the question)
     pub evidence: Option<(Vec<u8>, Option<crate::browser::Rect>)>,
+    /// when LinkedIn showed the user logged in (`platform_sessions.validated_at`)
+    pub session_validated_at: Option<time::OffsetDateTime>,
     /// told of every step as it happens
     pub observer: Option<StepObserver>,
     /// keep one screenshot per step in this directory, named by this application
@@ -171,7 +173,11 @@ impl Driver<'_> {
         match decide::session_state(&obs) {
             SessionState::Expired => return Ok(Some(Stop::SessionExpired)),
             SessionState::Checkpoint => return Ok(Some(Stop::SessionCheckpoint)),
-            SessionState::LoggedIn | SessionState::Pending => self.record("session", "logged in"),
+            SessionState::LoggedIn => {
+                self.session_validated_at = Some(time::OffsetDateTime::now_utc());
+                self.record("session", "logged in");
+            }
+            SessionState::Pending => self.record("session", "logged in"),
         }
         self.marks.push(("session", std::time::Instant::now()));
         self.pause(Wait::PageLoad).await?;

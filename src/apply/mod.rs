@@ -113,6 +113,8 @@ pub struct AttemptReport {
     /// how long each phase took (browser launch, cookies + session check, job page,
     /// form steps, submit + confirmation, teardown): the benchmark's figures
     pub phases: Vec<(&'static str, std::time::Duration)>,
+    /// when LinkedIn showed the user logged in during this attempt
+    pub session_validated_at: Option<OffsetDateTime>,
 }
 
 /// How to run one application.
@@ -256,6 +258,7 @@ impl Engine {
             kill_switch_closed: false,
             step_screenshots: Vec::new(),
             phases: Vec::new(),
+            session_validated_at: None,
         };
         let ended = self
             .attempt(store, application, lease, cancel, options, &mut report)
@@ -266,10 +269,14 @@ impl Engine {
             other => format!("{other:?}"),
         };
         let mut disposition = outcome::disposition(&ended, OffsetDateTime::now_utc());
-        if let Disposition::Finish(outcome) = &mut disposition
-            && let Some(path) = &report.screenshot
-        {
-            outcome.details.screenshot_path = Some(path.display().to_string());
+        if let Disposition::Finish(outcome) = &mut disposition {
+            if let Some(path) = &report.screenshot {
+                outcome.details.screenshot_path = Some(path.display().to_string());
+            }
+            // a session LinkedIn accepted: recorded unless this attempt marks it dead
+            if outcome.details.session_status.is_none() {
+                outcome.details.session_validated_at = report.session_validated_at;
+            }
         }
         report.recorded = match &disposition {
             _ if options.dry_run => false,
@@ -369,6 +376,7 @@ impl Engine {
             last_target: None,
             steps: Vec::new(),
             evidence: None,
+            session_validated_at: None,
         };
         let resume = profile.resume_path.as_deref().map(std::path::Path::new);
         let result = match injected {
@@ -423,6 +431,7 @@ impl Engine {
             };
         }
         report.steps = std::mem::take(&mut driver.steps);
+        report.session_validated_at = driver.session_validated_at;
         report.step_screenshots = std::mem::take(&mut driver.step_shot_paths);
         let marks = std::mem::take(&mut driver.marks);
         for pair in marks.windows(2) {

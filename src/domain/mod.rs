@@ -258,6 +258,13 @@ pub struct OutcomeDetails {
     /// mark the user's session (expired or checkpoint)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub session_status: Option<SessionStatus>,
+    /// LinkedIn showed the user logged in at this time: `platform_sessions.validated_at`
+    /// (only ever moved forward; the session's status is left as it is)
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        with = "time::serde::rfc3339::option"
+    )]
+    pub session_validated_at: Option<time::OffsetDateTime>,
 }
 
 /// The outcome of one attempt, as recorded on the row.

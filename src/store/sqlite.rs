@@ -814,18 +814,26 @@ impl Store for SqliteStore {
                 ],
             )
             .sql(OP)?;
-            if details.pause_user_until.is_some() || details.session_status.is_some() {
+            if details.pause_user_until.is_some()
+                || details.session_status.is_some()
+                || details.session_validated_at.is_some()
+            {
+                // validated_at only moves forward; the status is left to session_status
                 tx.execute(
                     "update platform_sessions
                         set paused_until = coalesce(?3, paused_until),
-                            status = coalesce(?4, status), updated_at = ?5
+                            status = coalesce(?4, status), updated_at = ?5,
+                            validated_at = case
+                              when ?6 is not null and (validated_at is null or validated_at < ?6)
+                              then ?6 else validated_at end
                       where user_id = ?1 and platform = ?2",
                     params![
                         row.user_id.to_string(),
                         row.platform.as_str(),
                         details.pause_user_until.map(ms),
                         details.session_status.map(SessionStatus::as_str),
-                        now_ms
+                        now_ms,
+                        details.session_validated_at.map(ms)
                     ],
                 )
                 .sql(OP)?;

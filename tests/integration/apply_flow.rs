@@ -29,6 +29,14 @@ async fn a_multi_step_application_is_submitted_with_the_profile_answers() {
     assert_eq!(row.status.as_str(), "submitted", "{report:?}");
     assert!(row.submitted_at.is_some());
     assert_eq!(row.reason, None);
+    // LinkedIn showed the user logged in: the session's validated_at says when
+    assert_eq!(
+        env.app.sql(&format!(
+            "select status || ' ' || (validated_at between now() - interval '5 minutes' and now()) from platform_sessions where user_id = '{}'",
+            row.user_id
+        )),
+        "valid true"
+    );
 
     let submissions = env.replica.submissions();
     assert_eq!(submissions.len(), 1, "submitted exactly once");
@@ -169,10 +177,11 @@ async fn a_checkpoint_or_a_logged_out_session_stops_the_user() {
     );
     assert_eq!(
         env.app.sql(&format!(
-            "select status from platform_sessions where user_id = '{}'",
+            "select status || ' ' || (validated_at is null) from platform_sessions where user_id = '{}'",
             row.user_id
         )),
-        "expired"
+        "expired true",
+        "a logged-out session is never recorded as validated"
     );
     assert_screenshot(&report, &row);
     assert_torn_down(&report);

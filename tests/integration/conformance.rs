@@ -46,6 +46,8 @@ conformance!(
     retries_back_off_then_fail_and_release_spends_nothing,
     #[tokio::test]
     finish_records_questions_screenshot_and_marks_the_session,
+    #[tokio::test]
+    finish_moves_validated_at_forward_and_leaves_the_status,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     forty_eight_callers_reserve_exactly_1500_linkedin_actions,
     #[tokio::test]
@@ -405,6 +407,58 @@ async fn finish_records_questions_screenshot_and_marks_the_session(db: Db) {
             .await
             .unwrap(),
         "finished rows stay finished"
+    );
+}
+
+/// An attempt that saw the user logged in records when; an older time never moves it
+/// back, and a session another attempt found dead stays dead.
+async fn finish_moves_validated_at_forward_and_leaves_the_status(db: Db) {
+    use autoapply::domain::SessionStatus;
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 3);
+    let validated = |at: OffsetDateTime, status: Option<SessionStatus>| {
+        let mut outcome = Outcome::new(OutcomeStatus::Skipped, Some("already_applied"));
+        outcome.details.session_validated_at = Some(at);
+        outcome.details.session_status = status;
+        outcome
+    };
+    let seen = || async {
+        let s = db
+            .store
+            .session(user, autoapply::domain::Platform::Linkedin)
+            .await
+            .unwrap()
+            .unwrap();
+        (
+            s.status,
+            s.validated_at.map(|t| t.unix_timestamp_nanos() / 1_000_000),
+        )
+    };
+    assert_eq!(seen().await, (SessionStatus::Valid, None));
+    let at =
+        OffsetDateTime::from_unix_timestamp(2_000_000_000).unwrap() + Duration::from_millis(250);
+    for (when, status) in [
+        (at, None),
+        (at - Duration::from_secs(3600), None),
+        (at + Duration::from_secs(60), Some(SessionStatus::Expired)),
+    ] {
+        let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+        assert!(
+            db.store
+                .finish(claimed.lease().unwrap(), &validated(when, status))
+                .await
+                .unwrap()
+        );
+    }
+    // the first moved it, the older one did not; the last marked the session expired
+    // and moved the time forward (the engine never sends both: an expired session was
+    // not seen logged in)
+    assert_eq!(
+        seen().await,
+        (
+            SessionStatus::Expired,
+            Some((at + Duration::from_secs(60)).unix_timestamp_nanos() / 1_000_000)
+        )
     );
 }
 
