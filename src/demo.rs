@@ -38,6 +38,8 @@ const ADA_LI_AT: &str = "demo-ada-session";
 const GRACE_LI_AT: &str = "revoked-demo-grace-session";
 /// How long the demo waits for the worker before giving up.
 const DEADLINE: Duration = Duration::from_secs(300);
+/// `selectors/linkedin.toml` as shipped, for a demo run outside the repository.
+const SHIPPED_SELECTORS: &str = include_str!("../selectors/linkedin.toml");
 
 /// Arguments of `demo`.
 #[derive(Debug, clap::Args)]
@@ -160,6 +162,17 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
             vars.insert(name, v);
         }
     }
+    if !vars.contains_key("AUTOAPPLY_SELECTORS_DIR")
+        && !Path::new("selectors/linkedin.toml").is_file()
+    {
+        // run outside the repository: the demo uses the selector file built into the
+        // binary (the shipped one), written into its own directory
+        let selectors = dir.join("selectors");
+        std::fs::create_dir_all(&selectors)
+            .and_then(|()| std::fs::write(selectors.join("linkedin.toml"), SHIPPED_SELECTORS))
+            .map_err(|e| fail(format!("{}: {e}", selectors.display())))?;
+        vars.insert("AUTOAPPLY_SELECTORS_DIR", selectors.display().to_string());
+    }
     let (config, _) = Config::from_env(&|name| vars.get(name).cloned());
     let config = config.map_err(|e| fail(e.to_string()))?;
     drop(vars);
@@ -208,6 +221,9 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
             .instrument(tracing::info_span!("worker", worker.id = "demo")),
     );
     let finished = watch(&store, &seeded, &cancel).await;
+    // Ctrl-C or SIGTERM before every application ended (the worker stops at a safe
+    // point and gives unfinished claims back)
+    let interrupted = cancel.is_cancelled();
     cancel.cancel();
     if loop_task.await.is_err() {
         return Err(fail("the worker loop panicked"));
@@ -217,16 +233,34 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     let durations = run_durations(&store).await;
     let left = leftover_browsers(&config.runtime_dir);
     let ok = summary(&store, &seeded, &durations, &config, &left).await?;
+    let good = finished.iter().filter(|(_, good)| *good).count();
+    let browsers = if left.is_empty() {
+        "no browser process is left".to_owned()
+    } else {
+        format!("browser processes LEFT: {left:?}")
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    if interrupted {
+        println!(
+            "\ninterrupted after {seconds:.0} s: {} of {} applications had ended ({good} as expected); \
+             the worker stopped at a safe point and gave the others back to the queue; {browsers}",
+            finished.len(),
+            seeded.len(),
+        );
+        return Ok(ExitCode::from(130));
+    }
+    if finished.len() < seeded.len() {
+        println!(
+            "\nonly {} of {} applications ended within {} s ({good} as expected); {browsers}",
+            finished.len(),
+            seeded.len(),
+            DEADLINE.as_secs(),
+        );
+        return Ok(ExitCode::from(1));
+    }
     println!(
-        "\n{} of {} applications ended as expected in {:.0} s; {}",
-        finished.iter().filter(|(_, good)| *good).count(),
+        "\n{good} of {} applications ended as expected in {seconds:.0} s; {browsers}",
         seeded.len(),
-        started.elapsed().as_secs_f64(),
-        if left.is_empty() {
-            "no browser process is left".to_owned()
-        } else {
-            format!("browser processes LEFT: {left:?}")
-        }
     );
     Ok(ExitCode::from(if ok && left.is_empty() { 0 } else { 1 }))
 }
