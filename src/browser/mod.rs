@@ -190,6 +190,26 @@ impl std::fmt::Debug for BrowserSession {
     }
 }
 
+/// How a guarded DevTools wait ended without an answer.
+enum Ended {
+    /// The browser went away.
+    Crashed(BrowserError),
+    /// The command timeout passed with the browser still running.
+    TimedOut,
+}
+
+impl Ended {
+    fn into_error(self, action: String, timeout: Duration) -> BrowserError {
+        match self {
+            Self::Crashed(e) => e,
+            Self::TimedOut => BrowserError::Timeout {
+                action,
+                after_ms: timeout.as_millis() as u64,
+            },
+        }
+    }
+}
+
 fn cdp_error(action: &'static str, e: &chromiumoxide::error::CdpError) -> BrowserError {
     use chromiumoxide::error::CdpError;
     match e {
@@ -345,13 +365,14 @@ impl BrowserSession {
         self.guard.pid.is_none_or(teardown::running)
     }
 
-    /// Runs one DevTools command with the command timeout, and fails fast (as a
-    /// crash) when the browser process goes away meanwhile.
-    async fn timed<T>(
+    /// Awaits `fut` for at most the command timeout, and fails fast (as a crash)
+    /// when the browser process goes away meanwhile: a killed browser can leave a
+    /// DevTools request unanswered, and that must read as a crash, not a timeout.
+    async fn guarded<T>(
         &self,
         action: &'static str,
-        fut: impl Future<Output = Result<T, chromiumoxide::error::CdpError>>,
-    ) -> Result<T, BrowserError> {
+        fut: impl Future<Output = T>,
+    ) -> Result<T, Ended> {
         let died = async {
             loop {
                 tokio::time::sleep(Duration::from_millis(250)).await;
@@ -362,18 +383,28 @@ impl BrowserSession {
         };
         tokio::select! {
             result = tokio::time::timeout(self.timeout, fut) => match result {
-                Ok(Ok(v)) => Ok(v),
-                Ok(Err(e)) => Err(cdp_error(action, &e)),
-                Err(_) => Err(if self.handler.as_ref().is_some_and(|h| h.is_finished()) || !self.alive() {
-                    BrowserError::Crashed { action }
-                } else {
-                    BrowserError::Timeout {
-                        action: action.into(),
-                        after_ms: self.timeout.as_millis() as u64,
-                    }
-                }),
+                Ok(v) => Ok(v),
+                Err(_) if self.handler.as_ref().is_some_and(|h| h.is_finished()) || !self.alive() => {
+                    Err(Ended::Crashed(BrowserError::Crashed { action }))
+                }
+                Err(_) => Err(Ended::TimedOut),
             },
-            () = died => Err(BrowserError::Crashed { action }),
+            () = died => Err(Ended::Crashed(BrowserError::Crashed { action })),
+        }
+    }
+
+    /// Runs one DevTools command through [`guarded`](Self::guarded).
+    async fn timed<T>(
+        &self,
+        action: &'static str,
+        fut: impl Future<Output = Result<T, chromiumoxide::error::CdpError>>,
+    ) -> Result<T, BrowserError> {
+        match self.guarded(action, fut).await {
+            Ok(Ok(v)) => Ok(v),
+            // any failure of a browser that has gone away is its crash
+            Ok(Err(_)) if !self.alive() => Err(BrowserError::Crashed { action }),
+            Ok(Err(e)) => Err(cdp_error(action, &e)),
+            Err(ended) => Err(ended.into_error(action.to_owned(), self.timeout)),
         }
     }
 
@@ -440,13 +471,10 @@ impl BrowserSession {
             });
         }
         tokio::select! {
-            loaded = tokio::time::timeout(self.timeout, loaded.next()) => match loaded {
+            loaded = self.guarded("page load", loaded.next()) => match loaded {
                 Ok(Some(_)) => Ok(()),
                 Ok(None) => Err(BrowserError::Crashed { action: "page load" }),
-                Err(_) => Err(BrowserError::Timeout {
-                    action: "page load".into(),
-                    after_ms: self.timeout.as_millis() as u64,
-                }),
+                Err(ended) => Err(ended.into_error("page load".into(), self.timeout)),
             },
             () = cancel.cancelled() => Err(BrowserError::Cancelled),
         }
@@ -526,15 +554,18 @@ impl BrowserSession {
     }
 
     async fn element(&self, target: Target) -> Result<chromiumoxide::Element, BrowserError> {
-        match tokio::time::timeout(self.timeout, self.page.find_element(target.css())).await {
+        match self
+            .guarded("find an element", self.page.find_element(target.css()))
+            .await
+        {
             Ok(Ok(el)) => Ok(el),
+            Ok(Err(_)) if !self.alive() => Err(BrowserError::Crashed {
+                action: "find an element",
+            }),
             Ok(Err(_)) => Err(BrowserError::ElementMissing {
                 target: target.css(),
             }),
-            Err(_) => Err(BrowserError::Timeout {
-                action: format!("finding {}", target.css()),
-                after_ms: self.timeout.as_millis() as u64,
-            }),
+            Err(ended) => Err(ended.into_error(format!("finding {}", target.css()), self.timeout)),
         }
     }
 

@@ -467,6 +467,66 @@ async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
     assert!(!profile.exists());
 }
 
+/// A browser killed under a pending command reads as a crash (`browser_crashed`,
+/// retried later), never as a page timeout, whatever the daemon was doing.
+#[tokio::test]
+async fn every_browser_call_reports_a_killed_browser_as_a_crash() {
+    use autoapply::browser::{BrowserError, Target};
+    let _one = BROWSER.lock().await;
+    crate::support::apply::require_display();
+    let replica = Replica::start("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let dir = crate::support::manifest_dir()
+        .join("target/test-apply/killed")
+        .join(std::process::id().to_string());
+    let spec = autoapply::browser::spec_json(
+        &autoapply::site::SiteSpec::load(
+            &crate::support::manifest_dir().join("selectors"),
+            "linkedin",
+        )
+        .unwrap()
+        .with_origin(replica.origin()),
+    );
+    let browser = autoapply::browser::BrowserSession::launch(&autoapply::browser::LaunchOptions {
+        executable: "/usr/bin/chromium".into(),
+        profile_root: dir.join("profiles"),
+        label: "killed".into(),
+        user_agent: None,
+        headless: false,
+        targets_linkedin: false,
+        // long, so that a timeout could not pass for a crash
+        command_timeout: std::time::Duration::from_secs(60),
+    })
+    .await
+    .unwrap();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let job = replica.origin().join("/jobs/view/1002/").unwrap();
+    browser.goto(job.as_str(), &cancel).await.unwrap();
+    let profile = browser.profile_dir().to_owned();
+    assert!(autoapply::browser::teardown::kill_all(&profile, browser.pid()) > 0);
+    let crashed = |what: &str, r: Result<(), BrowserError>| {
+        assert!(
+            matches!(r, Err(BrowserError::Crashed { .. })),
+            "{what} after the kill: {r:?}"
+        );
+    };
+    crashed("click", browser.click(Target::EasyApply).await);
+    crashed("goto", browser.goto(job.as_str(), &cancel).await);
+    crashed("observe", browser.observe(&spec).await.map(drop));
+    let wait = std::time::Duration::from_secs(30);
+    crashed(
+        "wait_for",
+        browser
+            .wait_for(&spec, "Easy Apply", wait, &cancel, |o| o.easy_apply)
+            .await
+            .map(drop),
+    );
+    crashed("screenshot", browser.screenshot().await.map(drop));
+    browser.teardown().await;
+    assert!(!profile.exists());
+}
+
 #[tokio::test]
 async fn headless_against_linkedin_is_refused() {
     let options = autoapply::browser::LaunchOptions {
