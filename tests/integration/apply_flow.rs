@@ -3,7 +3,10 @@
 
 use autoapply::{replica::Replica, store::Store as _};
 
-use crate::support::apply::{BROWSER, ada_profile, apply_env, assert_screenshot, assert_torn_down};
+use crate::support::apply::{
+    BROWSER, ada_profile, apply_env, assert_screenshot, assert_torn_down, local_launch,
+    replica_spec, test_dir,
+};
 
 const COOKIE: &str = "AQEDAReplicaSessionCookie-7f3a9c";
 
@@ -411,17 +414,9 @@ async fn shutdown_mid_application_releases_the_claim_and_leaves_no_browser() {
 async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
     let _one = BROWSER.lock().await;
     crate::support::apply::require_display();
-    let runtime = crate::support::manifest_dir()
-        .join("target/test-apply/panic")
-        .join(std::process::id().to_string());
     let options = autoapply::browser::LaunchOptions {
-        executable: "/usr/bin/chromium".into(),
-        profile_root: runtime,
-        label: "panic".into(),
         user_agent: Some("Mozilla/5.0 autoapply-test".into()),
-        headless: false,
-        targets_linkedin: false,
-        command_timeout: std::time::Duration::from_secs(20),
+        ..local_launch("panic", std::time::Duration::from_secs(20))
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
     let task = tokio::spawn(async move {
@@ -477,29 +472,12 @@ async fn every_browser_call_reports_a_killed_browser_as_a_crash() {
     let replica = Replica::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let dir = crate::support::manifest_dir()
-        .join("target/test-apply/killed")
-        .join(std::process::id().to_string());
-    let spec = autoapply::browser::spec_json(
-        &autoapply::site::SiteSpec::load(
-            &crate::support::manifest_dir().join("selectors"),
-            "linkedin",
-        )
-        .unwrap()
-        .with_origin(replica.origin()),
-    );
-    let browser = autoapply::browser::BrowserSession::launch(&autoapply::browser::LaunchOptions {
-        executable: "/usr/bin/chromium".into(),
-        profile_root: dir.join("profiles"),
-        label: "killed".into(),
-        user_agent: None,
-        headless: false,
-        targets_linkedin: false,
-        // long, so that a timeout could not pass for a crash
-        command_timeout: std::time::Duration::from_secs(60),
-    })
-    .await
-    .unwrap();
+    let spec = replica_spec(&replica);
+    // a long command timeout, so that a timeout could not pass for a crash
+    let options = local_launch("killed", std::time::Duration::from_secs(60));
+    let browser = autoapply::browser::BrowserSession::launch(&options)
+        .await
+        .unwrap();
     let cancel = tokio_util::sync::CancellationToken::new();
     let job = replica.origin().join("/jobs/view/1002/").unwrap();
     browser.goto(job.as_str(), &cancel).await.unwrap();
@@ -555,28 +533,13 @@ async fn selectors_check_reports_what_matches_a_saved_replica_page() {
     let replica = Replica::start("127.0.0.1:0".parse().unwrap())
         .await
         .unwrap();
-    let dir = crate::support::manifest_dir()
-        .join("target/test-apply/saved")
-        .join(std::process::id().to_string());
+    let dir = test_dir("saved");
     std::fs::create_dir_all(&dir).unwrap();
-    let site = autoapply::site::SiteSpec::load(
-        &crate::support::manifest_dir().join("selectors"),
-        "linkedin",
-    )
-    .unwrap()
-    .with_origin(replica.origin());
-    let spec = autoapply::browser::spec_json(&site);
-    let browser = autoapply::browser::BrowserSession::launch(&autoapply::browser::LaunchOptions {
-        executable: "/usr/bin/chromium".into(),
-        profile_root: dir.join("profiles"),
-        label: "saved".into(),
-        user_agent: None,
-        headless: false,
-        targets_linkedin: false,
-        command_timeout: std::time::Duration::from_secs(20),
-    })
-    .await
-    .unwrap();
+    let spec = replica_spec(&replica);
+    let options = local_launch("saved", std::time::Duration::from_secs(20));
+    let browser = autoapply::browser::BrowserSession::launch(&options)
+        .await
+        .unwrap();
     let session = autoapply::session::Session::parse(
         br#"[{"name": "li_at", "value": "AQEDAsaved", "domain": ".www.linkedin.com", "expirationDate": 4102444800}]"#,
         time::OffsetDateTime::now_utc(),

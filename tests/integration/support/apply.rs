@@ -11,6 +11,7 @@ use std::{
 
 use autoapply::{
     apply::{AttemptReport, Engine, EngineParts, driver::Waits},
+    browser::LaunchOptions,
     domain::{ApplicationId, UserId},
     replica::Replica,
     session::{self, CipherEncoding, SessionKey},
@@ -30,6 +31,38 @@ pub fn require_display() {
         std::env::var("DISPLAY").is_ok_and(|d| !d.is_empty()),
         "these tests drive a headful Chromium: run them under `xvfb-run -a` (scripts/test.sh does)"
     );
+}
+
+/// Launch options of a headful browser of one test, its profiles under
+/// `target/test-apply/<name>/<pid>/profiles`.
+pub fn local_launch(name: &str, command_timeout: Duration) -> LaunchOptions {
+    LaunchOptions {
+        executable: "/usr/bin/chromium".into(),
+        profile_root: test_dir(name).join("profiles"),
+        label: name.into(),
+        user_agent: None,
+        headless: false,
+        targets_linkedin: false,
+        command_timeout,
+    }
+}
+
+/// A directory of one test: `target/test-apply/<name>/<pid>`.
+pub fn test_dir(name: &str) -> PathBuf {
+    manifest_dir()
+        .join("target/test-apply")
+        .join(name)
+        .join(std::process::id().to_string())
+}
+
+/// The shipped LinkedIn selector file, pointed at the replica, as the page observer
+/// takes it.
+pub fn replica_spec(replica: &Replica) -> String {
+    autoapply::browser::spec_json(
+        &SiteSpec::load(&manifest_dir().join("selectors"), "linkedin")
+            .unwrap()
+            .with_origin(replica.origin()),
+    )
 }
 
 /// Ada's profile: everything the replica's multi-step job asks, and explicit answers.
