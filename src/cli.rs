@@ -464,7 +464,7 @@ async fn run_daemon() -> Result<ExitCode, Failure> {
             })?;
     }
     let (removed, killed) =
-        crate::browser::teardown::sweep_orphans(&config.runtime_dir.join("profiles"));
+        crate::browser::teardown::sweep_orphans(&config.runtime_dir.join("profiles")).await;
     if removed + killed > 0 {
         tracing::warn!(
             profiles = removed,

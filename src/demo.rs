@@ -506,7 +506,7 @@ async fn summary(
 /// SIGTERM is passed on to the demo, which stops cleanly; then Xvfb is stopped.
 async fn run_on_private_xvfb() -> Result<ExitCode, Failure> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (mut xvfb, display) = start_xvfb()?;
+    let (mut xvfb, display) = start_xvfb().await?;
     let exe = std::env::current_exe()
         .map_err(|e| fail(format!("cannot find the autoapply binary: {e}")))?;
     let child = tokio::process::Command::new(exe)
@@ -553,7 +553,7 @@ fn forward_term(child: &tokio::process::Child) {
     }
 }
 
-fn start_xvfb() -> Result<(Child, String), Failure> {
+async fn start_xvfb() -> Result<(Child, String), Failure> {
     let n = (90..190)
         .find(|n| {
             !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
@@ -596,7 +596,7 @@ fn start_xvfb() -> Result<(Child, String), Failure> {
             let _ = child.wait();
             return Err(fail(format!("Xvfb {display} did not start within 15 s")));
         }
-        std::thread::sleep(Duration::from_millis(50));
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
     eprintln!("no display: started Xvfb on {display} for the demo");
     Ok((child, display))

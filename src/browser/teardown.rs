@@ -138,7 +138,7 @@ fn owner_of(profile: &Path) -> Option<u32> {
 /// is gone (and the browsers still using them). Kills those browsers and deletes
 /// the profiles — they hold a user's LinkedIn cookies. Returns (profiles removed,
 /// processes killed). Profiles of a live daemon are never touched.
-pub fn sweep_orphans(profile_root: &Path) -> (usize, usize) {
+pub async fn sweep_orphans(profile_root: &Path) -> (usize, usize) {
     let me = std::process::id();
     let Ok(entries) = std::fs::read_dir(profile_root) else {
         return (0, 0);
@@ -153,12 +153,8 @@ pub fn sweep_orphans(profile_root: &Path) -> (usize, usize) {
             continue;
         }
         killed += kill_all(&profile, None);
-        for _ in 0..100 {
-            if processes_of(&profile, None).is_empty() {
-                break;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
+        // SIGKILL is asynchronous; the profile is deleted either way
+        wait_gone(&profile, None, std::time::Duration::from_secs(2)).await;
         match remove_profile(&profile) {
             Ok(()) => removed += 1,
             Err(e) => {
@@ -215,8 +211,8 @@ impl Drop for LaunchGuard {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_profile_of_a_dead_owner_is_swept_and_a_live_ones_kept() {
+    #[tokio::test]
+    async fn a_profile_of_a_dead_owner_is_swept_and_a_live_ones_kept() {
         let root = std::env::temp_dir().join(format!("autoapply-sweep-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&root);
         // a pid that is not running: past the kernel's default pid_max
@@ -231,7 +227,7 @@ mod tests {
         }
         assert_eq!(owner_of(&dead), Some(4_194_305));
         assert_eq!(owner_of(&other), None);
-        assert_eq!(sweep_orphans(&root), (1, 0));
+        assert_eq!(sweep_orphans(&root).await, (1, 0));
         assert!(!dead.exists() && mine.exists() && other.exists());
         std::fs::remove_dir_all(&root).unwrap();
     }
