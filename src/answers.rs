@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::{
-    browser::{Field, FieldKind},
     domain::ApplicantProfile,
+    page::{Field, FieldKind},
 };
 
 /// What to do with one field.

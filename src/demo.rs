@@ -21,9 +21,9 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
 use crate::{
-    cli::{Failure, exit},
     config::Config,
     domain::{ApplicationId, ApplicationStatus, Platform, UserId},
+    exit::{self, Failure},
     replica::{Replica, jobs},
     session::{self, SessionKey},
     store::{Enqueued, NewApplication, NewSession, Store, StoreAdmin, sqlite::SqliteStore},
@@ -88,24 +88,6 @@ const CASES: [Case; 4] = [
         what: "LinkedIn logged the user's session out",
     },
 ];
-
-/// The demo profile: everything the replica's multi-step job asks.
-pub fn demo_profile() -> serde_json::Value {
-    serde_json::json!({
-        "contact": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
-                    "phone": "5550100", "phone_country": "United Kingdom (+44)", "city": "London, England"},
-        "experience_years": {"python": 5, "rust": 2},
-        "work_authorization": true,
-        "requires_sponsorship": false,
-        "notice_period_days": 30,
-        "salary_expectation": {"amount": 85000, "currency": "EUR"},
-        "willing_to_relocate": false,
-        "follow_companies": false,
-        "answers": [
-            {"question": "I consent to the processing of my personal data for this application", "answer": "Yes"}
-        ]
-    })
-}
 
 fn cookie_export(li_at: &str) -> serde_json::Value {
     serde_json::json!({
@@ -200,7 +182,7 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     drop(key);
     println!("  queued    {} applications\n", seeded.len());
 
-    let settings = crate::worker::WorkerSettings {
+    let settings = crate::daemon::worker::WorkerSettings {
         worker_id: config.worker_id.clone(),
         concurrency: 1,
         poll_interval: config.poll_interval,
@@ -211,7 +193,8 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         step_screenshots: true,
     };
     let metrics = Arc::new(crate::metrics::Metrics::default());
-    let worker = crate::worker::Worker::new(store.clone(), Arc::new(engine), settings, metrics);
+    let worker =
+        crate::daemon::worker::Worker::new(store.clone(), Arc::new(engine), settings, metrics);
     let cancel =
         crate::shutdown::on_signals().map_err(|e| fail(format!("cannot handle signals: {e}")))?;
     let stop = cancel.clone();
@@ -231,7 +214,7 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     drop(replica);
 
     let durations = run_durations(&store).await;
-    let left = leftover_browsers(&config.runtime_dir);
+    let left = crate::browser::teardown::processes_under(&config.runtime_dir);
     let ok = summary(&store, &seeded, &durations, &config, &left).await?;
     let good = finished.iter().filter(|(_, good)| *good).count();
     let browsers = if left.is_empty() {
@@ -327,7 +310,7 @@ async fn seed(
             })
             .await
             .map_err(store_err)?;
-        let mut profile = demo_profile();
+        let mut profile = crate::domain::profile::example();
         if name == "grace" {
             profile["contact"]["first_name"] = "Grace".into();
             profile["contact"]["last_name"] = "Hopper".into();
@@ -407,32 +390,6 @@ async fn watch(
 /// How long each run took, from the `agent_logs` end rows.
 async fn run_durations(store: &SqliteStore) -> HashMap<ApplicationId, i64> {
     store.run_durations().await.unwrap_or_default()
-}
-
-/// Processes still carrying a profile under the demo's runtime directory.
-fn leftover_browsers(runtime: &Path) -> Vec<u32> {
-    let marker = format!("--user-data-dir={}", runtime.display());
-    let mut left = Vec::new();
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return left;
-    };
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        if cmdline
-            .split(|b| *b == 0)
-            .any(|arg| arg.starts_with(marker.as_bytes()))
-        {
-            left.push(pid);
-        }
-    }
-    left
 }
 
 /// Prints the table; true when every application ended as expected.

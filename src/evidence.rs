@@ -11,7 +11,7 @@ use std::{
 
 use image::{ImageFormat, Rgba, RgbaImage};
 
-use crate::{browser::Rect, domain::ApplicationId};
+use crate::{domain::ApplicationId, page::Rect};
 
 /// The widest screenshot kept; wider ones are scaled down.
 pub const MAX_WIDTH: u32 = 1600;

@@ -3,6 +3,7 @@
 //! claim back; one past the gate finishes confirming within its bound.
 
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 /// Cancels the returned token on the first SIGTERM or SIGINT.
 pub fn on_signals() -> std::io::Result<CancellationToken> {
@@ -11,16 +12,21 @@ pub fn on_signals() -> std::io::Result<CancellationToken> {
     let mut term = signal(SignalKind::terminate())?;
     let mut int = signal(SignalKind::interrupt())?;
     let cancel = token.clone();
-    tokio::spawn(async move {
-        let name = tokio::select! {
-            _ = term.recv() => "SIGTERM",
-            _ = int.recv() => "SIGINT",
-        };
-        tracing::info!(
-            signal = name,
-            "shutting down: no new claims; in-flight applications stop at a safe point"
-        );
-        cancel.cancel();
-    });
+    // ends at the first signal, or when the token is cancelled some other way
+    tokio::spawn(
+        async move {
+            let name = tokio::select! {
+                _ = term.recv() => "SIGTERM",
+                _ = int.recv() => "SIGINT",
+                () = cancel.cancelled() => return,
+            };
+            tracing::info!(
+                signal = name,
+                "shutting down: no new claims; in-flight applications stop at a safe point"
+            );
+            cancel.cancel();
+        }
+        .instrument(tracing::info_span!("signals")),
+    );
     Ok(token)
 }

@@ -32,9 +32,9 @@ use crate::{
     apply::{ApplyOptions, Engine},
     domain::{ApplicationId, UserId},
     metrics::Metrics,
+    run::run_application,
     site::SiteSpec,
     store::{AgentLogStatus, Store},
-    worker::run_application,
 };
 
 /// The largest body accepted.

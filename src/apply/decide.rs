@@ -7,8 +7,8 @@ use serde::Serialize;
 
 use crate::{
     answers::{self, Resolution},
-    browser::{Field, Modal, Observation},
     domain::ApplicantProfile,
+    page::{Field, Modal, Observation},
 };
 
 /// The state of the session, from one look at a page.
@@ -292,7 +292,7 @@ pub fn after_submit(obs: &Observation) -> Option<Stop> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::browser::FieldKind;
+    use crate::page::FieldKind;
 
     fn obs(json: serde_json::Value) -> Observation {
         let mut base = serde_json::json!({

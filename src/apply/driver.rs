@@ -11,9 +11,10 @@ use super::decide::{
 };
 use crate::{
     answers::{Resolution, normalize},
-    browser::{BrowserError, BrowserSession, Field, FieldKind, Observation, Target},
+    browser::{BrowserError, BrowserSession},
     domain::ApplicantProfile,
     pacing::{NavigationLimiter, Pacing, Wait},
+    page::{Field, FieldKind, Observation, Rect, Target},
     store::BeginSubmit,
 };
 
@@ -76,7 +77,7 @@ pub struct Driver<'a> {
     /// what happened, step by step
     pub steps: Vec<StepRecord>,
     /// a screenshot taken before the modal was discarded (it shows the question)
-    pub evidence: Option<(Vec<u8>, Option<crate::browser::Rect>)>,
+    pub evidence: Option<(Vec<u8>, Option<Rect>)>,
     /// when LinkedIn showed the user logged in (`platform_sessions.validated_at`)
     pub session_validated_at: Option<time::OffsetDateTime>,
     /// told of every step as it happens

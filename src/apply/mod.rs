@@ -463,7 +463,7 @@ impl Engine {
         &self,
         browser: &BrowserSession,
         application: &Application,
-        target: Option<browser::Target>,
+        target: Option<crate::page::Target>,
         suffix: &str,
     ) -> Option<PathBuf> {
         let png = match browser.screenshot().await {
@@ -485,7 +485,7 @@ impl Engine {
         application: &Application,
         suffix: &str,
         png: &[u8],
-        rect: Option<browser::Rect>,
+        rect: Option<crate::page::Rect>,
     ) -> Option<PathBuf> {
         match evidence::write_screenshot(&self.screenshots_dir, application.id, suffix, png, rect) {
             Ok(path) => Some(path),

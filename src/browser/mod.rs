@@ -7,7 +7,6 @@
 //!
 //! `apply/` decides; this module acts. Every CDP command has a timeout.
 
-pub mod observation;
 pub mod teardown;
 
 use std::{
@@ -37,7 +36,7 @@ use rand::RngExt as _;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
-pub use observation::{Field, FieldKind, Modal, Observation, Target};
+pub use crate::page::{Field, FieldKind, Modal, Observation, Rect, Target};
 use teardown::LaunchGuard;
 
 use crate::{
@@ -158,19 +157,6 @@ fn check_display_value(display: Option<&str>, x11_dir: &Path) -> Result<(), Brow
 fn is_root() -> bool {
     // SAFETY: geteuid has no preconditions
     unsafe { libc::geteuid() == 0 }
-}
-
-/// A rectangle in screenshot pixels.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Rect {
-    /// left
-    pub x: f64,
-    /// top
-    pub y: f64,
-    /// width
-    pub width: f64,
-    /// height
-    pub height: f64,
 }
 
 /// One launched browser with one page: everything of one application.

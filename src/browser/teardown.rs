@@ -8,6 +8,19 @@ use std::path::{Path, PathBuf};
 /// command line (the browser and the helpers that inherit it) and by parentage.
 pub fn processes_of(profile: &Path, root_pid: Option<u32>) -> Vec<u32> {
     let marker = format!("--user-data-dir={}", profile.display());
+    matching(|arg| arg == marker.as_bytes(), root_pid)
+}
+
+/// Processes of every launch whose profile lies under `root` (the demo's check that
+/// nothing of its runtime directory is left running).
+pub fn processes_under(root: &Path) -> Vec<u32> {
+    let marker = format!("--user-data-dir={}/", root.display());
+    matching(|arg| arg.starts_with(marker.as_bytes()), None)
+}
+
+/// Running processes with a command-line argument that `is_marker` accepts, plus
+/// `root_pid`, plus every descendant of those.
+fn matching(is_marker: impl Fn(&[u8]) -> bool, root_pid: Option<u32>) -> Vec<u32> {
     let mut table: Vec<(u32, u32, bool)> = Vec::new(); // (pid, ppid, has marker); zombies left out
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
@@ -21,9 +34,7 @@ pub fn processes_of(profile: &Path, root_pid: Option<u32>) -> Vec<u32> {
             continue;
         };
         let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        let has_marker = cmdline
-            .split(|b| *b == 0)
-            .any(|arg| arg == marker.as_bytes());
+        let has_marker = cmdline.split(|b| *b == 0).any(&is_marker);
         let Some((state, ppid)) = std::fs::read_to_string(entry.path().join("stat"))
             .ok()
             .and_then(|stat| {

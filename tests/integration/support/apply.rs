@@ -66,22 +66,16 @@ pub fn replica_spec(replica: &Replica) -> String {
 }
 
 /// Ada's profile: everything the replica's multi-step job asks, and explicit answers.
+/// The shared example profile (`src/domain/profile.example.json`, the demo's), with
+/// a salary above job 1008's limit (its validation error) and the answer job 1011 asks.
 pub fn ada_profile() -> serde_json::Value {
-    serde_json::json!({
-        "contact": {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.org",
-                    "phone": "5550100", "phone_country": "United Kingdom (+44)", "city": "London, England"},
-        "experience_years": {"python": 5, "rust": 2},
-        "work_authorization": true,
-        "requires_sponsorship": false,
-        "notice_period_days": 30,
-        "salary_expectation": {"amount": 250000, "currency": "EUR"},
-        "willing_to_relocate": false,
-        "follow_companies": false,
-        "answers": [
-            {"question": "I consent to the processing of my personal data for this application", "answer": "Yes"},
-            {"question": "Which shift do you prefer?", "answer": "Night"}
-        ]
-    })
+    let mut profile = autoapply::domain::profile::example();
+    profile["salary_expectation"]["amount"] = 250_000.into();
+    profile["answers"]
+        .as_array_mut()
+        .expect("answers is a list")
+        .push(serde_json::json!({"question": "Which shift do you prefer?", "answer": "Night"}));
+    profile
 }
 
 pub struct ApplyEnv {

@@ -1,5 +1,7 @@
-//! What the page shows, as `observe.js` reports it: the input of the flow's
-//! decisions. Field values are read only to know whether a field is already filled;
+//! Page facts: what the page shows, as `browser/observe.js` reports it, and what can be
+//! acted on there. `browser/` produces them; `apply/`, `answers` and `evidence`
+//! consume them. Free of the DevTools library, so the pure side never depends on it.
+//! Field values are read only to know whether a field is already filled;
 //! they are never logged.
 
 use serde::{Deserialize, Serialize};
@@ -185,4 +187,17 @@ impl Target {
         };
         format!("[data-autoapply='{tag}']")
     }
+}
+
+/// A rectangle in screenshot pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    /// left
+    pub x: f64,
+    /// top
+    pub y: f64,
+    /// width
+    pub width: f64,
+    /// height
+    pub height: f64,
 }

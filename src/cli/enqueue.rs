@@ -1,0 +1,232 @@
+//! `autoapply enqueue`: applications, an encrypted session and a profile into the
+//! configured store, every input checked before anything is written.
+
+use std::{io::Read as _, path::PathBuf, process::ExitCode};
+
+use clap::Args;
+use time::OffsetDateTime;
+
+use crate::{
+    config::Config,
+    domain::{Platform, UserId},
+    exit::{self, Failure},
+    session,
+    site::SiteSpec,
+    store::{AnyStore, Store as _},
+};
+
+/// Arguments of `enqueue`.
+#[derive(Debug, Args)]
+pub struct EnqueueArgs {
+    /// the job seeker (a UUID; the platform's user id, or any UUID you choose)
+    #[arg(long, value_name = "UUID")]
+    pub user_id: String,
+    /// a job to apply to: its LinkedIn URL (https://www.linkedin.com/jobs/view/<id>/)
+    /// or just the job id; repeat for several
+    #[arg(long = "job", value_name = "URL|ID")]
+    pub jobs: Vec<String>,
+    /// the user's LinkedIn cookies as exported from their browser (JSON: an array of
+    /// cookies, or {"cookies": [...], "user_agent": "..."}); `-` reads standard input
+    #[arg(long, value_name = "FILE")]
+    pub cookies: Option<PathBuf>,
+    /// the user agent of the browser the cookies come from (LinkedIn may drop a
+    /// session used from another one)
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
+    /// the applicant profile (JSON, the documented schema)
+    #[arg(long, value_name = "FILE")]
+    pub profile: Option<PathBuf>,
+    /// the résumé to upload (with --profile)
+    #[arg(long, value_name = "FILE", requires = "profile")]
+    pub resume: Option<PathBuf>,
+    /// attempts allowed per application
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..=20))]
+    pub max_attempts: i32,
+}
+
+/// The LinkedIn job id of `--job`: a bare id, or the id in a `/jobs/view/<id>` URL.
+fn job_id(input: &str) -> Result<String, Failure> {
+    let input = input.trim();
+    let bad = || {
+        Failure::new(
+            exit::USAGE,
+            format!(
+                "--job {input:?}: expected a LinkedIn job URL like https://www.linkedin.com/jobs/view/4012345678/ or the job id"
+            ),
+        )
+    };
+    let id = if input.chars().all(|c| c.is_ascii_digit()) {
+        input.to_owned()
+    } else {
+        let url = url::Url::parse(input).map_err(|_| bad())?;
+        if !crate::site::is_linkedin_host(url.host_str().unwrap_or_default()) {
+            return Err(bad());
+        }
+        let mut segments = url.path_segments().ok_or_else(bad)?;
+        match (segments.next(), segments.next(), segments.next()) {
+            (Some("jobs"), Some("view"), Some(id)) => id.to_owned(),
+            _ => return Err(bad()),
+        }
+    };
+    if id.is_empty() || id.len() > 30 || !id.chars().all(|c| c.is_ascii_digit()) {
+        return Err(bad());
+    }
+    Ok(id)
+}
+
+fn read_input(path: &std::path::Path) -> Result<zeroize::Zeroizing<Vec<u8>>, Failure> {
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    let result = if path.as_os_str() == "-" {
+        std::io::stdin().read_to_end(&mut bytes).map(drop)
+    } else {
+        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes).map(drop))
+    };
+    result
+        .map_err(|e| Failure::new(exit::USAGE, format!("cannot read {}: {e}", path.display())))?;
+    Ok(bytes)
+}
+
+pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
+    use crate::store::{Enqueued, NewApplication, NewSession, StoreAdmin as _};
+
+    let user =
+        UserId::parse(&args.user_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
+    let jobs = args
+        .jobs
+        .iter()
+        .map(|j| job_id(j))
+        .collect::<Result<Vec<_>, _>>()?;
+    if jobs.is_empty() && args.cookies.is_none() && args.profile.is_none() {
+        return Err(Failure::new(
+            exit::USAGE,
+            "nothing to do: give --job, --cookies and/or --profile",
+        ));
+    }
+    // read and check every input before writing anything
+    let (config, _) = Config::from_process_env();
+    let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let sealed = match &args.cookies {
+        None => None,
+        Some(path) => {
+            let plaintext = read_input(path)?;
+            let site = SiteSpec::load(&config.selectors_dir, "linkedin")
+                .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+            let parsed = session::Session::parse(&plaintext, OffsetDateTime::now_utc())
+                .map_err(|e| Failure::new(exit::USAGE, format!("{}: {e}", path.display())))?;
+            parsed
+                .require(&site.session.required_cookies)
+                .map_err(|e| {
+                    Failure::new(exit::SESSION_UNUSABLE, format!("{}: {e}", path.display()))
+                })?;
+            let cookies = parsed.cookies.len();
+            let has_ua = parsed.user_agent.is_some() || args.user_agent.is_some();
+            drop(parsed);
+            let sealed = session::encrypt(&config.session_key, config.session_encoding, &plaintext);
+            Some((sealed, cookies, has_ua))
+        }
+    };
+    let profile = match &args.profile {
+        None => None,
+        Some(path) => {
+            let bytes = read_input(path)?;
+            let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                Failure::new(
+                    exit::USAGE,
+                    format!(
+                        "{}: not JSON (line {}, column {})",
+                        path.display(),
+                        e.line(),
+                        e.column()
+                    ),
+                )
+            })?;
+            serde_json::from_value::<crate::domain::ApplicantProfile>(value.clone()).map_err(
+                |e| {
+                    let text = e.to_string();
+                    let text = text
+                        .split('"')
+                        .next()
+                        .unwrap_or_default()
+                        .trim_end()
+                        .to_owned();
+                    Failure::new(
+                        exit::USAGE,
+                        format!(
+                            "{}: does not match the profile schema: {text}",
+                            path.display()
+                        ),
+                    )
+                },
+            )?;
+            let resume = match &args.resume {
+                None => None,
+                Some(r) => {
+                    let r = std::path::absolute(r)
+                        .map_err(|e| Failure::new(exit::USAGE, format!("{}: {e}", r.display())))?;
+                    if !r.is_file() {
+                        return Err(Failure::new(
+                            exit::USAGE,
+                            format!("--resume {}: no such file", r.display()),
+                        ));
+                    }
+                    Some(r.display().to_string())
+                }
+            };
+            Some((value, resume))
+        }
+    };
+
+    let store =
+        AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    let store_err = |e: crate::store::StoreError| Failure::new(exit::STORE, e.to_string());
+    println!("store: {}", store.describe());
+    if let Some((sealed, cookies, has_ua)) = sealed {
+        store
+            .put_session(&NewSession {
+                user_id: user,
+                platform: Platform::Linkedin,
+                sealed,
+                user_agent: args.user_agent.clone(),
+            })
+            .await
+            .map_err(store_err)?;
+        println!(
+            "session: stored for user {user} ({cookies} cookies, encrypted; user agent {})",
+            if has_ua { "present" } else { "absent" }
+        );
+    }
+    if let Some((value, resume)) = profile {
+        store
+            .put_profile(user, &value, resume.as_deref())
+            .await
+            .map_err(store_err)?;
+        println!(
+            "profile: stored for user {user}{}",
+            resume.map(|r| format!(" (résumé {r})")).unwrap_or_default()
+        );
+    }
+    for id in jobs {
+        let new = NewApplication {
+            user_id: user,
+            job_url: format!("https://www.linkedin.com/jobs/view/{id}/"),
+            external_job_id: id.clone(),
+            max_attempts: args.max_attempts,
+        };
+        match store.enqueue(&new).await.map_err(store_err)? {
+            Enqueued::Added(row) => println!("queued:  job {id} as application {}", row.id),
+            Enqueued::Exists(row) => println!(
+                "exists:  job {id} is application {} ({}): not queued again",
+                row.id, row.status
+            ),
+        }
+    }
+    if store
+        .session(user, Platform::Linkedin)
+        .await
+        .map_err(store_err)?
+        .is_none()
+    {
+        println!("note:    user {user} has no stored session yet: add one with --cookies");
+    }
+    Ok(ExitCode::from(exit::OK))
+}

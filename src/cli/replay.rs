@@ -1,0 +1,165 @@
+//! `autoapply replay <id> [--dry-run]`: one application in the foreground, step by
+//! step, through the same code path as the daemon.
+
+use std::process::ExitCode;
+
+use clap::Args;
+use time::OffsetDateTime;
+
+use crate::{
+    exit::{self, Failure},
+    store::{AnyStore, Store as _},
+};
+
+/// Arguments of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// the application's id (a UUID)
+    pub application_id: String,
+    /// walk every step and stop before Submit; no status changes (it still counts
+    /// against the kill switch, and agent_logs records the dry run)
+    #[arg(long)]
+    pub dry_run: bool,
+    /// keep one screenshot per step next to the error screenshot (<id>-step-<n>.png)
+    #[arg(long)]
+    pub screenshots: bool,
+}
+
+pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
+    use crate::domain::{ApplicationId, ApplicationStatus};
+
+    let id = ApplicationId::parse(&args.application_id)
+        .map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
+    let (config, engine) = crate::run::prepare()?;
+    let store =
+        AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    let application = store
+        .application(id)
+        .await
+        .map_err(|e| Failure::new(exit::STORE, e.to_string()))?
+        .ok_or_else(|| Failure::new(exit::NOT_FOUND, format!("no application {id}")))?;
+    if application.status == ApplicationStatus::Submitted && !args.dry_run {
+        return Err(Failure::new(
+            exit::ALREADY_SUBMITTED,
+            format!(
+                "application {id} is already submitted: nothing to do (--dry-run walks it without submitting)"
+            ),
+        ));
+    }
+    let now = OffsetDateTime::now_utc();
+    if matches!(
+        application.status,
+        ApplicationStatus::Claimed | ApplicationStatus::Submitting
+    ) && application.lease_expires_at.is_some_and(|t| t > now)
+    {
+        return Err(Failure::new(
+            exit::NOT_CLAIMABLE,
+            format!(
+                "application {id} is leased by worker {} until its lease expires: wait for it",
+                application.lease_owner.as_deref().unwrap_or("?")
+            ),
+        ));
+    }
+    println!(
+        "replaying application {id} (status {}, attempts {}/{}){}",
+        application.status,
+        application.attempts,
+        application.max_attempts,
+        if args.dry_run {
+            ": dry run, nothing will be submitted or recorded"
+        } else {
+            ""
+        }
+    );
+    let target = if args.dry_run {
+        application
+    } else {
+        let worker = format!("replay-{}", config.worker_id);
+        match store.claim_by_id(id, &worker, config.lease).await {
+            Ok(Some(claimed)) => claimed,
+            Ok(None) => {
+                return Err(Failure::new(
+                    exit::NOT_CLAIMABLE,
+                    format!(
+                        "application {id} cannot be replayed from status {}",
+                        application.status
+                    ),
+                ));
+            }
+            Err(e) => return Err(Failure::new(exit::STORE, e.to_string())),
+        }
+    };
+    let started = std::time::Instant::now();
+    let on_step: crate::apply::driver::StepObserver = std::sync::Arc::new(move |s| {
+        println!(
+            "[{:>6.1} s] {:<14} {}",
+            started.elapsed().as_secs_f64(),
+            s.step,
+            s.detail
+        )
+    });
+    let options = crate::apply::ApplyOptions {
+        dry_run: args.dry_run,
+        step_screenshots: args.screenshots,
+        on_step: Some(on_step),
+    };
+    let cancel = crate::shutdown::on_signals()
+        .map_err(|e| Failure::new(exit::CONFIG, format!("cannot handle signals: {e}")))?;
+    let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
+    let outcome = crate::run::run_application(
+        store.clone(),
+        std::sync::Arc::new(engine),
+        config.lease,
+        metrics,
+        target,
+        cancel,
+        options,
+    )
+    .await;
+    let row = store
+        .application(id)
+        .await
+        .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    println!();
+    if let Some(report) = &outcome.report {
+        println!("ended:       {}", report.ended);
+        for path in &report.step_screenshots {
+            println!("step shot:   {}", path.display());
+        }
+        if let Some(path) = &report.screenshot {
+            println!("screenshot:  {}", path.display());
+        }
+    }
+    if let Some(error) = &outcome.error {
+        println!("logged:      {error}");
+    }
+    if let Some(row) = &row {
+        println!("status:      {}", row.status);
+        println!("reason:      {}", row.reason.as_deref().unwrap_or("-"));
+        if let Some(e) = &row.last_error {
+            println!("last error:  {e}");
+        }
+    }
+    println!("took:        {:.1} s", outcome.duration.as_secs_f64());
+    if outcome.kill_switch_closed {
+        return Ok(ExitCode::from(exit::KILL_SWITCH));
+    }
+    let went_in = if args.dry_run {
+        outcome
+            .report
+            .as_ref()
+            .is_some_and(|r| r.ended == "DryRunComplete")
+    } else {
+        row.as_ref().is_some_and(|r| {
+            matches!(
+                r.status,
+                ApplicationStatus::Submitted | ApplicationStatus::Skipped
+            )
+        })
+    };
+    Ok(ExitCode::from(if went_in {
+        exit::OK
+    } else {
+        exit::NOT_APPLIED
+    }))
+}

@@ -1,0 +1,170 @@
+//! `autoapply session inspect`: is this user's stored session usable? Names,
+//! domains and expiry of its cookies, never a value.
+
+use std::{io::Read as _, process::ExitCode};
+
+use clap::{Args, Subcommand};
+use secrecy::SecretString;
+use serde::Deserialize;
+use time::OffsetDateTime;
+
+use crate::{
+    config::Config,
+    domain::{Platform, UserId},
+    exit::{self, Failure},
+    session::{self, CipherEncoding, EncryptedSession, SessionKey},
+    site::SiteSpec,
+    store::{AnyStore, Store as _},
+};
+
+/// `autoapply session ...`
+#[derive(Debug, Subcommand)]
+pub enum SessionCommand {
+    /// Decrypt a stored session and show its cookie names, domains and expiry (never
+    /// a value): is this user's session usable?
+    Inspect(InspectArgs),
+}
+
+/// Where the session to inspect comes from.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct InspectArgs {
+    /// read the user's LinkedIn session from the store
+    #[arg(long, value_name = "UUID")]
+    pub user_id: Option<String>,
+    /// read JSON {"session_encrypted": "...", "session_iv": "..."} from standard input
+    /// (needs only AES_SESSION_KEY)
+    #[arg(long)]
+    pub stdin: bool,
+}
+
+#[derive(Deserialize)]
+struct StdinSession {
+    session_encrypted: SecretString,
+    session_iv: SecretString,
+}
+
+/// The three settings `session inspect --stdin` needs, without the rest.
+fn session_settings() -> Result<(SessionKey, CipherEncoding, std::path::PathBuf), Failure> {
+    let key = std::env::var("AES_SESSION_KEY")
+        .ok()
+        .filter(|k| !k.trim().is_empty())
+        .ok_or_else(|| Failure::new(exit::CONFIG, "AES_SESSION_KEY: missing (a secret)"))?;
+    let key = SessionKey::parse(&SecretString::from(key))
+        .map_err(|e| Failure::new(exit::CONFIG, format!("AES_SESSION_KEY: {e}")))?;
+    let encoding = match std::env::var("AUTOAPPLY_SESSION_ENCODING") {
+        Ok(v) if !v.trim().is_empty() => CipherEncoding::parse(&v).ok_or_else(|| {
+            Failure::new(
+                exit::CONFIG,
+                "AUTOAPPLY_SESSION_ENCODING: must be hex or base64",
+            )
+        })?,
+        _ => CipherEncoding::Hex,
+    };
+    let dir = std::env::var("AUTOAPPLY_SELECTORS_DIR")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .unwrap_or_else(|| "selectors".into());
+    Ok((key, encoding, dir.into()))
+}
+
+pub(super) async fn inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
+    let (key, encoding, selectors_dir, sealed, user_agent_column) = if args.stdin {
+        let (key, encoding, dir) = session_settings()?;
+        let mut input = zeroize::Zeroizing::new(String::new());
+        std::io::stdin()
+            .read_to_string(&mut input)
+            .map_err(|e| Failure::new(exit::USAGE, format!("cannot read standard input: {e}")))?;
+        let parsed: StdinSession = serde_json::from_str(&input).map_err(|e| {
+            Failure::new(
+                exit::USAGE,
+                format!(
+                    "standard input must be JSON {{\"session_encrypted\": \"...\", \"session_iv\": \"...\"}} \
+                     (problem at line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            )
+        })?;
+        let sealed = EncryptedSession {
+            ciphertext: parsed.session_encrypted,
+            iv: parsed.session_iv,
+        };
+        (key, encoding, dir, sealed, None)
+    } else {
+        let raw_id = args.user_id.unwrap_or_default();
+        let user = UserId::parse(&raw_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
+        let (config, _) = Config::from_process_env();
+        let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+        let store =
+            AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+        let stored = store
+            .session(user, Platform::Linkedin)
+            .await
+            .map_err(|e| Failure::new(exit::STORE, e.to_string()))?
+            .ok_or_else(|| {
+                Failure::new(
+                    exit::NOT_FOUND,
+                    format!("no linkedin session stored for user {user}"),
+                )
+            })?;
+        println!("stored status: {}", stored.status.as_str());
+        let sealed = EncryptedSession {
+            ciphertext: stored.session_encrypted,
+            iv: stored.session_iv,
+        };
+        (
+            config.session_key,
+            config.session_encoding,
+            config.selectors_dir,
+            sealed,
+            Some(stored.user_agent),
+        )
+    };
+    let site = SiteSpec::load(&selectors_dir, "linkedin")
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let plaintext = session::decrypt(&key, encoding, &sealed).map_err(|e| {
+        tracing::error!(error = %e, "session inspection failed");
+        Failure::new(exit::SESSION_UNUSABLE, e.to_string())
+    })?;
+    let parsed = session::Session::parse(&plaintext, OffsetDateTime::now_utc())
+        .map_err(|e| Failure::new(exit::SESSION_UNUSABLE, e.to_string()))?;
+    drop(plaintext);
+    let summary = parsed.summary();
+    let verdict = parsed.require(&site.session.required_cookies);
+    drop(parsed);
+    for c in &summary.cookies {
+        println!(
+            "cookie {:<24} domain {:<24} expires {}",
+            c.name,
+            c.domain,
+            c.expires.as_deref().unwrap_or("at end of session")
+        );
+    }
+    for c in &summary.expired {
+        println!(
+            "cookie {:<24} EXPIRED {}",
+            c.name,
+            c.expires.as_deref().unwrap_or("?")
+        );
+    }
+    let has_ua = summary.has_user_agent || matches!(user_agent_column, Some(Some(_)));
+    println!(
+        "user agent: {}",
+        if has_ua {
+            "present"
+        } else {
+            "absent (the browser default will be used)"
+        }
+    );
+    match verdict {
+        Ok(()) => {
+            println!("session usable: yes");
+            Ok(ExitCode::from(exit::OK))
+        }
+        Err(e) => Err(Failure::new(
+            exit::SESSION_UNUSABLE,
+            format!("session usable: no: {e}"),
+        )),
+    }
+}

@@ -1,0 +1,262 @@
+//! One application run, as the daemon's loop, the webhook and the replay CLI all do
+//! it: `agent_logs` at start and end, a heartbeat beside it, the engine in a task of
+//! its own (a panic is recorded as a failed application, never a dead worker).
+
+use std::{sync::Arc, time::Duration};
+
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
+
+use crate::{
+    apply::{ApplyOptions, AttemptReport, Engine, outcome::Disposition},
+    config::Config,
+    domain::{ApplicationStatus, Outcome, OutcomeStatus, truncate_error},
+    exit::{self, Failure},
+    metrics::Metrics,
+    site::SiteSpec,
+    store::{AgentLogEntry, AgentLogStatus, Application, Store},
+};
+
+/// What one application run ended with.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// the global kill switch refused it
+    pub kill_switch_closed: bool,
+    /// the engine's report (none after a panic or a store error)
+    pub report: Option<AttemptReport>,
+    /// what `agent_logs` recorded at the end
+    pub log_status: AgentLogStatus,
+    /// the error recorded, if any
+    pub error: Option<String>,
+    /// how long it took
+    pub duration: Duration,
+}
+
+async fn heartbeat_loop<S: Store>(
+    store: S,
+    application: Application,
+    lease: Duration,
+    stop: CancellationToken,
+    lost: CancellationToken,
+) {
+    let Some(held) = application.lease() else {
+        return;
+    };
+    let every = (lease / 3).max(Duration::from_secs(1));
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(every) => {}
+            () = stop.cancelled() => return,
+        }
+        match store.heartbeat(held, lease).await {
+            Ok(true) => {}
+            Ok(false) => {
+                tracing::warn!("the lease was lost: stopping this application");
+                lost.cancel();
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "heartbeat failed; retrying"),
+        }
+    }
+}
+
+/// Runs one claimed application as the daemon does: `agent_logs` at start and end,
+/// a heartbeat beside it, the engine in a task of its own (a panic is recorded as a
+/// failed application). The replay CLI and the webhook call this too.
+pub async fn run_application<S: Store + Clone + 'static>(
+    store: S,
+    engine: Arc<Engine>,
+    lease: Duration,
+    metrics: Arc<Metrics>,
+    application: Application,
+    cancel: CancellationToken,
+    options: ApplyOptions,
+) -> RunOutcome {
+    let started = std::time::Instant::now();
+    metrics.browser_delta(1);
+    let begin = AgentLogEntry::new(
+        AgentLogStatus::Started,
+        Some(application.user_id),
+        Some(application.id),
+        OffsetDateTime::now_utc(),
+    );
+    if let Err(e) = store.log_agent(&begin).await {
+        tracing::warn!(error = %e, "agent_logs start row not written");
+    }
+    let app_cancel = cancel.child_token();
+    let stop_heartbeat = CancellationToken::new();
+    let heartbeat = tokio::spawn(
+        heartbeat_loop(
+            store.clone(),
+            application.clone(),
+            lease,
+            stop_heartbeat.clone(),
+            app_cancel.clone(),
+        )
+        .in_current_span(),
+    );
+    // the application in a task of its own, so a panic in it is caught here
+    let dry_run = options.dry_run;
+    let attempt = {
+        let (store, engine, application, app_cancel) = (
+            store.clone(),
+            engine.clone(),
+            application.clone(),
+            app_cancel.clone(),
+        );
+        tokio::spawn(
+            async move {
+                engine
+                    .apply(&store, &application, &app_cancel, &options)
+                    .await
+            }
+            .in_current_span(),
+        )
+        .await
+    };
+    stop_heartbeat.cancel();
+    let _ = heartbeat.await;
+
+    let mut end = AgentLogEntry::new(
+        AgentLogStatus::Failed,
+        Some(application.user_id),
+        Some(application.id),
+        OffsetDateTime::now_utc(),
+    );
+    let mut kill_switch_closed = false;
+    let mut kept_report = None;
+    let mut outcome_label = "error".to_owned();
+    match attempt {
+        Ok(Ok(report)) => {
+            kill_switch_closed = report.kill_switch_closed;
+            match &report.disposition {
+                Disposition::Finish(outcome) => {
+                    end.status = match outcome.status {
+                        OutcomeStatus::Submitted => AgentLogStatus::Completed,
+                        OutcomeStatus::Skipped => AgentLogStatus::Skipped,
+                        _ => AgentLogStatus::Failed,
+                    };
+                    end.records_processed = Some(1);
+                    outcome_label = outcome.status.as_str().to_owned();
+                    if end.status == AgentLogStatus::Failed {
+                        let text = format!(
+                            "{}: {}",
+                            outcome.reason.as_deref().unwrap_or(outcome.status.as_str()),
+                            outcome.error.as_deref().unwrap_or_default()
+                        );
+                        end.error = Some(truncate_error(&text));
+                    }
+                    tracing::info!(
+                        status = outcome.status.as_str(),
+                        reason = outcome.reason.as_deref().unwrap_or(""),
+                        recorded = report.recorded,
+                        "application finished"
+                    );
+                }
+                Disposition::Release | Disposition::Nothing => {
+                    end.status = AgentLogStatus::Skipped;
+                    end.records_processed = Some(0);
+                    end.error = Some(truncate_error(&format!(
+                        "claim given back: {}",
+                        report.ended
+                    )));
+                    outcome_label = if dry_run {
+                        "dry_run".into()
+                    } else {
+                        "released".into()
+                    };
+                    tracing::info!(ended = %report.ended, "claim given back");
+                }
+            }
+            if dry_run {
+                end.status = AgentLogStatus::Skipped;
+                end.records_processed = Some(0);
+                end.error = Some(truncate_error(&format!(
+                    "dry run (nothing recorded): {}",
+                    report.ended
+                )));
+                outcome_label = "dry_run".into();
+            }
+            kept_report = Some(report);
+        }
+        Ok(Err(e)) => {
+            // the outcome could not be recorded: the lease expires and the sweeper acts
+            end.error = Some(truncate_error(&format!("store_error: {e}")));
+            tracing::error!(error = %e, "the application's outcome could not be recorded");
+        }
+        Err(join) => {
+            let what = if join.is_panic() {
+                "a bug (panic)"
+            } else {
+                "the task was aborted"
+            };
+            tracing::error!(
+                cause = what,
+                "internal error in an application; its browser was torn down"
+            );
+            record_internal_error(&store, &application, what).await;
+            end.error = Some(format!("internal_error: {what} during the application"));
+        }
+    }
+    end.duration_ms = Some(i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX));
+    end.expires_at = OffsetDateTime::now_utc()
+        + if end.status == AgentLogStatus::Failed {
+            time::Duration::days(30)
+        } else {
+            time::Duration::days(3)
+        };
+    if let Err(e) = store.log_agent(&end).await {
+        tracing::warn!(error = %e, "agent_logs end row not written");
+    }
+    metrics.browser_delta(-1);
+    metrics.application_done(started.elapsed(), &outcome_label);
+    RunOutcome {
+        kill_switch_closed,
+        report: kept_report,
+        log_status: end.status,
+        error: end.error,
+        duration: started.elapsed(),
+    }
+}
+
+async fn record_internal_error<S: Store>(store: &S, application: &Application, what: &str) {
+    let Some(lease) = application.lease() else {
+        return;
+    };
+    // after the submit gate the click may have happened: verification, never a retry
+    let submitting = matches!(store.application(application.id).await, Ok(Some(row)) if row.status == ApplicationStatus::Submitting);
+    let status = if submitting {
+        OutcomeStatus::NeedsVerification
+    } else {
+        OutcomeStatus::Failed
+    };
+    let outcome = Outcome::new(status, Some("internal_error"))
+        .with_error(&format!("internal error: {what} during the application; the browser was torn down; report it with the worker's logs"));
+    if let Err(e) = store.finish(lease, &outcome).await {
+        tracing::error!(error = %e, "the internal error could not be recorded (the lease will expire)");
+    }
+}
+
+/// Configuration, selectors, engine, display and browser: what `run` and `replay` need.
+pub fn prepare() -> Result<(Config, crate::apply::Engine), Failure> {
+    let (config, _) = Config::from_process_env();
+    let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    SiteSpec::load_all(&config.selectors_dir)
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let engine = crate::apply::Engine::from_config(&config)
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    if !config.headless {
+        crate::browser::check_display().map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    }
+    if !config.browser_path.is_file() {
+        return Err(Failure::new(
+            exit::CONFIG,
+            format!(
+                "AUTOAPPLY_BROWSER_PATH: {} not found (install chromium)",
+                config.browser_path.display()
+            ),
+        ));
+    }
+    Ok((config, engine))
+}
