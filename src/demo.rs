@@ -89,12 +89,17 @@ const CASES: [Case; 4] = [
     },
 ];
 
+/// A cookie export as a browser extension writes it, for the site's real host (the
+/// worker moves the cookies to the replica's origin, as it does for real exports).
 fn cookie_export(li_at: &str) -> serde_json::Value {
+    let site = crate::site::SiteSpec::parse(Path::new("linkedin.toml"), SHIPPED_SELECTORS)
+        .expect("the shipped selector file is valid");
+    let domain = format!(".{}", site.origin.host_str().unwrap_or_default());
     serde_json::json!({
         "cookies": [
-            {"domain": ".www.linkedin.com", "expirationDate": 4102444800.0, "httpOnly": true, "name": "li_at",
+            {"domain": domain, "expirationDate": 4102444800.0, "httpOnly": true, "name": "li_at",
              "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": li_at},
-            {"domain": ".www.linkedin.com", "expirationDate": 4102444800.0, "httpOnly": false, "name": "JSESSIONID",
+            {"domain": domain, "expirationDate": 4102444800.0, "httpOnly": false, "name": "JSESSIONID",
              "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": "\"ajax:0000000000\""}
         ],
         "user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"

@@ -232,7 +232,7 @@ impl Driver<'_> {
             Err(BrowserError::Timeout { after_ms, .. }) => {
                 let seen = self.browser.observe(self.spec_json).await?;
                 let action = if seen.job_loaded {
-                    "the job page rendered but shows no apply button: if this repeats, check job.easy_apply in selectors/linkedin.toml; waiting for the apply button".to_owned()
+                    "the job page rendered but shows no apply button: if this repeats, check the apply-button key of the site file (`autoapply selectors check --html`); waiting for the apply button".to_owned()
                 } else {
                     "waiting for the job page".to_owned()
                 };

@@ -20,7 +20,7 @@ use self::{
 use crate::{
     browser::{self, BrowserSession, LaunchOptions},
     config::Config,
-    domain::{Lease, OutcomeStatus},
+    domain::{Lease, OutcomeStatus, Platform},
     evidence,
     pacing::{NavigationLimiter, Pacing, PacingError},
     session::{self, CipherEncoding, EncryptedSession, SessionKey},
@@ -187,7 +187,7 @@ impl Engine {
 
     /// The engine the configuration describes.
     pub fn from_config(config: &Config) -> Result<Self, EngineError> {
-        let site = SiteSpec::load(&config.selectors_dir, "linkedin")?;
+        let site = SiteSpec::load(&config.selectors_dir, Platform::Linkedin.as_str())?;
         Self::new(EngineParts {
             site,
             site_origin: config.site_origin.clone(),
@@ -206,21 +206,7 @@ impl Engine {
     /// The job page on the site's origin: a LinkedIn URL is moved to a replica's
     /// origin when one is configured; any other host is refused.
     pub fn job_url(&self, job_url: &str) -> Option<url::Url> {
-        let mut url = url::Url::parse(job_url).ok()?;
-        let host = url.host_str()?.to_owned();
-        let origin = &self.site.origin;
-        if host == origin.host_str()?
-            && url.port_or_known_default() == origin.port_or_known_default()
-        {
-            return Some(url);
-        }
-        if !crate::site::is_linkedin_host(&host) || !url.path().starts_with("/jobs/") {
-            return None;
-        }
-        url.set_scheme(origin.scheme()).ok()?;
-        url.set_host(origin.host_str()).ok()?;
-        url.set_port(origin.port()).ok()?;
-        Some(url)
+        self.site.job_url_on_origin(job_url)
     }
 
     /// Runs one claimed application and records its outcome with the store.

@@ -21,8 +21,8 @@ pub struct EnqueueArgs {
     /// the job seeker (a UUID; the platform's user id, or any UUID you choose)
     #[arg(long, value_name = "UUID")]
     pub user_id: String,
-    /// a job to apply to: its LinkedIn URL (https://www.linkedin.com/jobs/view/<id>/)
-    /// or just the job id; repeat for several
+    /// a job to apply to: its LinkedIn job URL (the site file's `job_path`, e.g.
+    /// …/jobs/view/<id>/) or just the job id; repeat for several
     #[arg(long = "job", value_name = "URL|ID")]
     pub jobs: Vec<String>,
     /// the user's LinkedIn cookies as exported from their browser (JSON: an array of
@@ -44,34 +44,20 @@ pub struct EnqueueArgs {
     pub max_attempts: i32,
 }
 
-/// The LinkedIn job id of `--job`: a bare id, or the id in a `/jobs/view/<id>` URL.
-fn job_id(input: &str) -> Result<String, Failure> {
-    let input = input.trim();
-    let bad = || {
+/// The job id of `--job`: a bare id, or the id in a job URL of the site.
+fn job_id(site: &SiteSpec, input: &str) -> Result<String, Failure> {
+    site.job_id(input).ok_or_else(|| {
+        let example = site
+            .job_url("4012345678")
+            .map_or_else(String::new, |u| format!(" like {u}"));
         Failure::new(
             exit::USAGE,
             format!(
-                "--job {input:?}: expected a LinkedIn job URL like https://www.linkedin.com/jobs/view/4012345678/ or the job id"
+                "--job {:?}: expected a LinkedIn job URL{example} or the job id",
+                input.trim()
             ),
         )
-    };
-    let id = if input.chars().all(|c| c.is_ascii_digit()) {
-        input.to_owned()
-    } else {
-        let url = url::Url::parse(input).map_err(|_| bad())?;
-        if !crate::site::is_linkedin_host(url.host_str().unwrap_or_default()) {
-            return Err(bad());
-        }
-        let mut segments = url.path_segments().ok_or_else(bad)?;
-        match (segments.next(), segments.next(), segments.next()) {
-            (Some("jobs"), Some("view"), Some(id)) => id.to_owned(),
-            _ => return Err(bad()),
-        }
-    };
-    if id.is_empty() || id.len() > 30 || !id.chars().all(|c| c.is_ascii_digit()) {
-        return Err(bad());
-    }
-    Ok(id)
+    })
 }
 
 fn read_input(path: &std::path::Path) -> Result<zeroize::Zeroizing<Vec<u8>>, Failure> {
@@ -91,12 +77,7 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
 
     let user =
         UserId::parse(&args.user_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
-    let jobs = args
-        .jobs
-        .iter()
-        .map(|j| job_id(j))
-        .collect::<Result<Vec<_>, _>>()?;
-    if jobs.is_empty() && args.cookies.is_none() && args.profile.is_none() {
+    if args.jobs.is_empty() && args.cookies.is_none() && args.profile.is_none() {
         return Err(Failure::new(
             exit::USAGE,
             "nothing to do: give --job, --cookies and/or --profile",
@@ -105,12 +86,17 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
     // read and check every input before writing anything
     let (config, _) = Config::from_process_env();
     let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let site = SiteSpec::load(&config.selectors_dir, Platform::Linkedin.as_str())
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let jobs = args
+        .jobs
+        .iter()
+        .map(|j| job_id(&site, j))
+        .collect::<Result<Vec<_>, _>>()?;
     let sealed = match &args.cookies {
         None => None,
         Some(path) => {
             let plaintext = read_input(path)?;
-            let site = SiteSpec::load(&config.selectors_dir, "linkedin")
-                .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
             let parsed = session::Session::parse(&plaintext, OffsetDateTime::now_utc())
                 .map_err(|e| Failure::new(exit::USAGE, format!("{}: {e}", path.display())))?;
             parsed
@@ -208,7 +194,10 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
     for id in jobs {
         let new = NewApplication {
             user_id: user,
-            job_url: format!("https://www.linkedin.com/jobs/view/{id}/"),
+            job_url: site
+                .job_url(&id)
+                .map(String::from)
+                .ok_or_else(|| Failure::new(exit::CONFIG, "job_path: cannot build a job URL"))?,
             external_job_id: id.clone(),
             max_attempts: args.max_attempts,
         };

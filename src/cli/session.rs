@@ -121,7 +121,7 @@ pub(super) async fn inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
             Some(stored.user_agent),
         )
     };
-    let site = SiteSpec::load(&selectors_dir, "linkedin")
+    let site = SiteSpec::load(&selectors_dir, Platform::Linkedin.as_str())
         .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     let plaintext = session::decrypt(&key, encoding, &sealed).map_err(|e| {
         tracing::error!(error = %e, "session inspection failed");

@@ -1,7 +1,7 @@
 //! The daemon (`autoapply run`): its start-up wiring. The loop is [`worker`], the
 //! sweeper [`sweep`]; the webhook is served beside them from the same state.
 
-mod sweep;
+pub mod sweep;
 pub mod worker;
 
 use std::process::ExitCode;

@@ -1,25 +1,35 @@
 //! The sweeper: expired leases rescued (an expired `submitting` becomes
 //! `needs_verification`), and retention of agent logs and screenshots.
 
-use std::{sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
+use rand::RngExt as _;
 use tokio_util::sync::CancellationToken;
 
-use super::worker::{RETENTION, WorkerSettings, jittered};
 use crate::{evidence, metrics::Metrics, store::Store};
+
+/// Screenshots and error logs are kept this long.
+pub const RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// `d` ± 20 %, so that workers started together do not poll in step.
+pub(super) fn jittered(d: Duration) -> Duration {
+    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(10);
+    Duration::from_millis(rand::rng().random_range(ms * 8 / 10..=ms * 12 / 10))
+}
 
 /// Runs until `cancel`: rescues expired leases every `sweep_interval` (jittered), and
 /// once an hour purges expired agent logs and screenshots older than [`RETENTION`].
 pub(super) async fn sweep_loop<S: Store>(
     store: S,
-    settings: WorkerSettings,
+    sweep_interval: Duration,
+    screenshots_dir: PathBuf,
     metrics: Arc<Metrics>,
     cancel: CancellationToken,
 ) {
     let mut last_retention: Option<tokio::time::Instant> = None;
     loop {
         tokio::select! {
-            () = tokio::time::sleep(jittered(settings.sweep_interval)) => {}
+            () = tokio::time::sleep(jittered(sweep_interval)) => {}
             () = cancel.cancelled() => return,
         }
         match store.rescue_expired().await {
@@ -42,7 +52,7 @@ pub(super) async fn sweep_loop<S: Store>(
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "agent_logs retention failed"),
             }
-            let removed = evidence::purge_older_than(&settings.screenshots_dir, RETENTION);
+            let removed = evidence::purge_older_than(&screenshots_dir, RETENTION);
             if removed > 0 {
                 tracing::info!(deleted = removed, "screenshots older than 30 days purged");
             }

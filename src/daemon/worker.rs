@@ -13,6 +13,8 @@ use std::{num::NonZeroU32, path::PathBuf, sync::Arc, time::Duration};
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use rand::RngExt as _;
+
+use super::sweep::jittered;
 use time::OffsetDateTime;
 use tokio::{sync::Notify, task::JoinSet};
 use tokio_util::sync::CancellationToken;
@@ -48,8 +50,6 @@ pub struct WorkerSettings {
     pub step_screenshots: bool,
 }
 
-/// Screenshots and error logs are kept this long.
-pub const RETENTION: Duration = Duration::from_secs(30 * 24 * 3600);
 
 /// The worker.
 pub struct Worker<S> {
@@ -73,10 +73,6 @@ impl Backoff {
     }
 }
 
-pub(super) fn jittered(d: Duration) -> Duration {
-    let ms = u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(10);
-    Duration::from_millis(rand::rng().random_range(ms * 8 / 10..=ms * 12 / 10))
-}
 
 impl<S: Store + Clone + 'static> Worker<S> {
     /// A worker over `store` with `engine`, counting into `metrics`.
@@ -106,7 +102,8 @@ impl<S: Store + Clone + 'static> Worker<S> {
         let sweeper = tokio::spawn(
             super::sweep::sweep_loop(
                 self.store.clone(),
-                self.settings.clone(),
+                self.settings.sweep_interval,
+                self.settings.screenshots_dir.clone(),
                 self.metrics.clone(),
                 cancel.clone(),
             )

@@ -181,6 +181,8 @@ pub struct SiteSpec {
     pub origin: url::Url,
     /// the page that shows the logged-in marker
     pub session_check_path: String,
+    /// a job's page, `{id}` standing for the job id (e.g. `/jobs/view/{id}/`)
+    pub job_path: String,
     /// session requirements
     pub session: SessionSpec,
     /// logged in or not
@@ -302,6 +304,12 @@ impl SiteSpec {
         if !self.session_check_path.starts_with('/') {
             return Err(invalid("session_check_path", "must start with /".into()));
         }
+        if !self.job_path.starts_with('/') || self.job_path.matches(JOB_ID).count() != 1 {
+            return Err(invalid(
+                "job_path",
+                format!("must start with / and hold {JOB_ID} once"),
+            ));
+        }
         for (key, selectors) in self.selector_keys() {
             if selectors.0.is_empty() {
                 return Err(invalid(key, "the fallback list is empty".into()));
@@ -375,7 +383,64 @@ impl SiteSpec {
     pub fn targets_linkedin(&self) -> bool {
         is_linkedin_host(self.origin.host_str().unwrap_or_default())
     }
+
+    /// The page of job `id` on this spec's origin.
+    pub fn job_url(&self, id: &str) -> Option<url::Url> {
+        self.origin.join(&self.job_path.replace(JOB_ID, id)).ok()
+    }
+
+    /// The job id in `input`: a bare id, or a URL on a LinkedIn host whose path is
+    /// the job path (`/jobs/view/<id>/`, the trailing slash optional).
+    pub fn job_id(&self, input: &str) -> Option<String> {
+        let input = input.trim();
+        let id = if input.chars().all(|c| c.is_ascii_digit()) {
+            input.to_owned()
+        } else {
+            let url = url::Url::parse(input).ok()?;
+            if !is_linkedin_host(url.host_str()?) {
+                return None;
+            }
+            self.id_in_path(url.path())?
+        };
+        (!id.is_empty() && id.len() <= 30 && id.chars().all(|c| c.is_ascii_digit())).then_some(id)
+    }
+
+    fn id_in_path(&self, path: &str) -> Option<String> {
+        let (before, after) = self.job_path.split_once(JOB_ID)?;
+        let rest = path.strip_prefix(before)?;
+        let after = after.trim_end_matches('/');
+        let rest = rest.trim_end_matches('/');
+        let id = rest.strip_suffix(after)?;
+        Some(id.to_owned())
+    }
+
+    /// A stored job URL on this spec's origin: unchanged when it is on the origin
+    /// already; a LinkedIn job page moved to the origin (a replica); anything else
+    /// refused.
+    pub fn job_url_on_origin(&self, job_url: &str) -> Option<url::Url> {
+        let mut url = url::Url::parse(job_url).ok()?;
+        let host = url.host_str()?.to_owned();
+        let origin = &self.origin;
+        if host == origin.host_str()?
+            && url.port_or_known_default() == origin.port_or_known_default()
+        {
+            return Some(url);
+        }
+        let (jobs_prefix, _) = self.job_path.split_once(JOB_ID)?;
+        let jobs_root = jobs_prefix.trim_end_matches('/');
+        let jobs_root = &jobs_root[..jobs_root.rfind('/').unwrap_or(0) + 1];
+        if !is_linkedin_host(&host) || !url.path().starts_with(jobs_root) {
+            return None;
+        }
+        url.set_scheme(origin.scheme()).ok()?;
+        url.set_host(origin.host_str()).ok()?;
+        url.set_port(origin.port()).ok()?;
+        Some(url)
+    }
 }
+
+/// What stands for the job id in `job_path`.
+const JOB_ID: &str = "{id}";
 
 /// True for `linkedin.com` and its subdomains.
 pub fn is_linkedin_host(host: &str) -> bool {
@@ -408,6 +473,59 @@ mod tests {
                 .any(|s| s.contains("openSDUIApplyFlow"))
         );
         assert_eq!(SiteSpec::load_all(&dir).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn job_urls_are_built_read_and_moved_to_a_replica_by_the_site_file() {
+        let spec = SiteSpec::parse(Path::new("linkedin.toml"), &shipped()).unwrap();
+        assert_eq!(
+            spec.job_url("4012345678").unwrap().as_str(),
+            "https://www.linkedin.com/jobs/view/4012345678/"
+        );
+        for ok in [
+            "4012345678",
+            " https://www.linkedin.com/jobs/view/4012345678/ ",
+            "https://linkedin.com/jobs/view/4012345678",
+        ] {
+            assert_eq!(spec.job_id(ok).as_deref(), Some("4012345678"), "{ok}");
+        }
+        for bad in [
+            "",
+            "https://example.com/jobs/view/1/",
+            "https://www.linkedin.com/feed/",
+            "https://www.linkedin.com/jobs/view/abc/",
+            "12a",
+        ] {
+            assert_eq!(spec.job_id(bad), None, "{bad}");
+        }
+        let replica = spec
+            .clone()
+            .with_origin(url::Url::parse("http://127.0.0.1:9000").unwrap());
+        assert_eq!(
+            replica
+                .job_url_on_origin("https://www.linkedin.com/jobs/view/7/")
+                .unwrap()
+                .as_str(),
+            "http://127.0.0.1:9000/jobs/view/7/"
+        );
+        assert!(
+            replica
+                .job_url_on_origin("http://127.0.0.1:9000/jobs/view/7/")
+                .is_some()
+        );
+        assert!(
+            replica
+                .job_url_on_origin("https://example.com/jobs/view/7/")
+                .is_none()
+        );
+        assert!(
+            replica
+                .job_url_on_origin("https://www.linkedin.com/feed/")
+                .is_none()
+        );
+        let broken = shipped().replace("job_path = \"/jobs/view/{id}/\"", "job_path = \"/jobs/\"");
+        let err = SiteSpec::parse(Path::new("linkedin.toml"), &broken).unwrap_err();
+        assert!(err.to_string().contains("job_path"), "{err}");
     }
 
     #[test]

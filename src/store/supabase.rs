@@ -262,7 +262,7 @@ impl StoreAdmin for SupabaseStore {
                 &[("on_conflict", "user_id,platform,external_job_id".into())],
                 &json!({
                     "user_id": new.user_id,
-                    "platform": "linkedin",
+                    "platform": crate::domain::Platform::Linkedin.as_str(),
                     "job_url": new.job_url,
                     "external_job_id": new.external_job_id,
                     "max_attempts": new.max_attempts,
