@@ -96,18 +96,22 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
     let sealed = match &args.cookies {
         None => None,
         Some(path) => {
-            let plaintext = read_input(path)?;
-            let parsed = session::Session::parse(&plaintext, OffsetDateTime::now_utc())
-                .map_err(|e| Failure::new(exit::USAGE, format!("{}: {e}", path.display())))?;
-            parsed
-                .require(&site.session.required_cookies)
-                .map_err(|e| {
-                    Failure::new(exit::SESSION_UNUSABLE, format!("{}: {e}", path.display()))
-                })?;
-            let cookies = parsed.cookies.len();
-            let has_ua = parsed.user_agent.is_some() || args.user_agent.is_some();
-            drop(parsed);
-            let sealed = session::encrypt(&config.session_key, config.session_encoding, &plaintext);
+            let export = session::seal_export(
+                path,
+                &config.session_key,
+                config.session_encoding,
+                &site.session.required_cookies,
+                OffsetDateTime::now_utc(),
+            )
+            .map_err(|e| {
+                let code = match e {
+                    session::ExportError::Unusable { .. } => exit::SESSION_UNUSABLE,
+                    _ => exit::USAGE,
+                };
+                Failure::new(code, e.to_string())
+            })?;
+            let has_ua = export.has_user_agent || args.user_agent.is_some();
+            let (sealed, cookies) = (export.sealed, export.cookies);
             Some((sealed, cookies, has_ua))
         }
     };

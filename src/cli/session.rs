@@ -123,16 +123,18 @@ pub(super) async fn inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
     };
     let site = SiteSpec::load(&selectors_dir, Platform::Linkedin.as_str())
         .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    let plaintext = session::decrypt(&key, encoding, &sealed).map_err(|e| {
+    let inspection = session::inspect(
+        &key,
+        encoding,
+        &sealed,
+        &site.session.required_cookies,
+        OffsetDateTime::now_utc(),
+    )
+    .map_err(|e| {
         tracing::error!(error = %e, "session inspection failed");
         Failure::new(exit::SESSION_UNUSABLE, e.to_string())
     })?;
-    let parsed = session::Session::parse(&plaintext, OffsetDateTime::now_utc())
-        .map_err(|e| Failure::new(exit::SESSION_UNUSABLE, e.to_string()))?;
-    drop(plaintext);
-    let summary = parsed.summary();
-    let verdict = parsed.require(&site.session.required_cookies);
-    drop(parsed);
+    let (summary, verdict) = (inspection.summary, inspection.usable);
     for c in &summary.cookies {
         println!(
             "cookie {:<24} domain {:<24} expires {}",

@@ -50,7 +50,6 @@ pub struct WorkerSettings {
     pub step_screenshots: bool,
 }
 
-
 /// The worker.
 pub struct Worker<S> {
     store: S,
@@ -72,7 +71,6 @@ impl Backoff {
         Duration::from_millis(rand::rng().random_range(cap_ms / 2..=cap_ms))
     }
 }
-
 
 impl<S: Store + Clone + 'static> Worker<S> {
     /// A worker over `store` with `engine`, counting into `metrics`.
