@@ -1,0 +1,126 @@
+//! What can go wrong with the browser, and how a DevTools failure is classified
+//! (by kind, never by its text, which can quote a cookie).
+
+use std::{path::PathBuf, time::Duration};
+
+/// Why the browser could not do what was asked. No variant carries a cookie value
+/// or a form value.
+#[derive(Debug, thiserror::Error)]
+pub enum BrowserError {
+    /// No display to draw on.
+    #[error(
+        "no display: DISPLAY is {0}; the browser runs headful: run under Xvfb (see systemd/autoapply-xvfb.service) or `xvfb-run -a`"
+    )]
+    NoDisplay(String),
+    /// Headless was asked for against LinkedIn.
+    #[error(
+        "refusing to run headless against LinkedIn: the worker is headful only (run under Xvfb)"
+    )]
+    HeadlessRefused,
+    /// The Chromium binary is missing.
+    #[error("browser binary {0} not found or not executable (AUTOAPPLY_BROWSER_PATH)")]
+    BinaryMissing(PathBuf),
+    /// The profile directory could not be prepared.
+    #[error("cannot prepare the browser profile directory: {0}")]
+    Profile(std::io::Error),
+    /// Chromium did not start.
+    #[error("browser failed to start: {0}")]
+    Launch(String),
+    /// Chromium went away mid-application.
+    #[error("the browser crashed or was killed during {action}")]
+    Crashed {
+        /// what was being done
+        action: &'static str,
+    },
+    /// A command or wait ran out of time.
+    #[error("{action} timed out after {after_ms} ms")]
+    Timeout {
+        /// what was being waited for
+        action: String,
+        /// how long
+        after_ms: u64,
+    },
+    /// An element the flow wanted to act on is gone.
+    #[error("element {target} is not on the page")]
+    ElementMissing {
+        /// the tag
+        target: String,
+    },
+    /// A DevTools command failed.
+    #[error("{action} failed: {detail}")]
+    Cdp {
+        /// what was being done
+        action: &'static str,
+        /// chromiumoxide's message
+        detail: String,
+    },
+    /// Shutdown interrupted the action.
+    #[error("cancelled by shutdown")]
+    Cancelled,
+}
+
+/// How a guarded DevTools wait ended without an answer.
+pub(super) enum Ended {
+    /// The browser went away.
+    Crashed(BrowserError),
+    /// The command timeout passed with the browser still running.
+    TimedOut,
+}
+
+impl Ended {
+    pub(super) fn into_error(self, action: String, timeout: Duration) -> BrowserError {
+        match self {
+            Self::Crashed(e) => e,
+            Self::TimedOut => BrowserError::Timeout {
+                action,
+                after_ms: timeout.as_millis() as u64,
+            },
+        }
+    }
+}
+
+pub(super) fn cdp_error(action: &'static str, e: &chromiumoxide::error::CdpError) -> BrowserError {
+    use chromiumoxide::error::CdpError;
+    match e {
+        CdpError::Ws(_)
+        | CdpError::ChannelSendError(_)
+        | CdpError::NoResponse
+        | CdpError::Io(_) => BrowserError::Crashed { action },
+        CdpError::Timeout => BrowserError::Timeout {
+            action: action.into(),
+            after_ms: 0,
+        },
+        // Chrome's own error text names the problem ("No node with given id"); the
+        // other variants' text may quote a raw message, so only their kind is kept
+        CdpError::ChromeMessage(message) => BrowserError::Cdp {
+            action,
+            detail: message.chars().take(200).collect(),
+        },
+        other => BrowserError::Cdp {
+            action,
+            detail: error_kind(other).into(),
+        },
+    }
+}
+
+pub(super) fn error_kind(e: &chromiumoxide::error::CdpError) -> &'static str {
+    use chromiumoxide::error::CdpError;
+    match e {
+        CdpError::Ws(_) => "websocket error",
+        CdpError::Io(_) => "i/o error",
+        CdpError::Serde(_) => "unexpected DevTools message",
+        CdpError::Chrome(_) => "Chrome reported an error",
+        CdpError::NoResponse => "no response",
+        CdpError::ChannelSendError(_) => "the connection is closed",
+        CdpError::Timeout => "timed out",
+        CdpError::FrameNotFound(_) => "frame not found",
+        CdpError::ChromeMessage(_) => "Chrome message",
+        CdpError::DecodeError(_) => "decode error",
+        CdpError::ScrollingFailed(_) => "scrolling failed",
+        CdpError::NotFound => "not found",
+        CdpError::JavascriptException(_) => "JavaScript exception",
+        CdpError::Url(_) => "bad URL",
+        CdpError::InvalidMessage(..) => "invalid DevTools message",
+        _ => "DevTools error",
+    }
+}

@@ -1,0 +1,185 @@
+//! Launching Chromium for one application: headful (a display is checked first),
+//! a fresh private profile, the stored user agent, bare flags (chromiumoxide adds
+//! the leading `--`).
+
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use chromiumoxide::{Browser, BrowserConfig};
+use futures_util::StreamExt as _;
+use rand::RngExt as _;
+use tracing::Instrument as _;
+
+use super::{
+    BrowserError, BrowserSession,
+    error::{cdp_error, error_kind},
+    teardown::LaunchGuard,
+};
+
+/// How to launch.
+#[derive(Debug, Clone)]
+pub struct LaunchOptions {
+    /// the Chromium binary
+    pub executable: PathBuf,
+    /// parent of the per-application profile directories
+    pub profile_root: PathBuf,
+    /// names the profile directory (the application id)
+    pub label: String,
+    /// the user agent stored with the session
+    pub user_agent: Option<String>,
+    /// headless (refused against LinkedIn)
+    pub headless: bool,
+    /// the target is LinkedIn (headful only, HTTPS errors respected)
+    pub targets_linkedin: bool,
+    /// timeout of one DevTools command
+    pub command_timeout: Duration,
+}
+
+/// Checks that headful Chromium has somewhere to draw (`DISPLAY`, and for a local
+/// display its X socket).
+pub fn check_display() -> Result<(), BrowserError> {
+    check_display_value(
+        std::env::var("DISPLAY").ok().as_deref(),
+        Path::new("/tmp/.X11-unix"),
+    )
+}
+
+pub(super) fn check_display_value(
+    display: Option<&str>,
+    x11_dir: &Path,
+) -> Result<(), BrowserError> {
+    let display = display.unwrap_or_default().trim();
+    if display.is_empty() {
+        return Err(BrowserError::NoDisplay("not set".into()));
+    }
+    // ":99" or ":99.0" is a local X server: its socket must exist
+    if let Some(num) = display.strip_prefix(':') {
+        let num = num.split('.').next().unwrap_or_default();
+        if !x11_dir.join(format!("X{num}")).exists() {
+            return Err(BrowserError::NoDisplay(format!(
+                "{display} but no X server listens there"
+            )));
+        }
+    }
+    Ok(())
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions
+    unsafe { libc::geteuid() == 0 }
+}
+
+impl BrowserSession {
+    /// Launches Chromium for one application. On any error the processes and the
+    /// profile directory of this launch are gone before this returns.
+    pub async fn launch(options: &LaunchOptions) -> Result<Self, BrowserError> {
+        if options.headless && options.targets_linkedin {
+            return Err(BrowserError::HeadlessRefused);
+        }
+        if !options.headless {
+            check_display()?;
+        }
+        if !options.executable.is_file() {
+            return Err(BrowserError::BinaryMissing(options.executable.clone()));
+        }
+        let suffix: u32 = rand::rng().random();
+        // the owner's pid in the name lets a later daemon sweep what a crash left
+        let profile = options.profile_root.join(format!(
+            "{}-w{}-{suffix:08x}",
+            options.label,
+            std::process::id()
+        ));
+        create_private_dir(&options.profile_root).map_err(BrowserError::Profile)?;
+        create_private_dir(&profile).map_err(BrowserError::Profile)?;
+        let mut guard = LaunchGuard::new(profile.clone());
+
+        // chromiumoxide adds the leading "--" itself: bare names only
+        let mut builder = BrowserConfig::builder()
+            .chrome_executable(&options.executable)
+            .user_data_dir(&profile)
+            .window_size(1280, 900)
+            .viewport(None)
+            .launch_timeout(Duration::from_secs(30))
+            .request_timeout(options.command_timeout)
+            .args([
+                "no-first-run",
+                "no-default-browser-check",
+                "disable-sync",
+                "disable-component-update",
+                "disable-quic",
+                "disable-dev-shm-usage",
+                "password-store=basic",
+                "disable-features=Translate,MediaRouter,OptimizationHints",
+            ]);
+        if let Some(ua) = options.user_agent.as_deref() {
+            builder = builder.arg(("user-agent", ua));
+        }
+        if !options.headless {
+            builder = builder.with_head();
+        }
+        if is_root() {
+            builder = builder.no_sandbox();
+        }
+        if options.targets_linkedin {
+            builder = builder.respect_https_errors();
+        }
+        let config = builder.build().map_err(BrowserError::Launch)?;
+        let (mut browser, mut handler) = Browser::launch(config)
+            .await
+            .map_err(|e| BrowserError::Launch(e.to_string().chars().take(300).collect()))?;
+        guard.pid = browser.get_mut_child().and_then(|c| c.as_mut_inner().id());
+        let handler = tokio::spawn(
+            async move {
+                // keep polling until the connection ends: one bad message must not
+                // stop the browser's event loop
+                while let Some(event) = handler.next().await {
+                    if let Err(e) = event {
+                        // the error's text can quote a raw DevTools message (cookies): kind only
+                        tracing::debug!(kind = error_kind(&e), "devtools handler event error");
+                    }
+                }
+            }
+            .instrument(tracing::debug_span!("browser_handler")),
+        );
+        let page =
+            match tokio::time::timeout(options.command_timeout, browser.new_page("about:blank"))
+                .await
+            {
+                Ok(Ok(page)) => page,
+                Ok(Err(e)) => return Err(cdp_error("open a page", &e)),
+                Err(_) => {
+                    return Err(BrowserError::Timeout {
+                        action: "open a page".into(),
+                        after_ms: options.command_timeout.as_millis() as u64,
+                    });
+                }
+            };
+        Ok(Self {
+            browser,
+            page,
+            handler: Some(handler),
+            guard,
+            timeout: options.command_timeout,
+        })
+    }
+
+    /// The browser's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.guard.pid
+    }
+
+    /// The profile directory of this launch.
+    pub fn profile_dir(&self) -> &Path {
+        &self.guard.profile
+    }
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt as _;
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
