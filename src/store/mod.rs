@@ -423,7 +423,7 @@ pub trait StoreAdmin: Store {
 }
 
 /// serde's message names the field and the expected type; cut any quoted value.
-fn clip_serde(err: &serde_json::Error) -> String {
+pub(crate) fn clip_serde(err: &serde_json::Error) -> String {
     let text = err.to_string();
     match text.find('"') {
         Some(i) => format!("{}…", &text[..i]),

@@ -1,0 +1,401 @@
+//! The queue on SQLite: claims (lease and fencing token from one counter), heartbeats,
+//! finishing, releasing and the sweeper's rescue, rule for rule as the SQL functions.
+
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension as _, Transaction, params};
+
+use super::{Sql as _, SqliteStore, quota::limits, rows::*};
+use crate::{
+    domain::{
+        ApplicationId, ApplicationStatus, Lease, Outcome, OutcomeStatus, SessionStatus,
+        truncate_error,
+    },
+    store::{Application, RescueCounts, StatusCount, StoreError},
+};
+
+pub(super) async fn claim(
+    store: &SqliteStore,
+    worker: &str,
+    lease: Duration,
+) -> Result<Option<Application>, StoreError> {
+    const OP: &str = "claim_application";
+    check_worker(worker)?;
+    let worker = worker.to_owned();
+    store.tx(OP, move |tx, now| {
+        let now_ms = ms(now);
+        let candidate: Option<String> = tx
+            .query_row(
+                "select a.id from job_applications a
+                  where a.status in ('queued', 'needs_verification')
+                    and a.run_at <= ?1
+                    and (a.status = 'needs_verification' or a.attempts < a.max_attempts)
+                    and exists (
+                      select 1 from platform_sessions s
+                       where s.user_id = a.user_id and s.platform = a.platform and s.status = 'valid'
+                         and (s.paused_until is null or s.paused_until <= ?1))
+                    and (a.status = 'needs_verification' or not exists (
+                      select 1 from user_daily_submissions d
+                       where d.user_id = a.user_id and d.date = ?2
+                         and d.submissions >= coalesce(
+                           (select c.daily_cap from user_submission_caps c where c.user_id = a.user_id),
+                           (select l.user_submissions_per_day from autoapply_limits l where l.id = 1))))
+                  order by a.run_at, a.created_at, a.id
+                  limit 1",
+                params![now_ms, utc_day(now)],
+                |r| r.get(0),
+            )
+            .optional()
+            .sql(OP)?;
+        let Some(id) = candidate else {
+            return Ok(None);
+        };
+        let token = next_token(tx).sql(OP)?;
+        tx.execute(
+            "update job_applications
+                set attempts = attempts + case when status = 'queued' then 1 else 0 end,
+                    verification_checks = verification_checks
+                      + case when status = 'needs_verification' then 1 else 0 end,
+                    status = 'claimed', lease_owner = ?2, lease_token = ?3,
+                    lease_expires_at = ?4, updated_at = ?5
+              where id = ?1",
+            params![id, worker, token, now_ms + lease_ms(lease), now_ms],
+        )
+        .sql(OP)?;
+        tx.query_row(
+            &format!("select {COLUMNS} from job_applications where id = ?1"),
+            params![id],
+            application_row,
+        )
+        .optional()
+        .sql(OP)
+    })
+    .await
+}
+
+pub(super) async fn claim_by_id(
+    store: &SqliteStore,
+    id: ApplicationId,
+    worker: &str,
+    lease: Duration,
+) -> Result<Option<Application>, StoreError> {
+    const OP: &str = "claim_application_by_id";
+    check_worker(worker)?;
+    let worker = worker.to_owned();
+    store.tx(OP, move |tx, now| {
+        let now_ms = ms(now);
+        rescue(tx, now_ms).sql(OP)?;
+        let token = next_token(tx).sql(OP)?;
+        let changed = tx
+            .execute(
+                "update job_applications
+                    set attempts = attempts + case when status = 'needs_verification' then 0 else 1 end,
+                        verification_checks = verification_checks
+                          + case when status = 'needs_verification' then 1 else 0 end,
+                        status = 'claimed', lease_owner = ?2, lease_token = ?3,
+                        lease_expires_at = ?4, updated_at = ?5
+                  where id = ?1
+                    and status in ('queued', 'failed', 'needs_user', 'needs_verification', 'skipped')",
+                params![id.to_string(), worker, token, now_ms + lease_ms(lease), now_ms],
+            )
+            .sql(OP)?;
+        if changed == 0 {
+            return Ok(None);
+        }
+        select_application(tx, id).sql(OP)
+    })
+    .await
+}
+
+pub(super) async fn application_counts(
+    store: &SqliteStore,
+) -> Result<Vec<StatusCount>, StoreError> {
+    const OP: &str = "application_counts";
+    store
+        .tx(OP, |tx, _| {
+            let mut stmt = tx
+            .prepare(
+                "select status, coalesce(reason, ''), count(*) from job_applications group by 1, 2",
+            )
+            .sql(OP)?;
+            let rows = stmt
+                .query_map([], |r| {
+                    Ok(StatusCount {
+                        status: r.get(0)?,
+                        reason: r.get(1)?,
+                        applications: r.get(2)?,
+                    })
+                })
+                .sql(OP)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().sql(OP)
+        })
+        .await
+}
+
+pub(super) async fn heartbeat(
+    store: &SqliteStore,
+    lease: Lease,
+    duration: Duration,
+) -> Result<bool, StoreError> {
+    const OP: &str = "heartbeat_application";
+    store
+        .tx(OP, move |tx, now| {
+            let changed = tx
+                .execute(
+                    "update job_applications set lease_expires_at = ?3
+                  where id = ?1 and lease_token = ?2 and status in ('claimed', 'submitting')",
+                    params![
+                        lease.id.to_string(),
+                        lease.token.0,
+                        ms(now) + lease_ms(duration)
+                    ],
+                )
+                .sql(OP)?;
+            Ok(changed == 1)
+        })
+        .await
+}
+
+pub(super) async fn finish(
+    store: &SqliteStore,
+    lease: Lease,
+    outcome: &Outcome,
+) -> Result<bool, StoreError> {
+    const OP: &str = "finish_application";
+    let outcome = outcome.clone();
+    store
+        .tx(OP, move |tx, now| {
+            let now_ms = ms(now);
+            let Some(row) = tx
+                .query_row(
+                    &format!(
+                        "select {COLUMNS} from job_applications
+                      where id = ?1 and lease_token = ?2 and status in ('claimed', 'submitting')"
+                    ),
+                    params![lease.id.to_string(), lease.token.0],
+                    application_row,
+                )
+                .optional()
+                .sql(OP)?
+            else {
+                return Ok(false);
+            };
+            let limits = limits(tx).sql(OP)?;
+            let details = &outcome.details;
+            let mut status = outcome.status.as_str();
+            let mut reason = outcome.reason.clone();
+            let mut attempts = i64::from(row.attempts);
+            let mut pending = row.verification_pending;
+            let mut checks = i64::from(row.verification_checks);
+            let mut run_at = ms(row.run_at);
+
+            // after begin_submit the click may have happened: never a blind retry
+            if row.status == ApplicationStatus::Submitting
+                && !matches!(
+                    outcome.status,
+                    OutcomeStatus::Submitted
+                        | OutcomeStatus::NeedsVerification
+                        | OutcomeStatus::Failed
+                        | OutcomeStatus::NeedsUser
+                )
+            {
+                status = "needs_verification";
+                reason = reason.or_else(|| Some("submit_unconfirmed".into()));
+            }
+            match status {
+                "queued" if pending => {
+                    // a verification run saw clearly that LinkedIn has no application
+                    pending = false;
+                    checks = 0;
+                    run_at = details.run_at.map_or(now_ms, ms);
+                }
+                "queued" => {
+                    if details.keep_attempt {
+                        attempts = (attempts - 1).max(0);
+                    }
+                    if attempts >= i64::from(row.max_attempts) {
+                        status = "failed";
+                    } else {
+                        run_at = details.run_at.map_or_else(
+                            || now_ms + retry_backoff_ms(limits.retry_backoff_base_secs, attempts),
+                            ms,
+                        );
+                    }
+                }
+                "needs_verification" => {
+                    if pending && checks >= limits.verification_checks_max {
+                        status = "needs_user";
+                        reason = Some("unverifiable".into());
+                    } else {
+                        pending = true;
+                        let wait = (60_000i64 << checks.clamp(0, 20)).min(6 * 3_600_000);
+                        run_at = details.run_at.map_or(now_ms + wait, ms);
+                    }
+                }
+                "submitted" => pending = false,
+                _ => {}
+            }
+            let questions = match &details.pending_questions {
+                Some(q) => Some(q.to_string()),
+                None if status == "submitted" => None,
+                None => row.pending_questions.as_ref().map(ToString::to_string),
+            };
+            tx.execute(
+                "update job_applications
+                set status = ?2, reason = ?3, last_error = ?4, attempts = ?5,
+                    verification_pending = ?6, verification_checks = ?7, run_at = ?8,
+                    pending_questions = ?9,
+                    screenshot_path = coalesce(?10, screenshot_path),
+                    submitted_at = case when ?2 = 'submitted' then ?11 else submitted_at end,
+                    lease_owner = null, lease_expires_at = null, updated_at = ?11
+              where id = ?1",
+                params![
+                    lease.id.to_string(),
+                    status,
+                    reason,
+                    outcome.error.as_deref().map(truncate_error),
+                    attempts,
+                    pending,
+                    checks,
+                    run_at,
+                    questions,
+                    details.screenshot_path,
+                    now_ms,
+                ],
+            )
+            .sql(OP)?;
+            if details.pause_user_until.is_some()
+                || details.session_status.is_some()
+                || details.session_validated_at.is_some()
+            {
+                // validated_at only moves forward; the status is left to session_status
+                tx.execute(
+                    "update platform_sessions
+                    set paused_until = coalesce(?3, paused_until),
+                        status = coalesce(?4, status), updated_at = ?5,
+                        validated_at = case
+                          when ?6 is not null and (validated_at is null or validated_at < ?6)
+                          then ?6 else validated_at end
+                  where user_id = ?1 and platform = ?2",
+                    params![
+                        row.user_id.to_string(),
+                        row.platform.as_str(),
+                        details.pause_user_until.map(ms),
+                        details.session_status.map(SessionStatus::as_str),
+                        now_ms,
+                        details.session_validated_at.map(ms)
+                    ],
+                )
+                .sql(OP)?;
+            }
+            Ok(true)
+        })
+        .await
+}
+
+pub(super) async fn release(store: &SqliteStore, lease: Lease) -> Result<bool, StoreError> {
+    const OP: &str = "release_application";
+    store.tx(OP, move |tx, now| {
+        let changed = tx
+            .execute(
+                "update job_applications
+                    set status = case when verification_pending then 'needs_verification' else 'queued' end,
+                        attempts = case when verification_pending then attempts else max(attempts - 1, 0) end,
+                        verification_checks = case when verification_pending
+                                                   then max(verification_checks - 1, 0)
+                                                   else verification_checks end,
+                        run_at = ?3, lease_owner = null, lease_expires_at = null, updated_at = ?3
+                  where id = ?1 and lease_token = ?2 and status = 'claimed'",
+                params![lease.id.to_string(), lease.token.0, ms(now)],
+            )
+            .sql(OP)?;
+        Ok(changed == 1)
+    })
+    .await
+}
+
+pub(super) async fn rescue_expired(store: &SqliteStore) -> Result<RescueCounts, StoreError> {
+    const OP: &str = "rescue_expired_applications";
+    store.tx(OP, |tx, now| rescue(tx, ms(now)).sql(OP)).await
+}
+
+pub(super) async fn application(
+    store: &SqliteStore,
+    id: ApplicationId,
+) -> Result<Option<Application>, StoreError> {
+    const OP: &str = "select job_applications";
+    store
+        .tx(OP, move |tx, _| select_application(tx, id).sql(OP))
+        .await
+}
+
+/// base * 2^attempts seconds, at most an hour (`autoapply_private.retry_backoff`).
+pub(super) fn retry_backoff_ms(base_secs: i64, attempts: i64) -> i64 {
+    let factor = 1i64 << attempts.clamp(0, 20);
+    base_secs
+        .saturating_mul(1000)
+        .saturating_mul(factor)
+        .min(3_600_000)
+}
+
+/// The SQL of `retry_backoff`, for set-wise updates; `?1` is the base in seconds.
+pub(super) const RETRY_BACKOFF_SQL: &str =
+    "min(3600000, ?1 * 1000 * (1 << max(min(attempts, 20), 0)))";
+
+pub(super) fn rescue(tx: &Transaction<'_>, now: i64) -> rusqlite::Result<RescueCounts> {
+    let base = limits(tx)?.retry_backoff_base_secs;
+    let requeued = tx.execute(
+        &format!(
+            "update job_applications
+                set status = 'queued', reason = 'lease_expired',
+                    last_error = 'the worker stopped renewing its lease before submitting',
+                    lease_owner = null, lease_expires_at = null,
+                    run_at = ?2 + {RETRY_BACKOFF_SQL}, updated_at = ?2
+              where status = 'claimed' and lease_expires_at < ?2
+                and not verification_pending and attempts < max_attempts"
+        ),
+        params![base, now],
+    )?;
+    let failed = tx.execute(
+        "update job_applications
+            set status = 'failed', reason = 'lease_expired',
+                last_error = 'the worker stopped renewing its lease before submitting; no attempts left',
+                lease_owner = null, lease_expires_at = null, updated_at = ?1
+          where status = 'claimed' and lease_expires_at < ?1
+            and not verification_pending and attempts >= max_attempts",
+        params![now],
+    )?;
+    let verify_claimed = tx.execute(
+        "update job_applications
+            set status = 'needs_verification', lease_owner = null, lease_expires_at = null,
+                run_at = ?1, updated_at = ?1
+          where status = 'claimed' and lease_expires_at < ?1 and verification_pending",
+        params![now],
+    )?;
+    let verify_submitting = tx.execute(
+        "update job_applications
+            set status = 'needs_verification', reason = 'submit_unconfirmed',
+                last_error = 'the worker stopped renewing its lease while submitting; LinkedIn must be checked before any retry',
+                verification_pending = 1, lease_owner = null, lease_expires_at = null,
+                run_at = ?1, updated_at = ?1
+          where status = 'submitting' and lease_expires_at < ?1",
+        params![now],
+    )?;
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    Ok(RescueCounts {
+        requeued: count(requeued),
+        failed: count(failed),
+        to_verify: count(verify_claimed + verify_submitting),
+    })
+}
+
+pub(super) fn check_worker(worker: &str) -> Result<(), StoreError> {
+    if worker.is_empty() || worker.len() > 200 {
+        return Err(StoreError::Embedded {
+            operation: "claim".into(),
+            detail: "worker name must be 1 to 200 characters".into(),
+            busy: false,
+        });
+    }
+    Ok(())
+}
