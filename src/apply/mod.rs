@@ -6,26 +6,31 @@
 pub mod decide;
 pub mod driver;
 pub mod outcome;
+pub mod shots;
 
-use std::{num::NonZeroU32, path::PathBuf, time::Duration};
+use std::{
+    num::NonZeroU32,
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
 
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
 use self::{
     decide::Stop,
-    driver::{DriveError, Driver, StepRecord, SubmitGate, Waits},
+    driver::{DriveError, Driver, Job, RunOptions, Setup, StepRecord, SubmitGate, Waits},
     outcome::{Disposition, Ended},
+    shots::Shots,
 };
 use crate::{
     browser::{self, BrowserSession, LaunchOptions},
     config::Config,
     domain::{Lease, OutcomeStatus, Platform},
-    evidence,
     pacing::{NavigationLimiter, Pacing, PacingError},
-    session::{self, CipherEncoding, EncryptedSession, SessionKey},
+    session::{self, CipherEncoding, EncryptedSession, Session, SessionKey},
     site::{SiteError, SiteSpec},
-    store::{Application, BeginSubmit, Store, StoreError},
+    store::{Application, BeginSubmit, ProfileRow, Store, StoreError},
 };
 
 /// Why the engine cannot be built.
@@ -90,7 +95,7 @@ pub struct EngineParts {
 }
 
 /// What one attempt did.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct AttemptReport {
     /// how it ended, in words
     pub ended: String,
@@ -137,16 +142,18 @@ impl std::fmt::Debug for ApplyOptions {
     }
 }
 
+/// The store's `begin_submit` for this claim (a dry run holds none and never asks).
 struct Gate<'a, S: Store> {
     store: &'a S,
-    lease: Lease,
+    lease: Option<Lease>,
 }
 
 impl<S: Store> SubmitGate for Gate<'_, S> {
-    fn begin_submit(
-        &self,
-    ) -> impl std::future::Future<Output = Result<BeginSubmit, StoreError>> + Send {
-        self.store.begin_submit(self.lease)
+    async fn begin_submit(&self) -> Result<BeginSubmit, StoreError> {
+        match self.lease {
+            Some(lease) => self.store.begin_submit(lease).await,
+            None => Ok(BeginSubmit::LeaseLost),
+        }
     }
 }
 
@@ -211,7 +218,8 @@ impl Engine {
 
     /// Runs one claimed application and records its outcome with the store.
     /// Store errors are returned (the lease then expires and the sweeper acts);
-    /// everything else ends in a recorded outcome.
+    /// everything else ends in a recorded outcome. A dry run needs no claim: it
+    /// never reaches the submit gate and records nothing.
     pub async fn apply<S: Store>(
         &self,
         store: &S,
@@ -219,33 +227,16 @@ impl Engine {
         cancel: &CancellationToken,
         options: &ApplyOptions,
     ) -> Result<AttemptReport, StoreError> {
-        // a dry run never reaches the submit gate and records nothing: it needs no claim
-        let lease = match (application.lease(), options.dry_run) {
-            (Some(lease), _) => lease,
-            (None, true) => Lease {
-                id: application.id,
-                token: crate::domain::LeaseToken(-1),
-            },
-            (None, false) => {
-                return Err(StoreError::Decode {
-                    operation: "apply".into(),
-                    detail: "the application is not claimed (no lease token)".into(),
+        let lease = match application.lease() {
+            Some(lease) => Some(lease),
+            None if options.dry_run => None,
+            None => {
+                return Err(StoreError::NotClaimed {
+                    application: application.id,
                 });
             }
         };
-        let mut report = AttemptReport {
-            ended: String::new(),
-            disposition: Disposition::Nothing,
-            recorded: false,
-            screenshot: None,
-            steps: Vec::new(),
-            touched_linkedin: false,
-            browser: None,
-            kill_switch_closed: false,
-            step_screenshots: Vec::new(),
-            phases: Vec::new(),
-            session_validated_at: None,
-        };
+        let mut report = AttemptReport::default();
         let ended = self
             .attempt(store, application, lease, cancel, options, &mut report)
             .await?;
@@ -264,24 +255,26 @@ impl Engine {
                 outcome.details.session_validated_at = report.session_validated_at;
             }
         }
-        report.recorded = match &disposition {
-            _ if options.dry_run => false,
-            Disposition::Finish(outcome) => store.finish(lease, outcome).await?,
-            Disposition::Release => store.release(lease).await?,
-            Disposition::Nothing => false,
+        report.recorded = match (&disposition, lease) {
+            (_, None) => false,
+            (Disposition::Finish(outcome), Some(lease)) => store.finish(lease, outcome).await?,
+            (Disposition::Release, Some(lease)) => store.release(lease).await?,
+            (Disposition::Nothing, Some(_)) => false,
         };
-        if !report.recorded && !options.dry_run && !matches!(disposition, Disposition::Nothing) {
+        if !report.recorded && lease.is_some() && !matches!(disposition, Disposition::Nothing) {
             tracing::warn!("the lease was lost before the outcome could be recorded");
         }
         report.disposition = disposition;
         Ok(report)
     }
 
+    /// Everything before the browser: the profile, the session, the job URL and
+    /// the kill switch; then the browser run.
     async fn attempt<S: Store>(
         &self,
         store: &S,
         application: &Application,
-        lease: Lease,
+        lease: Option<Lease>,
         cancel: &CancellationToken,
         options: &ApplyOptions,
         report: &mut AttemptReport,
@@ -321,121 +314,88 @@ impl Engine {
             return Ok(Ended::KillSwitch);
         }
         report.touched_linkedin = true;
+        let user_agent = stored.user_agent.or_else(|| session.user_agent.clone());
+        let visit = Visit {
+            application,
+            lease,
+            job_url: job_url.as_str(),
+            profile: &profile,
+            user_agent,
+        };
+        self.in_browser(store, visit, session, cancel, options, report)
+            .await
+    }
 
+    /// Launches the browser, lets the driver run, tears the browser down.
+    async fn in_browser<S: Store>(
+        &self,
+        store: &S,
+        visit: Visit<'_>,
+        session: Session,
+        cancel: &CancellationToken,
+        options: &ApplyOptions,
+        report: &mut AttemptReport,
+    ) -> Result<Ended, StoreError> {
+        let application = visit.application;
         let mut launch = self.launch.clone();
         launch.label = application.id.to_string();
-        launch.user_agent = stored
-            .user_agent
-            .clone()
-            .or_else(|| session.user_agent.clone());
-        let launch_started = std::time::Instant::now();
+        launch.user_agent = visit.user_agent;
+        let launch_started = Instant::now();
         let browser = match BrowserSession::launch(&launch).await {
             Ok(b) => b,
             Err(e) => return Ok(Ended::Browser(e)),
         };
         report.browser = Some((browser.pid(), browser.profile_dir().to_owned()));
-        let launched_at = std::time::Instant::now();
+        let launched_at = Instant::now();
         report
             .phases
             .push(("browser_launch", launched_at - launch_started));
-        let injected = browser
-            .set_cookies(&session, &self.site.origin, !self.site.targets_linkedin())
-            .await;
-        // the decrypted cookies are not needed any more: wiped now
-        drop(session);
-        let mut driver = Driver {
-            browser: &browser,
-            spec_json: &self.spec_json,
-            origin: &self.site.origin,
-            session_check_path: &self.site.session_check_path,
-            pacing: &self.pacing,
-            limiter: &self.limiter,
-            waits: self.waits,
+        let driver = Driver::new(
+            &browser,
+            self.setup(),
             cancel,
-            dry_run: options.dry_run,
-            observer: options.on_step.clone(),
-            step_shots: options
-                .step_screenshots
-                .then(|| (self.screenshots_dir.clone(), application.id)),
-            step_shot_paths: Vec::new(),
-            marks: vec![("launch", launched_at)],
-            last_target: None,
-            steps: Vec::new(),
-            evidence: None,
-            session_validated_at: None,
-        };
-        let resume = profile.resume_path.as_deref().map(std::path::Path::new);
-        let result = match injected {
-            Ok(()) if application.verification_pending => driver.verify(job_url.as_str()).await,
-            Ok(()) => {
-                driver
-                    .run(
-                        job_url.as_str(),
-                        &profile.profile,
-                        resume,
-                        &Gate { store, lease },
-                    )
-                    .await
-            }
-            Err(e) => Err(DriveError::Browser(e)),
-        };
-        let ended = match result {
-            Ok(stop) => Ended::Flow(stop),
-            Err(DriveError::Browser(e)) => Ended::Browser(e),
-            Err(DriveError::Gate(e)) => {
-                report.steps = std::mem::take(&mut driver.steps);
-                let _ = browser.teardown().await;
-                return Err(e);
-            }
-        };
-        let keep_screenshot = match &ended {
-            Ended::Flow(Stop::Submitted) => self.success_screenshots,
-            Ended::Flow(
-                Stop::AlreadyApplied
-                | Stop::NotEasyApply
-                | Stop::JobClosed
-                | Stop::DryRunComplete
-                | Stop::LeaseLost
-                | Stop::VerifiedApplied
-                | Stop::VerifiedNotApplied,
-            ) => false,
-            Ended::Browser(browser::BrowserError::Cancelled) => false,
-            _ => true,
-        };
-        if keep_screenshot {
-            let suffix = if matches!(ended, Ended::Flow(Stop::Submitted)) {
-                "-submitted"
-            } else {
-                ""
+            RunOptions {
+                dry_run: options.dry_run,
+                observer: options.on_step.clone(),
+            },
+            Shots::new(
+                self.screenshots_dir.clone(),
+                application.id,
+                options.step_screenshots,
+            ),
+            launched_at,
+        );
+        let resume = visit.profile.resume_path.as_deref().map(Path::new);
+        let drive = if application.verification_pending {
+            driver.verify(session, visit.job_url).await
+        } else {
+            let job = Job {
+                url: visit.job_url,
+                profile: &visit.profile.profile,
+                resume,
             };
-            report.screenshot = match driver.evidence.take() {
-                Some((png, rect)) => self.save_screenshot(application, suffix, &png, rect),
-                None => {
-                    self.screenshot(&browser, application, driver.last_target, suffix)
-                        .await
-                }
+            let gate = Gate {
+                store,
+                lease: visit.lease,
             };
-        }
-        report.steps = std::mem::take(&mut driver.steps);
-        report.session_validated_at = driver.session_validated_at;
-        report.step_screenshots = std::mem::take(&mut driver.step_shot_paths);
-        let marks = std::mem::take(&mut driver.marks);
-        for pair in marks.windows(2) {
-            let name = match pair[1].0 {
-                "session" => "cookies_and_session_check",
-                "job_page" => "job_page",
-                "form" => "form_steps",
-                "confirmed" => "submit_and_confirmation",
-                other => other,
-            };
-            report.phases.push((name, pair[1].1 - pair[0].1));
-        }
-        let teardown_started = std::time::Instant::now();
+            driver.apply(session, job, &gate).await
+        };
+        report.steps = drive.steps;
+        report.phases.extend(drive.phases);
+        report.screenshot = drive.screenshot;
+        report.step_screenshots = drive.step_screenshots;
+        report.session_validated_at = drive.session_validated_at;
+        let teardown_started = Instant::now();
         let killed = browser.teardown().await;
         report.phases.push(("teardown", teardown_started.elapsed()));
         if killed > 0 {
             tracing::debug!(killed, "leftover browser processes killed at teardown");
         }
+        let ended = match drive.result {
+            Ok(stop) => Ended::Flow(stop),
+            Err(DriveError::Browser(e)) => Ended::Browser(e),
+            Err(DriveError::Gate(e)) => return Err(e),
+        };
         if let Ended::Flow(Stop::Submitted) = ended {
             tracing::info!(
                 status = OutcomeStatus::Submitted.as_str(),
@@ -445,40 +405,23 @@ impl Engine {
         Ok(ended)
     }
 
-    async fn screenshot(
-        &self,
-        browser: &BrowserSession,
-        application: &Application,
-        target: Option<crate::page::Target>,
-        suffix: &str,
-    ) -> Option<PathBuf> {
-        let png = match browser.screenshot().await {
-            Ok(png) => png,
-            Err(e) => {
-                tracing::warn!(error = %e, "no screenshot could be taken");
-                return None;
-            }
-        };
-        let rect = match target {
-            Some(t) => browser.rect(t).await,
-            None => None,
-        };
-        self.save_screenshot(application, suffix, &png, rect)
-    }
-
-    fn save_screenshot(
-        &self,
-        application: &Application,
-        suffix: &str,
-        png: &[u8],
-        rect: Option<crate::page::Rect>,
-    ) -> Option<PathBuf> {
-        match evidence::write_screenshot(&self.screenshots_dir, application.id, suffix, png, rect) {
-            Ok(path) => Some(path),
-            Err(e) => {
-                tracing::warn!(error = %e, "the screenshot could not be written");
-                None
-            }
+    fn setup(&self) -> Setup<'_> {
+        Setup {
+            site: &self.site,
+            spec_json: &self.spec_json,
+            pacing: &self.pacing,
+            limiter: &self.limiter,
+            waits: self.waits,
+            success_screenshots: self.success_screenshots,
         }
     }
+}
+
+/// One application's run in the browser: what it needs from before the launch.
+struct Visit<'a> {
+    application: &'a Application,
+    lease: Option<Lease>,
+    job_url: &'a str,
+    profile: &'a ProfileRow,
+    user_agent: Option<String>,
 }

@@ -33,13 +33,14 @@ pub enum Ended {
 }
 
 /// What to do with the row.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub enum Disposition {
     /// record this outcome
     Finish(Outcome),
     /// give the claim back without spending the attempt
     Release,
     /// nothing (dry run, or the lease is already lost)
+    #[default]
     Nothing,
 }
 

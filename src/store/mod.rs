@@ -69,6 +69,15 @@ pub enum StoreError {
         /// what was wrong
         detail: String,
     },
+    /// An outcome was to be recorded for an application this worker has not
+    /// claimed (no lease token): nothing is written.
+    #[error(
+        "application {application} is not claimed (no lease token): nothing may be recorded for it"
+    )]
+    NotClaimed {
+        /// the application
+        application: crate::domain::ApplicationId,
+    },
 }
 
 impl StoreError {
@@ -78,7 +87,7 @@ impl StoreError {
             Self::Unreachable { .. } => true,
             Self::Api { status, .. } => *status >= 500,
             Self::Embedded { busy, .. } => *busy,
-            Self::Decode { .. } => false,
+            Self::Decode { .. } | Self::NotClaimed { .. } => false,
         }
     }
 }

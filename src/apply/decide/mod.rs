@@ -1,15 +1,14 @@
 //! The flow's decisions: pure functions from what the page shows to what to do
 //! next. The driver performs them; these are unit-tested without a browser.
+//! This file decides around the form (session, job page, entry, verification,
+//! evidence); `form.rs` decides inside it (fields, buttons, the submit gate).
 
-use std::path::Path;
+mod form;
 
 use serde::Serialize;
 
-use crate::{
-    answers::{self, Resolution},
-    domain::ApplicantProfile,
-    page::{Field, Modal, Observation},
-};
+pub use self::form::*;
+use crate::page::{Field, Observation};
 
 /// The state of the session, from one look at a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,112 +186,46 @@ impl PendingQuestion {
     }
 }
 
-/// What to fill on one step.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StepPlan {
-    /// every field with what to do with it (optional unknowns included, left empty)
-    pub fills: Vec<(Field, Resolution)>,
-    /// required questions without an answer: the step must not be submitted
-    pub unknown_required: Vec<PendingQuestion>,
-}
-
-/// Plans one step from the profile.
-pub fn plan_step(modal: &Modal, profile: &ApplicantProfile, resume: Option<&Path>) -> StepPlan {
-    let mut plan = StepPlan {
-        fills: Vec::new(),
-        unknown_required: Vec::new(),
-    };
-    for field in &modal.fields {
-        let resolution = answers::resolve(field, profile, resume, modal.document_selected);
-        if resolution == Resolution::Unknown && field.required {
-            plan.unknown_required.push(PendingQuestion::of(field));
-        }
-        plan.fills.push((field.clone(), resolution));
-    }
-    plan
-}
-
-/// How to leave a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StepAction {
-    /// the last step: Submit application
-    Submit,
-    /// Review your application
-    Review,
-    /// Continue to next step
-    Next,
-    /// no button to go on
-    Stuck,
-}
-
-/// The button that ends this step; Submit before Review before Next.
-pub fn step_action(modal: &Modal) -> StepAction {
-    if modal.submit {
-        StepAction::Submit
-    } else if modal.review {
-        StepAction::Review
-    } else if modal.next {
-        StepAction::Next
+/// What the operator is told when the job page never showed a decision: a page that
+/// rendered without an apply control points at the site file; otherwise the page is
+/// slow.
+pub fn job_page_wait(job_loaded: bool) -> String {
+    if job_loaded {
+        "the job page rendered but shows no apply button: if this repeats, check the apply-button key of the site file (`autoapply selectors check --html`); waiting for the apply button".to_owned()
     } else {
-        StepAction::Stuck
+        "waiting for the job page".to_owned()
     }
 }
 
-/// What a step looks like, to notice that the next one came.
-pub fn step_signature(modal: &Modal) -> String {
-    let labels: Vec<&str> = modal.fields.iter().map(|f| f.label.as_str()).collect();
-    format!(
-        "{}|{}{}{}",
-        labels.join("\u{1f}"),
-        modal.next,
-        modal.review,
-        modal.submit
-    )
-}
-
-/// What followed a click on Next or Review.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Advance {
-    /// a new step is showing
-    NewStep,
-    /// LinkedIn refused the answers
-    Errors(Vec<String>),
-    /// LinkedIn's daily limit appeared
-    Stop(Stop),
-    /// not yet
-    Pending,
-}
-
-/// Decides after Next/Review, given the step's signature before the click.
-pub fn advance(before: &str, obs: &Observation) -> Advance {
-    if obs.daily_limit {
-        return Advance::Stop(Stop::LinkedinDailyLimit);
-    }
-    match &obs.modal {
-        Some(m) if !m.errors.is_empty() => Advance::Errors(m.errors.clone()),
-        Some(m) if step_signature(m) != before => Advance::NewStep,
-        _ => Advance::Pending,
-    }
-}
-
-/// What followed the Submit click.
-pub fn after_submit(obs: &Observation) -> Option<Stop> {
-    if obs.confirmation {
-        Some(Stop::Submitted)
-    } else if obs.daily_limit {
-        Some(Stop::LinkedinDailyLimit)
-    } else {
-        obs.modal
-            .as_ref()
-            .filter(|m| !m.errors.is_empty())
-            .map(|m| Stop::ValidationError(m.errors.clone()))
+/// Whether a run's screenshot is kept, and its file-name suffix: every ending that
+/// needs a person's eyes keeps one; a success only when configured; an ending that
+/// is as it should be (already applied, dry run, a verification) or a shutdown keeps
+/// none. `stop` is `None` when the browser failed.
+pub fn screenshot_suffix(
+    stop: Option<&Stop>,
+    cancelled: bool,
+    success_screenshots: bool,
+) -> Option<&'static str> {
+    match stop {
+        Some(Stop::Submitted) => success_screenshots.then_some("-submitted"),
+        Some(
+            Stop::AlreadyApplied
+            | Stop::NotEasyApply
+            | Stop::JobClosed
+            | Stop::DryRunComplete
+            | Stop::LeaseLost
+            | Stop::VerifiedApplied
+            | Stop::VerifiedNotApplied,
+        ) => None,
+        None if cancelled => None,
+        _ => Some(""),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::FieldKind;
+    use crate::{answers::Resolution, domain::ApplicantProfile, page::FieldKind, page::Modal};
 
     fn obs(json: serde_json::Value) -> Observation {
         let mut base = serde_json::json!({
@@ -482,6 +415,41 @@ mod tests {
             serde_json::json!({"modal": modal(serde_json::json!({"review": true, "fields": [field("Resume", FieldKind::File, true)]}))}),
         );
         assert_eq!(advance(&sig, &next), Advance::NewStep);
+    }
+
+    #[test]
+    fn screenshots_are_kept_where_a_person_must_look() {
+        assert_eq!(
+            screenshot_suffix(Some(&Stop::ModalMissing), false, false),
+            Some("")
+        );
+        assert_eq!(
+            screenshot_suffix(None, false, false),
+            Some(""),
+            "a browser failure"
+        );
+        assert_eq!(screenshot_suffix(None, true, false), None, "shutdown");
+        assert_eq!(
+            screenshot_suffix(Some(&Stop::Submitted), false, false),
+            None
+        );
+        assert_eq!(
+            screenshot_suffix(Some(&Stop::Submitted), false, true),
+            Some("-submitted")
+        );
+        for quiet in [
+            Stop::AlreadyApplied,
+            Stop::DryRunComplete,
+            Stop::VerifiedApplied,
+        ] {
+            assert_eq!(
+                screenshot_suffix(Some(&quiet), false, true),
+                None,
+                "{quiet:?}"
+            );
+        }
+        assert!(job_page_wait(true).contains("apply-button key"));
+        assert_eq!(job_page_wait(false), "waiting for the job page");
     }
 
     #[test]

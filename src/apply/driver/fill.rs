@@ -1,0 +1,103 @@
+//! Filling one field as a person would: a pause, then typing, choosing, ticking,
+//! uploading; the choices themselves come from `decide`.
+
+use std::time::Duration;
+
+use super::Driver;
+use crate::{
+    answers::Resolution,
+    apply::decide::{self, PendingQuestion},
+    browser::BrowserError,
+    pacing::Wait,
+    page::{Field, FieldKind, Target},
+};
+
+impl Driver<'_> {
+    /// Fills one field. Returns the question when a typeahead has no matching
+    /// suggestion (the answer cannot be given).
+    pub(super) async fn fill(
+        &mut self,
+        field: &Field,
+        resolution: &Resolution,
+    ) -> Result<Option<PendingQuestion>, BrowserError> {
+        let target = Target::Field(field.handle);
+        if matches!(resolution, Resolution::Keep | Resolution::Unknown) {
+            return Ok(None);
+        }
+        self.pause(Wait::BetweenFields).await?;
+        self.last_target = Some(target);
+        match resolution {
+            Resolution::Type(text) if field.kind == FieldKind::Typeahead => {
+                return self.typeahead(field, text).await;
+            }
+            Resolution::Type(text) => {
+                self.browser
+                    .type_text(target, text, self.setup.pacing, self.cancel)
+                    .await?
+            }
+            Resolution::Choose(option) if field.kind == FieldKind::Radio => {
+                let k = decide::radio_option(field, option);
+                self.click(Target::FieldOption(field.handle, k)).await?;
+            }
+            Resolution::Choose(option) => {
+                if !self.browser.select_option(target, option).await? {
+                    return Err(BrowserError::ElementMissing {
+                        target: format!("an option of {}", target.css()),
+                    });
+                }
+            }
+            Resolution::Check(wanted) => {
+                for k in decide::checkbox_toggles(field, wanted) {
+                    self.click(Target::FieldOption(field.handle, k)).await?;
+                }
+            }
+            Resolution::Follow(follow) => {
+                if decide::follow_needs_click(field, *follow) {
+                    self.click(target).await?;
+                }
+            }
+            Resolution::Upload(path) => {
+                self.browser.upload(target, path).await?;
+                self.wait_for("the uploaded résumé", self.setup.waits.element, |o| {
+                    o.modal.as_ref().is_some_and(|m| !m.documents.is_empty())
+                })
+                .await?;
+            }
+            Resolution::Keep | Resolution::Unknown => {}
+        }
+        Ok(None)
+    }
+
+    /// Types into a typeahead and picks the matching suggestion; the question when
+    /// none matches (or none appears).
+    async fn typeahead(
+        &mut self,
+        field: &Field,
+        text: &str,
+    ) -> Result<Option<PendingQuestion>, BrowserError> {
+        let target = Target::Field(field.handle);
+        self.browser
+            .type_text(target, text, self.setup.pacing, self.cancel)
+            .await?;
+        let obs = match self
+            .wait_for(
+                "typeahead suggestions",
+                self.setup.waits.element.min(Duration::from_secs(8)),
+                |o| !o.suggestions.is_empty(),
+            )
+            .await
+        {
+            Ok(o) => o,
+            Err(BrowserError::Timeout { .. }) => return Ok(Some(PendingQuestion::of(field))),
+            Err(e) => return Err(e),
+        };
+        match decide::pick_suggestion(&obs.suggestions, text) {
+            Some(k) => {
+                let k = u32::try_from(k).unwrap_or_default();
+                self.click(Target::Suggestion(k)).await?;
+                Ok(None)
+            }
+            None => Ok(Some(PendingQuestion::of(field))),
+        }
+    }
+}

@@ -1,0 +1,251 @@
+//! The Easy Apply form: the entry click (and the safety reminder), each step filled
+//! and left by Next or Review, the submit gate and the Submit click, and discarding
+//! a form the flow abandons.
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use super::{DriveError, Driver, Job, MAX_STEPS, SubmitGate};
+use crate::{
+    apply::decide::{self, Advance, AfterEntry, AtGate, StepAction, Stop},
+    browser::BrowserError,
+    pacing::Wait,
+    page::{Modal, Observation, Target},
+};
+
+/// What one step ended in: the next step's observation, or the flow's end.
+enum StepEnd {
+    Next(Observation),
+    Stop(Stop),
+}
+
+impl Driver<'_> {
+    /// Clicks Easy Apply and waits for the form, passing the safety reminder; the
+    /// inner `Err` is a stop (the form never opened, a limit, session trouble).
+    pub(super) async fn open_form(&mut self) -> Result<Result<Observation, Stop>, DriveError> {
+        self.click(Target::EasyApply).await?;
+        let mut obs = match self.wait_for_entry(false).await? {
+            Some(o) => o,
+            None => return Ok(Err(Stop::ModalMissing)),
+        };
+        if decide::after_entry(&obs) == AfterEntry::ContinueApplying {
+            self.record("safety reminder", "Continue applying");
+            self.pause(Wait::BeforeClick).await?;
+            self.click(Target::ContinueApplying).await?;
+            obs = match self.wait_for_entry(true).await? {
+                Some(o) => o,
+                None => return Ok(Err(Stop::ModalMissing)),
+            };
+        }
+        if let AfterEntry::Stop(stop) = decide::after_entry(&obs) {
+            return Ok(Err(stop));
+        }
+        Ok(Ok(obs))
+    }
+
+    /// Waits for what follows an entry click; `None` when nothing came in time.
+    async fn wait_for_entry(
+        &self,
+        past_reminder: bool,
+    ) -> Result<Option<Observation>, BrowserError> {
+        let result =
+            self.wait_for("the Easy Apply form", self.setup.waits.element, |o| {
+                match decide::after_entry(o) {
+                    AfterEntry::Pending => false,
+                    AfterEntry::ContinueApplying => !past_reminder,
+                    AfterEntry::Modal | AfterEntry::Stop(_) => true,
+                }
+            })
+            .await;
+        match result {
+            Ok(o) => Ok(Some(o)),
+            Err(BrowserError::Timeout { .. }) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Walks the form's steps from `obs` to Submit (or a stop).
+    pub(super) async fn form(
+        &mut self,
+        mut obs: Observation,
+        job: Job<'_>,
+        gate: &impl SubmitGate,
+    ) -> Result<Stop, DriveError> {
+        for step in 1..=MAX_STEPS {
+            match self.step(step, &obs, job, gate).await? {
+                StepEnd::Next(next) => obs = next,
+                StepEnd::Stop(stop) => return Ok(stop),
+            }
+        }
+        Ok(Stop::TooManySteps)
+    }
+
+    /// Fills step `step` and leaves it.
+    async fn step(
+        &mut self,
+        step: u32,
+        obs: &Observation,
+        job: Job<'_>,
+        gate: &impl SubmitGate,
+    ) -> Result<StepEnd, DriveError> {
+        let Some(modal) = obs.modal.clone() else {
+            return Err(BrowserError::ElementMissing {
+                target: "the Easy Apply modal".into(),
+            }
+            .into());
+        };
+        let plan = decide::plan_step(&modal, job.profile, job.resume);
+        self.record(
+            &format!("step {step}"),
+            decide::describe_step(&modal, &plan),
+        );
+        if !plan.unknown_required.is_empty() {
+            self.last_target = decide::first_unknown_required(&plan);
+            self.abandon().await?;
+            return Ok(StepEnd::Stop(Stop::UnknownQuestions(plan.unknown_required)));
+        }
+        for (field, resolution) in &plan.fills {
+            if let Some(question) = self.fill(field, resolution).await? {
+                self.abandon().await?;
+                return Ok(StepEnd::Stop(Stop::UnknownQuestions(vec![question])));
+            }
+        }
+        // after filling: the step as it is about to be sent
+        self.shots.step(self.browser).await;
+        let current = self.observe().await?;
+        let modal = current.modal.unwrap_or(modal);
+        self.leave_step(step, &modal, gate).await
+    }
+
+    /// Clicks the button that ends the step (Next, Review, or Submit past the gate).
+    async fn leave_step(
+        &mut self,
+        step: u32,
+        modal: &Modal,
+        gate: &impl SubmitGate,
+    ) -> Result<StepEnd, DriveError> {
+        let action = decide::step_action(modal);
+        if action == StepAction::Stuck {
+            return match self
+                .wait_for(
+                    "a Next, Review or Submit button",
+                    self.setup.waits.element,
+                    |o| {
+                        o.modal
+                            .as_ref()
+                            .is_some_and(|m| decide::step_action(m) != StepAction::Stuck)
+                    },
+                )
+                .await
+            {
+                // the same step again, now with its button
+                Ok(o) => Ok(StepEnd::Next(o)),
+                Err(BrowserError::Timeout { .. }) => Ok(StepEnd::Stop(Stop::StepStuck { step })),
+                Err(e) => Err(e.into()),
+            };
+        }
+        let Some(button) = decide::step_button(action) else {
+            return self.submit(gate).await.map(StepEnd::Stop);
+        };
+        let before = decide::step_signature(modal);
+        self.pause(Wait::BeforeClick).await?;
+        self.click(button).await?;
+        let after = self
+            .wait_for("the next step", self.setup.waits.element, |o| {
+                decide::advance(&before, o) != Advance::Pending
+            })
+            .await?;
+        Ok(match decide::advance(&before, &after) {
+            Advance::Errors(errors) => StepEnd::Stop(Stop::ValidationError(errors)),
+            Advance::Stop(stop) => StepEnd::Stop(stop),
+            Advance::NewStep | Advance::Pending => StepEnd::Next(after),
+        })
+    }
+
+    /// The last step: the fenced gate, then the Submit click and the confirmation.
+    async fn submit(&mut self, gate: &impl SubmitGate) -> Result<Stop, DriveError> {
+        if self.options.dry_run {
+            self.record("submit", "dry run: stopped before Submit");
+            self.last_target = Some(Target::Submit);
+            self.discard().await?;
+            return Ok(Stop::DryRunComplete);
+        }
+        self.pause(Wait::BeforeClick).await?;
+        match decide::at_gate(gate.begin_submit().await.map_err(DriveError::Gate)?) {
+            AtGate::Click => {}
+            AtGate::Stop(stop) => return Ok(stop),
+            AtGate::DiscardAndStop(stop) => {
+                self.abandon().await?;
+                return Ok(stop);
+            }
+        }
+        self.record("submit", "gate open: clicking Submit application");
+        self.phase("form_steps");
+        // from here on a failure is never retried blindly (needs_verification)
+        if let Err(e) = self.click(Target::Submit).await {
+            tracing::warn!(error = %e, "the Submit click failed");
+            return Ok(Stop::SubmitUnconfirmed);
+        }
+        // past the click, shutdown does not cut the confirmation short: it is bounded
+        let uncancelled = CancellationToken::new();
+        let confirmed = self
+            .browser
+            .wait_for(
+                self.setup.spec_json,
+                "the confirmation",
+                self.setup.waits.confirmation,
+                &uncancelled,
+                |o| decide::after_submit(o).is_some(),
+            )
+            .await;
+        self.phase("submit_and_confirmation");
+        if let Err(e) = &confirmed
+            && !matches!(e, BrowserError::Cancelled)
+        {
+            tracing::warn!(error = %e, "no confirmation after Submit");
+        }
+        Ok(decide::confirmation(confirmed.as_ref().ok()))
+    }
+
+    /// Keeps the evidence of why the flow stops, then discards the form.
+    async fn abandon(&mut self) -> Result<(), BrowserError> {
+        self.shots.keep(self.browser, self.last_target).await;
+        self.discard().await
+    }
+
+    /// Closes the modal and discards the application, so nothing half-filled stays.
+    /// The outline of the screenshot stays on the element that caused the stop.
+    async fn discard(&mut self) -> Result<(), BrowserError> {
+        let culprit = self.last_target;
+        let result = self.discard_inner().await;
+        self.last_target = culprit;
+        result
+    }
+
+    async fn discard_inner(&mut self) -> Result<(), BrowserError> {
+        let obs = self.observe().await?;
+        if !obs.modal.as_ref().is_some_and(|m| m.dismiss) {
+            return Ok(());
+        }
+        self.pause(Wait::BeforeClick).await?;
+        self.click(Target::Dismiss).await?;
+        match self
+            .wait_for("the discard confirmation", Duration::from_secs(5), |o| {
+                o.modal.as_ref().is_none_or(|m| m.discard)
+            })
+            .await
+        {
+            Ok(o) if o.modal.as_ref().is_some_and(|m| m.discard) => {
+                self.click(Target::Discard).await?;
+                self.record("discard", "application discarded");
+            }
+            Ok(_) => self.record("discard", "modal closed"),
+            Err(BrowserError::Timeout { .. }) => {
+                self.record("discard", "no discard confirmation appeared")
+            }
+            Err(e) => return Err(e),
+        }
+        Ok(())
+    }
+}

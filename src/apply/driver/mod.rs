@@ -1,0 +1,399 @@
+//! The driver: performs the flow's decisions in the browser, one step at a time,
+//! with human pacing and explicit waits. It is built with everything one run needs
+//! ([`Driver::new`]) and returns one [`DriveReport`]: how the flow ended, the steps,
+//! the phases' timings, the screenshots (written by [`Shots`]) and when LinkedIn
+//! showed the user logged in. Every decision it performs comes from `decide`.
+//!
+//! `form.rs` walks the Easy Apply form; `fill.rs` fills one field.
+
+mod fill;
+mod form;
+
+use std::{
+    path::{Path, PathBuf},
+    time::{Duration, Instant},
+};
+
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+
+use super::{
+    decide::{self, JobPage, SessionState, Stop},
+    shots::Shots,
+};
+use crate::{
+    browser::{BrowserError, BrowserSession},
+    domain::ApplicantProfile,
+    pacing::{NavigationLimiter, Pacing, Wait},
+    page::{Observation, Target},
+    session::Session,
+    site::SiteSpec,
+    store::BeginSubmit,
+};
+
+/// The most steps a form may have.
+pub const MAX_STEPS: u32 = 12;
+
+/// How long the driver waits for things.
+#[derive(Debug, Clone, Copy)]
+pub struct Waits {
+    /// a page or element to appear
+    pub element: Duration,
+    /// the confirmation after Submit
+    pub confirmation: Duration,
+}
+
+impl Default for Waits {
+    fn default() -> Self {
+        Self {
+            element: Duration::from_secs(15),
+            confirmation: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Told of every step as it happens (the replay CLI prints them).
+pub type StepObserver = std::sync::Arc<dyn Fn(&StepRecord) + Send + Sync>;
+
+/// A step as it happened, for the replay CLI and the logs (labels and kinds,
+/// never values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRecord {
+    /// step name
+    pub step: String,
+    /// what was found or done
+    pub detail: String,
+}
+
+/// The fenced submit gate, called right before the Submit click.
+pub trait SubmitGate {
+    /// `begin_submit` of the store
+    fn begin_submit(
+        &self,
+    ) -> impl std::future::Future<Output = Result<BeginSubmit, crate::store::StoreError>> + Send;
+}
+
+/// A driver failure: the browser's, or the store's at the submit gate.
+#[derive(Debug)]
+pub enum DriveError {
+    /// the browser failed
+    Browser(BrowserError),
+    /// the submit gate could not be asked: nothing was clicked
+    Gate(crate::store::StoreError),
+}
+
+impl From<BrowserError> for DriveError {
+    fn from(e: BrowserError) -> Self {
+        Self::Browser(e)
+    }
+}
+
+/// What stays the same from one application to the next (the engine's).
+#[derive(Clone, Copy)]
+pub struct Setup<'a> {
+    /// the site (its origin may be a replica's)
+    pub site: &'a SiteSpec,
+    /// the site spec as JSON for observe.js
+    pub spec_json: &'a str,
+    /// human waits
+    pub pacing: &'a Pacing,
+    /// LinkedIn navigations per minute
+    pub limiter: &'a NavigationLimiter,
+    /// explicit wait timeouts
+    pub waits: Waits,
+    /// keep a screenshot of a confirmed submission too
+    pub success_screenshots: bool,
+}
+
+/// How this run goes.
+#[derive(Clone, Default)]
+pub struct RunOptions {
+    /// stop before Submit
+    pub dry_run: bool,
+    /// told of every step as it happens
+    pub observer: Option<StepObserver>,
+}
+
+/// The job to apply to.
+#[derive(Clone, Copy)]
+pub struct Job<'a> {
+    /// its page on the site's origin
+    pub url: &'a str,
+    /// the applicant's answers
+    pub profile: &'a ApplicantProfile,
+    /// the résumé to upload
+    pub resume: Option<&'a Path>,
+}
+
+/// Everything one run of the driver did.
+#[derive(Debug)]
+pub struct DriveReport {
+    /// how the flow ended
+    pub result: Result<Stop, DriveError>,
+    /// the steps as they happened
+    pub steps: Vec<StepRecord>,
+    /// how long each phase took (`cookies_and_session_check`, `job_page`,
+    /// `form_steps`, `submit_and_confirmation`): the benchmark's figures
+    pub phases: Vec<(&'static str, Duration)>,
+    /// the run's screenshot, when its ending keeps one
+    pub screenshot: Option<PathBuf>,
+    /// one screenshot per step, when asked for
+    pub step_screenshots: Vec<PathBuf>,
+    /// when LinkedIn showed the user logged in (`platform_sessions.validated_at`)
+    pub session_validated_at: Option<OffsetDateTime>,
+}
+
+/// One run in one browser.
+pub struct Driver<'a> {
+    browser: &'a BrowserSession,
+    setup: Setup<'a>,
+    cancel: &'a CancellationToken,
+    options: RunOptions,
+    shots: Shots,
+    /// the element being acted on, for the screenshot's outline
+    last_target: Option<Target>,
+    steps: Vec<StepRecord>,
+    phases: Vec<(&'static str, Duration)>,
+    phase_started: Instant,
+    session_validated_at: Option<OffsetDateTime>,
+}
+
+impl<'a> Driver<'a> {
+    /// A driver for one run; `launched_at` starts the first phase's clock.
+    pub fn new(
+        browser: &'a BrowserSession,
+        setup: Setup<'a>,
+        cancel: &'a CancellationToken,
+        options: RunOptions,
+        shots: Shots,
+        launched_at: Instant,
+    ) -> Self {
+        Self {
+            browser,
+            setup,
+            cancel,
+            options,
+            shots,
+            last_target: None,
+            steps: Vec::new(),
+            phases: Vec::new(),
+            phase_started: launched_at,
+            session_validated_at: None,
+        }
+    }
+
+    /// Injects the session's cookies (dropping the decrypted session right after),
+    /// checks the session, and applies to the job.
+    pub async fn apply(
+        mut self,
+        session: Session,
+        job: Job<'_>,
+        gate: &impl SubmitGate,
+    ) -> DriveReport {
+        let result = match self.inject(session).await {
+            Ok(()) => self.flow(job, gate).await,
+            Err(e) => Err(e.into()),
+        };
+        self.report(result).await
+    }
+
+    /// A verification run: is the application of an interrupted submit on LinkedIn?
+    /// Opens the job page with the user's session and reads its applied state;
+    /// never clicks anything.
+    pub async fn verify(mut self, session: Session, job_url: &str) -> DriveReport {
+        let result = match self.inject(session).await {
+            Ok(()) => self.verification(job_url).await,
+            Err(e) => Err(e.into()),
+        };
+        self.report(result).await
+    }
+
+    async fn inject(&self, session: Session) -> Result<(), BrowserError> {
+        let site = self.setup.site;
+        let injected = self
+            .browser
+            .set_cookies(&session, &site.origin, !site.targets_linkedin())
+            .await;
+        // the decrypted cookies are not needed any more: wiped now
+        drop(session);
+        injected
+    }
+
+    /// The screenshot the ending calls for, and everything else as one report.
+    async fn report(self, result: Result<Stop, DriveError>) -> DriveReport {
+        let stop = result.as_ref().ok();
+        let cancelled = matches!(result, Err(DriveError::Browser(BrowserError::Cancelled)));
+        let suffix = match &result {
+            Err(DriveError::Gate(_)) => None,
+            _ => decide::screenshot_suffix(stop, cancelled, self.setup.success_screenshots),
+        };
+        let (screenshot, step_screenshots) = self
+            .shots
+            .finish(self.browser, self.last_target, suffix)
+            .await;
+        DriveReport {
+            result,
+            steps: self.steps,
+            phases: self.phases,
+            screenshot,
+            step_screenshots,
+            session_validated_at: self.session_validated_at,
+        }
+    }
+
+    /// The flow for one job page: session, job page, entry, form.
+    async fn flow(&mut self, job: Job<'_>, gate: &impl SubmitGate) -> Result<Stop, DriveError> {
+        if let Some(stop) = self.check_session().await? {
+            return Ok(stop);
+        }
+        if let Some(stop) = self.job_page(job.url).await? {
+            return Ok(stop);
+        }
+        let obs = match self.open_form().await? {
+            Ok(obs) => obs,
+            Err(stop) => return Ok(stop),
+        };
+        self.form(obs, job, gate).await
+    }
+
+    fn record(&mut self, step: &str, detail: impl Into<String>) {
+        let detail = detail.into();
+        tracing::info!(step, detail = %detail, "step");
+        let record = StepRecord {
+            step: step.into(),
+            detail,
+        };
+        if let Some(observer) = &self.options.observer {
+            observer(&record);
+        }
+        self.steps.push(record);
+    }
+
+    /// Ends the current phase under `name`.
+    fn phase(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.phases.push((name, now - self.phase_started));
+        self.phase_started = now;
+    }
+
+    async fn pause(&self, wait: Wait) -> Result<(), BrowserError> {
+        self.setup
+            .pacing
+            .pause(wait, self.cancel)
+            .await
+            .map_err(|_| BrowserError::Cancelled)
+    }
+
+    async fn navigate(&mut self, url: &str) -> Result<(), BrowserError> {
+        self.setup
+            .limiter
+            .until_ready(self.cancel)
+            .await
+            .map_err(|_| BrowserError::Cancelled)?;
+        self.browser.goto(url, self.cancel).await
+    }
+
+    async fn observe(&self) -> Result<Observation, BrowserError> {
+        self.browser.observe(self.setup.spec_json).await
+    }
+
+    async fn wait_for(
+        &self,
+        what: &str,
+        timeout: Duration,
+        ready: impl Fn(&Observation) -> bool,
+    ) -> Result<Observation, BrowserError> {
+        self.browser
+            .wait_for(self.setup.spec_json, what, timeout, self.cancel, ready)
+            .await
+    }
+
+    async fn click(&mut self, target: Target) -> Result<(), BrowserError> {
+        self.last_target = Some(target);
+        self.browser.click(target).await
+    }
+
+    /// Opens the page that shows the logged-in marker; a login wall or a checkpoint
+    /// ends the run. Then a human pause, as after any page.
+    async fn check_session(&mut self) -> Result<Option<Stop>, DriveError> {
+        let site = self.setup.site;
+        let check = site
+            .origin
+            .join(&site.session_check_path)
+            .map_or_else(|_| site.origin.to_string(), |u| u.to_string());
+        self.navigate(&check).await?;
+        let obs = self
+            .wait_for("the logged-in marker", self.setup.waits.element, |o| {
+                decide::session_state(o) != SessionState::Pending
+            })
+            .await?;
+        match decide::session_state(&obs) {
+            SessionState::Expired => return Ok(Some(Stop::SessionExpired)),
+            SessionState::Checkpoint => return Ok(Some(Stop::SessionCheckpoint)),
+            SessionState::LoggedIn => {
+                self.session_validated_at = Some(OffsetDateTime::now_utc());
+                self.record("session", "logged in");
+            }
+            SessionState::Pending => self.record("session", "logged in"),
+        }
+        self.phase("cookies_and_session_check");
+        self.pause(Wait::PageLoad).await?;
+        Ok(None)
+    }
+
+    async fn verification(&mut self, job_url: &str) -> Result<Stop, DriveError> {
+        if let Some(stop) = self.check_session().await? {
+            return Ok(stop);
+        }
+        self.navigate(job_url).await?;
+        let stop = match self
+            .wait_for("the job's applied state", self.setup.waits.element, |o| {
+                decide::verification(o).is_some()
+            })
+            .await
+        {
+            Ok(o) => decide::verification(&o).unwrap_or(Stop::VerificationInconclusive),
+            Err(BrowserError::Timeout { .. }) => Stop::VerificationInconclusive,
+            Err(e) => return Err(e.into()),
+        };
+        self.record("verification", format!("{stop:?}"));
+        Ok(stop)
+    }
+
+    /// The job page: a stop, or Easy Apply found (then a human pause).
+    async fn job_page(&mut self, url: &str) -> Result<Option<Stop>, DriveError> {
+        self.navigate(url).await?;
+        let element = self.setup.waits.element;
+        let decision = match self
+            .wait_for("the job page's apply button", element, |o| {
+                decide::job_page(o) != JobPage::Pending
+            })
+            .await
+        {
+            Ok(o) => decide::job_page(&o),
+            Err(BrowserError::Timeout { after_ms, .. }) => {
+                let seen = self.observe().await?;
+                let action = decide::job_page_wait(seen.job_loaded);
+                return Err(BrowserError::Timeout { action, after_ms }.into());
+            }
+            Err(e) => return Err(e.into()),
+        };
+        match decision {
+            JobPage::Stop(stop) => return Ok(Some(stop)),
+            JobPage::Pending => {
+                return Err(BrowserError::Timeout {
+                    action: "the job page".into(),
+                    after_ms: element.as_millis() as u64,
+                }
+                .into());
+            }
+            JobPage::OpenEasyApply => {
+                self.record("job page", "Easy Apply found");
+                self.phase("job_page");
+                self.shots.step(self.browser).await;
+            }
+        }
+        self.pause(Wait::PageLoad).await?;
+        Ok(None)
+    }
+}

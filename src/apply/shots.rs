@@ -1,0 +1,106 @@
+//! The screenshots of one application, and the only writer of its evidence files:
+//! one per form step when asked for (`<id>-step-<n>.png`), the evidence kept at the
+//! moment a stop became visible (before the form is discarded), and the run's
+//! screenshot (`<id>.png`, `<id>-submitted.png`) written at the end.
+
+use std::path::PathBuf;
+
+use crate::{
+    browser::BrowserSession,
+    domain::ApplicationId,
+    evidence,
+    page::{Rect, Target},
+};
+
+/// One application's screenshots.
+#[derive(Debug)]
+pub struct Shots {
+    dir: PathBuf,
+    id: ApplicationId,
+    every_step: bool,
+    step_paths: Vec<PathBuf>,
+    kept: Option<(Vec<u8>, Option<Rect>)>,
+}
+
+impl Shots {
+    /// Screenshots of application `id` in `dir`; `every_step` keeps one per step.
+    pub fn new(dir: PathBuf, id: ApplicationId, every_step: bool) -> Self {
+        Self {
+            dir,
+            id,
+            every_step,
+            step_paths: Vec::new(),
+            kept: None,
+        }
+    }
+
+    /// One screenshot of the current step, when every step is kept.
+    pub async fn step(&mut self, browser: &BrowserSession) {
+        if !self.every_step {
+            return;
+        }
+        let n = self.step_paths.len() + 1;
+        match browser.screenshot().await {
+            Ok(png) => match self.write(&format!("-step-{n}"), &png, None) {
+                Some(path) => self.step_paths.push(path),
+                None => tracing::warn!("step screenshot not written"),
+            },
+            Err(e) => tracing::warn!(error = %e, "no step screenshot could be taken"),
+        }
+    }
+
+    /// Takes the evidence now, while the page still shows why the flow stops,
+    /// outlining `target`.
+    pub async fn keep(&mut self, browser: &BrowserSession, target: Option<Target>) {
+        match browser.screenshot().await {
+            Ok(png) => {
+                let rect = match target {
+                    Some(t) => browser.rect(t).await,
+                    None => None,
+                };
+                self.kept = Some((png, rect));
+            }
+            Err(e) => tracing::warn!(error = %e, "no screenshot could be taken"),
+        }
+    }
+
+    /// Writes the run's screenshot with `suffix` (the kept evidence, else the page
+    /// as it is now, outlining `target`); returns it and the step screenshots.
+    pub async fn finish(
+        mut self,
+        browser: &BrowserSession,
+        target: Option<Target>,
+        suffix: Option<&str>,
+    ) -> (Option<PathBuf>, Vec<PathBuf>) {
+        let Some(suffix) = suffix else {
+            return (None, self.step_paths);
+        };
+        let written = match self.kept.take() {
+            Some((png, rect)) => self.write(suffix, &png, rect),
+            None => match browser.screenshot().await {
+                Ok(png) => {
+                    let rect = match target {
+                        Some(t) => browser.rect(t).await,
+                        None => None,
+                    };
+                    self.write(suffix, &png, rect)
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "no screenshot could be taken");
+                    None
+                }
+            },
+        };
+        (written, self.step_paths)
+    }
+
+    fn write(&self, suffix: &str, png: &[u8], rect: Option<Rect>) -> Option<PathBuf> {
+        match evidence::write_screenshot(&self.dir, self.id, suffix, png, rect) {
+            Ok(path) => Some(path),
+            Err(e) => {
+                tracing::warn!(error = %e, "the screenshot could not be written");
+                None
+            }
+        }
+    }
+}
