@@ -15,6 +15,14 @@ pub enum ConfigCommand {
     /// Print the effective configuration (secrets as <set>/<missing>); exit 3 naming
     /// every missing or invalid variable.
     Check,
+    /// Print every setting with its default and meaning, as the README's Markdown
+    /// table (produced from the same table the configuration is read with).
+    Table,
+}
+
+pub(super) fn table() -> ExitCode {
+    print!("{}", crate::config::markdown_table());
+    ExitCode::from(exit::OK)
 }
 
 fn print_shown(shown: &[Shown]) {

@@ -72,6 +72,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Run => crate::daemon::run().await,
         Command::Replay(args) => replay::replay(args).await,
         Command::Config(ConfigCommand::Check) => Ok(config::check()),
+        Command::Config(ConfigCommand::Table) => Ok(config::table()),
         Command::Session(SessionCommand::Inspect(args)) => session::inspect(args).await,
         Command::Selectors(SelectorsCommand::Check(args)) => selectors::check(&args),
         Command::Enqueue(args) => enqueue::enqueue(args).await,
