@@ -84,106 +84,25 @@ pub async fn run_application<S: Store + Clone + 'static>(
     if let Err(e) = store.log_agent(&begin).await {
         tracing::warn!(error = %e, "agent_logs start row not written");
     }
-    let app_cancel = cancel.child_token();
-    let stop_heartbeat = CancellationToken::new();
-    let heartbeat = tokio::spawn(
-        heartbeat_loop(
-            store.clone(),
-            application.clone(),
-            lease,
-            stop_heartbeat.clone(),
-            app_cancel.clone(),
-        )
-        .in_current_span(),
-    );
-    // the application in a task of its own, so a panic in it is caught here
     let dry_run = options.dry_run;
-    let attempt = {
-        let (store, engine, application, app_cancel) = (
-            store.clone(),
-            engine.clone(),
-            application.clone(),
-            app_cancel.clone(),
-        );
-        tokio::spawn(
-            async move {
-                engine
-                    .apply(&store, &application, &app_cancel, &options)
-                    .await
-            }
-            .in_current_span(),
-        )
-        .await
-    };
-    stop_heartbeat.cancel();
-    let _ = heartbeat.await;
-
+    let attempt =
+        attempt_with_heartbeat(&store, engine, lease, &application, cancel, options).await;
     let mut end = AgentLogEntry::new(
         AgentLogStatus::Failed,
         Some(application.user_id),
         Some(application.id),
         OffsetDateTime::now_utc(),
     );
-    let mut kill_switch_closed = false;
-    let mut kept_report = None;
-    let mut outcome_label = "error".to_owned();
-    match attempt {
+    let (report, outcome_label) = match attempt {
         Ok(Ok(report)) => {
-            kill_switch_closed = report.kill_switch_closed;
-            match &report.disposition {
-                Disposition::Finish(outcome) => {
-                    end.status = match outcome.status {
-                        OutcomeStatus::Submitted => AgentLogStatus::Completed,
-                        OutcomeStatus::Skipped => AgentLogStatus::Skipped,
-                        _ => AgentLogStatus::Failed,
-                    };
-                    end.records_processed = Some(1);
-                    outcome_label = outcome.status.as_str().to_owned();
-                    if end.status == AgentLogStatus::Failed {
-                        let text = format!(
-                            "{}: {}",
-                            outcome.reason.as_deref().unwrap_or(outcome.status.as_str()),
-                            outcome.error.as_deref().unwrap_or_default()
-                        );
-                        end.error = Some(truncate_error(&text));
-                    }
-                    tracing::info!(
-                        status = outcome.status.as_str(),
-                        reason = outcome.reason.as_deref().unwrap_or(""),
-                        recorded = report.recorded,
-                        "application finished"
-                    );
-                }
-                Disposition::Release | Disposition::Nothing => {
-                    end.status = AgentLogStatus::Skipped;
-                    end.records_processed = Some(0);
-                    end.error = Some(truncate_error(&format!(
-                        "claim given back: {}",
-                        report.ended
-                    )));
-                    outcome_label = if dry_run {
-                        "dry_run".into()
-                    } else {
-                        "released".into()
-                    };
-                    tracing::info!(ended = %report.ended, "claim given back");
-                }
-            }
-            if dry_run {
-                end.status = AgentLogStatus::Skipped;
-                end.records_processed = Some(0);
-                end.error = Some(truncate_error(&format!(
-                    "dry run (nothing recorded): {}",
-                    report.ended
-                )));
-                outcome_label = "dry_run".into();
-            }
-            kept_report = Some(report);
+            let label = end_of_attempt(&mut end, &report, dry_run);
+            (Some(report), label)
         }
         Ok(Err(e)) => {
             // the outcome could not be recorded: the lease expires and the sweeper acts
             end.error = Some(truncate_error(&format!("store_error: {e}")));
             tracing::error!(error = %e, "the application's outcome could not be recorded");
+            (None, "error".to_owned())
         }
         Err(join) => {
             let what = if join.is_panic() {
@@ -197,8 +116,9 @@ pub async fn run_application<S: Store + Clone + 'static>(
             );
             record_internal_error(&store, &application, what).await;
             end.error = Some(format!("internal_error: {what} during the application"));
+            (None, "error".to_owned())
         }
-    }
+    };
     end.duration_ms = Some(i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX));
     end.expires_at = OffsetDateTime::now_utc()
         + if end.status == AgentLogStatus::Failed {
@@ -212,12 +132,101 @@ pub async fn run_application<S: Store + Clone + 'static>(
     metrics.browser_delta(-1);
     metrics.application_done(started.elapsed(), &outcome_label);
     RunOutcome {
-        kill_switch_closed,
-        report: kept_report,
+        kill_switch_closed: report.as_ref().is_some_and(|r| r.kill_switch_closed),
+        report,
         log_status: end.status,
         error: end.error,
         duration: started.elapsed(),
     }
+}
+
+/// The engine in a task of its own (so a panic in it is caught here), with the
+/// heartbeat beside it; a lost lease cancels the application.
+async fn attempt_with_heartbeat<S: Store + Clone + 'static>(
+    store: &S,
+    engine: Arc<Engine>,
+    lease: Duration,
+    application: &Application,
+    cancel: CancellationToken,
+    options: ApplyOptions,
+) -> Result<Result<AttemptReport, crate::store::StoreError>, tokio::task::JoinError> {
+    let app_cancel = cancel.child_token();
+    let stop_heartbeat = CancellationToken::new();
+    let heartbeat = tokio::spawn(
+        heartbeat_loop(
+            store.clone(),
+            application.clone(),
+            lease,
+            stop_heartbeat.clone(),
+            app_cancel.clone(),
+        )
+        .in_current_span(),
+    );
+    let attempt = {
+        let (store, application) = (store.clone(), application.clone());
+        tokio::spawn(
+            async move {
+                engine
+                    .apply(&store, &application, &app_cancel, &options)
+                    .await
+            }
+            .in_current_span(),
+        )
+        .await
+    };
+    stop_heartbeat.cancel();
+    let _ = heartbeat.await;
+    attempt
+}
+
+/// Fills the `agent_logs` end row from a finished attempt; returns the metrics'
+/// outcome label.
+fn end_of_attempt(end: &mut AgentLogEntry, report: &AttemptReport, dry_run: bool) -> String {
+    let label = match &report.disposition {
+        Disposition::Finish(outcome) => {
+            end.status = match outcome.status {
+                OutcomeStatus::Submitted => AgentLogStatus::Completed,
+                OutcomeStatus::Skipped => AgentLogStatus::Skipped,
+                _ => AgentLogStatus::Failed,
+            };
+            end.records_processed = Some(1);
+            if end.status == AgentLogStatus::Failed {
+                let text = format!(
+                    "{}: {}",
+                    outcome.reason.as_deref().unwrap_or(outcome.status.as_str()),
+                    outcome.error.as_deref().unwrap_or_default()
+                );
+                end.error = Some(truncate_error(&text));
+            }
+            tracing::info!(
+                status = outcome.status.as_str(),
+                reason = outcome.reason.as_deref().unwrap_or(""),
+                recorded = report.recorded,
+                "application finished"
+            );
+            outcome.status.as_str().to_owned()
+        }
+        Disposition::Release | Disposition::Nothing => {
+            end.status = AgentLogStatus::Skipped;
+            end.records_processed = Some(0);
+            end.error = Some(truncate_error(&format!(
+                "claim given back: {}",
+                report.ended
+            )));
+            tracing::info!(ended = %report.ended, "claim given back");
+            if dry_run { "dry_run" } else { "released" }.to_owned()
+        }
+    };
+    if !dry_run {
+        return label;
+    }
+    end.status = AgentLogStatus::Skipped;
+    end.records_processed = Some(0);
+    end.error = Some(truncate_error(&format!(
+        "dry run (nothing recorded): {}",
+        report.ended
+    )));
+    "dry_run".to_owned()
 }
 
 async fn record_internal_error<S: Store>(store: &S, application: &Application, what: &str) {

@@ -59,6 +59,25 @@ pub struct Worker<S> {
     metrics: Arc<Metrics>,
 }
 
+/// What one turn of the loop calls for.
+enum Turn {
+    /// look again at once
+    Again,
+    /// wait this long (or less, see [`Worker::idle`])
+    Wait(Duration),
+}
+
+/// The loop's state between turns.
+struct LoopState {
+    tasks: JoinSet<RunOutcome>,
+    /// an application ran since the queue was last dry
+    worked: bool,
+    backoff: Backoff,
+    kill_switch_closed: bool,
+    /// per-user spacing between applications
+    spacing: Option<DefaultKeyedRateLimiter<UserId>>,
+}
+
 /// Exponential backoff with full jitter.
 struct Backoff {
     failures: u32,
@@ -107,15 +126,16 @@ impl<S: Store + Clone + 'static> Worker<S> {
             )
             .instrument(tracing::info_span!("sweeper")),
         );
-        let spacing: Option<DefaultKeyedRateLimiter<UserId>> =
-            (!self.settings.user_spacing.is_zero())
+        let mut state = LoopState {
+            tasks: JoinSet::new(),
+            worked: false,
+            backoff: Backoff { failures: 0 },
+            kill_switch_closed: false,
+            spacing: (!self.settings.user_spacing.is_zero())
                 .then(|| Quota::with_period(self.settings.user_spacing))
                 .flatten()
-                .map(|q| RateLimiter::keyed(q.allow_burst(NonZeroU32::MIN)));
-        let mut tasks: JoinSet<RunOutcome> = JoinSet::new();
-        let mut worked = false;
-        let mut backoff = Backoff { failures: 0 };
-        let mut kill_switch_closed = false;
+                .map(|q| RateLimiter::keyed(q.allow_burst(NonZeroU32::MIN))),
+        };
         let watchdog = systemd::watchdog_interval();
         let mut last_ping = tokio::time::Instant::now();
         systemd::status("applying");
@@ -130,110 +150,127 @@ impl<S: Store + Clone + 'static> Worker<S> {
             if cancel.is_cancelled() {
                 break;
             }
-            let mut delay = jittered(self.settings.poll_interval);
-            if kill_switch_closed {
-                match self.store.linkedin_daily_status().await {
-                    Ok(status) if status.remaining > 0 => {
-                        tracing::info!(
-                            remaining = status.remaining,
-                            "the global LinkedIn limit has room again: claiming"
-                        );
-                        kill_switch_closed = false;
-                        systemd::status("applying");
-                        continue;
-                    }
-                    Ok(_) => delay = Duration::from_secs(60).min(self.settings.poll_interval * 12),
-                    Err(e) => {
-                        delay = backoff.next();
-                        tracing::warn!(error = %e, "kill-switch check failed");
-                    }
-                }
-            } else if tasks.len() < self.settings.concurrency {
-                match self
-                    .store
-                    .claim(&self.settings.worker_id, self.settings.lease)
-                    .await
-                {
-                    Ok(Some(application)) => {
-                        if backoff.failures > 0 {
-                            tracing::info!("the database is reachable again");
-                        }
-                        backoff.failures = 0;
-                        if let Some(wait) = spacing
-                            .as_ref()
-                            .and_then(|l| l.check_key(&application.user_id).err())
-                        {
-                            let wait = wait.wait_time_from(governor::clock::Clock::now(
-                                &governor::clock::DefaultClock::default(),
-                            ));
-                            self.defer(&application, wait).await;
-                            continue;
-                        }
-                        let store = self.store.clone();
-                        let engine = self.engine.clone();
-                        let lease = self.settings.lease;
-                        let metrics = self.metrics.clone();
-                        worked = true;
-                        let span = tracing::info_span!("application", application.id = %application.id, user.id = %application.user_id);
-                        tasks.spawn(
-                            run_application(
-                                store,
-                                engine,
-                                lease,
-                                metrics,
-                                application,
-                                cancel.clone(),
-                                ApplyOptions {
-                                    step_screenshots: self.settings.step_screenshots,
-                                    ..ApplyOptions::default()
-                                },
-                            )
-                            .instrument(span),
-                        );
-                        continue;
-                    }
-                    Ok(None) => {
-                        if backoff.failures > 0 {
-                            tracing::info!("the database is reachable again");
-                        }
-                        backoff.failures = 0;
-                        // the queue ran dry: give the pages freed by the run back
-                        if worked && tasks.is_empty() {
-                            worked = false;
-                            crate::heap::trim();
-                        }
-                    }
-                    Err(e) => {
-                        delay = backoff.next();
-                        if backoff.failures == 1 || backoff.failures.is_multiple_of(10) {
-                            tracing::warn!(error = %e, failures = backoff.failures, retry_in_ms = delay.as_millis() as u64, "cannot claim: database unreachable, backing off");
-                        }
-                    }
-                }
-            }
+            let turn = if state.kill_switch_closed {
+                self.kill_switch_turn(&mut state).await
+            } else if state.tasks.len() < self.settings.concurrency {
+                self.claim_turn(&mut state, &cancel).await
+            } else {
+                Turn::Wait(jittered(self.settings.poll_interval))
+            };
+            let Turn::Wait(mut delay) = turn else {
+                continue;
+            };
             if let Some(every) = watchdog {
                 delay = delay.min(every);
             }
-            tokio::select! {
-                () = tokio::time::sleep(delay) => {}
-                () = self.wake.notified() => {}
-                Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
-                    if let Ok(finished) = joined
-                        && finished.kill_switch_closed
-                        && !kill_switch_closed
-                    {
-                        tracing::warn!("the global LinkedIn limit for today is reached: no more claims until it opens again");
-                        systemd::status("global LinkedIn limit reached: waiting");
-                        kill_switch_closed = true;
-                    }
-                }
-                () = cancel.cancelled() => {}
-            }
+            self.idle(&mut state, delay, &cancel).await;
         }
         systemd::stopping();
         systemd::status("stopping: waiting for in-flight applications");
-        while tasks.join_next().await.is_some() {}
+        while state.tasks.join_next().await.is_some() {}
         sweeper.abort();
+    }
+
+    /// The kill switch is closed: has the global limit room again?
+    async fn kill_switch_turn(&self, state: &mut LoopState) -> Turn {
+        match self.store.linkedin_daily_status().await {
+            Ok(status) if status.remaining > 0 => {
+                tracing::info!(
+                    remaining = status.remaining,
+                    "the global LinkedIn limit has room again: claiming"
+                );
+                state.kill_switch_closed = false;
+                systemd::status("applying");
+                Turn::Again
+            }
+            Ok(_) => Turn::Wait(Duration::from_secs(60).min(self.settings.poll_interval * 12)),
+            Err(e) => {
+                tracing::warn!(error = %e, "kill-switch check failed");
+                Turn::Wait(state.backoff.next())
+            }
+        }
+    }
+
+    /// Claims the next application and starts it (or defers it: its user's previous
+    /// application was too recent).
+    async fn claim_turn(&self, state: &mut LoopState, cancel: &CancellationToken) -> Turn {
+        let claimed = self
+            .store
+            .claim(&self.settings.worker_id, self.settings.lease)
+            .await;
+        if claimed.is_ok() {
+            if state.backoff.failures > 0 {
+                tracing::info!("the database is reachable again");
+            }
+            state.backoff.failures = 0;
+        }
+        let application = match claimed {
+            Ok(Some(application)) => application,
+            Ok(None) => {
+                // the queue ran dry: give the pages freed by the run back
+                if state.worked && state.tasks.is_empty() {
+                    state.worked = false;
+                    crate::heap::trim();
+                }
+                return Turn::Wait(jittered(self.settings.poll_interval));
+            }
+            Err(e) => {
+                let delay = state.backoff.next();
+                if state.backoff.failures == 1 || state.backoff.failures.is_multiple_of(10) {
+                    tracing::warn!(error = %e, failures = state.backoff.failures, retry_in_ms = delay.as_millis() as u64, "cannot claim: database unreachable, backing off");
+                }
+                return Turn::Wait(delay);
+            }
+        };
+        if let Some(wait) = state
+            .spacing
+            .as_ref()
+            .and_then(|l| l.check_key(&application.user_id).err())
+        {
+            let wait = wait.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            self.defer(&application, wait).await;
+            return Turn::Again;
+        }
+        state.worked = true;
+        let span = tracing::info_span!("application", application.id = %application.id, user.id = %application.user_id);
+        state.tasks.spawn(
+            run_application(
+                self.store.clone(),
+                self.engine.clone(),
+                self.settings.lease,
+                self.metrics.clone(),
+                application,
+                cancel.clone(),
+                ApplyOptions {
+                    step_screenshots: self.settings.step_screenshots,
+                    ..ApplyOptions::default()
+                },
+            )
+            .instrument(span),
+        );
+        Turn::Again
+    }
+
+    /// Waits `delay`, or less: a wake-up, a finished application (which may close
+    /// the kill switch), or shutdown.
+    async fn idle(&self, state: &mut LoopState, delay: Duration, cancel: &CancellationToken) {
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = self.wake.notified() => {}
+            Some(joined) = state.tasks.join_next(), if !state.tasks.is_empty() => {
+                if let Ok(finished) = joined
+                    && finished.kill_switch_closed
+                    && !state.kill_switch_closed
+                {
+                    tracing::warn!("the global LinkedIn limit for today is reached: no more claims until it opens again");
+                    systemd::status("global LinkedIn limit reached: waiting");
+                    state.kill_switch_closed = true;
+                }
+            }
+            () = cancel.cancelled() => {}
+        }
     }
 
     /// The user's previous application was too recent: try again later without

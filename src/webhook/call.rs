@@ -1,0 +1,214 @@
+//! `POST /api/agents/auto_apply`: admitted (secret, content type, body, signature),
+//! then either the loop is woken, or one application is claimed by id and run
+//! through [`run_application`], answered when it ends (or 202 past the deadline).
+
+use std::{sync::Arc, time::Instant};
+
+use axum::{
+    body::Bytes,
+    extract::{State, rejection::BytesRejection},
+    http::{HeaderMap, StatusCode, header},
+    response::Response,
+};
+use secrecy::ExposeSecret as _;
+use tracing::Instrument as _;
+
+use super::{
+    WebhookState, answer,
+    auth::{Call, check_signature, constant_time_eq, parse_call},
+    refuse,
+};
+use crate::{
+    apply::ApplyOptions,
+    domain::ApplicationId,
+    run::{RunOutcome, run_application},
+    store::{AgentLogStatus, Application, Store},
+};
+
+/// The handler.
+pub(super) async fn auto_apply<S: Store + Clone + 'static>(
+    State(st): State<Arc<WebhookState<S>>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    let started = Instant::now();
+    let call = match admit(&st, &headers, body, started) {
+        Ok(call) => call,
+        Err(refused) => return refused,
+    };
+    let user = call.user;
+    let Some(id) = call.application else {
+        // no application: wake the loop, which claims the user's queued work
+        st.wake.notify_one();
+        tracing::info!(user.id = %user, "webhook: worker woken");
+        return answer(StatusCode::ACCEPTED, "success", started, 0, None);
+    };
+    let claimed = match claim(&st, &call, id, started).await {
+        Ok(claimed) => claimed,
+        Err(refused) => return refused,
+    };
+    let span =
+        tracing::info_span!("application", application.id = %id, user.id = %user, via = "webhook");
+    let run = run_application(
+        st.store.clone(),
+        st.engine.clone(),
+        st.lease,
+        st.metrics.clone(),
+        claimed,
+        st.cancel.clone(),
+        ApplyOptions::default(),
+    )
+    .instrument(span);
+    let handle = st.tasks.spawn(run);
+    if call.run_async {
+        return answer(StatusCode::ACCEPTED, "success", started, 0, None);
+    }
+    match tokio::time::timeout(st.deadline, handle).await {
+        Ok(Ok(outcome)) => finished(&st, &outcome, started),
+        Ok(Err(_)) => answer(StatusCode::OK, "failed", started, 1, Some("internal error while applying".into())),
+        Err(_) => answer(
+            StatusCode::ACCEPTED,
+            "success",
+            started,
+            0,
+            Some("still running after the deadline: its outcome will be in agent_logs and on the row".into()),
+        ),
+    }
+}
+
+/// Shutdown, the secret, the content type, the body, the signature, the fields.
+fn admit<S>(
+    st: &WebhookState<S>,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    started: Instant,
+) -> Result<Call, Response> {
+    if st.cancel.is_cancelled() {
+        return Err(refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            started,
+            "shutting down: call again later",
+        ));
+    }
+    let Some(given) = headers.get("x-agent-secret") else {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            started,
+            "missing X-Agent-Secret header",
+        ));
+    };
+    if !constant_time_eq(given.as_bytes(), st.agent_secret.expose_secret().as_bytes()) {
+        return Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            started,
+            "wrong X-Agent-Secret",
+        ));
+    }
+    let json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
+    if !json {
+        return Err(refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            started,
+            "Content-Type must be application/json",
+        ));
+    }
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Err(refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                started,
+                "body larger than 64 KiB",
+            ));
+        }
+        Err(rejection) => {
+            return Err(refuse(
+                StatusCode::BAD_REQUEST,
+                started,
+                format!("unreadable body: {}", rejection.body_text()),
+            ));
+        }
+    };
+    if let Some(secret) = &st.hmac_secret
+        && let Err(why) = check_signature(secret, headers, &body)
+    {
+        return Err(refuse(StatusCode::UNAUTHORIZED, started, why));
+    }
+    parse_call(&body).map_err(|why| refuse(StatusCode::BAD_REQUEST, started, why))
+}
+
+/// The user's application `id`, if the kill switch has room and it can be claimed.
+async fn claim<S: Store>(
+    st: &WebhookState<S>,
+    call: &Call,
+    id: ApplicationId,
+    started: Instant,
+) -> Result<Application, Response> {
+    let unreachable = |e: crate::store::StoreError| {
+        refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            started,
+            format!("database unreachable: {e}"),
+        )
+    };
+    let application = match st.store.application(id).await.map_err(unreachable)? {
+        Some(a) if a.user_id == call.user => a,
+        _ => {
+            return Err(refuse(
+                StatusCode::NOT_FOUND,
+                started,
+                format!("no application {id} for user {}", call.user),
+            ));
+        }
+    };
+    let day = st
+        .store
+        .linkedin_daily_status()
+        .await
+        .map_err(unreachable)?;
+    if day.remaining <= 0 {
+        return Err(refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            started,
+            "the global LinkedIn limit for today is reached",
+        ));
+    }
+    st.store
+        .claim_by_id(id, &st.worker_id, st.lease)
+        .await
+        .map_err(unreachable)?
+        .ok_or_else(|| {
+            refuse(
+                StatusCode::CONFLICT,
+                started,
+                format!(
+                    "application {id} is not claimable (status {})",
+                    application.status
+                ),
+            )
+        })
+}
+
+/// The answer for a run that ended before the deadline.
+fn finished<S>(st: &WebhookState<S>, outcome: &RunOutcome, started: Instant) -> Response {
+    let (code, status) = match outcome.log_status {
+        AgentLogStatus::Completed => (StatusCode::OK, "success"),
+        AgentLogStatus::Skipped if outcome.kill_switch_closed => {
+            (StatusCode::TOO_MANY_REQUESTS, "failed")
+        }
+        AgentLogStatus::Skipped if st.cancel.is_cancelled() => {
+            (StatusCode::SERVICE_UNAVAILABLE, "failed")
+        }
+        AgentLogStatus::Skipped => (StatusCode::OK, "skipped"),
+        AgentLogStatus::Failed | AgentLogStatus::Started => (StatusCode::OK, "failed"),
+    };
+    let records = u32::from(outcome.log_status != AgentLogStatus::Skipped || status == "skipped");
+    answer(code, status, started, records, outcome.error.clone())
+}

@@ -1,0 +1,187 @@
+//! The HTTP side of `autoapply run` (axum): the gateway's webhook
+//! `POST /api/agents/auto_apply`, and `/healthz`, `/readyz`, `/metrics`.
+//!
+//! Bad input gets a precise answer and changes nothing: 401 missing/wrong secret (or
+//! signature), 415 wrong content type, 413 body over 64 KiB, 400 malformed JSON or
+//! wrong types (the field named), 404 unknown application, 409 not claimable, 429
+//! kill switch reached, 503 shutting down. Answers use the platform's agent response
+//! shape `{status, duration_ms, records_processed, error}` and never echo a secret.
+
+use std::{
+    path::PathBuf,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use axum::{
+    Json, Router,
+    extract::{DefaultBodyLimit, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+mod auth;
+mod call;
+
+pub use self::auth::{Call, parse_call};
+use self::call::auto_apply;
+use crate::{apply::Engine, metrics::Metrics, site::SiteSpec, store::Store};
+
+/// The largest body accepted.
+pub const MAX_BODY: usize = 64 * 1024;
+/// Signed calls older (or newer) than this are refused.
+pub const MAX_SKEW: Duration = Duration::from_secs(300);
+
+/// What the handlers share.
+pub struct WebhookState<S> {
+    /// the store
+    pub store: S,
+    /// the engine
+    pub engine: Arc<Engine>,
+    /// the worker's figures
+    pub metrics: Arc<Metrics>,
+    /// wakes the worker's loop
+    pub wake: Arc<Notify>,
+    /// shutdown
+    pub cancel: CancellationToken,
+    /// `AGENT_SECRET`
+    pub agent_secret: SecretString,
+    /// `AUTOAPPLY_WEBHOOK_HMAC_SECRET`
+    pub hmac_secret: Option<SecretString>,
+    /// lease of an application run from here
+    pub lease: Duration,
+    /// `lease_owner` of those runs
+    pub worker_id: String,
+    /// a synchronous call is answered 202 after this
+    pub deadline: Duration,
+    /// the loop is considered stuck after this long without a tick
+    pub max_tick_age: Duration,
+    /// for `/readyz`
+    pub selectors_dir: PathBuf,
+    /// for `/readyz`
+    pub browser_path: PathBuf,
+    /// for `/readyz`: no display needed
+    pub headless: bool,
+    /// applications started from here; shutdown waits for them
+    pub tasks: tokio_util::task::TaskTracker,
+}
+
+/// The platform's agent response shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentResponse {
+    /// `success` | `failed` | `skipped`
+    pub status: String,
+    /// time spent answering
+    pub duration_ms: u64,
+    /// applications handled
+    pub records_processed: u32,
+    /// what went wrong
+    pub error: Option<String>,
+}
+
+pub(crate) fn answer(
+    code: StatusCode,
+    status: &str,
+    started: Instant,
+    records: u32,
+    error: Option<String>,
+) -> Response {
+    let body = AgentResponse {
+        status: status.into(),
+        duration_ms: started.elapsed().as_millis() as u64,
+        records_processed: records,
+        error,
+    };
+    (code, Json(body)).into_response()
+}
+
+pub(crate) fn refuse(code: StatusCode, started: Instant, error: impl Into<String>) -> Response {
+    let error = error.into();
+    tracing::info!(status = code.as_u16(), error = %error, "webhook call refused");
+    answer(code, "failed", started, 0, Some(error))
+}
+
+/// The router.
+pub fn router<S: Store + Clone + 'static>(state: Arc<WebhookState<S>>) -> Router {
+    Router::new()
+        .route("/api/agents/auto_apply", post(auto_apply::<S>))
+        .route("/healthz", get(healthz::<S>))
+        .route("/readyz", get(readyz::<S>))
+        .route("/metrics", get(metrics::<S>))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+async fn healthz<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
+    match st.metrics.since_last_tick() {
+        Some(age) if age <= st.max_tick_age => {
+            (StatusCode::OK, Json(serde_json::json!({"status": "ok", "last_tick_age_ms": age.as_millis() as u64}))).into_response()
+        }
+        age => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({"status": "stuck", "last_tick_age_ms": age.map(|a| a.as_millis() as u64)})),
+        )
+            .into_response(),
+    }
+}
+
+async fn readyz<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
+    let database = st
+        .store
+        .linkedin_daily_status()
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    let selectors = SiteSpec::load_all(&st.selectors_dir)
+        .map(|_| ())
+        .map_err(|e| e.to_string());
+    let browser = if st.browser_path.is_file() {
+        Ok(())
+    } else {
+        Err(format!("{} not found", st.browser_path.display()))
+    };
+    let display = if st.headless {
+        Ok(())
+    } else {
+        crate::browser::check_display().map_err(|e| e.to_string())
+    };
+    let checks = [
+        ("database", database),
+        ("selectors", selectors),
+        ("browser", browser),
+        ("display", display),
+    ];
+    let ready = checks.iter().all(|(_, r)| r.is_ok());
+    let detail: serde_json::Map<String, serde_json::Value> = checks
+        .into_iter()
+        .map(|(name, r)| {
+            (
+                name.to_owned(),
+                r.err()
+                    .map_or(serde_json::Value::from("ok"), serde_json::Value::from),
+            )
+        })
+        .collect();
+    let code = if ready {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        code,
+        Json(serde_json::json!({"ready": ready, "checks": detail})),
+    )
+        .into_response()
+}
+
+async fn metrics<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
+    let counts = st.store.application_counts().await.ok();
+    let daily = st.store.linkedin_daily_status().await.ok();
+    let text = st.metrics.render(counts.as_deref(), daily.as_ref());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
+}
