@@ -32,9 +32,9 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
-    let call = match admit(&st, &headers, body, started) {
+    let call = match admit(&st, &headers, body) {
         Ok(call) => call,
-        Err(refused) => return refused,
+        Err(refused) => return refused.answer(started),
     };
     let user = call.user;
     let Some(id) = call.application else {
@@ -43,9 +43,9 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
         tracing::info!(user.id = %user, "webhook: worker woken");
         return answer(StatusCode::ACCEPTED, "success", started, 0, None);
     };
-    let claimed = match claim(&st, &call, id, started).await {
+    let claimed = match claim(&st, &call, id).await {
         Ok(claimed) => claimed,
-        Err(refused) => return refused,
+        Err(refused) => return refused.answer(started),
     };
     let span =
         tracing::info_span!("application", application.id = %id, user.id = %user, via = "webhook");
@@ -76,31 +76,46 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
     }
 }
 
+/// Why a call is refused: its HTTP status and the error of the answer.
+struct Refusal {
+    code: StatusCode,
+    error: String,
+}
+
+impl Refusal {
+    fn new(code: StatusCode, error: impl Into<String>) -> Self {
+        Self {
+            code,
+            error: error.into(),
+        }
+    }
+
+    fn answer(self, started: Instant) -> Response {
+        refuse(self.code, started, self.error)
+    }
+}
+
 /// Shutdown, the secret, the content type, the body, the signature, the fields.
 fn admit<S>(
     st: &WebhookState<S>,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-    started: Instant,
-) -> Result<Call, Response> {
+) -> Result<Call, Refusal> {
     if st.cancel.is_cancelled() {
-        return Err(refuse(
+        return Err(Refusal::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            started,
             "shutting down: call again later",
         ));
     }
     let Some(given) = headers.get("x-agent-secret") else {
-        return Err(refuse(
+        return Err(Refusal::new(
             StatusCode::UNAUTHORIZED,
-            started,
             "missing X-Agent-Secret header",
         ));
     };
     if !constant_time_eq(given.as_bytes(), st.agent_secret.expose_secret().as_bytes()) {
-        return Err(refuse(
+        return Err(Refusal::new(
             StatusCode::UNAUTHORIZED,
-            started,
             "wrong X-Agent-Secret",
         ));
     }
@@ -113,25 +128,22 @@ fn admit<S>(
                 .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
         });
     if !json {
-        return Err(refuse(
+        return Err(Refusal::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            started,
             "Content-Type must be application/json",
         ));
     }
     let body = match body {
         Ok(b) => b,
         Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(refuse(
+            return Err(Refusal::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
-                started,
                 "body larger than 64 KiB",
             ));
         }
         Err(rejection) => {
-            return Err(refuse(
+            return Err(Refusal::new(
                 StatusCode::BAD_REQUEST,
-                started,
                 format!("unreadable body: {}", rejection.body_text()),
             ));
         }
@@ -139,9 +151,9 @@ fn admit<S>(
     if let Some(secret) = &st.hmac_secret
         && let Err(why) = check_signature(secret, headers, &body)
     {
-        return Err(refuse(StatusCode::UNAUTHORIZED, started, why));
+        return Err(Refusal::new(StatusCode::UNAUTHORIZED, why));
     }
-    parse_call(&body).map_err(|why| refuse(StatusCode::BAD_REQUEST, started, why))
+    parse_call(&body).map_err(|why| Refusal::new(StatusCode::BAD_REQUEST, why))
 }
 
 /// The user's application `id`, if the kill switch has room and it can be claimed.
@@ -149,21 +161,18 @@ async fn claim<S: Store>(
     st: &WebhookState<S>,
     call: &Call,
     id: ApplicationId,
-    started: Instant,
-) -> Result<Application, Response> {
+) -> Result<Application, Refusal> {
     let unreachable = |e: crate::store::StoreError| {
-        refuse(
+        Refusal::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            started,
             format!("database unreachable: {e}"),
         )
     };
     let application = match st.store.application(id).await.map_err(unreachable)? {
         Some(a) if a.user_id == call.user => a,
         _ => {
-            return Err(refuse(
+            return Err(Refusal::new(
                 StatusCode::NOT_FOUND,
-                started,
                 format!("no application {id} for user {}", call.user),
             ));
         }
@@ -174,9 +183,8 @@ async fn claim<S: Store>(
         .await
         .map_err(unreachable)?;
     if day.remaining <= 0 {
-        return Err(refuse(
+        return Err(Refusal::new(
             StatusCode::TOO_MANY_REQUESTS,
-            started,
             "the global LinkedIn limit for today is reached",
         ));
     }
@@ -185,9 +193,8 @@ async fn claim<S: Store>(
         .await
         .map_err(unreachable)?
         .ok_or_else(|| {
-            refuse(
+            Refusal::new(
                 StatusCode::CONFLICT,
-                started,
                 format!(
                     "application {id} is not claimable (status {})",
                     application.status
