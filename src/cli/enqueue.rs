@@ -72,9 +72,18 @@ fn read_input(path: &std::path::Path) -> Result<zeroize::Zeroizing<Vec<u8>>, Fai
     Ok(bytes)
 }
 
-pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
-    use crate::store::{Enqueued, NewApplication, NewSession, StoreAdmin as _};
+/// What `enqueue` will write, every input read and checked.
+struct Inputs {
+    user: UserId,
+    site: SiteSpec,
+    jobs: Vec<String>,
+    /// the sealed export, its cookie count, whether a user agent is known
+    session: Option<(session::SealedExport, bool)>,
+    /// the profile as given, and the résumé's absolute path
+    profile: Option<(serde_json::Value, Option<String>)>,
+}
 
+pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
     let user =
         UserId::parse(&args.user_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
     if args.jobs.is_empty() && args.cookies.is_none() && args.profile.is_none() {
@@ -83,9 +92,17 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
             "nothing to do: give --job, --cookies and/or --profile",
         ));
     }
-    // read and check every input before writing anything
     let (config, _) = Config::from_process_env();
     let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let inputs = read_inputs(&args, user, &config)?;
+    let store =
+        AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    write(&store, inputs, &args).await?;
+    Ok(ExitCode::from(exit::OK))
+}
+
+/// Reads and checks every input before anything is written.
+fn read_inputs(args: &EnqueueArgs, user: UserId, config: &Config) -> Result<Inputs, Failure> {
     let site = SiteSpec::load(&config.selectors_dir, Platform::Linkedin.as_str())
         .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     let jobs = args
@@ -93,7 +110,7 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
         .iter()
         .map(|j| job_id(&site, j))
         .collect::<Result<Vec<_>, _>>()?;
-    let sealed = match &args.cookies {
+    let session = match &args.cookies {
         None => None,
         Some(path) => {
             let export = session::seal_export(
@@ -111,71 +128,86 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
                 Failure::new(code, e.to_string())
             })?;
             let has_ua = export.has_user_agent || args.user_agent.is_some();
-            let (sealed, cookies) = (export.sealed, export.cookies);
-            Some((sealed, cookies, has_ua))
+            Some((export, has_ua))
         }
     };
     let profile = match &args.profile {
         None => None,
-        Some(path) => {
-            let bytes = read_input(path)?;
-            let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-                Failure::new(
-                    exit::USAGE,
-                    format!(
-                        "{}: not JSON (line {}, column {})",
-                        path.display(),
-                        e.line(),
-                        e.column()
-                    ),
-                )
-            })?;
-            serde_json::from_value::<crate::domain::ApplicantProfile>(value.clone()).map_err(
-                |e| {
-                    let text = e.to_string();
-                    let text = text
-                        .split('"')
-                        .next()
-                        .unwrap_or_default()
-                        .trim_end()
-                        .to_owned();
-                    Failure::new(
-                        exit::USAGE,
-                        format!(
-                            "{}: does not match the profile schema: {text}",
-                            path.display()
-                        ),
-                    )
-                },
-            )?;
-            let resume = match &args.resume {
-                None => None,
-                Some(r) => {
-                    let r = std::path::absolute(r)
-                        .map_err(|e| Failure::new(exit::USAGE, format!("{}: {e}", r.display())))?;
-                    if !r.is_file() {
-                        return Err(Failure::new(
-                            exit::USAGE,
-                            format!("--resume {}: no such file", r.display()),
-                        ));
-                    }
-                    Some(r.display().to_string())
-                }
-            };
-            Some((value, resume))
-        }
+        Some(path) => Some((read_profile(path)?, resume_path(args.resume.as_deref())?)),
     };
+    Ok(Inputs {
+        user,
+        site,
+        jobs,
+        session,
+        profile,
+    })
+}
 
-    let store =
-        AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+/// The profile file, checked against the schema (the error names the file and
+/// the problem, never a value).
+fn read_profile(path: &std::path::Path) -> Result<serde_json::Value, Failure> {
+    let bytes = read_input(path)?;
+    let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+        Failure::new(
+            exit::USAGE,
+            format!(
+                "{}: not JSON (line {}, column {})",
+                path.display(),
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    serde_json::from_value::<crate::domain::ApplicantProfile>(value.clone()).map_err(|e| {
+        let text = e.to_string();
+        let text = text
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .to_owned();
+        Failure::new(
+            exit::USAGE,
+            format!(
+                "{}: does not match the profile schema: {text}",
+                path.display()
+            ),
+        )
+    })?;
+    Ok(value)
+}
+
+/// `--resume`, made absolute; it must be a file.
+fn resume_path(resume: Option<&std::path::Path>) -> Result<Option<String>, Failure> {
+    let Some(r) = resume else {
+        return Ok(None);
+    };
+    let r = std::path::absolute(r)
+        .map_err(|e| Failure::new(exit::USAGE, format!("{}: {e}", r.display())))?;
+    if !r.is_file() {
+        return Err(Failure::new(
+            exit::USAGE,
+            format!("--resume {}: no such file", r.display()),
+        ));
+    }
+    Ok(Some(r.display().to_string()))
+}
+
+/// Writes the session, the profile and the applications, saying what it did.
+async fn write(store: &AnyStore, inputs: Inputs, args: &EnqueueArgs) -> Result<(), Failure> {
+    use crate::store::{Enqueued, NewApplication, NewSession, StoreAdmin as _};
+
     let store_err = |e: crate::store::StoreError| Failure::new(exit::STORE, e.to_string());
+    let user = inputs.user;
     println!("store: {}", store.describe());
-    if let Some((sealed, cookies, has_ua)) = sealed {
+    if let Some((export, has_ua)) = inputs.session {
+        let cookies = export.cookies;
         store
             .put_session(&NewSession {
                 user_id: user,
                 platform: Platform::Linkedin,
-                sealed,
+                sealed: export.sealed,
                 user_agent: args.user_agent.clone(),
             })
             .await
@@ -185,7 +217,7 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
             if has_ua { "present" } else { "absent" }
         );
     }
-    if let Some((value, resume)) = profile {
+    if let Some((value, resume)) = inputs.profile {
         store
             .put_profile(user, &value, resume.as_deref())
             .await
@@ -195,16 +227,16 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
             resume.map(|r| format!(" (résumé {r})")).unwrap_or_default()
         );
     }
-    for id in jobs {
-        let new = NewApplication {
-            user_id: user,
-            job_url: site
-                .job_url(&id)
-                .map(String::from)
-                .ok_or_else(|| Failure::new(exit::CONFIG, "job_path: cannot build a job URL"))?,
-            external_job_id: id.clone(),
-            max_attempts: args.max_attempts,
-        };
+    for id in inputs.jobs {
+        let new =
+            NewApplication {
+                user_id: user,
+                job_url: inputs.site.job_url(&id).map(String::from).ok_or_else(|| {
+                    Failure::new(exit::CONFIG, "job_path: cannot build a job URL")
+                })?,
+                external_job_id: id.clone(),
+                max_attempts: args.max_attempts,
+            };
         match store.enqueue(&new).await.map_err(store_err)? {
             Enqueued::Added(row) => println!("queued:  job {id} as application {}", row.id),
             Enqueued::Exists(row) => println!(
@@ -221,5 +253,5 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
     {
         println!("note:    user {user} has no stored session yet: add one with --cookies");
     }
-    Ok(ExitCode::from(exit::OK))
+    Ok(())
 }

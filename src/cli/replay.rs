@@ -7,8 +7,10 @@ use clap::Args;
 use time::OffsetDateTime;
 
 use crate::{
+    domain::{ApplicationId, ApplicationStatus},
     exit::{self, Failure},
-    store::{AnyStore, Store as _},
+    run::RunOutcome,
+    store::{AnyStore, Application, Store as _},
 };
 
 /// Arguments of `replay`.
@@ -26,8 +28,6 @@ pub struct ReplayArgs {
 }
 
 pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
-    use crate::domain::{ApplicationId, ApplicationStatus};
-
     let id = ApplicationId::parse(&args.application_id)
         .map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
     let (config, engine) = crate::run::prepare()?;
@@ -38,28 +38,7 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
         .await
         .map_err(|e| Failure::new(exit::STORE, e.to_string()))?
         .ok_or_else(|| Failure::new(exit::NOT_FOUND, format!("no application {id}")))?;
-    if application.status == ApplicationStatus::Submitted && !args.dry_run {
-        return Err(Failure::new(
-            exit::ALREADY_SUBMITTED,
-            format!(
-                "application {id} is already submitted: nothing to do (--dry-run walks it without submitting)"
-            ),
-        ));
-    }
-    let now = OffsetDateTime::now_utc();
-    if matches!(
-        application.status,
-        ApplicationStatus::Claimed | ApplicationStatus::Submitting
-    ) && application.lease_expires_at.is_some_and(|t| t > now)
-    {
-        return Err(Failure::new(
-            exit::NOT_CLAIMABLE,
-            format!(
-                "application {id} is leased by worker {} until its lease expires: wait for it",
-                application.lease_owner.as_deref().unwrap_or("?")
-            ),
-        ));
-    }
+    replayable(&application, args.dry_run)?;
     println!(
         "replaying application {id} (status {}, attempts {}/{}){}",
         application.status,
@@ -120,6 +99,40 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
         .application(id)
         .await
         .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    Ok(report(&outcome, row.as_ref(), args.dry_run))
+}
+
+/// Refuses what must not be replayed: a submitted application (without
+/// --dry-run), one a live worker holds.
+fn replayable(application: &Application, dry_run: bool) -> Result<(), Failure> {
+    let id = application.id;
+    if application.status == ApplicationStatus::Submitted && !dry_run {
+        return Err(Failure::new(
+            exit::ALREADY_SUBMITTED,
+            format!(
+                "application {id} is already submitted: nothing to do (--dry-run walks it without submitting)"
+            ),
+        ));
+    }
+    let now = OffsetDateTime::now_utc();
+    if matches!(
+        application.status,
+        ApplicationStatus::Claimed | ApplicationStatus::Submitting
+    ) && application.lease_expires_at.is_some_and(|t| t > now)
+    {
+        return Err(Failure::new(
+            exit::NOT_CLAIMABLE,
+            format!(
+                "application {id} is leased by worker {} until its lease expires: wait for it",
+                application.lease_owner.as_deref().unwrap_or("?")
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Prints how the replay ended; its exit code.
+fn report(outcome: &RunOutcome, row: Option<&Application>, dry_run: bool) -> ExitCode {
     println!();
     if let Some(report) = &outcome.report {
         println!("ended:       {}", report.ended);
@@ -133,7 +146,7 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
     if let Some(error) = &outcome.error {
         println!("logged:      {error}");
     }
-    if let Some(row) = &row {
+    if let Some(row) = row {
         println!("status:      {}", row.status);
         println!("reason:      {}", row.reason.as_deref().unwrap_or("-"));
         if let Some(e) = &row.last_error {
@@ -142,24 +155,20 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
     }
     println!("took:        {:.1} s", outcome.duration.as_secs_f64());
     if outcome.kill_switch_closed {
-        return Ok(ExitCode::from(exit::KILL_SWITCH));
+        return ExitCode::from(exit::KILL_SWITCH);
     }
-    let went_in = if args.dry_run {
+    let went_in = if dry_run {
         outcome
             .report
             .as_ref()
             .is_some_and(|r| r.ended == "DryRunComplete")
     } else {
-        row.as_ref().is_some_and(|r| {
+        row.is_some_and(|r| {
             matches!(
                 r.status,
                 ApplicationStatus::Submitted | ApplicationStatus::Skipped
             )
         })
     };
-    Ok(ExitCode::from(if went_in {
-        exit::OK
-    } else {
-        exit::NOT_APPLIED
-    }))
+    ExitCode::from(if went_in { exit::OK } else { exit::NOT_APPLIED })
 }

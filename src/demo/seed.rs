@@ -1,0 +1,128 @@
+//! The demo's users (sessions encrypted like real ones, a profile, a résumé) and its
+//! four applications, each with where it must end.
+
+use std::{collections::HashMap, path::Path};
+
+use crate::{
+    config::Config,
+    domain::{ApplicationId, ApplicationStatus, Platform, UserId},
+    exit::{self, Failure},
+    replica::Replica,
+    session::{self, SessionKey},
+    store::{Enqueued, NewApplication, NewSession, StoreAdmin, sqlite::SqliteStore},
+};
+
+use super::{SHIPPED_SELECTORS, fail};
+
+/// Demo users' LinkedIn sessions on the replica.
+pub(super) const ADA_LI_AT: &str = "demo-ada-session";
+pub(super) const GRACE_LI_AT: &str = "revoked-demo-grace-session";
+
+/// One demo application: who, which replica job, and where it must end.
+pub(super) struct Case {
+    pub(super) user: &'static str,
+    pub(super) job: u64,
+    pub(super) expect: (ApplicationStatus, Option<&'static str>),
+    pub(super) what: &'static str,
+}
+
+pub(super) const CASES: [Case; 4] = [
+    Case {
+        user: "ada",
+        job: 1002,
+        expect: (ApplicationStatus::Submitted, None),
+        what: "multi-step Easy Apply, every answer from the profile",
+    },
+    Case {
+        user: "ada",
+        job: 1011,
+        expect: (ApplicationStatus::NeedsUser, Some("unknown_questions")),
+        what: "a required question the profile cannot answer",
+    },
+    Case {
+        user: "ada",
+        job: 1003,
+        expect: (ApplicationStatus::Skipped, Some("already_applied")),
+        what: "LinkedIn shows the job as already applied",
+    },
+    Case {
+        user: "grace",
+        job: 1001,
+        expect: (ApplicationStatus::NeedsUser, Some("session_expired")),
+        what: "LinkedIn logged the user's session out",
+    },
+];
+
+/// A cookie export as a browser extension writes it, for the site's real host (the
+/// worker moves the cookies to the replica's origin, as it does for real exports).
+pub(super) fn cookie_export(li_at: &str) -> serde_json::Value {
+    let site = crate::site::SiteSpec::parse(Path::new("linkedin.toml"), SHIPPED_SELECTORS)
+        .expect("the shipped selector file is valid");
+    let domain = format!(".{}", site.origin.host_str().unwrap_or_default());
+    serde_json::json!({
+        "cookies": [
+            {"domain": domain, "expirationDate": 4102444800.0, "httpOnly": true, "name": "li_at",
+             "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": li_at},
+            {"domain": domain, "expirationDate": 4102444800.0, "httpOnly": false, "name": "JSESSIONID",
+             "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": "\"ajax:0000000000\""}
+        ],
+        "user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+    })
+}
+
+/// Two users, their sessions and profile, and the four applications.
+pub(super) async fn seed(
+    store: &SqliteStore,
+    key: &SessionKey,
+    config: &Config,
+    dir: &Path,
+) -> Result<Vec<(ApplicationId, &'static Case)>, Failure> {
+    let store_err = |e: crate::store::StoreError| Failure {
+        code: exit::STORE,
+        message: e.to_string(),
+    };
+    let resume = dir.join("resume-ada-lovelace.pdf");
+    std::fs::write(
+        &resume,
+        b"%PDF-1.4\n% Ada Lovelace, curriculum vitae (demo)\n",
+    )
+    .map_err(|e| fail(format!("cannot write {}: {e}", resume.display())))?;
+    let mut users = HashMap::new();
+    for (name, li_at) in [("ada", ADA_LI_AT), ("grace", GRACE_LI_AT)] {
+        let user = UserId::new_random();
+        let export = zeroize::Zeroizing::new(cookie_export(li_at).to_string());
+        let sealed = session::encrypt(key, config.session_encoding, export.as_bytes());
+        store
+            .put_session(&NewSession {
+                user_id: user,
+                platform: Platform::Linkedin,
+                sealed,
+                user_agent: None,
+            })
+            .await
+            .map_err(store_err)?;
+        let mut profile = crate::domain::profile::example();
+        if name == "grace" {
+            profile["contact"]["first_name"] = "Grace".into();
+            profile["contact"]["last_name"] = "Hopper".into();
+        }
+        store
+            .put_profile(user, &profile, Some(&resume.display().to_string()))
+            .await
+            .map_err(store_err)?;
+        users.insert(name, user);
+    }
+    let mut seeded = Vec::new();
+    for case in &CASES {
+        let new = NewApplication {
+            user_id: users[case.user],
+            job_url: Replica::linkedin_job_url(case.job),
+            external_job_id: case.job.to_string(),
+            max_attempts: 3,
+        };
+        let (Enqueued::Added(row) | Enqueued::Exists(row)) =
+            store.enqueue(&new).await.map_err(store_err)?;
+        seeded.push((row.id, case));
+    }
+    Ok(seeded)
+}
