@@ -5,7 +5,11 @@ use std::time::Duration;
 
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
-use super::{Sql as _, SqliteStore, quota::limits, rows::*};
+use super::{
+    Sql as _, SqliteStore,
+    quota::{Limits, limits},
+    rows::*,
+};
 use crate::{
     domain::{
         ApplicationId, ApplicationStatus, Lease, Outcome, OutcomeStatus, SessionStatus,
@@ -182,59 +186,8 @@ pub(super) async fn finish(
             };
             let limits = limits(tx).sql(OP)?;
             let details = &outcome.details;
-            let mut status = outcome.status.as_str();
-            let mut reason = outcome.reason.clone();
-            let mut attempts = i64::from(row.attempts);
-            let mut pending = row.verification_pending;
-            let mut checks = i64::from(row.verification_checks);
-            let mut run_at = ms(row.run_at);
-
-            // after begin_submit the click may have happened: never a blind retry
-            if row.status == ApplicationStatus::Submitting
-                && !matches!(
-                    outcome.status,
-                    OutcomeStatus::Submitted
-                        | OutcomeStatus::NeedsVerification
-                        | OutcomeStatus::Failed
-                        | OutcomeStatus::NeedsUser
-                )
-            {
-                status = "needs_verification";
-                reason = reason.or_else(|| Some("submit_unconfirmed".into()));
-            }
-            match status {
-                "queued" if pending => {
-                    // a verification run saw clearly that LinkedIn has no application
-                    pending = false;
-                    checks = 0;
-                    run_at = details.run_at.map_or(now_ms, ms);
-                }
-                "queued" => {
-                    if details.keep_attempt {
-                        attempts = (attempts - 1).max(0);
-                    }
-                    if attempts >= i64::from(row.max_attempts) {
-                        status = "failed";
-                    } else {
-                        run_at = details.run_at.map_or_else(
-                            || now_ms + retry_backoff_ms(limits.retry_backoff_base_secs, attempts),
-                            ms,
-                        );
-                    }
-                }
-                "needs_verification" => {
-                    if pending && checks >= limits.verification_checks_max {
-                        status = "needs_user";
-                        reason = Some("unverifiable".into());
-                    } else {
-                        pending = true;
-                        let wait = (60_000i64 << checks.clamp(0, 20)).min(6 * 3_600_000);
-                        run_at = details.run_at.map_or(now_ms + wait, ms);
-                    }
-                }
-                "submitted" => pending = false,
-                _ => {}
-            }
+            let next = next_state(&row, &outcome, &limits, now_ms);
+            let status = next.status;
             let questions = match &details.pending_questions {
                 Some(q) => Some(q.to_string()),
                 None if status == "submitted" => None,
@@ -252,42 +205,19 @@ pub(super) async fn finish(
                 params![
                     lease.id.to_string(),
                     status,
-                    reason,
+                    next.reason,
                     outcome.error.as_deref().map(truncate_error),
-                    attempts,
-                    pending,
-                    checks,
-                    run_at,
+                    next.attempts,
+                    next.pending,
+                    next.checks,
+                    next.run_at,
                     questions,
                     details.screenshot_path,
                     now_ms,
                 ],
             )
             .sql(OP)?;
-            if details.pause_user_until.is_some()
-                || details.session_status.is_some()
-                || details.session_validated_at.is_some()
-            {
-                // validated_at only moves forward; the status is left to session_status
-                tx.execute(
-                    "update platform_sessions
-                    set paused_until = coalesce(?3, paused_until),
-                        status = coalesce(?4, status), updated_at = ?5,
-                        validated_at = case
-                          when ?6 is not null and (validated_at is null or validated_at < ?6)
-                          then ?6 else validated_at end
-                  where user_id = ?1 and platform = ?2",
-                    params![
-                        row.user_id.to_string(),
-                        row.platform.as_str(),
-                        details.pause_user_until.map(ms),
-                        details.session_status.map(SessionStatus::as_str),
-                        now_ms,
-                        details.session_validated_at.map(ms)
-                    ],
-                )
-                .sql(OP)?;
-            }
+            update_session(tx, &row, details, now_ms).sql(OP)?;
             Ok(true)
         })
         .await
@@ -396,6 +326,117 @@ pub(super) fn check_worker(worker: &str) -> Result<(), StoreError> {
             detail: "worker name must be 1 to 200 characters".into(),
             busy: false,
         });
+    }
+    Ok(())
+}
+
+/// A row's next state under the queue's rules (the SQL function's, statement for
+/// statement).
+struct NextState {
+    status: &'static str,
+    reason: Option<String>,
+    attempts: i64,
+    pending: bool,
+    checks: i64,
+    run_at: i64,
+}
+
+/// Applies the rules of `finish` to `row`: never a blind retry after the submit
+/// gate, backoff and spent attempts for a retry, the verification schedule.
+fn next_state(row: &Application, outcome: &Outcome, limits: &Limits, now_ms: i64) -> NextState {
+    let details = &outcome.details;
+    let mut status = outcome.status.as_str();
+    let mut reason = outcome.reason.clone();
+    let mut attempts = i64::from(row.attempts);
+    let mut pending = row.verification_pending;
+    let mut checks = i64::from(row.verification_checks);
+    let mut run_at = ms(row.run_at);
+
+    // after begin_submit the click may have happened: never a blind retry
+    if row.status == ApplicationStatus::Submitting
+        && !matches!(
+            outcome.status,
+            OutcomeStatus::Submitted
+                | OutcomeStatus::NeedsVerification
+                | OutcomeStatus::Failed
+                | OutcomeStatus::NeedsUser
+        )
+    {
+        status = "needs_verification";
+        reason = reason.or_else(|| Some("submit_unconfirmed".into()));
+    }
+    match status {
+        "queued" if pending => {
+            // a verification run saw clearly that LinkedIn has no application
+            pending = false;
+            checks = 0;
+            run_at = details.run_at.map_or(now_ms, ms);
+        }
+        "queued" => {
+            if details.keep_attempt {
+                attempts = (attempts - 1).max(0);
+            }
+            if attempts >= i64::from(row.max_attempts) {
+                status = "failed";
+            } else {
+                run_at = details.run_at.map_or_else(
+                    || now_ms + retry_backoff_ms(limits.retry_backoff_base_secs, attempts),
+                    ms,
+                );
+            }
+        }
+        "needs_verification" => {
+            if pending && checks >= limits.verification_checks_max {
+                status = "needs_user";
+                reason = Some("unverifiable".into());
+            } else {
+                pending = true;
+                let wait = (60_000i64 << checks.clamp(0, 20)).min(6 * 3_600_000);
+                run_at = details.run_at.map_or(now_ms + wait, ms);
+            }
+        }
+        "submitted" => pending = false,
+        _ => {}
+    }
+    NextState {
+        status,
+        reason,
+        attempts,
+        pending,
+        checks,
+        run_at,
+    }
+}
+
+/// Pauses, marks or validates the user's session as the outcome says.
+fn update_session(
+    tx: &Transaction<'_>,
+    row: &Application,
+    details: &crate::domain::OutcomeDetails,
+    now_ms: i64,
+) -> rusqlite::Result<()> {
+    if details.pause_user_until.is_some()
+        || details.session_status.is_some()
+        || details.session_validated_at.is_some()
+    {
+        // validated_at only moves forward; the status is left to session_status
+        tx.execute(
+            "update platform_sessions
+                set paused_until = coalesce(?3, paused_until),
+                    status = coalesce(?4, status), updated_at = ?5,
+                    validated_at = case
+                      when ?6 is not null and (validated_at is null or validated_at < ?6)
+                      then ?6 else validated_at end
+              where user_id = ?1 and platform = ?2",
+            params![
+                row.user_id.to_string(),
+                row.platform.as_str(),
+                details.pause_user_until.map(ms),
+                details.session_status.map(SessionStatus::as_str),
+                now_ms,
+                details.session_validated_at.map(ms)
+            ],
+        )?;
     }
     Ok(())
 }
