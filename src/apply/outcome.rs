@@ -4,7 +4,7 @@
 
 use time::OffsetDateTime;
 
-use super::decide::Stop;
+use super::decide::{PendingQuestion, Stop};
 use crate::{
     browser::BrowserError,
     domain::{Outcome, OutcomeDetails, OutcomeStatus, SessionStatus},
@@ -116,28 +116,13 @@ pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
                 "the user's daily submission cap is reached: their applications wait for the next UTC day",
                 now,
             ),
-            Stop::UnknownQuestions(questions) => {
-                let labels: Vec<&str> = questions.iter().map(|q| q.label.as_str()).collect();
-                let mut outcome = Outcome::new(NeedsUser, Some("unknown_questions")).with_error(&format!(
-                    "{} required question(s) the profile cannot answer; nothing was submitted: {}",
-                    questions.len(),
-                    labels.join(" | ")
-                ));
-                outcome.details.pending_questions = serde_json::to_value(questions).ok();
-                Disposition::Finish(outcome)
-            }
+            Stop::UnknownQuestions(questions) => unknown_questions(questions),
             Stop::ValidationError(errors) => finish(
                 Failed,
                 "validation_error",
                 &format!("LinkedIn rejected an answer: {}", errors.join(" | ")),
             ),
-            Stop::StepStuck { step } => finish(
-                RetryLater,
-                "step_stuck",
-                &format!(
-                    "step {step} of the form has no Next, Review or Submit button: if this repeats, check modal.next/review/submit in selectors/linkedin.toml"
-                ),
-            ),
+            Stop::StepStuck { step } => finish(RetryLater, "step_stuck", &step_stuck(*step)),
             Stop::ModalMissing => finish(
                 RetryLater,
                 "modal_missing",
@@ -170,17 +155,8 @@ pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
                 Disposition::Nothing
             }
         },
-        Ended::Browser(BrowserError::Cancelled) | Ended::Cancelled => Disposition::Release,
-        Ended::Browser(e @ BrowserError::Crashed { .. }) => {
-            finish(RetryLater, "browser_crashed", &e.to_string())
-        }
-        Ended::Browser(e @ BrowserError::Timeout { .. }) => {
-            finish(RetryLater, "page_timeout", &e.to_string())
-        }
-        Ended::Browser(e @ BrowserError::ElementMissing { .. }) => {
-            finish(RetryLater, "element_missing", &e.to_string())
-        }
-        Ended::Browser(e) => finish(RetryLater, "browser_error", &e.to_string()),
+        Ended::Cancelled => Disposition::Release,
+        Ended::Browser(e) => browser_failure(e),
         Ended::Session(
             e @ (SessionError::RequiredCookieMissing { .. } | SessionError::CookieExpired { .. }),
         ) => mark_session(SessionStatus::Expired, "session_expired", &e.to_string()),
@@ -208,10 +184,41 @@ pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
     }
 }
 
+/// The questions nobody answered, kept for the user.
+fn unknown_questions(questions: &[PendingQuestion]) -> Disposition {
+    let labels: Vec<&str> = questions.iter().map(|q| q.label.as_str()).collect();
+    let mut outcome =
+        Outcome::new(OutcomeStatus::NeedsUser, Some("unknown_questions")).with_error(&format!(
+            "{} required question(s) the profile cannot answer; nothing was submitted: {}",
+            questions.len(),
+            labels.join(" | ")
+        ));
+    outcome.details.pending_questions = serde_json::to_value(questions).ok();
+    Disposition::Finish(outcome)
+}
+
+/// What a stuck step tells the operator.
+fn step_stuck(step: u32) -> String {
+    format!(
+        "step {step} of the form has no Next, Review or Submit button: if this repeats, check modal.next/review/submit in selectors/linkedin.toml"
+    )
+}
+
+/// A browser that failed: shutdown gives the claim back, anything else is retried.
+fn browser_failure(e: &BrowserError) -> Disposition {
+    let reason = match e {
+        BrowserError::Cancelled => return Disposition::Release,
+        BrowserError::Crashed { .. } => "browser_crashed",
+        BrowserError::Timeout { .. } => "page_timeout",
+        BrowserError::ElementMissing { .. } => "element_missing",
+        _ => "browser_error",
+    };
+    finish(OutcomeStatus::RetryLater, reason, &e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apply::decide::PendingQuestion;
 
     fn now() -> OffsetDateTime {
         time::macros::datetime!(2026-11-22 21:30 UTC)
