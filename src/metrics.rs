@@ -94,66 +94,30 @@ impl Metrics {
     /// The Prometheus text, with the database's figures when they could be read.
     pub fn render(&self, counts: Option<&[StatusCount]>, daily: Option<&DailyStatus>) -> String {
         let mut out = String::new();
-        let w = &mut out;
-        let _ = writeln!(
+        render_database(&mut out, counts, daily);
+        self.render_worker(&mut out);
+        out
+    }
+
+    /// This worker's own figures.
+    fn render_worker(&self, w: &mut String) {
+        family(
             w,
-            "# HELP autoapply_applications Applications in the queue table by status and reason."
+            "autoapply_browsers_running",
+            "gauge",
+            "Browsers (applications) running in this worker.",
         );
-        let _ = writeln!(w, "# TYPE autoapply_applications gauge");
-        for c in counts.unwrap_or_default() {
-            let _ = writeln!(
-                w,
-                "autoapply_applications{{status=\"{}\",reason=\"{}\"}} {}",
-                label(&c.status),
-                label(&c.reason),
-                c.applications
-            );
-        }
-        if let Some(d) = daily {
-            let _ = writeln!(
-                w,
-                "# HELP autoapply_linkedin_actions_used LinkedIn actions taken today (UTC) by all workers."
-            );
-            let _ = writeln!(w, "# TYPE autoapply_linkedin_actions_used gauge");
-            let _ = writeln!(w, "autoapply_linkedin_actions_used {}", d.used);
-            let _ = writeln!(
-                w,
-                "# HELP autoapply_linkedin_actions_remaining LinkedIn actions left today (UTC) under the global limit."
-            );
-            let _ = writeln!(w, "# TYPE autoapply_linkedin_actions_remaining gauge");
-            let _ = writeln!(w, "autoapply_linkedin_actions_remaining {}", d.remaining);
-            let _ = writeln!(
-                w,
-                "# HELP autoapply_linkedin_actions_limit The global daily limit of LinkedIn actions."
-            );
-            let _ = writeln!(w, "# TYPE autoapply_linkedin_actions_limit gauge");
-            let _ = writeln!(w, "autoapply_linkedin_actions_limit {}", d.daily_limit);
-        }
-        let _ = writeln!(
-            w,
-            "# HELP autoapply_database_up Whether the database answered this scrape."
-        );
-        let _ = writeln!(w, "# TYPE autoapply_database_up gauge");
-        let _ = writeln!(
-            w,
-            "autoapply_database_up {}",
-            u8::from(counts.is_some() && daily.is_some())
-        );
-        let _ = writeln!(
-            w,
-            "# HELP autoapply_browsers_running Browsers (applications) running in this worker."
-        );
-        let _ = writeln!(w, "# TYPE autoapply_browsers_running gauge");
         let _ = writeln!(
             w,
             "autoapply_browsers_running {}",
             self.browsers_running.load(Ordering::Relaxed)
         );
-        let _ = writeln!(
+        family(
             w,
-            "# HELP autoapply_application_duration_seconds Time from claim to recorded outcome."
+            "autoapply_application_duration_seconds",
+            "histogram",
+            "Time from claim to recorded outcome.",
         );
-        let _ = writeln!(w, "# TYPE autoapply_application_duration_seconds histogram");
         for (i, bound) in DURATION_BUCKETS.iter().enumerate() {
             let _ = writeln!(
                 w,
@@ -172,11 +136,12 @@ impl Metrics {
             self.duration_sum_ms.load(Ordering::Relaxed) as f64 / 1000.0
         );
         let _ = writeln!(w, "autoapply_application_duration_seconds_count {count}");
-        let _ = writeln!(
+        family(
             w,
-            "# HELP autoapply_outcomes_total Applications this worker finished, by outcome."
+            "autoapply_outcomes_total",
+            "counter",
+            "Applications this worker finished, by outcome.",
         );
-        let _ = writeln!(w, "# TYPE autoapply_outcomes_total counter");
         if let Ok(outcomes) = self.outcomes.lock() {
             for (outcome, n) in outcomes.iter() {
                 let _ = writeln!(
@@ -186,11 +151,12 @@ impl Metrics {
                 );
             }
         }
-        let _ = writeln!(
+        family(
             w,
-            "# HELP autoapply_sweeper_rescued_total Expired leases the sweeper of this worker handled."
+            "autoapply_sweeper_rescued_total",
+            "counter",
+            "Expired leases the sweeper of this worker handled.",
         );
-        let _ = writeln!(w, "# TYPE autoapply_sweeper_rescued_total counter");
         for (kind, v) in [
             ("requeued", &self.sweeper_requeued),
             ("failed", &self.sweeper_failed),
@@ -202,15 +168,75 @@ impl Metrics {
                 v.load(Ordering::Relaxed)
             );
         }
-        let _ = writeln!(
+        family(
             w,
-            "# HELP autoapply_loop_last_tick_age_seconds Seconds since the worker loop last went round."
+            "autoapply_loop_last_tick_age_seconds",
+            "gauge",
+            "Seconds since the worker loop last went round.",
         );
-        let _ = writeln!(w, "# TYPE autoapply_loop_last_tick_age_seconds gauge");
         let age = self.since_last_tick().map_or(-1.0, |d| d.as_secs_f64());
         let _ = writeln!(w, "autoapply_loop_last_tick_age_seconds {age}");
-        out
     }
+}
+
+/// What the database says: the queue by status and reason, today's LinkedIn actions,
+/// whether it answered.
+fn render_database(w: &mut String, counts: Option<&[StatusCount]>, daily: Option<&DailyStatus>) {
+    family(
+        w,
+        "autoapply_applications",
+        "gauge",
+        "Applications in the queue table by status and reason.",
+    );
+    for c in counts.unwrap_or_default() {
+        let _ = writeln!(
+            w,
+            "autoapply_applications{{status=\"{}\",reason=\"{}\"}} {}",
+            label(&c.status),
+            label(&c.reason),
+            c.applications
+        );
+    }
+    if let Some(d) = daily {
+        family(
+            w,
+            "autoapply_linkedin_actions_used",
+            "gauge",
+            "LinkedIn actions taken today (UTC) by all workers.",
+        );
+        let _ = writeln!(w, "autoapply_linkedin_actions_used {}", d.used);
+        family(
+            w,
+            "autoapply_linkedin_actions_remaining",
+            "gauge",
+            "LinkedIn actions left today (UTC) under the global limit.",
+        );
+        let _ = writeln!(w, "autoapply_linkedin_actions_remaining {}", d.remaining);
+        family(
+            w,
+            "autoapply_linkedin_actions_limit",
+            "gauge",
+            "The global daily limit of LinkedIn actions.",
+        );
+        let _ = writeln!(w, "autoapply_linkedin_actions_limit {}", d.daily_limit);
+    }
+    family(
+        w,
+        "autoapply_database_up",
+        "gauge",
+        "Whether the database answered this scrape.",
+    );
+    let _ = writeln!(
+        w,
+        "autoapply_database_up {}",
+        u8::from(counts.is_some() && daily.is_some())
+    );
+}
+
+/// The `# HELP` and `# TYPE` lines of a metric family.
+fn family(w: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(w, "# HELP {name} {help}");
+    let _ = writeln!(w, "# TYPE {name} {kind}");
 }
 
 #[cfg(test)]
