@@ -75,47 +75,77 @@ fn mark_session(status: SessionStatus, reason: &str, error: &str) -> Disposition
     Disposition::Finish(outcome)
 }
 
+/// `already_applied`
+const ALREADY_APPLIED: &str = "LinkedIn shows this job as already applied";
+
+/// `not_easy_apply`
+const NOT_EASY_APPLY: &str = "the job has no Easy Apply (it applies on the company's site)";
+
+/// `job_closed`
+const JOB_CLOSED: &str = "the job no longer accepts applications";
+
+/// `session_expired`
+const SESSION_EXPIRED: &str =
+    "LinkedIn logged the session out: the user must reconnect their LinkedIn account";
+
+/// `session_checkpoint`
+const SESSION_CHECKPOINT: &str = "LinkedIn asked for a security check (checkpoint or captcha): the user must clear it in their own browser and reconnect";
+
+/// `modal_missing`
+const MODAL_MISSING: &str = "Easy Apply was clicked but its form never opened: if this repeats, check modal.root in selectors/linkedin.toml";
+
+/// `too_many_steps`
+const TOO_MANY_STEPS: &str =
+    "the form had more steps than any Easy Apply form: check the screenshot";
+
+/// `submit_unconfirmed`
+const SUBMIT_UNCONFIRMED: &str = "Submit was clicked but no confirmation appeared: LinkedIn is checked before anything else happens";
+
+/// `verified_not_applied`
+const VERIFIED_NOT_APPLIED: &str =
+    "a submit was interrupted; LinkedIn shows no application for this job, so it is applied again";
+
+/// `verification_inconclusive`
+const VERIFICATION_INCONCLUSIVE: &str = "a submit was interrupted and LinkedIn's job page does not tell whether it went in: checked again later";
+
+/// `session_missing`
+const SESSION_MISSING: &str =
+    "the user has no stored LinkedIn session: they must connect their account";
+
+/// `profile_missing`
+const PROFILE_MISSING: &str = "the user has no applicant profile: nothing can be answered";
+
+/// `invalid_job_url`
+const INVALID_JOB_URL: &str = "job_url is not a LinkedIn job page";
+
+/// `linkedin_daily_limit`
+const LINKEDIN_DAILY_LIMIT: &str = "LinkedIn's own Easy Apply daily limit was reached for this user: their applications wait for the next UTC day";
+
+/// `user_daily_limit`
+const USER_DAILY_LIMIT: &str =
+    "the user's daily submission cap is reached: their applications wait for the next UTC day";
+
 /// Classifies an ending.
 pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
     use OutcomeStatus::{Failed, NeedsUser, NeedsVerification, RetryLater, Skipped, Submitted};
     match ended {
         Ended::Flow(stop) => match stop {
             Stop::Submitted => Disposition::Finish(Outcome::new(Submitted, None)),
-            Stop::AlreadyApplied => finish(
-                Skipped,
-                "already_applied",
-                "LinkedIn shows this job as already applied",
-            ),
-            Stop::NotEasyApply => finish(
-                Skipped,
-                "not_easy_apply",
-                "the job has no Easy Apply (it applies on the company's site)",
-            ),
-            Stop::JobClosed => finish(
-                Skipped,
-                "job_closed",
-                "the job no longer accepts applications",
-            ),
-            Stop::SessionExpired => mark_session(
-                SessionStatus::Expired,
-                "session_expired",
-                "LinkedIn logged the session out: the user must reconnect their LinkedIn account",
-            ),
+            Stop::AlreadyApplied => finish(Skipped, "already_applied", ALREADY_APPLIED),
+            Stop::NotEasyApply => finish(Skipped, "not_easy_apply", NOT_EASY_APPLY),
+            Stop::JobClosed => finish(Skipped, "job_closed", JOB_CLOSED),
+            Stop::SessionExpired => {
+                mark_session(SessionStatus::Expired, "session_expired", SESSION_EXPIRED)
+            }
             Stop::SessionCheckpoint => mark_session(
                 SessionStatus::Checkpoint,
                 "session_checkpoint",
-                "LinkedIn asked for a security check (checkpoint or captcha): the user must clear it in their own browser and reconnect",
+                SESSION_CHECKPOINT,
             ),
-            Stop::LinkedinDailyLimit => wait_for_tomorrow(
-                "linkedin_daily_limit",
-                "LinkedIn's own Easy Apply daily limit was reached for this user: their applications wait for the next UTC day",
-                now,
-            ),
-            Stop::UserLimit => wait_for_tomorrow(
-                "user_daily_limit",
-                "the user's daily submission cap is reached: their applications wait for the next UTC day",
-                now,
-            ),
+            Stop::LinkedinDailyLimit => {
+                wait_for_tomorrow("linkedin_daily_limit", LINKEDIN_DAILY_LIMIT, now)
+            }
+            Stop::UserLimit => wait_for_tomorrow("user_daily_limit", USER_DAILY_LIMIT, now),
             Stop::UnknownQuestions(questions) => unknown_questions(questions),
             Stop::ValidationError(errors) => finish(
                 Failed,
@@ -123,33 +153,21 @@ pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
                 &format!("LinkedIn rejected an answer: {}", errors.join(" | ")),
             ),
             Stop::StepStuck { step } => finish(RetryLater, "step_stuck", &step_stuck(*step)),
-            Stop::ModalMissing => finish(
-                RetryLater,
-                "modal_missing",
-                "Easy Apply was clicked but its form never opened: if this repeats, check modal.root in selectors/linkedin.toml",
-            ),
-            Stop::TooManySteps => finish(
-                Failed,
-                "too_many_steps",
-                "the form had more steps than any Easy Apply form: check the screenshot",
-            ),
-            Stop::SubmitUnconfirmed => finish(
-                NeedsVerification,
-                "submit_unconfirmed",
-                "Submit was clicked but no confirmation appeared: LinkedIn is checked before anything else happens",
-            ),
+            Stop::ModalMissing => finish(RetryLater, "modal_missing", MODAL_MISSING),
+            Stop::TooManySteps => finish(Failed, "too_many_steps", TOO_MANY_STEPS),
+            Stop::SubmitUnconfirmed => {
+                finish(NeedsVerification, "submit_unconfirmed", SUBMIT_UNCONFIRMED)
+            }
             Stop::VerifiedApplied => {
                 Disposition::Finish(Outcome::new(Submitted, Some("verified_applied")))
             }
-            Stop::VerifiedNotApplied => finish(
-                RetryLater,
-                "verified_not_applied",
-                "a submit was interrupted; LinkedIn shows no application for this job, so it is applied again",
-            ),
+            Stop::VerifiedNotApplied => {
+                finish(RetryLater, "verified_not_applied", VERIFIED_NOT_APPLIED)
+            }
             Stop::VerificationInconclusive => finish(
                 NeedsVerification,
                 "verification_inconclusive",
-                "a submit was interrupted and LinkedIn's job page does not tell whether it went in: checked again later",
+                VERIFICATION_INCONCLUSIVE,
             ),
             Stop::LeaseLost | Stop::VerificationRequired | Stop::DryRunComplete => {
                 Disposition::Nothing
@@ -165,21 +183,9 @@ pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
             "session_unreadable",
             &format!("{e}; check it with `autoapply session inspect --user-id`"),
         ),
-        Ended::SessionMissing => finish(
-            NeedsUser,
-            "session_missing",
-            "the user has no stored LinkedIn session: they must connect their account",
-        ),
-        Ended::ProfileMissing => finish(
-            NeedsUser,
-            "profile_missing",
-            "the user has no applicant profile: nothing can be answered",
-        ),
-        Ended::InvalidJobUrl => finish(
-            Failed,
-            "invalid_job_url",
-            "job_url is not a LinkedIn job page",
-        ),
+        Ended::SessionMissing => finish(NeedsUser, "session_missing", SESSION_MISSING),
+        Ended::ProfileMissing => finish(NeedsUser, "profile_missing", PROFILE_MISSING),
+        Ended::InvalidJobUrl => finish(Failed, "invalid_job_url", INVALID_JOB_URL),
         Ended::KillSwitch => Disposition::Release,
     }
 }
