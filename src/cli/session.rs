@@ -68,58 +68,21 @@ fn session_settings() -> Result<(SessionKey, CipherEncoding, std::path::PathBuf)
     Ok((key, encoding, dir.into()))
 }
 
+/// What `session inspect` looks at: the key and encoding to open it with, the
+/// selector directory, the sealed session, and the stored user agent column.
+type Target = (
+    SessionKey,
+    CipherEncoding,
+    std::path::PathBuf,
+    EncryptedSession,
+    Option<Option<String>>,
+);
+
 pub(super) async fn inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
     let (key, encoding, selectors_dir, sealed, user_agent_column) = if args.stdin {
-        let (key, encoding, dir) = session_settings()?;
-        let mut input = zeroize::Zeroizing::new(String::new());
-        std::io::stdin()
-            .read_to_string(&mut input)
-            .map_err(|e| Failure::new(exit::USAGE, format!("cannot read standard input: {e}")))?;
-        let parsed: StdinSession = serde_json::from_str(&input).map_err(|e| {
-            Failure::new(
-                exit::USAGE,
-                format!(
-                    "standard input must be JSON {{\"session_encrypted\": \"...\", \"session_iv\": \"...\"}} \
-                     (problem at line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            )
-        })?;
-        let sealed = EncryptedSession {
-            ciphertext: parsed.session_encrypted,
-            iv: parsed.session_iv,
-        };
-        (key, encoding, dir, sealed, None)
+        from_stdin()?
     } else {
-        let raw_id = args.user_id.unwrap_or_default();
-        let user = UserId::parse(&raw_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
-        let (config, _) = Config::from_process_env();
-        let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-        let store =
-            AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
-        let stored = store
-            .session(user, Platform::Linkedin)
-            .await
-            .map_err(|e| Failure::new(exit::STORE, e.to_string()))?
-            .ok_or_else(|| {
-                Failure::new(
-                    exit::NOT_FOUND,
-                    format!("no linkedin session stored for user {user}"),
-                )
-            })?;
-        println!("stored status: {}", stored.status.as_str());
-        let sealed = EncryptedSession {
-            ciphertext: stored.session_encrypted,
-            iv: stored.session_iv,
-        };
-        (
-            config.session_key,
-            config.session_encoding,
-            config.selectors_dir,
-            sealed,
-            Some(stored.user_agent),
-        )
+        from_store(args.user_id.unwrap_or_default()).await?
     };
     let site = SiteSpec::load(&selectors_dir, Platform::Linkedin.as_str())
         .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
@@ -169,4 +132,60 @@ pub(super) async fn inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
             format!("session usable: no: {e}"),
         )),
     }
+}
+
+/// `--stdin`: JSON `{"session_encrypted", "session_iv"}`, opened with the key alone.
+fn from_stdin() -> Result<Target, Failure> {
+    let (key, encoding, dir) = session_settings()?;
+    let mut input = zeroize::Zeroizing::new(String::new());
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| Failure::new(exit::USAGE, format!("cannot read standard input: {e}")))?;
+    let parsed: StdinSession = serde_json::from_str(&input).map_err(|e| {
+        Failure::new(
+            exit::USAGE,
+            format!(
+                "standard input must be JSON {{\"session_encrypted\": \"...\", \"session_iv\": \"...\"}} \
+                 (problem at line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    let sealed = EncryptedSession {
+        ciphertext: parsed.session_encrypted,
+        iv: parsed.session_iv,
+    };
+    Ok((key, encoding, dir, sealed, None))
+}
+
+/// `--user-id`: the user's stored LinkedIn session.
+async fn from_store(raw_id: String) -> Result<Target, Failure> {
+    let user = UserId::parse(&raw_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
+    let (config, _) = Config::from_process_env();
+    let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let store =
+        AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
+    let stored = store
+        .session(user, Platform::Linkedin)
+        .await
+        .map_err(|e| Failure::new(exit::STORE, e.to_string()))?
+        .ok_or_else(|| {
+            Failure::new(
+                exit::NOT_FOUND,
+                format!("no linkedin session stored for user {user}"),
+            )
+        })?;
+    println!("stored status: {}", stored.status.as_str());
+    let sealed = EncryptedSession {
+        ciphertext: stored.session_encrypted,
+        iv: stored.session_iv,
+    };
+    Ok((
+        config.session_key,
+        config.session_encoding,
+        config.selectors_dir,
+        sealed,
+        Some(stored.user_agent),
+    ))
 }
