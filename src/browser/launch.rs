@@ -95,37 +95,7 @@ impl BrowserSession {
         create_private_dir(&profile).map_err(BrowserError::Profile)?;
         let mut guard = LaunchGuard::new(profile.clone());
 
-        // chromiumoxide adds the leading "--" itself: bare names only
-        let mut builder = BrowserConfig::builder()
-            .chrome_executable(&options.executable)
-            .user_data_dir(&profile)
-            .window_size(1280, 900)
-            .viewport(None)
-            .launch_timeout(Duration::from_secs(30))
-            .request_timeout(options.command_timeout)
-            .args([
-                "no-first-run",
-                "no-default-browser-check",
-                "disable-sync",
-                "disable-component-update",
-                "disable-quic",
-                "disable-dev-shm-usage",
-                "password-store=basic",
-                "disable-features=Translate,MediaRouter,OptimizationHints",
-            ]);
-        if let Some(ua) = options.user_agent.as_deref() {
-            builder = builder.arg(("user-agent", ua));
-        }
-        if !options.headless {
-            builder = builder.with_head();
-        }
-        if is_root() {
-            builder = builder.no_sandbox();
-        }
-        if options.targets_linkedin {
-            builder = builder.respect_https_errors();
-        }
-        let config = builder.build().map_err(BrowserError::Launch)?;
+        let config = browser_config(options, &profile)?;
         let (mut browser, mut handler) = Browser::launch(config)
             .await
             .map_err(|e| BrowserError::Launch(e.to_string().chars().take(300).collect()))?;
@@ -174,6 +144,42 @@ impl BrowserSession {
     pub fn profile_dir(&self) -> &Path {
         &self.guard.profile
     }
+}
+
+/// The launch flags: headful, this profile, the stored user agent, no background
+/// traffic; HTTPS errors respected against LinkedIn.
+fn browser_config(options: &LaunchOptions, profile: &Path) -> Result<BrowserConfig, BrowserError> {
+    // chromiumoxide adds the leading "--" itself: bare names only
+    let mut builder = BrowserConfig::builder()
+        .chrome_executable(&options.executable)
+        .user_data_dir(profile)
+        .window_size(1280, 900)
+        .viewport(None)
+        .launch_timeout(Duration::from_secs(30))
+        .request_timeout(options.command_timeout)
+        .args([
+            "no-first-run",
+            "no-default-browser-check",
+            "disable-sync",
+            "disable-component-update",
+            "disable-quic",
+            "disable-dev-shm-usage",
+            "password-store=basic",
+            "disable-features=Translate,MediaRouter,OptimizationHints",
+        ]);
+    if let Some(ua) = options.user_agent.as_deref() {
+        builder = builder.arg(("user-agent", ua));
+    }
+    if !options.headless {
+        builder = builder.with_head();
+    }
+    if is_root() {
+        builder = builder.no_sandbox();
+    }
+    if options.targets_linkedin {
+        builder = builder.respect_https_errors();
+    }
+    builder.build().map_err(BrowserError::Launch)
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
