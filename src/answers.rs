@@ -168,31 +168,40 @@ fn from_profile(profile: &ApplicantProfile, label: &str) -> Option<Value> {
         return flag(profile.background_check);
     }
     if label.contains("notice period") {
-        let days = profile.notice_period_days?;
-        return if label.contains("week") {
-            (days % 7 == 0).then(|| Value::Number(u64::from(days / 7)))
-        } else if label.contains("month") && !label.contains("day") {
-            (days % 30 == 0).then(|| Value::Number(u64::from(days / 30)))
-        } else {
-            Some(Value::Number(u64::from(days)))
-        };
+        return notice_period(profile.notice_period_days?, label);
     }
     if has(label, &["salary", "compensation", "pay expectation"]) {
-        let s = profile.salary_expectation.as_ref()?;
-        let period = s.period.as_deref().unwrap_or("year");
-        let asked = if has(label, &["month", "monthly"]) {
-            "month"
-        } else if has(label, &["hour", "hourly"]) {
-            "hour"
-        } else {
-            "year"
-        };
-        return (asked == period).then_some(Value::Number(s.amount));
+        return salary(profile.salary_expectation.as_ref()?, label);
     }
     if has(label, &["city", "location"]) && !label.contains("relocat") {
         return text(&c.city);
     }
     None
+}
+
+/// The notice period in the unit the question asks for (weeks or months only when
+/// the days divide evenly: never a rounded answer).
+fn notice_period(days: u32, label: &str) -> Option<Value> {
+    if label.contains("week") {
+        days.is_multiple_of(7).then(|| Value::Number(u64::from(days / 7)))
+    } else if label.contains("month") && !label.contains("day") {
+        days.is_multiple_of(30).then(|| Value::Number(u64::from(days / 30)))
+    } else {
+        Some(Value::Number(u64::from(days)))
+    }
+}
+
+/// The salary expectation, only when the question asks for the profile's period.
+fn salary(s: &crate::domain::profile::Salary, label: &str) -> Option<Value> {
+    let period = s.period.as_deref().unwrap_or("year");
+    let asked = if has(label, &["month", "monthly"]) {
+        "month"
+    } else if has(label, &["hour", "hourly"]) {
+        "hour"
+    } else {
+        "year"
+    };
+    (asked == period).then_some(Value::Number(s.amount))
 }
 
 fn yes_no(text: &str) -> Option<bool> {

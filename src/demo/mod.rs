@@ -91,16 +91,7 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     let engine = crate::apply::Engine::from_config(&config).map_err(|e| fail(e.to_string()))?;
     let store = SqliteStore::open(&config.sqlite_path).map_err(|e| fail(e.to_string()))?;
 
-    println!("autoapply demo");
-    println!(
-        "  replica   {} (LinkedIn's markup, on this machine)",
-        replica.origin()
-    );
-    println!("  store     {} (embedded SQLite)", store.path().display());
-    println!(
-        "  display   {} (a visible Chromium)",
-        std::env::var("DISPLAY").unwrap_or_default()
-    );
+    print_header(&replica, &store);
     let key = SessionKey::from_bytes(key_bytes);
     let seeded = seed(&store, &key, &config, &dir).await?;
     drop(key);
@@ -148,6 +139,20 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         interrupted,
         started,
     ))
+}
+
+/// What the demo runs on.
+fn print_header(replica: &Replica, store: &SqliteStore) {
+    println!("autoapply demo");
+    println!(
+        "  replica   {} (LinkedIn's markup, on this machine)",
+        replica.origin()
+    );
+    println!("  store     {} (embedded SQLite)", store.path().display());
+    println!(
+        "  display   {} (a visible Chromium)",
+        std::env::var("DISPLAY").unwrap_or_default()
+    );
 }
 
 /// The configuration the demo runs with: its throwaway secrets, its directory, the
