@@ -183,9 +183,11 @@ fn from_profile(profile: &ApplicantProfile, label: &str) -> Option<Value> {
 /// the days divide evenly: never a rounded answer).
 fn notice_period(days: u32, label: &str) -> Option<Value> {
     if label.contains("week") {
-        days.is_multiple_of(7).then(|| Value::Number(u64::from(days / 7)))
+        days.is_multiple_of(7)
+            .then(|| Value::Number(u64::from(days / 7)))
     } else if label.contains("month") && !label.contains("day") {
-        days.is_multiple_of(30).then(|| Value::Number(u64::from(days / 30)))
+        days.is_multiple_of(30)
+            .then(|| Value::Number(u64::from(days / 30)))
     } else {
         Some(Value::Number(u64::from(days)))
     }

@@ -3,10 +3,14 @@
 //! [`check`] reports which keys match a saved page.
 
 pub mod check;
+mod job;
+mod spec;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+
+pub use self::spec::*;
 
 /// Why a selector file cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -37,136 +41,6 @@ pub enum SiteError {
         /// what is wrong
         reason: String,
     },
-}
-
-/// A list of CSS selectors tried in order; the first that matches wins.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Selectors(pub Vec<String>);
-
-/// A list of phrases matched case-insensitively; `*` stands for any text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Texts(pub Vec<String>);
-
-/// `[session]`
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionSpec {
-    /// cookies a stored session must carry, unexpired
-    pub required_cookies: Vec<String>,
-}
-
-/// `[session_markers]`
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionMarkers {
-    /// present only when logged in
-    pub logged_in: Selectors,
-    /// URL fragments of the logged-out walls
-    pub login_url_fragments: Texts,
-    /// URL fragments of security checkpoints
-    pub checkpoint_url_fragments: Texts,
-    /// a captcha on the page
-    pub captcha: Selectors,
-}
-
-/// `[job]`
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct JobSpec {
-    /// the job page has rendered
-    pub loaded: Selectors,
-    /// the Easy Apply entry
-    pub easy_apply: Selectors,
-    /// an external "Apply" button: the job has no Easy Apply
-    pub external_apply: Selectors,
-    /// already applied
-    pub already_applied: Selectors,
-    /// already applied, by text
-    pub already_applied_texts: Texts,
-    /// no longer accepting applications
-    pub closed: Selectors,
-    /// closed, by text
-    pub closed_texts: Texts,
-    /// "Continue applying" in the safety reminder
-    pub safety_reminder_continue: Selectors,
-    /// the safety reminder, by text
-    pub safety_reminder_texts: Texts,
-}
-
-/// `[modal]`
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ModalSpec {
-    /// the Easy Apply modal
-    pub root: Selectors,
-    /// its form
-    pub form: Selectors,
-    /// Next
-    pub next: Selectors,
-    /// Review
-    pub review: Selectors,
-    /// Submit
-    pub submit: Selectors,
-    /// close the modal
-    pub dismiss: Selectors,
-    /// confirm discarding the application
-    pub discard: Selectors,
-    /// inline validation errors
-    pub inline_errors: Selectors,
-}
-
-/// `[fields]`
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct FieldsSpec {
-    /// one container per question
-    pub containers: Selectors,
-    /// the question's label in a container
-    pub labels: Selectors,
-    /// single-line text inputs
-    pub text: Selectors,
-    /// multi-line text
-    pub textarea: Selectors,
-    /// drop-downs
-    pub select: Selectors,
-    /// radio fieldsets
-    pub radio_group: Selectors,
-    /// the radio inputs of a fieldset
-    pub radio_inputs: Selectors,
-    /// checkbox fieldsets
-    pub checkbox_group: Selectors,
-    /// the checkbox inputs of a fieldset
-    pub checkbox_inputs: Selectors,
-    /// date inputs
-    pub date: Selectors,
-    /// typeahead inputs (city)
-    pub typeahead: Selectors,
-    /// a typeahead's suggestions
-    pub typeahead_suggestions: Selectors,
-    /// file inputs (résumé)
-    pub file: Selectors,
-    /// documents LinkedIn already has
-    pub uploaded_documents: Selectors,
-    /// the selected document
-    pub selected_document: Selectors,
-    /// the follow-company checkbox
-    pub follow_company: Selectors,
-    /// the placeholder option of a select
-    pub select_placeholder_texts: Texts,
-}
-
-/// `[outcome]`
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutcomeSpec {
-    /// the confirmation after Submit
-    pub confirmation: Selectors,
-    /// the confirmation, by text
-    pub confirmation_texts: Texts,
-    /// LinkedIn's own daily limit
-    pub daily_limit_texts: Texts,
 }
 
 /// One site's knowledge.
@@ -382,60 +256,6 @@ impl SiteSpec {
     /// Whether the spec points at the real LinkedIn.
     pub fn targets_linkedin(&self) -> bool {
         is_linkedin_host(self.origin.host_str().unwrap_or_default())
-    }
-
-    /// The page of job `id` on this spec's origin.
-    pub fn job_url(&self, id: &str) -> Option<url::Url> {
-        self.origin.join(&self.job_path.replace(JOB_ID, id)).ok()
-    }
-
-    /// The job id in `input`: a bare id, or a URL on a LinkedIn host whose path is
-    /// the job path (`/jobs/view/<id>/`, the trailing slash optional).
-    pub fn job_id(&self, input: &str) -> Option<String> {
-        let input = input.trim();
-        let id = if input.chars().all(|c| c.is_ascii_digit()) {
-            input.to_owned()
-        } else {
-            let url = url::Url::parse(input).ok()?;
-            if !is_linkedin_host(url.host_str()?) {
-                return None;
-            }
-            self.id_in_path(url.path())?
-        };
-        (!id.is_empty() && id.len() <= 30 && id.chars().all(|c| c.is_ascii_digit())).then_some(id)
-    }
-
-    fn id_in_path(&self, path: &str) -> Option<String> {
-        let (before, after) = self.job_path.split_once(JOB_ID)?;
-        let rest = path.strip_prefix(before)?;
-        let after = after.trim_end_matches('/');
-        let rest = rest.trim_end_matches('/');
-        let id = rest.strip_suffix(after)?;
-        Some(id.to_owned())
-    }
-
-    /// A stored job URL on this spec's origin: unchanged when it is on the origin
-    /// already; a LinkedIn job page moved to the origin (a replica); anything else
-    /// refused.
-    pub fn job_url_on_origin(&self, job_url: &str) -> Option<url::Url> {
-        let mut url = url::Url::parse(job_url).ok()?;
-        let host = url.host_str()?.to_owned();
-        let origin = &self.origin;
-        if host == origin.host_str()?
-            && url.port_or_known_default() == origin.port_or_known_default()
-        {
-            return Some(url);
-        }
-        let (jobs_prefix, _) = self.job_path.split_once(JOB_ID)?;
-        let jobs_root = jobs_prefix.trim_end_matches('/');
-        let jobs_root = &jobs_root[..jobs_root.rfind('/').unwrap_or(0) + 1];
-        if !is_linkedin_host(&host) || !url.path().starts_with(jobs_root) {
-            return None;
-        }
-        url.set_scheme(origin.scheme()).ok()?;
-        url.set_host(origin.host_str()).ok()?;
-        url.set_port(origin.port()).ok()?;
-        Some(url)
     }
 }
 

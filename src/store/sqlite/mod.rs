@@ -21,6 +21,7 @@ mod admin;
 mod queue;
 mod quota;
 mod rows;
+mod rules;
 mod schema;
 mod users;
 

@@ -1,0 +1,242 @@
+//! What the store reads and writes: rows as the worker needs them, the answers of
+//! the queue functions, what `enqueue` adds.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::domain::{
+    ApplicantProfile, ApplicationId, ApplicationStatus, Lease, LeaseToken, Platform, SessionStatus,
+    UserId,
+};
+
+/// One row of `job_applications`, as the worker needs it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Application {
+    /// primary key
+    pub id: ApplicationId,
+    /// the job seeker
+    pub user_id: UserId,
+    /// the platform
+    pub platform: Platform,
+    /// the job's page
+    pub job_url: String,
+    /// LinkedIn's job id
+    pub external_job_id: String,
+    /// current status
+    pub status: ApplicationStatus,
+    /// machine-readable cause of the status
+    pub reason: Option<String>,
+    /// attempts spent
+    pub attempts: i32,
+    /// attempts allowed
+    pub max_attempts: i32,
+    /// not before
+    #[serde(with = "time::serde::rfc3339")]
+    pub run_at: OffsetDateTime,
+    /// fencing token of the current or last claim
+    pub lease_token: Option<LeaseToken>,
+    /// lease holder
+    pub lease_owner: Option<String>,
+    /// lease end
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub lease_expires_at: Option<OffsetDateTime>,
+    /// a verification run must settle this row before any submit
+    pub verification_pending: bool,
+    /// verification runs spent
+    pub verification_checks: i32,
+    /// unanswered questions, for the platform to ask the user
+    pub pending_questions: Option<serde_json::Value>,
+    /// last error text
+    pub last_error: Option<String>,
+    /// last evidence screenshot
+    pub screenshot_path: Option<String>,
+    /// when LinkedIn confirmed it
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub submitted_at: Option<OffsetDateTime>,
+}
+
+impl Application {
+    /// The lease this row was claimed with, when it is claimed or submitting.
+    pub fn lease(&self) -> Option<Lease> {
+        self.lease_token.map(|token| Lease { id: self.id, token })
+    }
+}
+
+/// Answer of the submit gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BeginSubmit {
+    /// the row is `submitting`: the Submit click may happen
+    Ok,
+    /// the lease expired or was taken over: do not click
+    LeaseLost,
+    /// the user's daily submission cap is reached: do not click
+    UserLimit,
+    /// a verification run must settle the row first: do not click
+    VerificationRequired,
+}
+
+/// What the sweeper did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+pub struct RescueCounts {
+    /// expired claims put back in the queue
+    pub requeued: i32,
+    /// expired claims with no attempts left
+    pub failed: i32,
+    /// expired submits (and verification claims) sent to verification
+    pub to_verify: i32,
+}
+
+/// How many applications have one status and reason.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct StatusCount {
+    /// status
+    pub status: String,
+    /// reason ("" when none)
+    pub reason: String,
+    /// how many
+    pub applications: i64,
+}
+
+/// Today's kill-switch figures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct DailyStatus {
+    /// the UTC day
+    pub day: time::Date,
+    /// LinkedIn actions taken today, by all workers
+    pub used: i32,
+    /// the day's limit
+    pub daily_limit: i32,
+    /// what is left
+    pub remaining: i32,
+}
+
+/// A stored session, still encrypted.
+#[derive(Debug, Deserialize)]
+pub struct StoredSession {
+    /// the job seeker
+    pub user_id: UserId,
+    /// the platform
+    pub platform: Platform,
+    /// `session_encrypted`: never logged
+    pub session_encrypted: SecretString,
+    /// `session_iv`: never logged
+    pub session_iv: SecretString,
+    /// the browser's user agent
+    pub user_agent: Option<String>,
+    /// valid | expired | checkpoint
+    pub status: SessionStatus,
+    /// last time a worker saw it logged in
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub validated_at: Option<OffsetDateTime>,
+}
+
+/// A row of `applicant_profiles`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProfileRow {
+    /// the job seeker
+    pub user_id: UserId,
+    /// the profile
+    pub profile: ApplicantProfile,
+    /// where the résumé file is
+    pub resume_path: Option<String>,
+}
+
+/// Status of an `agent_logs` row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentLogStatus {
+    /// a run began
+    Started,
+    /// a run ended well
+    Completed,
+    /// a run ended in an error
+    Failed,
+    /// a run had nothing to do
+    Skipped,
+}
+
+/// One `agent_logs` row.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AgentLogEntry {
+    /// always `auto_apply` for this worker
+    pub agent_name: &'static str,
+    /// the job seeker
+    pub user_id: Option<UserId>,
+    /// the application
+    pub application_id: Option<ApplicationId>,
+    /// what happened
+    pub status: AgentLogStatus,
+    /// how long the run took
+    pub duration_ms: Option<i64>,
+    /// applications handled
+    pub records_processed: Option<i32>,
+    /// error text, at most 500 characters, no secrets
+    pub error: Option<String>,
+    /// kept until then: 3 days after success, 30 after an error
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+impl AgentLogEntry {
+    /// An entry for this worker; `expires_at` follows the retention rule.
+    pub fn new(
+        status: AgentLogStatus,
+        user_id: Option<UserId>,
+        application_id: Option<ApplicationId>,
+        now: OffsetDateTime,
+    ) -> Self {
+        let keep = match status {
+            AgentLogStatus::Failed => time::Duration::days(30),
+            AgentLogStatus::Started | AgentLogStatus::Completed | AgentLogStatus::Skipped => {
+                time::Duration::days(3)
+            }
+        };
+        Self {
+            agent_name: "auto_apply",
+            user_id,
+            application_id,
+            status,
+            duration_ms: None,
+            records_processed: None,
+            error: None,
+            expires_at: now + keep,
+        }
+    }
+}
+
+/// A new application for [`StoreAdmin::enqueue`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewApplication {
+    /// the job seeker
+    pub user_id: UserId,
+    /// the job's page
+    pub job_url: String,
+    /// LinkedIn's job id (the number in `/jobs/view/<id>/`)
+    pub external_job_id: String,
+    /// attempts allowed (1 to 20)
+    pub max_attempts: i32,
+}
+
+/// A session to store for [`StoreAdmin::put_session`]: already encrypted.
+#[derive(Debug)]
+pub struct NewSession {
+    /// the job seeker
+    pub user_id: UserId,
+    /// the platform
+    pub platform: Platform,
+    /// ciphertext and IV, encoded as the worker is configured to read them
+    pub sealed: crate::session::EncryptedSession,
+    /// the user agent of the browser the cookies came from
+    pub user_agent: Option<String>,
+}
+
+/// What [`StoreAdmin::enqueue`] did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Enqueued {
+    /// a new queued row
+    Added(Application),
+    /// the user already has an application for this job: nothing changed
+    Exists(Application),
+}
