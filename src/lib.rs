@@ -1,15 +1,29 @@
 //! autoapply: the auto-apply worker of a job-seeker platform. It takes queued
 //! applications from the database, opens the job seeker's LinkedIn session in a
 //! real Chromium, walks Easy Apply like a careful human, submits and records what
-//! happened. ARCHITECTURE.md has the code map and its invariants.
+//! happened. ARCHITECTURE.md has the code map, its layers and its invariants.
 //!
-//! Modules in reading order:
+//! Modules in reading order, lowest layer first (a module names only modules above
+//! it in this list; `tests/integration/invariants.rs` checks it):
 //! - [`domain`]: ids, statuses, outcomes, the applicant profile; no I/O
-//! - [`config`]: typed configuration from the environment
+//! - [`exit`]: exit codes and a command's failure
+//! - [`page`]: page facts (what `observe.js` reports, what may be acted on); no I/O
 //! - [`session`]: decryption of stored sessions; the only holder of decrypted bytes
-//! - [`site`]: the selector files (site knowledge as data)
+//! - [`site`]: the selector files (site knowledge as data, job URLs included)
+//! - [`pacing`]: human waits and the navigation limiter
+//! - [`shutdown`], [`systemd`], [`heap`]: signals, sd_notify, the allocator
+//! - [`replica`]: the local LinkedIn replica (tests and the demo)
+//! - [`config`]: typed configuration from the environment, from one settings table
+//! - [`answers`]: applicant profile to answers; unknown stays unknown
+//! - [`evidence`]: screenshot files
+//! - [`browser`]: Chromium over the DevTools protocol; the only user of chromiumoxide
 //! - [`store`]: the database behind a narrow trait; the only place that knows SQL
-//! - [`telemetry`]: tracing set-up
+//! - [`apply`]: one application, from stored session to recorded outcome
+//! - [`metrics`], [`telemetry`]: Prometheus figures, tracing set-up
+//! - [`run`]: one application run as loop, webhook and replay do it
+//! - [`webhook`]: the gateway's webhook, health, readiness, metrics
+//! - [`daemon`]: `autoapply run`: start-up, the loop, the sweeper
+//! - [`demo`]: `autoapply demo`
 //! - [`cli`]: the command line
 
 pub mod answers;

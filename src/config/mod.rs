@@ -162,7 +162,7 @@ settings! {
     log_format: LogFormat = "AUTOAPPLY_LOG_FORMAT" ["", false]
         value(Some("auto"), read::log_format);
     /// drive another origin, e.g. the local replica `http://127.0.0.1:PORT`; LinkedIn job URLs are moved onto it
-    site_origin: Option<Url> = "AUTOAPPLY_SITE_ORIGIN" ["the selector file's (`https://www.linkedin.com`)", false]
+    site_origin: Option<Url> = "AUTOAPPLY_SITE_ORIGIN" ["the selector file's `origin`", false]
         value(Some("-"), read::site_origin);
     /// scale of the human waits, 0–10; below 1 only against a non-LinkedIn origin
     pacing_scale: f64 = "AUTOAPPLY_PACING_SCALE" ["", false]

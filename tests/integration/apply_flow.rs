@@ -565,7 +565,7 @@ async fn selectors_check_reports_what_matches_a_saved_replica_page() {
     let job_page = dir.join("job.html");
     std::fs::write(&job_page, browser.html().await.unwrap()).unwrap();
     browser
-        .click(autoapply::browser::Target::EasyApply)
+        .click(autoapply::page::Target::EasyApply)
         .await
         .unwrap();
     browser
@@ -573,7 +573,7 @@ async fn selectors_check_reports_what_matches_a_saved_replica_page() {
         .await
         .unwrap();
     let rect = browser
-        .rect(autoapply::browser::Target::Field(0))
+        .rect(autoapply::page::Target::Field(0))
         .await
         .expect("the first field has a rectangle");
     assert!(rect.width > 100.0 && rect.height > 10.0, "{rect:?}");
