@@ -26,7 +26,7 @@ use self::{
     shots::Shots,
 };
 use crate::{
-    browser::{BrowserSession, LaunchOptions},
+    browser::{LaunchOptions, LaunchedBrowser},
     domain::{Lease, OutcomeStatus},
     pacing::{NavigationLimiter, Pacing},
     session::{self, CipherEncoding, EncryptedSession, Session, SessionKey},
@@ -242,7 +242,7 @@ impl Engine {
         launch.label = application.id.to_string();
         launch.user_agent = visit.user_agent;
         let launch_started = Instant::now();
-        let browser = match BrowserSession::launch(&launch).await {
+        let browser = match LaunchedBrowser::launch(&launch).await {
             Ok(b) => b,
             Err(e) => return Ok(Ended::Browser(e)),
         };

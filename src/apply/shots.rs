@@ -6,7 +6,7 @@
 use std::path::PathBuf;
 
 use crate::{
-    browser::BrowserSession,
+    browser::LaunchedBrowser,
     domain::ApplicationId,
     evidence,
     page::{Rect, Target},
@@ -35,7 +35,7 @@ impl Shots {
     }
 
     /// One screenshot of the current step, when every step is kept.
-    pub async fn step(&mut self, browser: &BrowserSession) {
+    pub async fn step(&mut self, browser: &LaunchedBrowser) {
         if !self.every_step {
             return;
         }
@@ -51,7 +51,7 @@ impl Shots {
 
     /// Takes the evidence now, while the page still shows why the flow stops,
     /// outlining `target`.
-    pub async fn keep(&mut self, browser: &BrowserSession, target: Option<Target>) {
+    pub async fn keep(&mut self, browser: &LaunchedBrowser, target: Option<Target>) {
         match browser.screenshot().await {
             Ok(png) => {
                 let rect = match target {
@@ -68,7 +68,7 @@ impl Shots {
     /// as it is now, outlining `target`); returns it and the step screenshots.
     pub async fn finish(
         mut self,
-        browser: &BrowserSession,
+        browser: &LaunchedBrowser,
         target: Option<Target>,
         suffix: Option<&str>,
     ) -> (Option<PathBuf>, Vec<PathBuf>) {

@@ -60,14 +60,14 @@ pub enum BrowserError {
 }
 
 /// How a guarded DevTools wait ended without an answer.
-pub(super) enum Ended {
+pub(super) enum Unanswered {
     /// The browser went away.
     Crashed(BrowserError),
     /// The command timeout passed with the browser still running.
     TimedOut,
 }
 
-impl Ended {
+impl Unanswered {
     pub(super) fn into_error(self, action: String, timeout: Duration) -> BrowserError {
         match self {
             Self::Crashed(e) => e,

@@ -14,13 +14,13 @@ use chromiumoxide::{
 use rand::RngExt as _;
 use tokio_util::sync::CancellationToken;
 
-use super::{BrowserError, BrowserSession};
+use super::{BrowserError, LaunchedBrowser};
 use crate::{
     pacing::{Pacing, Wait},
     page::{Rect, Target},
 };
 
-impl BrowserSession {
+impl LaunchedBrowser {
     async fn element(&self, target: Target) -> Result<chromiumoxide::Element, BrowserError> {
         match self
             .guarded("find an element", self.page.find_element(target.css()))

@@ -13,7 +13,7 @@ use rand::RngExt as _;
 use tracing::Instrument as _;
 
 use super::{
-    BrowserError, BrowserSession,
+    BrowserError, LaunchedBrowser,
     error::{cdp_error, error_kind},
     teardown::LaunchGuard,
 };
@@ -71,7 +71,7 @@ fn is_root() -> bool {
     unsafe { libc::geteuid() == 0 }
 }
 
-impl BrowserSession {
+impl LaunchedBrowser {
     /// Launches Chromium for one application. On any error the processes and the
     /// profile directory of this launch are gone before this returns.
     pub async fn launch(options: &LaunchOptions) -> Result<Self, BrowserError> {

@@ -22,7 +22,7 @@ pub use self::{
     launch::{LaunchOptions, check_display},
 };
 use self::{
-    error::{Ended, cdp_error},
+    error::{Unanswered, cdp_error},
     teardown::LaunchGuard,
 };
 pub use crate::page::{Field, FieldKind, Modal, Observation, Rect, Target};
@@ -38,7 +38,7 @@ pub const DEVTOOLS_LOG_TARGET: &str = "chromiumoxide";
 pub const DEVTOOLS_RAW_LOG_TARGET: &str = "chromiumoxide::conn";
 
 /// One launched browser with one page: everything of one application.
-pub struct BrowserSession {
+pub struct LaunchedBrowser {
     browser: Browser,
     page: Page,
     handler: Option<tokio::task::JoinHandle<()>>,
@@ -46,15 +46,15 @@ pub struct BrowserSession {
     timeout: Duration,
 }
 
-impl std::fmt::Debug for BrowserSession {
+impl std::fmt::Debug for LaunchedBrowser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BrowserSession")
+        f.debug_struct("LaunchedBrowser")
             .field("pid", &self.guard.pid)
             .finish_non_exhaustive()
     }
 }
 
-impl BrowserSession {
+impl LaunchedBrowser {
     /// Whether the browser process is still running (not gone, not a zombie).
     fn alive(&self) -> bool {
         self.guard.pid.is_none_or(teardown::running)
@@ -67,7 +67,7 @@ impl BrowserSession {
         &self,
         action: &'static str,
         fut: impl Future<Output = T>,
-    ) -> Result<T, Ended> {
+    ) -> Result<T, Unanswered> {
         let died = async {
             loop {
                 tokio::time::sleep(Duration::from_millis(250)).await;
@@ -80,11 +80,11 @@ impl BrowserSession {
             result = tokio::time::timeout(self.timeout, fut) => match result {
                 Ok(v) => Ok(v),
                 Err(_) if self.handler.as_ref().is_some_and(|h| h.is_finished()) || !self.alive() => {
-                    Err(Ended::Crashed(BrowserError::Crashed { action }))
+                    Err(Unanswered::Crashed(BrowserError::Crashed { action }))
                 }
-                Err(_) => Err(Ended::TimedOut),
+                Err(_) => Err(Unanswered::TimedOut),
             },
-            () = died => Err(Ended::Crashed(BrowserError::Crashed { action })),
+            () = died => Err(Unanswered::Crashed(BrowserError::Crashed { action })),
         }
     }
 

@@ -13,13 +13,13 @@ use chromiumoxide::cdp::{
 use futures_util::StreamExt as _;
 use tokio_util::sync::CancellationToken;
 
-use super::{BrowserError, BrowserSession, OBSERVE_JS};
+use super::{BrowserError, LaunchedBrowser, OBSERVE_JS};
 use crate::{
     page::Observation,
     session::{SameSite, Session},
 };
 
-impl BrowserSession {
+impl LaunchedBrowser {
     /// Injects the session's cookies, before any navigation. When `origin` is not
     /// the cookies' own site (a replica), they are set host-only on `origin`. The
     /// values are copied into the DevTools message and dropped right after.

@@ -420,7 +420,7 @@ async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
     let task = tokio::spawn(async move {
-        let browser = autoapply::browser::BrowserSession::launch(&options)
+        let browser = autoapply::browser::LaunchedBrowser::launch(&options)
             .await
             .unwrap();
         let pid = browser.pid().unwrap();
@@ -475,7 +475,7 @@ async fn every_browser_call_reports_a_killed_browser_as_a_crash() {
     let spec = replica_spec(&replica);
     // a long command timeout, so that a timeout could not pass for a crash
     let options = local_launch("killed", std::time::Duration::from_secs(60));
-    let browser = autoapply::browser::BrowserSession::launch(&options)
+    let browser = autoapply::browser::LaunchedBrowser::launch(&options)
         .await
         .unwrap();
     let cancel = tokio_util::sync::CancellationToken::new();
@@ -516,7 +516,7 @@ async fn headless_against_linkedin_is_refused() {
         targets_linkedin: true,
         command_timeout: std::time::Duration::from_secs(5),
     };
-    let err = autoapply::browser::BrowserSession::launch(&options)
+    let err = autoapply::browser::LaunchedBrowser::launch(&options)
         .await
         .unwrap_err();
     assert_eq!(
@@ -537,7 +537,7 @@ async fn selectors_check_reports_what_matches_a_saved_replica_page() {
     std::fs::create_dir_all(&dir).unwrap();
     let spec = replica_spec(&replica);
     let options = local_launch("saved", std::time::Duration::from_secs(20));
-    let browser = autoapply::browser::BrowserSession::launch(&options)
+    let browser = autoapply::browser::LaunchedBrowser::launch(&options)
         .await
         .unwrap();
     let session = autoapply::session::Session::parse(

@@ -12,7 +12,7 @@ use crate::page::{Field, Observation};
 
 /// The state of the session, from one look at a page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SessionState {
+pub enum LoginState {
     /// the logged-in marker is there
     LoggedIn,
     /// LinkedIn shows a login wall: the session is no longer valid
@@ -24,15 +24,15 @@ pub enum SessionState {
 }
 
 /// Reads the session state; a checkpoint wins over everything.
-pub fn session_state(obs: &Observation) -> SessionState {
+pub fn session_state(obs: &Observation) -> LoginState {
     if obs.checkpoint || obs.captcha {
-        SessionState::Checkpoint
+        LoginState::Checkpoint
     } else if obs.login_wall {
-        SessionState::Expired
+        LoginState::Expired
     } else if obs.logged_in {
-        SessionState::LoggedIn
+        LoginState::LoggedIn
     } else {
-        SessionState::Pending
+        LoginState::Pending
     }
 }
 
@@ -111,9 +111,9 @@ pub enum JobPage {
 /// Apply button): a page that is merely slow must never skip an application.
 pub fn job_page(obs: &Observation) -> JobPage {
     match session_state(obs) {
-        SessionState::Checkpoint => return JobPage::Stop(Stop::SessionCheckpoint),
-        SessionState::Expired => return JobPage::Stop(Stop::SessionExpired),
-        SessionState::LoggedIn | SessionState::Pending => {}
+        LoginState::Checkpoint => return JobPage::Stop(Stop::SessionCheckpoint),
+        LoginState::Expired => return JobPage::Stop(Stop::SessionExpired),
+        LoginState::LoggedIn | LoginState::Pending => {}
     }
     if obs.already_applied {
         JobPage::Stop(Stop::AlreadyApplied)
@@ -146,8 +146,8 @@ pub enum AfterEntry {
 /// Decides after the Easy Apply click.
 pub fn after_entry(obs: &Observation) -> AfterEntry {
     match session_state(obs) {
-        SessionState::Checkpoint => AfterEntry::Stop(Stop::SessionCheckpoint),
-        SessionState::Expired => AfterEntry::Stop(Stop::SessionExpired),
+        LoginState::Checkpoint => AfterEntry::Stop(Stop::SessionCheckpoint),
+        LoginState::Expired => AfterEntry::Stop(Stop::SessionExpired),
         _ if obs.daily_limit => AfterEntry::Stop(Stop::LinkedinDailyLimit),
         _ if obs
             .modal
@@ -253,27 +253,27 @@ mod tests {
     fn the_session_state_prefers_checkpoints() {
         assert_eq!(
             session_state(&obs(serde_json::json!({}))),
-            SessionState::LoggedIn
+            LoginState::LoggedIn
         );
         assert_eq!(
             session_state(&obs(serde_json::json!({"logged_in": false}))),
-            SessionState::Pending
+            LoginState::Pending
         );
         assert_eq!(
             session_state(&obs(
                 serde_json::json!({"logged_in": false, "login_wall": true})
             )),
-            SessionState::Expired
+            LoginState::Expired
         );
         assert_eq!(
             session_state(&obs(serde_json::json!({"captcha": true}))),
-            SessionState::Checkpoint
+            LoginState::Checkpoint
         );
         assert_eq!(
             session_state(&obs(
                 serde_json::json!({"checkpoint": true, "login_wall": true})
             )),
-            SessionState::Checkpoint
+            LoginState::Checkpoint
         );
     }
 

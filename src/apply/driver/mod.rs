@@ -18,11 +18,11 @@ use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
 use super::{
-    decide::{self, JobPage, SessionState, Stop},
+    decide::{self, JobPage, LoginState, Stop},
     shots::Shots,
 };
 use crate::{
-    browser::{BrowserError, BrowserSession},
+    browser::{BrowserError, LaunchedBrowser},
     domain::ApplicantProfile,
     pacing::{NavigationLimiter, Pacing, Wait},
     page::{Observation, Target},
@@ -145,7 +145,7 @@ pub struct DriveReport {
 
 /// One run in one browser.
 pub struct Driver<'a> {
-    browser: &'a BrowserSession,
+    browser: &'a LaunchedBrowser,
     setup: Setup<'a>,
     cancel: &'a CancellationToken,
     options: RunOptions,
@@ -161,7 +161,7 @@ pub struct Driver<'a> {
 impl<'a> Driver<'a> {
     /// A driver for one run; `launched_at` starts the first phase's clock.
     pub fn new(
-        browser: &'a BrowserSession,
+        browser: &'a LaunchedBrowser,
         setup: Setup<'a>,
         cancel: &'a CancellationToken,
         options: RunOptions,
@@ -324,17 +324,17 @@ impl<'a> Driver<'a> {
         self.navigate(&check).await?;
         let obs = self
             .wait_for("the logged-in marker", self.setup.waits.element, |o| {
-                decide::session_state(o) != SessionState::Pending
+                decide::session_state(o) != LoginState::Pending
             })
             .await?;
         match decide::session_state(&obs) {
-            SessionState::Expired => return Ok(Some(Stop::SessionExpired)),
-            SessionState::Checkpoint => return Ok(Some(Stop::SessionCheckpoint)),
-            SessionState::LoggedIn => {
+            LoginState::Expired => return Ok(Some(Stop::SessionExpired)),
+            LoginState::Checkpoint => return Ok(Some(Stop::SessionCheckpoint)),
+            LoginState::LoggedIn => {
                 self.session_validated_at = Some(OffsetDateTime::now_utc());
                 self.record("session", "logged in");
             }
-            SessionState::Pending => self.record("session", "logged in"),
+            LoginState::Pending => self.record("session", "logged in"),
         }
         self.phase("cookies_and_session_check");
         self.pause(Wait::PageLoad).await?;
