@@ -128,10 +128,11 @@ impl Engine {
         cancel: &CancellationToken,
         options: &ApplyOptions,
     ) -> Result<AttemptReport, StoreError> {
-        let lease = match application.lease() {
-            Some(lease) => Some(lease),
-            None if options.dry_run => None,
-            None => {
+        // a dry run records nothing, whatever lease the row may still carry
+        let lease = match (options.dry_run, application.lease()) {
+            (true, _) => None,
+            (false, Some(lease)) => Some(lease),
+            (false, None) => {
                 return Err(StoreError::NotClaimed {
                     application: application.id,
                 });
