@@ -136,6 +136,9 @@ pub struct Observation {
     pub safety_reminder: bool,
     /// LinkedIn's daily-limit message is there
     pub daily_limit: bool,
+    /// LinkedIn's "applying at a fast pace" throttle is there
+    #[serde(default)]
+    pub throttled: bool,
     /// the confirmation after Submit is there
     pub confirmation: bool,
     /// the Easy Apply modal, when open

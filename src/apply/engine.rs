@@ -57,6 +57,8 @@ pub struct EngineParts {
     pub session_encoding: CipherEncoding,
     /// success screenshots
     pub success_screenshots: bool,
+    /// how long LinkedIn's throttle pauses the user
+    pub throttle_pause: Duration,
 }
 
 impl Engine {
@@ -91,6 +93,7 @@ impl Engine {
             session_key: parts.session_key,
             session_encoding: parts.session_encoding,
             success_screenshots: parts.success_screenshots,
+            throttle_pause: parts.throttle_pause,
         })
     }
 
@@ -109,6 +112,7 @@ impl Engine {
             session_key: config.session_key.clone(),
             session_encoding: config.session_encoding,
             success_screenshots: config.success_screenshots,
+            throttle_pause: config.throttle_pause,
         })
     }
 

@@ -51,6 +51,8 @@ pub struct Engine {
     session_encoding: CipherEncoding,
     /// keep a screenshot of each confirmed submission too
     pub success_screenshots: bool,
+    /// how long LinkedIn's throttle pauses the user
+    pub throttle_pause: std::time::Duration,
 }
 
 /// What one attempt did.
@@ -147,7 +149,8 @@ impl Engine {
             Ended::Flow(stop) => format!("{stop:?}"),
             other => format!("{other:?}"),
         };
-        let mut disposition = outcome::disposition(&ended, OffsetDateTime::now_utc());
+        let mut disposition =
+            outcome::disposition(&ended, OffsetDateTime::now_utc(), self.throttle_pause);
         if let Disposition::Finish(outcome) = &mut disposition {
             if let Some(path) = &report.screenshot {
                 outcome.details.screenshot_path = Some(path.display().to_string());

@@ -55,15 +55,19 @@ fn finish(status: OutcomeStatus, reason: &str, error: &str) -> Disposition {
 }
 
 fn wait_for_tomorrow(reason: &str, error: &str, now: OffsetDateTime) -> Disposition {
-    let tomorrow = next_utc_midnight(now);
+    wait_until(reason, error, next_utc_midnight(now))
+}
+
+/// The user's applications wait until `until`, none of them spending an attempt.
+fn wait_until(reason: &str, error: &str, until: OffsetDateTime) -> Disposition {
     Disposition::Finish(Outcome {
         status: OutcomeStatus::RetryLater,
         reason: Some(reason.into()),
         error: Some(error.into()),
         details: OutcomeDetails {
-            run_at: Some(tomorrow),
+            run_at: Some(until),
             keep_attempt: true,
-            pause_user_until: Some(tomorrow),
+            pause_user_until: Some(until),
             ..OutcomeDetails::default()
         },
     })
@@ -121,12 +125,20 @@ const INVALID_JOB_URL: &str = "job_url is not a LinkedIn job page";
 /// `linkedin_daily_limit`
 const LINKEDIN_DAILY_LIMIT: &str = "LinkedIn's own Easy Apply daily limit was reached for this user: their applications wait for the next UTC day";
 
+/// `linkedin_throttled`
+const LINKEDIN_THROTTLED: &str = "LinkedIn paused Easy Apply for this user (\"applying at a fast pace\"): their applications wait for the pause (AUTOAPPLY_THROTTLE_PAUSE_SECS) without spending an attempt; going on would risk a restriction";
+
 /// `user_daily_limit`
 const USER_DAILY_LIMIT: &str =
     "the user's daily submission cap is reached: their applications wait for the next UTC day";
 
 /// Classifies an ending.
-pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
+/// `throttle_pause` is how long LinkedIn's throttle pauses the user.
+pub fn disposition(
+    ended: &Ended,
+    now: OffsetDateTime,
+    throttle_pause: std::time::Duration,
+) -> Disposition {
     use OutcomeStatus::{Failed, NeedsUser, NeedsVerification, RetryLater, Skipped, Submitted};
     match ended {
         Ended::Flow(stop) => match stop {
@@ -145,6 +157,11 @@ pub fn disposition(ended: &Ended, now: OffsetDateTime) -> Disposition {
             Stop::LinkedinDailyLimit => {
                 wait_for_tomorrow("linkedin_daily_limit", LINKEDIN_DAILY_LIMIT, now)
             }
+            Stop::LinkedinThrottled => wait_until(
+                "linkedin_throttled",
+                LINKEDIN_THROTTLED,
+                now + throttle_pause,
+            ),
             Stop::UserLimit => wait_for_tomorrow("user_daily_limit", USER_DAILY_LIMIT, now),
             Stop::UnknownQuestions(questions) => unknown_questions(questions),
             Stop::ValidationError(errors) => finish(
@@ -226,13 +243,16 @@ fn browser_failure(e: &BrowserError) -> Disposition {
 mod tests {
     use super::*;
 
+    const PAUSE: std::time::Duration = std::time::Duration::from_secs(6 * 3600);
+
     fn now() -> OffsetDateTime {
         time::macros::datetime!(2026-11-22 21:30 UTC)
     }
 
     #[test]
     fn linkedin_limits_wait_for_the_next_utc_day_without_spending_the_attempt() {
-        let Disposition::Finish(o) = disposition(&Ended::Flow(Stop::LinkedinDailyLimit), now())
+        let Disposition::Finish(o) =
+            disposition(&Ended::Flow(Stop::LinkedinDailyLimit), now(), PAUSE)
         else {
             panic!()
         };
@@ -254,7 +274,7 @@ mod tests {
             options: vec![],
         };
         let Disposition::Finish(o) =
-            disposition(&Ended::Flow(Stop::UnknownQuestions(vec![q])), now())
+            disposition(&Ended::Flow(Stop::UnknownQuestions(vec![q])), now(), PAUSE)
         else {
             panic!()
         };
@@ -270,12 +290,14 @@ mod tests {
 
     #[test]
     fn session_trouble_marks_the_session() {
-        let Disposition::Finish(o) = disposition(&Ended::Flow(Stop::SessionCheckpoint), now())
+        let Disposition::Finish(o) =
+            disposition(&Ended::Flow(Stop::SessionCheckpoint), now(), PAUSE)
         else {
             panic!()
         };
         assert_eq!(o.details.session_status, Some(SessionStatus::Checkpoint));
-        let Disposition::Finish(o) = disposition(&Ended::Session(SessionError::Padding), now())
+        let Disposition::Finish(o) =
+            disposition(&Ended::Session(SessionError::Padding), now(), PAUSE)
         else {
             panic!()
         };
@@ -288,10 +310,26 @@ mod tests {
 
     #[test]
     fn shutdown_and_the_kill_switch_give_the_claim_back() {
-        assert_eq!(disposition(&Ended::Cancelled, now()), Disposition::Release);
-        assert_eq!(disposition(&Ended::KillSwitch, now()), Disposition::Release);
         assert_eq!(
-            disposition(&Ended::Flow(Stop::DryRunComplete), now()),
+            disposition(&Ended::Cancelled, now(), PAUSE),
+            Disposition::Release
+        );
+        let Disposition::Finish(o) =
+            disposition(&Ended::Flow(Stop::LinkedinThrottled), now(), PAUSE)
+        else {
+            panic!("the throttle is recorded");
+        };
+        assert_eq!(o.status, OutcomeStatus::RetryLater);
+        assert_eq!(o.reason.as_deref(), Some("linkedin_throttled"));
+        assert!(o.details.keep_attempt, "the throttle spends no attempt");
+        assert_eq!(o.details.run_at, Some(now() + PAUSE));
+        assert_eq!(o.details.pause_user_until, Some(now() + PAUSE));
+        assert_eq!(
+            disposition(&Ended::KillSwitch, now(), PAUSE),
+            Disposition::Release
+        );
+        assert_eq!(
+            disposition(&Ended::Flow(Stop::DryRunComplete), now(), PAUSE),
             Disposition::Nothing
         );
     }

@@ -21,9 +21,17 @@
   }
   function first(selectors, root, anyVisibility) { return all(selectors, root, anyVisibility)[0] || null; }
   function norm(s) { return (s || '').replace(/\s+/g, ' ').trim(); }
+  // text as phrases are compared (site::check::fold_text does the same): lower case,
+  // typographic quotes as straight ones, an ellipsis as three dots, white space
+  // (NBSP included) as one space
+  function fold(s) {
+    return norm((s || '').replace(/[\u2018\u2019\u201B\u2032\u00B4`]/g, "'")
+      .replace(/[\u201C\u201D\u201E\u2033]/g, '"').replace(/\u2026/g, '...')
+      .replace(/[\u00A0\u202F]/g, ' ')).toLowerCase();
+  }
   // case-insensitive phrase match, `*` = any text within the same sentence
   function matches(haystack, phrase) {
-    var parts = phrase.toLowerCase().split('*').map(function (p) { return p.trim(); }).filter(Boolean);
+    var parts = fold(phrase).split('*').map(function (p) { return p.trim(); }).filter(Boolean);
     var rest = haystack, firstPart = true;
     for (var i = 0; i < parts.length; i++) {
       var at = rest.indexOf(parts[i]);
@@ -34,7 +42,7 @@
     return !firstPart;
   }
   function anyText(text, phrases) {
-    var t = text.toLowerCase();
+    var t = fold(text);
     return phrases.some(function (p) { return matches(t, p); });
   }
   function tag(el, name) { if (el) el.setAttribute('data-autoapply', name); }
@@ -57,6 +65,7 @@
     closed: !!first(job.closed) || anyText(bodyText, job.closed_texts),
     safety_reminder: false,
     daily_limit: anyText(bodyText, oc.daily_limit_texts),
+    throttled: anyText(bodyText, oc.throttle_texts),
     confirmation: !!first(oc.confirmation) || anyText(bodyText, oc.confirmation_texts),
     modal: null,
     suggestions: []

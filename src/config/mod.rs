@@ -173,6 +173,9 @@ settings! {
     /// LinkedIn page loads per minute per process (a `governor` limiter)
     navigations_per_minute: u32 = "AUTOAPPLY_NAVIGATIONS_PER_MINUTE" ["", false]
         value(Some("6"), read::int_in(1, 60));
+    /// how long LinkedIn's "applying at a fast pace" throttle pauses the user, 600–604800 (no attempt is spent)
+    throttle_pause: Duration = "AUTOAPPLY_THROTTLE_PAUSE_SECS" ["", false]
+        value(Some("21600"), read::secs_in(600, 604_800));
     /// also keep `<id>-submitted.png` as proof of each submission
     success_screenshots: bool = "AUTOAPPLY_SUCCESS_SCREENSHOTS" ["", false]
         value(Some("false"), read::boolean);
@@ -273,7 +276,7 @@ mod tests {
             readme.contains(&table),
             "README.md's configuration table differs from the settings table; paste this:\n{table}"
         );
-        assert_eq!(SETTINGS.len(), 27);
+        assert_eq!(SETTINGS.len(), 28);
     }
 
     #[test]

@@ -101,8 +101,9 @@ pub enum JobKind {
         slow_ms: u64,
         /// a "Job search safety reminder" comes first
         safety_reminder: bool,
-        /// clicking Easy Apply shows LinkedIn's daily limit instead
-        daily_limit: bool,
+        /// clicking Easy Apply shows this LinkedIn message (a limit, a throttle)
+        /// instead of the form
+        signal: Option<&'static str>,
     },
     /// the user already applied
     AlreadyApplied,
@@ -177,12 +178,19 @@ fn contact_step(footer: Footer) -> Step {
     }
 }
 
+/// LinkedIn's daily limit, as 2024-25 pages word it (with a typographic apostrophe).
+pub const DAILY_LIMIT: &str = "You\u{2019}ve reached the Easy Apply application limit for today. We limit daily submissions to help ensure each applicant gets the right level of attention. Save this job and apply tomorrow.";
+/// The 2026 wording of the daily limit: only a typographic apostrophe tells it.
+pub const DAILY_LIMIT_2026: &str = "You\u{2019}ve reached the Easy Apply application limit for today. Save this job and come back tomorrow to continue applying.";
+/// LinkedIn's temporary throttle.
+pub const THROTTLE: &str = "We noticed you\u{2019}re applying at a fast pace\u{a0}\u{2026} We\u{2019}ve briefly paused LinkedIn Apply as a safeguard against automated inauthentic activities. Continuing may put your account at risk of restriction.";
+
 fn easy(steps: Vec<Step>) -> JobKind {
     JobKind::EasyApply {
         steps,
         slow_ms: 0,
         safety_reminder: false,
-        daily_limit: false,
+        signal: None,
     }
 }
 
@@ -281,7 +289,7 @@ pub fn catalog() -> Vec<Job> {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
                 safety_reminder: false,
-                daily_limit: true,
+                signal: Some(DAILY_LIMIT),
             },
         },
         Job {
@@ -310,7 +318,7 @@ pub fn catalog() -> Vec<Job> {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 3000,
                 safety_reminder: false,
-                daily_limit: false,
+                signal: None,
             },
         },
         Job {
@@ -368,7 +376,29 @@ pub fn catalog() -> Vec<Job> {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
                 safety_reminder: true,
-                daily_limit: false,
+                signal: None,
+            },
+        },
+        Job {
+            id: 1013,
+            title: "Firmware Engineer",
+            company: "Tyrell",
+            kind: JobKind::EasyApply {
+                steps: vec![contact_step(Footer::Submit)],
+                slow_ms: 0,
+                safety_reminder: false,
+                signal: Some(DAILY_LIMIT_2026),
+            },
+        },
+        Job {
+            id: 1014,
+            title: "Data Engineer",
+            company: "Wallace",
+            kind: JobKind::EasyApply {
+                steps: vec![contact_step(Footer::Submit)],
+                slow_ms: 0,
+                safety_reminder: false,
+                signal: Some(THROTTLE),
             },
         },
     ]
@@ -583,7 +613,7 @@ pub fn job_page(job: &Job) -> String {
             steps,
             slow_ms,
             safety_reminder,
-            daily_limit,
+            signal,
         } => {
             let card = top_card(&easy_button);
             if *slow_ms > 0 {
@@ -614,11 +644,11 @@ pub fn job_page(job: &Job) -> String {
             }
             let _ = write!(
                 body,
-                r#"<script id="replica-job" type="application/json">{{"id": {}, "steps": {}, "safety_reminder": {}, "daily_limit": {}, "company": "{}"}}</script>"#,
+                r#"<script id="replica-job" type="application/json">{{"id": {}, "steps": {}, "safety_reminder": {}, "signal": {}, "company": "{}"}}</script>"#,
                 job.id,
                 steps.len(),
                 safety_reminder,
-                daily_limit,
+                serde_json::to_string(&signal).unwrap_or_else(|_| "null".into()),
                 esc(job.company)
             );
         }

@@ -142,10 +142,12 @@
     }
     e.preventDefault();
     if (t.hasAttribute('data-job-id')) {
-      if (job.daily_limit) {
-        showDialog('<div class="artdeco-modal" role="dialog"><div class="artdeco-modal__content"><h2>Easy Apply limit reached</h2>' +
-          '<p class="artdeco-inline-feedback__message">You\u2019ve reached the Easy Apply application limit for today. ' +
-          'We limit daily submissions to help ensure each applicant gets the right level of attention. Save this job and apply tomorrow.</p></div></div>');
+      if (job.signal) {
+        var p = document.createElement('p');
+        p.className = 'artdeco-inline-feedback__message';
+        p.textContent = job.signal;
+        showDialog('<div class="artdeco-modal" role="dialog"><div class="artdeco-modal__content"><h2>Easy Apply</h2>' +
+          p.outerHTML + '</div></div>');
         return;
       }
       if (job.safety_reminder && !state.reminded) {

@@ -39,12 +39,8 @@ pub fn check_html(spec: &SiteSpec, html: &str) -> Vec<KeyReport> {
 /// Which text keys occur in `html`'s text (a `*` matches any text).
 pub fn check_texts(spec: &SiteSpec, html: &str) -> Vec<(&'static str, Option<String>)> {
     let doc = Html::parse_document(html);
-    let text = doc
-        .root_element()
-        .text()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
+    let text = doc.root_element().text().collect::<Vec<_>>().join(" ");
+    let text = fold_text(&text);
     spec.text_keys()
         .into_iter()
         .filter(|(key, _)| !key.ends_with("url_fragments"))
@@ -57,14 +53,44 @@ pub fn check_texts(spec: &SiteSpec, html: &str) -> Vec<(&'static str, Option<Str
         .collect()
 }
 
-/// Case-insensitive phrase match where `*` stands for any text.
-pub fn text_matches(haystack_lower: &str, phrase: &str) -> bool {
-    let parts: Vec<String> = phrase
-        .to_lowercase()
+/// Text as phrases are compared: lower case, typographic quotes and apostrophes as
+/// straight ones, an ellipsis as three dots, every run of white space (NBSP
+/// included) as one space. `observe.js` folds page text the same way.
+pub fn fold_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '\u{00B4}' | '`' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{2033}' => '"',
+            c if c.is_whitespace() || c == '\u{00A0}' || c == '\u{202F}' => ' ',
+            c => c,
+        };
+        if c == ' ' {
+            space = true;
+            continue;
+        }
+        if space && !out.is_empty() {
+            out.push(' ');
+        }
+        space = false;
+        if c == '\u{2026}' {
+            out.push_str("...");
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Case-insensitive phrase match where `*` stands for any text; `haystack_folded` is
+/// [`fold_text`]'s, the phrase is folded here.
+pub fn text_matches(haystack_folded: &str, phrase: &str) -> bool {
+    let parts: Vec<String> = fold_text(phrase)
         .split('*')
         .map(|p| p.trim().to_owned())
         .collect();
-    let mut rest = haystack_lower;
+    let mut rest = haystack_folded;
     let mut first = true;
     for part in parts.iter().filter(|p| !p.is_empty()) {
         match rest.find(part.as_str()) {
@@ -97,6 +123,22 @@ mod tests {
             "Applied * ago"
         ));
         assert!(text_matches("you applied on 3/4/2026", "You applied on"));
+        // LinkedIn writes typographic apostrophes, NBSP and ellipses
+        let page = fold_text(
+            "You\u{2019}ve reached the Easy\u{a0}Apply application limit for today\u{2026}",
+        );
+        assert_eq!(
+            page,
+            "you've reached the easy apply application limit for today..."
+        );
+        assert!(text_matches(
+            &page,
+            "You've reached the Easy Apply application limit for today"
+        ));
+        assert!(text_matches(
+            &fold_text("We noticed you\u{2019}re applying at a  FAST pace"),
+            "applying at a fast pace"
+        ));
         assert!(!text_matches("easy apply", "You applied on"));
     }
 }

@@ -141,6 +141,7 @@ impl SiteSpec {
                 &self.outcome.confirmation_texts,
             ),
             ("outcome.daily_limit_texts", &self.outcome.daily_limit_texts),
+            ("outcome.throttle_texts", &self.outcome.throttle_texts),
         ]
     }
 

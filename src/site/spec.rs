@@ -131,4 +131,6 @@ pub struct OutcomeSpec {
     pub confirmation_texts: Texts,
     /// LinkedIn's own daily limit
     pub daily_limit_texts: Texts,
+    /// LinkedIn's temporary throttle ("applying at a fast pace … briefly paused")
+    pub throttle_texts: Texts,
 }

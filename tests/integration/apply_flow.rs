@@ -234,6 +234,71 @@ async fn linkedins_daily_limit_sends_the_application_to_the_next_utc_day() {
 }
 
 #[tokio::test]
+async fn the_2026_daily_limit_is_recognised_through_its_typographic_apostrophe() {
+    // "You’ve reached the Easy Apply application limit for today" and nothing else:
+    // only folding ’ into ' lets the shipped phrase match
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1013, COOKIE).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("queued", Some("linkedin_daily_limit")),
+        "{report:?}"
+    );
+    assert_eq!(row.attempts, 0, "the attempt does not count");
+    assert_torn_down(&report);
+    assert!(env.replica.submissions().is_empty());
+}
+
+#[tokio::test]
+async fn linkedins_throttle_pauses_the_user_for_hours_without_spending_an_attempt() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let before = time::OffsetDateTime::now_utc();
+    let (row, report) = env.run_job(1014, COOKIE).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("queued", Some("linkedin_throttled")),
+        "{report:?}"
+    );
+    assert_eq!(row.attempts, 0, "the throttle is not the job's failure");
+    let pause = row.run_at - before;
+    assert!(
+        pause >= time::Duration::hours(6)
+            && pause < time::Duration::hours(6) + time::Duration::minutes(5),
+        "retried after {pause}, not after the 6 h pause"
+    );
+    assert_eq!(
+        env.app.sql(&format!(
+            "select paused_until > now() + interval '5 hours 55 minutes' from platform_sessions where user_id = '{}'",
+            row.user_id
+        )),
+        "t",
+        "the user's other applications wait too"
+    );
+    assert!(
+        row.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("fast pace")),
+        "{:?}",
+        row.last_error
+    );
+    let job_pages = env
+        .replica
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/jobs/view/1014"))
+        .count();
+    assert_eq!(
+        job_pages, 1,
+        "the job page is not loaded again into the throttle"
+    );
+    assert_screenshot(&report, &row);
+    assert_torn_down(&report);
+    assert!(env.replica.submissions().is_empty());
+}
+
+#[tokio::test]
 async fn an_inline_validation_error_fails_with_the_error_text() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;

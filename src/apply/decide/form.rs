@@ -82,7 +82,7 @@ pub enum Advance {
     NewStep,
     /// LinkedIn refused the answers
     Errors(Vec<String>),
-    /// LinkedIn's daily limit appeared
+    /// LinkedIn's daily limit or throttle appeared
     Stop(Stop),
     /// not yet
     Pending,
@@ -90,8 +90,8 @@ pub enum Advance {
 
 /// Decides after Next/Review, given the step's signature before the click.
 pub fn advance(before: &str, obs: &Observation) -> Advance {
-    if obs.daily_limit {
-        return Advance::Stop(Stop::LinkedinDailyLimit);
+    if let Some(stop) = super::linkedin_stop(obs) {
+        return Advance::Stop(stop);
     }
     match &obs.modal {
         Some(m) if !m.errors.is_empty() => Advance::Errors(m.errors.clone()),
@@ -104,8 +104,8 @@ pub fn advance(before: &str, obs: &Observation) -> Advance {
 pub fn after_submit(obs: &Observation) -> Option<Stop> {
     if obs.confirmation {
         Some(Stop::Submitted)
-    } else if obs.daily_limit {
-        Some(Stop::LinkedinDailyLimit)
+    } else if let Some(stop) = super::linkedin_stop(obs) {
+        Some(stop)
     } else {
         obs.modal
             .as_ref()

@@ -52,6 +52,8 @@ pub enum Stop {
     JobClosed,
     /// LinkedIn's own daily-limit message
     LinkedinDailyLimit,
+    /// LinkedIn's "applying at a fast pace … briefly paused" throttle
+    LinkedinThrottled,
     /// required questions the profile cannot answer
     UnknownQuestions(Vec<PendingQuestion>),
     /// LinkedIn's inline errors after Next/Submit
@@ -83,6 +85,18 @@ pub enum Stop {
     VerifiedNotApplied,
     /// verification run: the page does not tell
     VerificationInconclusive,
+}
+
+/// LinkedIn telling this user to stop: the throttle (checked first: it asks for the
+/// longer pause) or the daily limit. Either stops the run wherever it appears.
+pub fn linkedin_stop(obs: &Observation) -> Option<Stop> {
+    if obs.throttled {
+        Some(Stop::LinkedinThrottled)
+    } else if obs.daily_limit {
+        Some(Stop::LinkedinDailyLimit)
+    } else {
+        None
+    }
 }
 
 /// What a verification run concludes from the job page.
@@ -119,8 +133,8 @@ pub fn job_page(obs: &Observation) -> JobPage {
         JobPage::Stop(Stop::AlreadyApplied)
     } else if obs.closed {
         JobPage::Stop(Stop::JobClosed)
-    } else if obs.daily_limit {
-        JobPage::Stop(Stop::LinkedinDailyLimit)
+    } else if let Some(stop) = linkedin_stop(obs) {
+        JobPage::Stop(stop)
     } else if obs.easy_apply {
         JobPage::OpenEasyApply
     } else if obs.external_apply {
@@ -148,7 +162,9 @@ pub fn after_entry(obs: &Observation) -> AfterEntry {
     match session_state(obs) {
         LoginState::Checkpoint => AfterEntry::Stop(Stop::SessionCheckpoint),
         LoginState::Expired => AfterEntry::Stop(Stop::SessionExpired),
-        _ if obs.daily_limit => AfterEntry::Stop(Stop::LinkedinDailyLimit),
+        _ if linkedin_stop(obs).is_some() => {
+            AfterEntry::Stop(linkedin_stop(obs).unwrap_or(Stop::LinkedinDailyLimit))
+        }
         _ if obs
             .modal
             .as_ref()
@@ -333,6 +349,28 @@ mod tests {
             None,
             "no button yet: keep looking"
         );
+    }
+
+    #[test]
+    fn linkedins_throttle_stops_the_run_wherever_it_shows() {
+        let throttled =
+            obs(serde_json::json!({"throttled": true, "daily_limit": true, "easy_apply": true}));
+        assert_eq!(
+            linkedin_stop(&throttled),
+            Some(Stop::LinkedinThrottled),
+            "the longer pause wins"
+        );
+        assert_eq!(job_page(&throttled), JobPage::Stop(Stop::LinkedinThrottled));
+        assert_eq!(
+            after_entry(&throttled),
+            AfterEntry::Stop(Stop::LinkedinThrottled)
+        );
+        assert_eq!(
+            advance("before", &throttled),
+            Advance::Stop(Stop::LinkedinThrottled)
+        );
+        assert_eq!(after_submit(&throttled), Some(Stop::LinkedinThrottled));
+        assert_eq!(linkedin_stop(&obs(serde_json::json!({}))), None);
     }
 
     #[test]

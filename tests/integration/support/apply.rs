@@ -149,6 +149,7 @@ pub async fn apply_env() -> ApplyEnv {
         session_key: key.clone(),
         session_encoding: CipherEncoding::Hex,
         success_screenshots: false,
+        throttle_pause: std::time::Duration::from_secs(6 * 3600),
     })
     .unwrap();
     engine.waits = Waits {
