@@ -152,6 +152,20 @@
       m.fields.push(field);
       handle += 1;
     });
+    // the follow box may sit outside every question (the review step's footer), with
+    // a generated id: found by the site's selectors, else by its label's text
+    if (!m.fields.some(function (f) { return f.kind === 'follow_company'; })) {
+      var followBox = first(fs.follow_company, modal, true) || query(modal, 'input[type=checkbox]').filter(function (input) {
+        var lab = (input.id && modal.querySelector('label[for="' + CSS.escape(input.id) + '"]')) || input.closest('label');
+        return lab && anyText(lab.innerText || lab.textContent || '', fs.follow_company_texts);
+      })[0];
+      if (followBox) {
+        tag(followBox, 'field-' + handle);
+        m.fields.push({ handle: handle, label: 'Follow company', kind: 'follow_company', required: false,
+                        options: [], value: followBox.checked ? 'true' : 'false' });
+        handle += 1;
+      }
+    }
     obs.modal = m;
   }
   all(fs.typeahead_suggestions).forEach(function (s, k) {

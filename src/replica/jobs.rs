@@ -77,6 +77,9 @@ pub enum Footer {
     Submit,
     /// nothing at all (a step whose Next never appears)
     Nothing,
+    /// Submit, with the follow-company box in the footer (a generated id, outside the
+    /// question containers), as 2025-26 review steps have it
+    SubmitWithFollow,
 }
 
 /// One step of the modal.
@@ -401,6 +404,19 @@ pub fn catalog() -> Vec<Job> {
                 signal: Some(THROTTLE),
             },
         },
+        Job {
+            id: 1015,
+            title: "Platform Engineer (follow box in the footer)",
+            company: "Weyland",
+            kind: easy(vec![
+                contact_step(Footer::Next),
+                Step {
+                    title: "Review your application",
+                    questions: vec![],
+                    footer: Footer::SubmitWithFollow,
+                },
+            ]),
+        },
     ]
 }
 
@@ -589,6 +605,9 @@ fn footer_html(footer: Footer) -> &'static str {
             r#"<button aria-label="Submit application" data-live-test-easy-apply-submit-button class="artdeco-button artdeco-button--2 artdeco-button--primary"><span class="artdeco-button__text">Submit application</span></button>"#
         }
         Footer::Nothing => "",
+        Footer::SubmitWithFollow => {
+            r#"<div class="jobs-easy-apply-footer__follow t-14"><input id=":r7:" type="checkbox" checked data-replica-label="Follow company" data-replica-follow="true"><label for=":r7:">Follow Weyland to stay up to date with their page.</label></div><button aria-label="Submit application" data-live-test-easy-apply-submit-button class="artdeco-button artdeco-button--2 artdeco-button--primary"><span class="artdeco-button__text">Submit application</span></button>"#
+        }
     }
 }
 

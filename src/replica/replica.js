@@ -42,7 +42,9 @@
   }
 
   function setError(input, message) {
-    var box = input.closest('.fb-dash-form-element').querySelector('.replica-error');
+    var holder = input.closest('.fb-dash-form-element');
+    if (!holder) return;
+    var box = holder.querySelector('.replica-error');
     if (!message) { box.hidden = true; box.innerHTML = ''; return; }
     box.hidden = false;
     box.innerHTML = '<div class="artdeco-inline-feedback artdeco-inline-feedback--error" role="alert">' +
@@ -63,7 +65,7 @@
         var checked = Array.prototype.filter.call(el.querySelectorAll('input'), function (i) { return i.checked; });
         value = checked.map(function (i) { return i.value; }).join(', ');
         if (required && !value) error = 'Please make a selection';
-      } else if (el.id === 'follow-company-checkbox') {
+      } else if (el.id === 'follow-company-checkbox' || el.getAttribute('data-replica-follow') === 'true') {
         value = el.checked ? 'true' : 'false';
         state.follow_company = el.checked;
       } else if (el.getAttribute('data-replica-resume') === 'true') {

@@ -137,6 +137,10 @@ impl SiteSpec {
                 &self.fields.select_placeholder_texts,
             ),
             (
+                "fields.follow_company_texts",
+                &self.fields.follow_company_texts,
+            ),
+            (
                 "outcome.confirmation_texts",
                 &self.outcome.confirmation_texts,
             ),

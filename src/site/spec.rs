@@ -119,6 +119,10 @@ pub struct FieldsSpec {
     pub follow_company: Selectors,
     /// the placeholder option of a select
     pub select_placeholder_texts: Texts,
+    /// the follow-company checkbox by its label's text, wherever it sits in the form
+    /// (2025-26: the review step's footer, outside the question containers, with a
+    /// generated id)
+    pub follow_company_texts: Texts,
 }
 
 /// `[outcome]`

@@ -299,6 +299,31 @@ async fn linkedins_throttle_pauses_the_user_for_hours_without_spending_an_attemp
 }
 
 #[tokio::test]
+async fn the_follow_box_in_the_review_footer_is_set_to_the_users_choice() {
+    // outside every question container, with a generated id (":r7:"), checked by
+    // default: found by its label's text and unticked, as the profile says
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1015, COOKIE).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let submissions = env.replica.submissions();
+    assert_eq!(submissions.len(), 1);
+    assert_eq!(
+        submissions[0].follow_company,
+        Some(false),
+        "the user asked not to follow companies"
+    );
+    assert!(
+        report.steps.iter().any(|s| s
+            .detail
+            .contains("Follow company [follow_company] Follow(..)")),
+        "{:?}",
+        report.steps
+    );
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
 async fn an_inline_validation_error_fails_with_the_error_text() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
