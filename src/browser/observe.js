@@ -72,7 +72,13 @@
   };
   var entry = first(job.easy_apply);
   if (entry) { obs.easy_apply = true; tag(entry, 'easy_apply'); }
-  var reminder = first(job.safety_reminder_continue);
+  // by the site's selectors, else (2026: hashed classes, no aria-label) the button of a
+  // dialog whose own text is one of the reminder's phrases
+  var reminder = first(job.safety_reminder_continue) || query(document, '[role=dialog] button, [role=alertdialog] button, dialog[open] button')
+    .filter(function (b) {
+      var t = fold(b.innerText || b.textContent || '');
+      return visible(b) && job.safety_reminder_texts.some(function (p) { return t === fold(p); });
+    })[0] || null;
   if (reminder && anyText(bodyText, job.safety_reminder_texts)) { obs.safety_reminder = true; tag(reminder, 'continue'); }
 
   var modal = first(md.root);

@@ -93,6 +93,24 @@ pub struct Step {
     pub footer: Footer,
 }
 
+/// How the "Job search safety reminder" is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminder {
+    /// 2024-25: an artdeco dialog whose button carries `aria-label="Continue applying"`
+    Labelled,
+    /// 2026: hashed classes, a button named only by its text
+    TextOnly,
+}
+
+impl Reminder {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Labelled => "labelled",
+            Self::TextOnly => "text",
+        }
+    }
+}
+
 /// What a job page is.
 #[derive(Debug, Clone)]
 pub enum JobKind {
@@ -102,8 +120,8 @@ pub enum JobKind {
         steps: Vec<Step>,
         /// the top card appears only after this many milliseconds
         slow_ms: u64,
-        /// a "Job search safety reminder" comes first
-        safety_reminder: bool,
+        /// a "Job search safety reminder" comes first, in this style
+        safety_reminder: Option<Reminder>,
         /// clicking Easy Apply shows this LinkedIn message (a limit, a throttle)
         /// instead of the form
         signal: Option<&'static str>,
@@ -192,7 +210,7 @@ fn easy(steps: Vec<Step>) -> JobKind {
     JobKind::EasyApply {
         steps,
         slow_ms: 0,
-        safety_reminder: false,
+        safety_reminder: None,
         signal: None,
     }
 }
@@ -291,7 +309,7 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
-                safety_reminder: false,
+                safety_reminder: None,
                 signal: Some(DAILY_LIMIT),
             },
         },
@@ -320,7 +338,7 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 3000,
-                safety_reminder: false,
+                safety_reminder: None,
                 signal: None,
             },
         },
@@ -378,7 +396,7 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
-                safety_reminder: true,
+                safety_reminder: Some(Reminder::Labelled),
                 signal: None,
             },
         },
@@ -389,7 +407,7 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
-                safety_reminder: false,
+                safety_reminder: None,
                 signal: Some(DAILY_LIMIT_2026),
             },
         },
@@ -400,7 +418,7 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
-                safety_reminder: false,
+                safety_reminder: None,
                 signal: Some(THROTTLE),
             },
         },
@@ -416,6 +434,17 @@ pub fn catalog() -> Vec<Job> {
                     footer: Footer::SubmitWithFollow,
                 },
             ]),
+        },
+        Job {
+            id: 1016,
+            title: "Reliability Engineer (text-only safety reminder)",
+            company: "Tyrell",
+            kind: JobKind::EasyApply {
+                steps: vec![contact_step(Footer::Submit)],
+                slow_ms: 0,
+                safety_reminder: Some(Reminder::TextOnly),
+                signal: None,
+            },
         },
     ]
 }
@@ -666,7 +695,8 @@ pub fn job_page(job: &Job) -> String {
                 r#"<script id="replica-job" type="application/json">{{"id": {}, "steps": {}, "safety_reminder": {}, "signal": {}, "company": "{}"}}</script>"#,
                 job.id,
                 steps.len(),
-                safety_reminder,
+                serde_json::to_string(&safety_reminder.map(Reminder::as_str))
+                    .unwrap_or_else(|_| "null".into()),
                 serde_json::to_string(&signal).unwrap_or_else(|_| "null".into()),
                 esc(job.company)
             );

@@ -152,17 +152,25 @@
           p.outerHTML + '</div></div>');
         return;
       }
-      if (job.safety_reminder && !state.reminded) {
+      if (job.safety_reminder === 'labelled' && !state.reminded) {
         showDialog('<div class="artdeco-modal jobs-apply-button--safety-reminder" role="dialog"><h2>Job search safety reminder</h2>' +
           '<p>Be careful of job offers that ask for payment.</p>' +
           '<button class="artdeco-button artdeco-button--primary" aria-label="Continue applying" type="button">Continue applying</button></div>');
+        return;
+      }
+      if (job.safety_reminder === 'text' && !state.reminded) {
+        // 2026: hashed classes, no aria-label, the name is the text
+        showDialog('<div class="_3f9a1c _b72e0d" role="dialog" aria-labelledby="sr-title"><h2 id="sr-title" class="_9c1d2e">Job search safety reminder</h2>' +
+          '<p class="_4e8f1a">Be careful of job offers that ask for payment or personal financial information.</p>' +
+          '<div class="_7a0b3c"><button class="_1d4e5f _8b2c9a" type="button"><span>Continue\u00a0applying</span></button></div></div>');
         return;
       }
       openModal();
       return;
     }
     var label = t.getAttribute('aria-label');
-    if (label === 'Continue applying') { state.reminded = true; openModal(); return; }
+    var text = (t.textContent || '').replace(/\s+/g, ' ').trim();
+    if (label === 'Continue applying' || (!label && text === 'Continue applying')) { state.reminded = true; openModal(); return; }
     if (label === 'Continue to next step' || label === 'Review your application') {
       if (collectStep()) { state.step += 1; renderStep(); }
       return;

@@ -324,6 +324,23 @@ async fn the_follow_box_in_the_review_footer_is_set_to_the_users_choice() {
 }
 
 #[tokio::test]
+async fn a_safety_reminder_named_only_by_its_text_is_passed_through() {
+    // hashed classes, no aria-label, an NBSP inside "Continue applying": found as the
+    // button of a dialog whose text is the reminder's phrase
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1016, COOKIE).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    assert!(
+        report.steps.iter().any(|s| s.step == "safety reminder"),
+        "{:?}",
+        report.steps
+    );
+    assert_eq!(env.replica.submissions().len(), 1);
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
 async fn an_inline_validation_error_fails_with_the_error_text() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
