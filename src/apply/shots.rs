@@ -52,15 +52,8 @@ impl Shots {
     /// Takes the evidence now, while the page still shows why the flow stops,
     /// outlining `target`.
     pub async fn keep(&mut self, browser: &LaunchedBrowser, target: Option<Target>) {
-        match browser.screenshot().await {
-            Ok(png) => {
-                let rect = match target {
-                    Some(t) => browser.rect(t).await,
-                    None => None,
-                };
-                self.kept = Some((png, rect));
-            }
-            Err(e) => tracing::warn!(error = %e, "no screenshot could be taken"),
+        if let Some(shot) = capture(browser, target).await {
+            self.kept = Some(shot);
         }
     }
 
@@ -75,22 +68,11 @@ impl Shots {
         let Some(suffix) = suffix else {
             return (None, self.step_paths);
         };
-        let written = match self.kept.take() {
-            Some((png, rect)) => self.write(suffix, &png, rect),
-            None => match browser.screenshot().await {
-                Ok(png) => {
-                    let rect = match target {
-                        Some(t) => browser.rect(t).await,
-                        None => None,
-                    };
-                    self.write(suffix, &png, rect)
-                }
-                Err(e) => {
-                    tracing::warn!(error = %e, "no screenshot could be taken");
-                    None
-                }
-            },
+        let shot = match self.kept.take() {
+            Some(kept) => Some(kept),
+            None => capture(browser, target).await,
         };
+        let written = shot.and_then(|(png, rect)| self.write(suffix, &png, rect));
         (written, self.step_paths)
     }
 
@@ -101,6 +83,26 @@ impl Shots {
                 tracing::warn!(error = %e, "the screenshot could not be written");
                 None
             }
+        }
+    }
+}
+
+/// The page as it is now, with `target`'s outline.
+async fn capture(
+    browser: &LaunchedBrowser,
+    target: Option<Target>,
+) -> Option<(Vec<u8>, Option<Rect>)> {
+    match browser.screenshot().await {
+        Ok(png) => {
+            let rect = match target {
+                Some(t) => browser.rect(t).await,
+                None => None,
+            };
+            Some((png, rect))
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "no screenshot could be taken");
+            None
         }
     }
 }

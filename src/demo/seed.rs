@@ -55,10 +55,7 @@ pub(super) const CASES: [Case; 4] = [
 
 /// A cookie export as a browser extension writes it, for the site's real host (the
 /// worker moves the cookies to the replica's origin, as it does for real exports).
-pub(super) fn cookie_export(li_at: &str) -> serde_json::Value {
-    let site = crate::site::SiteSpec::parse(Path::new("linkedin.toml"), SHIPPED_SELECTORS)
-        .expect("the shipped selector file is valid");
-    let domain = format!(".{}", site.origin.host_str().unwrap_or_default());
+pub(super) fn cookie_export(li_at: &str, domain: &str) -> serde_json::Value {
     serde_json::json!({
         "cookies": [
             {"domain": domain, "expirationDate": 4102444800.0, "httpOnly": true, "name": "li_at",
@@ -87,10 +84,13 @@ pub(super) async fn seed(
         b"%PDF-1.4\n% Ada Lovelace, curriculum vitae (demo)\n",
     )
     .map_err(|e| fail(format!("cannot write {}: {e}", resume.display())))?;
+    let site = crate::site::SiteSpec::parse(Path::new("linkedin.toml"), SHIPPED_SELECTORS)
+        .expect("the shipped selector file is valid");
+    let domain = format!(".{}", site.origin.host_str().unwrap_or_default());
     let mut users = HashMap::new();
     for (name, li_at) in [("ada", ADA_LI_AT), ("grace", GRACE_LI_AT)] {
         let user = UserId::new_random();
-        let export = zeroize::Zeroizing::new(cookie_export(li_at).to_string());
+        let export = zeroize::Zeroizing::new(cookie_export(li_at, &domain).to_string());
         let sealed = session::encrypt(key, config.session_encoding, export.as_bytes());
         store
             .put_session(&NewSession {

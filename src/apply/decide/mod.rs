@@ -159,12 +159,10 @@ pub enum AfterEntry {
 
 /// Decides after the Easy Apply click.
 pub fn after_entry(obs: &Observation) -> AfterEntry {
-    match session_state(obs) {
-        LoginState::Checkpoint => AfterEntry::Stop(Stop::SessionCheckpoint),
-        LoginState::Expired => AfterEntry::Stop(Stop::SessionExpired),
-        _ if linkedin_stop(obs).is_some() => {
-            AfterEntry::Stop(linkedin_stop(obs).unwrap_or(Stop::LinkedinDailyLimit))
-        }
+    match (session_state(obs), linkedin_stop(obs)) {
+        (LoginState::Checkpoint, _) => AfterEntry::Stop(Stop::SessionCheckpoint),
+        (LoginState::Expired, _) => AfterEntry::Stop(Stop::SessionExpired),
+        (_, Some(stop)) => AfterEntry::Stop(stop),
         _ if obs
             .modal
             .as_ref()
