@@ -132,8 +132,12 @@ pub struct Observation {
     pub already_applied: bool,
     /// no longer accepting applications
     pub closed: bool,
-    /// the safety reminder's "Continue applying" is there
+    /// an interstitial before the form (the safety reminder, the qualifications
+    /// notice) and its continue button are there
     pub safety_reminder: bool,
+    /// which interstitial (`safety reminder`, `qualifications notice`)
+    #[serde(default)]
+    pub interstitial: Option<String>,
     /// LinkedIn's daily-limit message is there
     pub daily_limit: bool,
     /// LinkedIn's "applying at a fast pace" throttle is there

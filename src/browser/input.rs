@@ -4,10 +4,16 @@
 use std::path::Path;
 
 use chromiumoxide::{
-    cdp::browser_protocol::{
-        dom::SetFileInputFilesParams,
-        input::InsertTextParams,
-        page::{CaptureScreenshotFormat, CaptureScreenshotParams},
+    cdp::{
+        browser_protocol::{
+            dom::{
+                BackendNodeId, DescribeNodeParams, GetContentQuadsParams,
+                ScrollIntoViewIfNeededParams, SetFileInputFilesParams,
+            },
+            input::InsertTextParams,
+            page::{CaptureScreenshotFormat, CaptureScreenshotParams},
+        },
+        js_protocol::runtime::{CallFunctionOnParams, EvaluateParams, RemoteObjectId},
     },
     layout::Point,
 };
@@ -20,44 +26,141 @@ use crate::{
     page::{Rect, Target},
 };
 
+/// An element the page tagged, held by its DevTools handles: found through open
+/// shadow roots, where the DevTools `querySelector` does not look.
+struct Node {
+    object_id: RemoteObjectId,
+    backend_node_id: BackendNodeId,
+}
+
+/// Finds the first element matching a CSS selector in the document or any open
+/// shadow root.
+const FIND_DEEP_JS: &str = "(function (css) {
+  var roots = [document];
+  for (var i = 0; i < roots.length; i++) {
+    var hit = roots[i].querySelector(css);
+    if (hit) return hit;
+    var all = roots[i].querySelectorAll('*');
+    for (var j = 0; j < all.length; j++) if (all[j].shadowRoot) roots.push(all[j].shadowRoot);
+  }
+  return null;
+})";
+
 impl LaunchedBrowser {
-    async fn element(&self, target: Target) -> Result<chromiumoxide::Element, BrowserError> {
-        match self
-            .guarded("find an element", self.page.find_element(target.css()))
+    async fn element(&self, target: Target) -> Result<Node, BrowserError> {
+        let css = target.css();
+        let missing = || BrowserError::ElementMissing {
+            target: css.clone(),
+        };
+        let expression = format!(
+            "{FIND_DEEP_JS}({})",
+            serde_json::to_string(&css).unwrap_or_default()
+        );
+        let params = EvaluateParams::builder()
+            .expression(expression)
+            .build()
+            .map_err(|detail| BrowserError::Cdp {
+                action: "find an element",
+                detail,
+            })?;
+        let found = match self
+            .guarded("find an element", self.page.execute(params))
             .await
         {
-            Ok(Ok(el)) => Ok(el),
-            Ok(Err(_)) if !self.alive() => Err(BrowserError::Crashed {
-                action: "find an element",
-            }),
-            Ok(Err(_)) => Err(BrowserError::ElementMissing {
-                target: target.css(),
-            }),
-            Err(ended) => Err(ended.into_error(format!("finding {}", target.css()), self.timeout)),
-        }
+            Ok(Ok(found)) => found,
+            Ok(Err(_)) if !self.alive() => {
+                return Err(BrowserError::Crashed {
+                    action: "find an element",
+                });
+            }
+            Ok(Err(_)) => return Err(missing()),
+            Err(ended) => return Err(ended.into_error(format!("finding {css}"), self.timeout)),
+        };
+        let object_id = found.result.result.object_id.clone().ok_or_else(missing)?;
+        let described = self
+            .timed(
+                "describe the element",
+                self.page.execute(
+                    DescribeNodeParams::builder()
+                        .object_id(object_id.clone())
+                        .build(),
+                ),
+            )
+            .await?;
+        Ok(Node {
+            object_id,
+            backend_node_id: described.result.node.backend_node_id,
+        })
+    }
+
+    /// Runs `function() {...}` with the element as `this`; its value when it returns
+    /// a primitive.
+    async fn call_on(
+        &self,
+        node: &Node,
+        action: &'static str,
+        js: &str,
+    ) -> Result<Option<serde_json::Value>, BrowserError> {
+        let params = CallFunctionOnParams::builder()
+            .function_declaration(js)
+            .object_id(node.object_id.clone())
+            .return_by_value(true)
+            .build()
+            .map_err(|detail| BrowserError::Cdp { action, detail })?;
+        Ok(self
+            .timed(action, self.page.execute(params))
+            .await?
+            .result
+            .result
+            .value)
     }
 
     /// Moves the mouse to a random point inside the element and clicks there.
     pub async fn click(&self, target: Target) -> Result<(), BrowserError> {
         let el = self.element(target).await?;
-        self.timed("scroll to the element", el.scroll_into_view())
+        let scroll = ScrollIntoViewIfNeededParams::builder()
+            .backend_node_id(el.backend_node_id)
+            .build();
+        self.timed("scroll to the element", self.page.execute(scroll))
             .await?;
-        let bounds = self.timed("measure the element", el.bounding_box()).await?;
-        let center = self
-            .timed("find a clickable point", el.clickable_point())
+        let quads = GetContentQuadsParams::builder()
+            .backend_node_id(el.backend_node_id)
+            .build();
+        let quads = self
+            .timed("find a clickable point", self.page.execute(quads))
             .await?;
+        // the first quad with an area: its centre and its bounding size
+        let (center, width, height) = quads
+            .result
+            .quads
+            .iter()
+            .map(|q| q.inner())
+            .filter(|q| q.len() == 8)
+            .map(|q| {
+                let xs = [q[0], q[2], q[4], q[6]];
+                let ys = [q[1], q[3], q[5], q[7]];
+                let (x0, x1) = (
+                    xs.iter().copied().fold(f64::MAX, f64::min),
+                    xs.iter().copied().fold(f64::MIN, f64::max),
+                );
+                let (y0, y1) = (
+                    ys.iter().copied().fold(f64::MAX, f64::min),
+                    ys.iter().copied().fold(f64::MIN, f64::max),
+                );
+                (
+                    Point::new((x0 + x1) / 2.0, (y0 + y1) / 2.0),
+                    x1 - x0,
+                    y1 - y0,
+                )
+            })
+            .find(|(_, w, h)| w * h > 1.0)
+            .ok_or_else(|| BrowserError::ElementMissing {
+                target: target.css(),
+            })?;
         let (dx, dy) = {
             let mut rng = rand::rng();
-            let jx = if bounds.width.is_finite() {
-                (bounds.width / 5.0).clamp(0.0, 12.0)
-            } else {
-                0.0
-            };
-            let jy = if bounds.height.is_finite() {
-                (bounds.height / 5.0).clamp(0.0, 6.0)
-            } else {
-                0.0
-            };
+            let jx = (width / 5.0).clamp(0.0, 12.0);
+            let jy = (height / 5.0).clamp(0.0, 6.0);
             (rng.random_range(-jx..=jx), rng.random_range(-jy..=jy))
         };
         let point = Point::new(center.x + dx, center.y + dy);
@@ -79,19 +182,18 @@ impl LaunchedBrowser {
         self.click(target).await?;
         let el = self.element(target).await?;
         // select what is there, so typing replaces it
-        self.timed(
+        self.call_on(
+            &el,
             "select the field's text",
-            el.call_js_fn("function() { if (this.select) { this.select(); } }", false),
+            "function() { if (this.select) { this.select(); } }",
         )
         .await?;
         let mut chars = text.chars().peekable();
         if chars.peek().is_none() {
-            self.timed(
+            self.call_on(
+                &el,
                 "clear the field",
-                el.call_js_fn(
-                    "function() { this.value = ''; this.dispatchEvent(new Event('input', {bubbles: true})); }",
-                    false,
-                ),
+                "function() { this.value = ''; this.dispatchEvent(new Event('input', {bubbles: true})); }",
             )
             .await?;
         }
@@ -105,12 +207,10 @@ impl LaunchedBrowser {
             self.timed("type", self.page.execute(InsertTextParams::new(key)))
                 .await?;
         }
-        self.timed(
+        self.call_on(
+            &el,
             "commit the field",
-            el.call_js_fn(
-                "function() { this.dispatchEvent(new Event('change', {bubbles: true})); }",
-                false,
-            ),
+            "function() { this.dispatchEvent(new Event('change', {bubbles: true})); }",
         )
         .await?;
         Ok(())
@@ -133,14 +233,8 @@ impl LaunchedBrowser {
                this.blur();
                return true; }}"
         );
-        let result = self
-            .timed("choose an option", el.call_js_fn(js, false))
-            .await?;
-        Ok(result
-            .result
-            .value
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false))
+        let result = self.call_on(&el, "choose an option", &js).await?;
+        Ok(result.and_then(|v| v.as_bool()).unwrap_or(false))
     }
 
     /// Sets the files of a file input (the résumé).
@@ -162,15 +256,9 @@ impl LaunchedBrowser {
     /// The element's rectangle in screenshot pixels.
     pub async fn rect(&self, target: Target) -> Option<Rect> {
         let el = self.element(target).await.ok()?;
-        // call_js_fn returns objects by reference: the rectangle comes back as JSON text
         let js = "function() { var r = this.getBoundingClientRect(); var d = window.devicePixelRatio || 1;
                    return JSON.stringify([r.left * d, r.top * d, r.width * d, r.height * d]); }";
-        let value = self
-            .timed("measure", el.call_js_fn(js, false))
-            .await
-            .ok()?
-            .result
-            .value?;
+        let value = self.call_on(&el, "measure", js).await.ok()??;
         let v: Vec<f64> = serde_json::from_str(value.as_str()?).ok()?;
         (v.len() == 4).then(|| Rect {
             x: v[0],

@@ -1,6 +1,10 @@
-// Reads the page with the selectors of the site file (passed as SPEC) and reports
-// what it shows; tags the elements the driver may act on with data-autoapply.
+// Reads the page with the entries of the site file (passed as SPEC) and reports what
+// it shows; tags the elements the driver may act on with data-autoapply.
 // Site knowledge stays in selectors/*.toml: this script only applies it.
+//
+// An entry is a CSS selector or a semantic locator (site::locator documents the
+// grammar): role=button[name="Next"], text=Continue applying, label=Follow *.
+// Every query sees the whole page: the document and every open shadow root in it.
 (function (SPEC) {
   'use strict';
   function visible(el) {
@@ -8,18 +12,6 @@
     var s = window.getComputedStyle(el);
     return s.visibility !== 'hidden' && s.display !== 'none';
   }
-  function query(root, css) {
-    try { return Array.prototype.slice.call(root.querySelectorAll(css)); } catch (e) { return []; }
-  }
-  // the matches of the first selector that matches (visible ones unless anyVisibility)
-  function all(selectors, root, anyVisibility) {
-    for (var i = 0; i < selectors.length; i++) {
-      var hits = query(root || document, selectors[i]).filter(function (el) { return anyVisibility || visible(el); });
-      if (hits.length) return hits;
-    }
-    return [];
-  }
-  function first(selectors, root, anyVisibility) { return all(selectors, root, anyVisibility)[0] || null; }
   function norm(s) { return (s || '').replace(/\s+/g, ' ').trim(); }
   // text as phrases are compared (site::check::fold_text does the same): lower case,
   // typographic quotes as straight ones, an ellipsis as three dots, white space
@@ -29,7 +21,7 @@
       .replace(/[\u201C\u201D\u201E\u2033]/g, '"').replace(/\u2026/g, '...')
       .replace(/[\u00A0\u202F]/g, ' ')).toLowerCase();
   }
-  // case-insensitive phrase match, `*` = any text within the same sentence
+  // page text: a phrase anywhere, `*` = any text within the same sentence
   function matches(haystack, phrase) {
     var parts = fold(phrase).split('*').map(function (p) { return p.trim(); }).filter(Boolean);
     var rest = haystack, firstPart = true;
@@ -45,102 +37,292 @@
     var t = fold(text);
     return phrases.some(function (p) { return matches(t, p); });
   }
+  // names: the whole name, `*` = any text (site::locator::name_matches)
+  function nameMatches(text, pattern) {
+    var t = fold(text), parts = fold(pattern).split('*').map(function (p) { return p.trim(); });
+    if (parts.length === 1) return t === parts[0];
+    var head = parts[0], tail = parts[parts.length - 1];
+    if (t.indexOf(head) !== 0 || t.length < head.length + tail.length || t.slice(t.length - tail.length) !== tail) return false;
+    var rest = t.slice(head.length, t.length - tail.length);
+    for (var i = 1; i < parts.length - 1; i++) {
+      var at = rest.indexOf(parts[i]);
+      if (at < 0) return false;
+      rest = rest.slice(at + parts[i].length);
+    }
+    return true;
+  }
+
+  // the document and every open shadow root, found once per look
+  var ROOTS = [document];
+  for (var r = 0; r < ROOTS.length; r++) {
+    var els = ROOTS[r].querySelectorAll('*');
+    for (var e = 0; e < els.length; e++) if (els[e].shadowRoot) ROOTS.push(els[e].shadowRoot);
+  }
+  function parentOf(node) { return node.parentNode || node.host || null; }
+  function inside(scope, node) {
+    for (; node; node = parentOf(node)) if (node === scope) return true;
+    return false;
+  }
+  // CSS through shadow roots: the scope's own tree, then the roots hosted inside it
+  function query(scope, css) {
+    scope = scope || document;
+    var bases = scope === document ? ROOTS : [scope].concat(ROOTS.filter(function (root) {
+      return root !== document && inside(scope, root.host);
+    }));
+    var out = [];
+    bases.forEach(function (base) {
+      try { out.push.apply(out, base.querySelectorAll(css)); } catch (err) { /* validated in Rust */ }
+    });
+    return out;
+  }
+  function byId(node, id) {
+    var root = node.getRootNode ? node.getRootNode() : document;
+    return (root.getElementById ? root.getElementById(id) : null) || document.getElementById(id);
+  }
+
+  var IMPLIED = { button: 'button', dialog: 'dialog', textarea: 'textbox', select: 'combobox', fieldset: 'group',
+                  option: 'option', form: 'form', h1: 'heading', h2: 'heading', h3: 'heading', h4: 'heading' };
+  var INPUT_ROLES = { checkbox: 'checkbox', radio: 'radio', button: 'button', submit: 'button', reset: 'button',
+                      image: 'button', search: 'searchbox', number: 'spinbutton', text: 'textbox', email: 'textbox',
+                      tel: 'textbox', url: 'textbox', '': 'textbox' };
+  function role(el) {
+    var explicit = norm(el.getAttribute('role')).split(' ')[0];
+    if (explicit) return explicit.toLowerCase();
+    var tag = el.tagName.toLowerCase();
+    if (tag === 'a' || tag === 'area') return el.hasAttribute('href') ? 'link' : '';
+    if (tag === 'input') {
+      var type = (el.getAttribute('type') || '').toLowerCase();
+      var implied = INPUT_ROLES[type] || '';
+      return implied === 'textbox' && el.hasAttribute('list') ? 'combobox' : implied;
+    }
+    return IMPLIED[tag] || '';
+  }
+  function isControl(el) {
+    var tag = el.tagName.toLowerCase();
+    return (tag === 'input' && el.type !== 'hidden') || tag === 'select' || tag === 'textarea' ||
+      ['checkbox', 'radio', 'textbox', 'combobox', 'switch', 'searchbox'].indexOf(role(el)) >= 0;
+  }
+  function textOf(el) { return norm(visible(el) ? el.innerText : el.textContent); }
+  function labelsOf(el) {
+    var out = el.labels ? Array.prototype.slice.call(el.labels) : [];
+    var wrap = el.closest ? el.closest('label') : null;
+    if (wrap && out.indexOf(wrap) < 0) out.push(wrap);
+    return out;
+  }
+  // the accessible name, as a person reads it (site::aria::name is the static twin)
+  function accName(el) {
+    var ids = norm(el.getAttribute('aria-labelledby'));
+    if (ids) {
+      var joined = norm(ids.split(' ').map(function (id) { var n = byId(el, id); return n ? textOf(n) : ''; }).join(' '));
+      if (joined) return joined;
+    }
+    var aria = norm(el.getAttribute('aria-label'));
+    if (aria) return aria;
+    if (isControl(el)) {
+      var labels = labelsOf(el).map(textOf).filter(Boolean);
+      if (labels.length) return labels.join(' ');
+    }
+    var r = role(el), tag = el.tagName.toLowerCase();
+    if (tag === 'fieldset') { var legend = el.querySelector('legend'); if (legend) return textOf(legend); }
+    if (r === 'dialog' || r === 'alertdialog') { var h = el.querySelector('h1, h2, h3'); if (h) return textOf(h); }
+    if (['button', 'link', 'option', 'tab', 'menuitem', 'heading'].indexOf(r) >= 0 ||
+        (['radio', 'checkbox', 'switch'].indexOf(r) >= 0 && tag !== 'input')) {
+      var t = textOf(el);
+      if (t) return t;
+    }
+    return norm(el.getAttribute('title') || el.getAttribute('placeholder'));
+  }
+
+  var PARSED = {};
+  function parse(entry) {
+    if (PARSED[entry]) return PARSED[entry];
+    var m, loc;
+    if ((m = /^role=([a-z]+)(?:\[name=(["'])([\s\S]*)\2\])?$/.exec(entry.trim()))) loc = { role: m[1], name: m[3] };
+    else if ((m = /^(text|label)=\s*(["']?)([\s\S]*?)\2\s*$/.exec(entry.trim()))) loc = m[1] === 'text' ? { text: m[3] } : { label: m[3] };
+    else loc = { css: entry };
+    PARSED[entry] = loc;
+    return loc;
+  }
+  var CANDIDATES = { button: 'button, input, [role]', link: 'a[href], area[href], [role]', dialog: 'dialog, [role]',
+                     checkbox: 'input, [role]', radio: 'input, [role]', textbox: 'input, textarea, [role]',
+                     combobox: 'input, select, [role]', group: 'fieldset, [role]', heading: 'h1, h2, h3, h4, [role]' };
+  var CONTROL = 'button, a[href], [role=button], [role=link]';
+  // every element an entry matches in scope
+  function locate(entry, scope) {
+    var loc = parse(entry);
+    if (loc.css) return query(scope, loc.css);
+    if (loc.role) {
+      return query(scope, CANDIDATES[loc.role] || '[role]').filter(function (el) {
+        return role(el) === loc.role && (loc.name === undefined || nameMatches(accName(el), loc.name));
+      });
+    }
+    if (loc.label) {
+      return query(scope, 'input, select, textarea, [role]').filter(function (el) {
+        return isControl(el) && nameMatches(accName(el), loc.label);
+      });
+    }
+    var hits = query(scope, '*').filter(function (el) {
+      return !/^(HTML|HEAD|SCRIPT|STYLE|TEMPLATE)$/.test(el.tagName) && nameMatches(el.textContent, loc.text);
+    });
+    // the innermost match; inside a button or a link, that control
+    return hits.filter(function (el) {
+      return !hits.some(function (o) { return o !== el && el.contains(o); });
+    }).map(function (el) { return (el.closest && el.closest(CONTROL)) || el; });
+  }
+  // the matches of the first entry that matches (visible ones unless anyVisibility;
+  // accept filters what may count as a match)
+  function all(entries, scope, anyVisibility, accept) {
+    for (var i = 0; i < entries.length; i++) {
+      var hits = locate(entries[i], scope).filter(function (el) {
+        return (anyVisibility || visible(el)) && (!accept || accept(el));
+      });
+      if (hits.length) return hits;
+    }
+    return [];
+  }
+  function first(entries, scope, anyVisibility, accept) { return all(entries, scope, anyVisibility, accept)[0] || null; }
   function tag(el, name) { if (el) el.setAttribute('data-autoapply', name); }
 
   query(document, '[data-autoapply]').forEach(function (el) { el.removeAttribute('data-autoapply'); });
 
-  var url = location.href;
-  var bodyText = document.body ? document.body.innerText || '' : '';
+  // the page's visible text, shadow roots included
+  var pageText = (document.body ? document.body.innerText || '' : '') + ' ' + ROOTS.slice(1).map(function (root) {
+    return Array.prototype.map.call(root.children, function (c) { return c.innerText || ''; }).join(' ');
+  }).join(' ');
+  var dialogs = query(document, 'dialog[open], [role=dialog], [role=alertdialog]').filter(visible);
   var sm = SPEC.session_markers, job = SPEC.job, md = SPEC.modal, fs = SPEC.fields, oc = SPEC.outcome;
+  var external = [];
+  job.external_apply.forEach(function (entry) { external.push.apply(external, locate(entry, document)); });
   var obs = {
-    url: url,
+    url: location.href,
     logged_in: !!first(sm.logged_in),
     captcha: !!first(sm.captcha, document, true),
     login_wall: sm.login_url_fragments.some(function (f) { return location.pathname.indexOf(f) === 0; }),
     checkpoint: sm.checkpoint_url_fragments.some(function (f) { return location.pathname.indexOf(f) >= 0; }),
     job_loaded: !!first(job.loaded),
     easy_apply: false,
-    external_apply: !!first(job.external_apply),
-    already_applied: !!first(job.already_applied) || anyText(bodyText, job.already_applied_texts),
-    closed: !!first(job.closed) || anyText(bodyText, job.closed_texts),
+    external_apply: external.some(visible),
+    already_applied: !!first(job.already_applied) || anyText(pageText, job.already_applied_texts),
+    closed: !!first(job.closed) || anyText(pageText, job.closed_texts),
     safety_reminder: false,
-    daily_limit: anyText(bodyText, oc.daily_limit_texts),
-    throttled: anyText(bodyText, oc.throttle_texts),
-    confirmation: !!first(oc.confirmation) || anyText(bodyText, oc.confirmation_texts),
+    interstitial: null,
+    daily_limit: anyText(pageText, oc.daily_limit_texts),
+    throttled: anyText(pageText, oc.throttle_texts),
+    confirmation: !!first(oc.confirmation) || anyText(pageText, oc.confirmation_texts),
     modal: null,
     suggestions: []
   };
-  var entry = first(job.easy_apply);
+  // the apply control: never a filter pill (radio, checkbox, tab, option, a toggle)
+  // and never the external apply
+  var entry = first(job.easy_apply, document, false, function (el) {
+    return ['radio', 'checkbox', 'tab', 'option', 'menuitemradio', 'menuitemcheckbox', 'switch'].indexOf(role(el)) < 0 &&
+      !el.hasAttribute('aria-pressed') && !el.hasAttribute('aria-checked') &&
+      !external.some(function (x) { return x === el || x.contains(el) || el.contains(x); });
+  });
   if (entry) { obs.easy_apply = true; tag(entry, 'easy_apply'); }
-  // by the site's selectors, else (2026: hashed classes, no aria-label) the button of a
-  // dialog whose own text is one of the reminder's phrases
-  var reminder = first(job.safety_reminder_continue) || query(document, '[role=dialog] button, [role=alertdialog] button, dialog[open] button')
-    .filter(function (b) {
-      var t = fold(b.innerText || b.textContent || '');
-      return visible(b) && job.safety_reminder_texts.some(function (p) { return t === fold(p); });
-    })[0] || null;
-  if (reminder && anyText(bodyText, job.safety_reminder_texts)) { obs.safety_reminder = true; tag(reminder, 'continue'); }
 
-  var modal = first(md.root);
+  // interstitials before the form (the safety reminder, the qualifications notice):
+  // a dialog that says one of their phrases, passed by its continue button
+  [['safety reminder', job.safety_reminder_texts, job.safety_reminder_continue],
+   ['qualifications notice', job.qualifications_notice_texts, job.qualifications_notice_continue]].forEach(function (kind) {
+    if (obs.interstitial) return;
+    dialogs.concat([document]).some(function (scope) {
+      var text = scope === document ? pageText : textOf(scope);
+      if (!anyText(text, kind[1])) return false;
+      var button = first(kind[2], scope);
+      if (!button) return false;
+      obs.safety_reminder = true; obs.interstitial = kind[0]; tag(button, 'continue');
+      return true;
+    });
+  });
+
   var discard = first(md.discard);
   if (discard) tag(discard, 'discard');
-  if (modal) {
-    var m = { fields: [], next: false, review: false, submit: false, dismiss: false, discard: !!discard,
+  // the form: the site's dialog, else whichever dialog holds a step button
+  var stepButtons = md.next.concat(md.review, md.submit);
+  var modal = first(md.root) || dialogs.filter(function (d) { return !!first(stepButtons, d); })[0] || null;
+  if (modal) obs.modal = readModal(modal, !!discard);
+  all(fs.typeahead_suggestions).forEach(function (s, k) {
+    obs.suggestions.push(norm(s.innerText || s.textContent));
+    tag(s, 'suggestion-' + k);
+  });
+  return obs;
+
+  function readModal(modal, hasDiscard) {
+    var m = { fields: [], next: false, review: false, submit: false, dismiss: false, discard: hasDiscard,
               errors: [], documents: [], document_selected: false };
     [['next', md.next], ['review', md.review], ['submit', md.submit], ['dismiss', md.dismiss]].forEach(function (b) {
       var el = first(b[1], modal);
-      if (el && !el.disabled) { m[b[0]] = true; tag(el, b[0]); }
+      if (el && !el.disabled && el.getAttribute('aria-disabled') !== 'true') { m[b[0]] = true; tag(el, b[0]); }
     });
-    m.errors = all(md.inline_errors, modal).map(function (e) { return norm(e.innerText); }).filter(Boolean)
+    m.errors = all(md.inline_errors, modal).map(function (x) { return norm(x.innerText); }).filter(Boolean)
       .filter(function (t, i, a) { return a.indexOf(t) === i; });
-    m.documents = all(fs.uploaded_documents, modal).map(function (e) { return norm(e.innerText); });
+    m.documents = all(fs.uploaded_documents, modal).map(function (x) { return norm(x.innerText); });
     m.document_selected = !!first(fs.selected_document, modal, true);
     var form = first(md.form, modal) || modal;
-    var handle = 0;
+    var fields = { list: [], claimed: [] };
+    readContainers(form, fields);
+    readLabelled(form, fields);
+    m.fields = fields.list;
+    return m;
+  }
+
+  function cleanLabel(raw) { return norm(raw).replace(/\s*\*\s*$/, '').replace(/\s*Required\s*$/i, ''); }
+  function required(el) { return !!(el.required || el.getAttribute('aria-required') === 'true'); }
+  function isFollow(el, follow) {
+    return follow.indexOf(el) >= 0 || (el.type === 'checkbox' && anyText(accName(el), fs.follow_company_texts));
+  }
+  function options(field, inputs, handle) {
+    inputs.forEach(function (input, k) {
+      var lab = labelsOf(input)[0];
+      field.options.push(norm(lab ? textOf(lab) : accName(input) || input.value));
+      tag(lab && visible(lab) ? lab : input, 'field-' + handle + '-opt-' + k);
+      if (input.checked) field.value = field.value ? field.value + ', ' + field.options[k] : field.options[k];
+      if (required(input)) field.required = true;
+    });
+  }
+  function push(fields, field, control) {
+    var handle = fields.list.length;
+    field.handle = handle;
+    if (control) {
+      tag(control, 'field-' + handle);
+      if (required(control)) field.required = true;
+    }
+    fields.list.push(field);
+    return handle;
+  }
+
+  // the question containers of the site file (an optimisation where they exist)
+  function readContainers(form, fields) {
+    var follow = all(fs.follow_company, form, true);
     all(fs.containers, form).forEach(function (box) {
       // a container inside another container is the same question
       if (box.parentElement && box.parentElement.closest && fs.containers.some(function (c) {
-        try { var outer = box.parentElement.closest(c); return outer && form.contains(outer) && outer !== form; } catch (e) { return false; }
+        try { var outer = box.parentElement.closest(c); return outer && form.contains(outer) && outer !== form; } catch (err) { return false; }
       })) return;
-      var field = { handle: handle, label: '', kind: 'unknown', required: false, options: [], value: '' };
-      var control = null;
+      var field = { handle: 0, label: '', kind: 'unknown', required: false, options: [], value: '' };
+      var control = null, group = null, inputs = [];
       var labelEl = first(fs.labels, box, true);
       if (labelEl) {
         var hiddenDup = labelEl.querySelector('span[aria-hidden="true"]:not(.fb-dash-form-element__label-title--is-required)');
-        var raw = hiddenDup ? hiddenDup.innerText || hiddenDup.textContent : labelEl.innerText || labelEl.textContent;
-        field.label = norm(raw).replace(/\s*\*\s*$/, '').replace(/\s*Required\s*$/i, '');
+        field.label = cleanLabel(hiddenDup ? hiddenDup.innerText || hiddenDup.textContent : labelEl.innerText || labelEl.textContent);
         if (/\*/.test(labelEl.textContent || '')) field.required = true;
       }
-      var follow = first(fs.follow_company, box, true);
+      var followBox = query(box, 'input[type=checkbox]').filter(function (i) { return isFollow(i, follow); })[0];
       var file = first(fs.file, box, true);
       var radioGroup = all(fs.radio_group, box, true).filter(function (g) { return all(fs.radio_inputs, g, true).length; })[0];
       var checkGroup = all(fs.checkbox_group, box, true).filter(function (g) { return all(fs.checkbox_inputs, g, true).length; })[0];
-      function options(group, inputs) {
-        all(inputs, group, true).forEach(function (input, k) {
-          var lab = input.id ? group.querySelector('label[for="' + CSS.escape(input.id) + '"]') : null;
-          field.options.push(norm(lab ? lab.innerText || lab.textContent : input.value));
-          tag(lab && visible(lab) ? lab : input, 'field-' + handle + '-opt-' + k);
-          if (input.checked) field.value = field.value ? field.value + ', ' + field.options[k] : field.options[k];
-          if (input.required || input.getAttribute('aria-required') === 'true') field.required = true;
-        });
-      }
-      if (follow) {
-        field.kind = 'follow_company'; control = follow; field.value = follow.checked ? 'true' : 'false';
+      if (followBox) {
+        field.kind = 'follow_company'; control = followBox; field.value = followBox.checked ? 'true' : 'false';
         if (!field.label) field.label = 'Follow company';
       } else if (file) {
         field.kind = 'file'; control = file;
       } else if (radioGroup) {
-        field.kind = 'radio'; control = radioGroup; options(radioGroup, fs.radio_inputs);
+        field.kind = 'radio'; control = radioGroup; group = radioGroup; inputs = all(fs.radio_inputs, radioGroup, true);
       } else if (checkGroup) {
-        field.kind = 'checkbox'; control = checkGroup; options(checkGroup, fs.checkbox_inputs);
+        field.kind = 'checkbox'; control = checkGroup; group = checkGroup; inputs = all(fs.checkbox_inputs, checkGroup, true);
       } else if ((control = first(fs.select, box, true))) {
-        field.kind = 'select';
-        var placeholders = fs.select_placeholder_texts.map(function (t) { return t.toLowerCase(); });
-        Array.prototype.forEach.call(control.options, function (o) {
-          if (placeholders.indexOf(norm(o.text).toLowerCase()) < 0) field.options.push(norm(o.text));
-        });
-        var sel = control.options[control.selectedIndex];
-        field.value = sel && placeholders.indexOf(norm(sel.text).toLowerCase()) < 0 ? norm(sel.text) : '';
+        field.kind = 'select'; readSelect(field, control);
       } else if ((control = first(fs.typeahead, box, true))) {
         field.kind = 'typeahead'; field.value = control.value || '';
       } else if ((control = first(fs.date, box, true))) {
@@ -150,33 +332,64 @@
       } else if ((control = first(fs.text, box, true))) {
         field.kind = 'text'; field.value = control.value || '';
       }
-      if (control) {
-        tag(control, 'field-' + handle);
-        if (control.required || control.getAttribute('aria-required') === 'true') field.required = true;
-      }
       if (!field.label && !control) return;
-      m.fields.push(field);
-      handle += 1;
+      query(box, 'input, select, textarea').forEach(function (c) { fields.claimed.push(c); });
+      var handle = push(fields, field, control);
+      if (group) options(field, inputs, handle);
     });
-    // the follow box may sit outside every question (the review step's footer), with
-    // a generated id: found by the site's selectors, else by its label's text
-    if (!m.fields.some(function (f) { return f.kind === 'follow_company'; })) {
-      var followBox = first(fs.follow_company, modal, true) || query(modal, 'input[type=checkbox]').filter(function (input) {
-        var lab = (input.id && modal.querySelector('label[for="' + CSS.escape(input.id) + '"]')) || input.closest('label');
-        return lab && anyText(lab.innerText || lab.textContent || '', fs.follow_company_texts);
-      })[0];
-      if (followBox) {
-        tag(followBox, 'field-' + handle);
-        m.fields.push({ handle: handle, label: 'Follow company', kind: 'follow_company', required: false,
-                        options: [], value: followBox.checked ? 'true' : 'false' });
-        handle += 1;
-      }
-    }
-    obs.modal = m;
   }
-  all(fs.typeahead_suggestions).forEach(function (s, k) {
-    obs.suggestions.push(norm(s.innerText || s.textContent));
-    tag(s, 'suggestion-' + k);
-  });
-  return obs;
+
+  function readSelect(field, control) {
+    var placeholders = fs.select_placeholder_texts.map(fold);
+    Array.prototype.forEach.call(control.options, function (o) {
+      if (placeholders.indexOf(fold(o.text)) < 0) field.options.push(norm(o.text));
+    });
+    var sel = control.options[control.selectedIndex];
+    field.value = sel && placeholders.indexOf(fold(sel.text)) < 0 ? norm(sel.text) : '';
+  }
+
+  // every other control of the form, by its label association (label[for] with
+  // generated ids, a wrapping label, aria-labelledby, aria-label; a group's legend)
+  function readLabelled(form, fields) {
+    var follow = all(fs.follow_company, form, true);
+    var groups = [];
+    query(form, 'input, select, textarea').forEach(function (el) {
+      if (fields.claimed.indexOf(el) >= 0 || /^(hidden|submit|button|reset|image)$/.test(el.type)) return;
+      var labels = labelsOf(el);
+      if (el.type !== 'file' && !visible(el) && !labels.some(visible)) return;
+      var field = { handle: 0, label: cleanLabel(accName(el)), kind: 'text', required: false, options: [], value: '' };
+      if (labels.some(function (l) { return /\*/.test(l.textContent || ''); })) field.required = true;
+      if (el.type === 'checkbox' && isFollow(el, follow)) {
+        field.kind = 'follow_company'; field.label = 'Follow company'; field.value = el.checked ? 'true' : 'false';
+      } else if (el.type === 'radio' || el.type === 'checkbox') {
+        var box = el.closest('fieldset, [role=radiogroup], [role=group]');
+        var key = box && inside(form, box) ? box : el.name ? 'name:' + el.type + ':' + el.name : el;
+        if (!groups.some(function (g) { return g.key === key; })) groups.push({ key: key, box: box, type: el.type, inputs: [] });
+        groups.filter(function (g) { return g.key === key; })[0].inputs.push(el);
+        return;
+      } else if (el.tagName === 'SELECT') {
+        field.kind = 'select'; readSelect(field, el);
+      } else if (el.tagName === 'TEXTAREA') {
+        field.kind = 'textarea'; field.value = el.value || '';
+      } else if (el.type === 'file') {
+        field.kind = 'file';
+      } else if (role(el) === 'combobox' || el.getAttribute('aria-autocomplete') === 'list') {
+        field.kind = 'typeahead'; field.value = el.value || '';
+      } else {
+        field.kind = el.type === 'date' || all(fs.date, form, true).indexOf(el) >= 0 ? 'date' : 'text';
+        field.value = el.value || '';
+      }
+      push(fields, field, el);
+    });
+    groups.forEach(function (g) {
+      var box = g.box && g.box.nodeType ? g.box : null;
+      var label = box ? accName(box) : '';
+      if (!label && g.inputs.length === 1) label = accName(g.inputs[0]);
+      var field = { handle: 0, label: cleanLabel(label), kind: g.type, required: false, options: [], value: '' };
+      if (box && /\*/.test((box.querySelector('legend') || {}).textContent || '')) field.required = true;
+      if (box && box.getAttribute('aria-required') === 'true') field.required = true;
+      var handle = push(fields, field, box || g.inputs[0]);
+      options(field, g.inputs, handle);
+    });
+  }
 })

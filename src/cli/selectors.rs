@@ -69,8 +69,8 @@ pub(super) fn check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
         let matched = reports.iter().filter(|r| r.matched.is_some()).count();
         for r in &reports {
             match &r.matched {
-                Some((css, n)) => println!(
-                    "  match     {:<32} {css}  ({n} element{})",
+                Some((i, entry, n)) => println!(
+                    "  match     {:<32} entry {i}: {entry}  ({n} element{})",
                     r.key,
                     if *n == 1 { "" } else { "s" }
                 ),

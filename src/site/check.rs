@@ -2,9 +2,12 @@
 //! (`autoapply selectors check --html page.html`), so an operator can see what a
 //! LinkedIn markup change broke from a page saved in a browser.
 
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 
-use super::SiteSpec;
+use super::{
+    SiteSpec, aria,
+    locator::{self, Locator, name_matches},
+};
 
 /// Parses one CSS selector; the error says why it is not valid.
 pub fn parse_css(css: &str) -> Result<Selector, String> {
@@ -16,24 +19,56 @@ pub fn parse_css(css: &str) -> Result<Selector, String> {
 pub struct KeyReport {
     /// dotted key
     pub key: &'static str,
-    /// the first fallback that matched, and how many elements it matched
-    pub matched: Option<(String, usize)>,
+    /// the first entry that matched (its 1-based position, the entry), and how
+    /// many elements it matched
+    pub matched: Option<(usize, String, usize)>,
 }
 
-/// Matches every selector key of `spec` against `html`.
+/// Matches every selector key of `spec` against `html` (a page saved from the
+/// browser, or a drift snapshot whose shadow roots are inlined as templates).
 pub fn check_html(spec: &SiteSpec, html: &str) -> Vec<KeyReport> {
     let doc = Html::parse_document(html);
     spec.selector_keys()
         .into_iter()
-        .map(|(key, selectors)| {
-            let matched = selectors.0.iter().find_map(|css| {
-                let selector = parse_css(css).ok()?;
-                let n = doc.select(&selector).count();
-                (n > 0).then(|| (css.clone(), n))
+        .map(|(key, entries)| {
+            let matched = entries.0.iter().enumerate().find_map(|(i, entry)| {
+                let n = count_matches(&doc, entry);
+                (n > 0).then(|| (i + 1, entry.clone(), n))
             });
             KeyReport { key, matched }
         })
         .collect()
+}
+
+/// How many elements of `doc` one entry matches (0 for an invalid entry).
+fn count_matches(doc: &Html, entry: &str) -> usize {
+    let elements = || {
+        doc.root_element()
+            .descendants()
+            .filter_map(ElementRef::wrap)
+    };
+    match locator::parse(entry) {
+        Ok(Locator::Css(css)) => parse_css(css).map_or(0, |s| doc.select(&s).count()),
+        Ok(Locator::Role { role, name }) => elements()
+            .filter(|el| aria::role(el).as_deref() == Some(role))
+            .filter(|el| name.is_none_or(|n| name_matches(&aria::name(doc, el), n)))
+            .count(),
+        Ok(Locator::Text(pattern)) => elements()
+            .filter(|el| !matches!(el.value().name(), "script" | "style" | "template"))
+            .filter(|el| name_matches(&aria::text(el), pattern))
+            // the innermost: no child element matches as well
+            .filter(|el| {
+                !el.children()
+                    .filter_map(ElementRef::wrap)
+                    .any(|c| name_matches(&aria::text(&c), pattern))
+            })
+            .count(),
+        Ok(Locator::Label(pattern)) => elements()
+            .filter(aria::is_control)
+            .filter(|el| name_matches(&aria::name(doc, el), pattern))
+            .count(),
+        Err(_) => 0,
+    }
 }
 
 /// Which text keys occur in `html`'s text (a `*` matches any text).

@@ -2,8 +2,10 @@
 //! validated at start-up. A broken file fails with the file, the key and the reason.
 //! [`check`] reports which keys match a saved page.
 
+mod aria;
 pub mod check;
 mod job;
+pub mod locator;
 mod spec;
 
 use std::path::{Path, PathBuf};
@@ -90,6 +92,10 @@ impl SiteSpec {
             ("job.already_applied", &j.already_applied),
             ("job.closed", &j.closed),
             ("job.safety_reminder_continue", &j.safety_reminder_continue),
+            (
+                "job.qualifications_notice_continue",
+                &j.qualifications_notice_continue,
+            ),
             ("modal.root", &d.root),
             ("modal.form", &d.form),
             ("modal.next", &d.next),
@@ -132,6 +138,10 @@ impl SiteSpec {
             ("job.already_applied_texts", &self.job.already_applied_texts),
             ("job.closed_texts", &self.job.closed_texts),
             ("job.safety_reminder_texts", &self.job.safety_reminder_texts),
+            (
+                "job.qualifications_notice_texts",
+                &self.job.qualifications_notice_texts,
+            ),
             (
                 "fields.select_placeholder_texts",
                 &self.fields.select_placeholder_texts,
@@ -193,11 +203,11 @@ impl SiteSpec {
             if selectors.0.is_empty() {
                 return Err(invalid(key, "the fallback list is empty".into()));
             }
-            for (i, css) in selectors.0.iter().enumerate() {
-                if let Err(reason) = check::parse_css(css) {
+            for (i, entry) in selectors.0.iter().enumerate() {
+                if let Err(reason) = locator::parse(entry) {
                     return Err(invalid(
                         key,
-                        format!("selector {} `{css}` is not valid CSS: {reason}", i + 1),
+                        format!("entry {} `{entry}` is not valid: {reason}", i + 1),
                     ));
                 }
             }
@@ -376,7 +386,7 @@ mod tests {
         let empty = SiteSpec::parse(
             file,
             &shipped().replace(
-                "review = [\"button[aria-label='Review your application']\", \"button[data-live-test-easy-apply-review-button]\"]",
+                "review = [\"button[aria-label='Review your application']\", \"button[data-live-test-easy-apply-review-button]\", 'role=button[name=\"Review\"]', 'role=button[name=\"Review your application\"]']",
                 "review = []",
             ),
         )
@@ -393,7 +403,7 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(
-            bad_css.starts_with("selectors/x.toml: key `modal.submit`: selector 1"),
+            bad_css.starts_with("selectors/x.toml: key `modal.submit`: entry 1"),
             "{bad_css}"
         );
     }

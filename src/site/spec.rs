@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A list of CSS selectors tried in order; the first that matches wins.
+/// A list of entries tried in order, each a CSS selector or a semantic locator
+/// ([`super::locator`]); the first that matches wins.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Selectors(pub Vec<String>);
@@ -57,6 +58,10 @@ pub struct JobSpec {
     pub safety_reminder_continue: Selectors,
     /// the safety reminder, by text
     pub safety_reminder_texts: Texts,
+    /// the "missing some required qualifications" notice before the form, by text
+    pub qualifications_notice_texts: Texts,
+    /// the button that goes on past that notice
+    pub qualifications_notice_continue: Selectors,
 }
 
 /// `[modal]`

@@ -742,7 +742,7 @@ async fn selectors_check_reports_what_matches_a_saved_replica_page() {
     assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("linkedin.toml: key `modal.next`: selector 1 `button[[next` is not valid CSS"),
+        err.contains("linkedin.toml: key `modal.next`: entry 1 `button[[next` is not valid"),
         "{err}"
     );
 }

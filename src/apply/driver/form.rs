@@ -14,6 +14,9 @@ use crate::{
     page::{Modal, Observation, Target},
 };
 
+/// Interstitials passed at most before the form (a reminder, a notice, and one more).
+const MAX_INTERSTITIALS: usize = 3;
+
 /// What one step ended in: the next step's observation, or the flow's end.
 enum StepEnd {
     Next(Observation),
@@ -21,39 +24,51 @@ enum StepEnd {
 }
 
 impl Driver<'_> {
-    /// Clicks Easy Apply and waits for the form, passing the safety reminder; the
-    /// inner `Err` is a stop (the form never opened, a limit, session trouble).
+    /// Clicks Easy Apply and waits for the form, passing the interstitials (the safety
+    /// reminder, the qualifications notice) by their button; the inner `Err` is a
+    /// stop (the form never opened, a limit, session trouble).
     pub(super) async fn open_form(&mut self) -> Result<Result<Observation, Stop>, DriveError> {
         self.click(Target::EasyApply).await?;
-        let mut obs = match self.wait_for_entry(false).await? {
+        let mut obs = match self.wait_for_entry(None).await? {
             Some(o) => o,
             None => return Ok(Err(Stop::ModalMissing)),
         };
-        if decide::after_entry(&obs) == AfterEntry::ContinueApplying {
-            self.record("safety reminder", "Continue applying");
+        for _ in 0..MAX_INTERSTITIALS {
+            if decide::after_entry(&obs) != AfterEntry::ContinueApplying {
+                break;
+            }
+            let passed = obs
+                .interstitial
+                .clone()
+                .unwrap_or_else(|| "interstitial".into());
+            self.record(&passed, "continue");
             self.pause(Wait::BeforeClick).await?;
             self.click(Target::ContinueApplying).await?;
-            obs = match self.wait_for_entry(true).await? {
+            obs = match self.wait_for_entry(Some(&passed)).await? {
                 Some(o) => o,
                 None => return Ok(Err(Stop::ModalMissing)),
             };
         }
-        if let AfterEntry::Stop(stop) = decide::after_entry(&obs) {
-            return Ok(Err(stop));
+        match decide::after_entry(&obs) {
+            AfterEntry::Stop(stop) => Ok(Err(stop)),
+            AfterEntry::ContinueApplying => Ok(Err(Stop::ModalMissing)),
+            _ => Ok(Ok(obs)),
         }
-        Ok(Ok(obs))
     }
 
-    /// Waits for what follows an entry click; `None` when nothing came in time.
+    /// Waits for what follows an entry click (`passed`: the interstitial just passed,
+    /// which no longer counts); `None` when nothing came in time.
     async fn wait_for_entry(
         &self,
-        past_reminder: bool,
+        passed: Option<&str>,
     ) -> Result<Option<Observation>, BrowserError> {
         let result =
             self.wait_for("the Easy Apply form", self.setup.waits.element, |o| {
                 match decide::after_entry(o) {
                     AfterEntry::Pending => false,
-                    AfterEntry::ContinueApplying => !past_reminder,
+                    AfterEntry::ContinueApplying => {
+                        passed.is_none_or(|p| o.interstitial.as_deref() != Some(p))
+                    }
                     AfterEntry::Modal | AfterEntry::Stop(_) => true,
                 }
             })
