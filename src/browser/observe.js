@@ -340,12 +340,14 @@
   }
 
   function readSelect(field, control) {
+    // a placeholder: a phrase of the site file, or an option with no value
     var placeholders = fs.select_placeholder_texts.map(fold);
+    function placeholder(o) { return placeholders.indexOf(fold(o.text)) >= 0 || o.value === '' || o.disabled; }
     Array.prototype.forEach.call(control.options, function (o) {
-      if (placeholders.indexOf(fold(o.text)) < 0) field.options.push(norm(o.text));
+      if (!placeholder(o)) field.options.push(norm(o.text));
     });
     var sel = control.options[control.selectedIndex];
-    field.value = sel && placeholders.indexOf(fold(sel.text)) < 0 ? norm(sel.text) : '';
+    field.value = sel && !placeholder(sel) ? norm(sel.text) : '';
   }
 
   // every other control of the form, by its label association (label[for] with

@@ -93,13 +93,16 @@ pub struct Step {
     pub footer: Footer,
 }
 
-/// How the "Job search safety reminder" is written.
+/// A dialog that comes before the form and needs one click to go on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reminder {
-    /// 2024-25: an artdeco dialog whose button carries `aria-label="Continue applying"`
+    /// the "Job search safety reminder", 2024-25: an artdeco dialog whose button
+    /// carries `aria-label="Continue applying"`
     Labelled,
-    /// 2026: hashed classes, a button named only by its text
+    /// the safety reminder, 2026: hashed classes, a button named only by its text
     TextOnly,
+    /// "Your profile is missing some required qualifications", a "Continue" button
+    Qualifications,
 }
 
 impl Reminder {
@@ -107,6 +110,33 @@ impl Reminder {
         match self {
             Self::Labelled => "labelled",
             Self::TextOnly => "text",
+            Self::Qualifications => "qualifications",
+        }
+    }
+}
+
+/// Which of LinkedIn's markup generations a job page is written in
+/// (shared/reference/linkedin-dom.md, "2026").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Generation {
+    /// 2024-25: artdeco classes, a `<button>` apply control, the modal in the page
+    Artdeco,
+    /// April 2026: hashed classes, an `<a>` apply control (`openSDUIApplyFlow=true`)
+    /// beside a filter pill whose role is radio, the legacy form inside an open
+    /// shadow root on `#interop-outlet`, the 2025-26 "Save this application?"
+    Interop,
+    /// September 2026: hashed classes, a native `<dialog>` titled "Apply to …",
+    /// React-generated ids (`:r4:`) tied by `label[for]`, text-only buttons
+    NativeDialog,
+}
+
+impl Generation {
+    /// The name the page's script and the demo use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Artdeco => "artdeco-2025",
+            Self::Interop => "interop-2026-04",
+            Self::NativeDialog => "dialog-2026-09",
         }
     }
 }
@@ -120,11 +150,13 @@ pub enum JobKind {
         steps: Vec<Step>,
         /// the top card appears only after this many milliseconds
         slow_ms: u64,
-        /// a "Job search safety reminder" comes first, in this style
-        safety_reminder: Option<Reminder>,
+        /// dialogs that come before the form, in order
+        interstitials: &'static [Reminder],
         /// clicking Easy Apply shows this LinkedIn message (a limit, a throttle)
         /// instead of the form
         signal: Option<&'static str>,
+        /// the markup generation
+        generation: Generation,
     },
     /// the user already applied
     AlreadyApplied,
@@ -207,12 +239,102 @@ pub const DAILY_LIMIT_2026: &str = "You\u{2019}ve reached the Easy Apply applica
 pub const THROTTLE: &str = "We noticed you\u{2019}re applying at a fast pace\u{a0}\u{2026} We\u{2019}ve briefly paused LinkedIn Apply as a safeguard against automated inauthentic activities. Continuing may put your account at risk of restriction.";
 
 fn easy(steps: Vec<Step>) -> JobKind {
+    easy_in(Generation::Artdeco, steps)
+}
+
+fn easy_in(generation: Generation, steps: Vec<Step>) -> JobKind {
     JobKind::EasyApply {
         steps,
         slow_ms: 0,
-        safety_reminder: None,
+        interstitials: &[],
         signal: None,
+        generation,
     }
+}
+
+/// The multi-step form (contact, résumé, questions of every kind, review with the
+/// follow box).
+fn multi_step() -> Vec<Step> {
+    vec![
+        contact_step(Footer::Next),
+        Step {
+            title: "Resume",
+            questions: vec![Question::Resume],
+            footer: Footer::Next,
+        },
+        Step {
+            title: "Additional questions",
+            questions: vec![
+                Question::Text {
+                    label: "How many years of experience do you have with Python?",
+                    id: "numeric-python",
+                    required: true,
+                    max: Some(99),
+                },
+                Question::Select {
+                    label: "What is your notice period?",
+                    options: &["0 days", "15 days", "30 days", "60 days", "90 days"],
+                    required: true,
+                },
+                Question::Radio {
+                    label: "Are you legally authorized to work in Germany?",
+                    options: &["Yes", "No"],
+                    required: true,
+                },
+                Question::Radio {
+                    label: "Will you now or in the future require sponsorship for employment visa status?",
+                    options: &["Yes", "No"],
+                    required: true,
+                },
+                Question::Checkbox {
+                    label: "I consent to the processing of my personal data for this application",
+                    option: "I agree",
+                    required: true,
+                },
+                Question::Typeahead {
+                    label: "City",
+                    required: true,
+                },
+            ],
+            footer: Footer::Review,
+        },
+        Step {
+            title: "Review your application",
+            questions: vec![Question::FollowCompany],
+            footer: Footer::Submit,
+        },
+    ]
+}
+
+/// A step with questions no profile answers (two required unknowns).
+fn unknown_questions() -> Vec<Step> {
+    vec![Step {
+        title: "Additional questions",
+        questions: vec![
+            Question::Text {
+                label: "How many years of experience do you have with COBOL?",
+                id: "numeric-cobol",
+                required: true,
+                max: Some(99),
+            },
+            Question::Select {
+                label: "Which shift do you prefer?",
+                options: &["Day", "Night"],
+                required: true,
+            },
+            Question::Textarea {
+                label: "Anything else you would like us to know?",
+                required: false,
+            },
+            Question::Text {
+                label: "How many years of experience do you have with Python?",
+                id: "numeric-python",
+                required: true,
+                max: Some(99),
+            },
+        ],
+        footer: Footer::Submit,
+    }]
 }
 
 /// The catalog. Ids are stable: tests and the demo name them.
@@ -228,55 +350,7 @@ pub fn catalog() -> Vec<Job> {
             id: 1002,
             title: "Senior Backend Engineer",
             company: "Initech",
-            kind: easy(vec![
-                contact_step(Footer::Next),
-                Step {
-                    title: "Resume",
-                    questions: vec![Question::Resume],
-                    footer: Footer::Next,
-                },
-                Step {
-                    title: "Additional questions",
-                    questions: vec![
-                        Question::Text {
-                            label: "How many years of experience do you have with Python?",
-                            id: "numeric-python",
-                            required: true,
-                            max: Some(99),
-                        },
-                        Question::Select {
-                            label: "What is your notice period?",
-                            options: &["0 days", "15 days", "30 days", "60 days", "90 days"],
-                            required: true,
-                        },
-                        Question::Radio {
-                            label: "Are you legally authorized to work in Germany?",
-                            options: &["Yes", "No"],
-                            required: true,
-                        },
-                        Question::Radio {
-                            label: "Will you now or in the future require sponsorship for employment visa status?",
-                            options: &["Yes", "No"],
-                            required: true,
-                        },
-                        Question::Checkbox {
-                            label: "I consent to the processing of my personal data for this application",
-                            option: "I agree",
-                            required: true,
-                        },
-                        Question::Typeahead {
-                            label: "City",
-                            required: true,
-                        },
-                    ],
-                    footer: Footer::Review,
-                },
-                Step {
-                    title: "Review your application",
-                    questions: vec![Question::FollowCompany],
-                    footer: Footer::Submit,
-                },
-            ]),
+            kind: easy(multi_step()),
         },
         Job {
             id: 1003,
@@ -309,7 +383,8 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
-                safety_reminder: None,
+                interstitials: &[],
+                generation: Generation::Artdeco,
                 signal: Some(DAILY_LIMIT),
             },
         },
@@ -338,7 +413,8 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 3000,
-                safety_reminder: None,
+                interstitials: &[],
+                generation: Generation::Artdeco,
                 signal: None,
             },
         },
@@ -361,33 +437,7 @@ pub fn catalog() -> Vec<Job> {
             id: 1011,
             title: "Mainframe Engineer",
             company: "Dunder",
-            kind: easy(vec![Step {
-                title: "Additional questions",
-                questions: vec![
-                    Question::Text {
-                        label: "How many years of experience do you have with COBOL?",
-                        id: "numeric-cobol",
-                        required: true,
-                        max: Some(99),
-                    },
-                    Question::Select {
-                        label: "Which shift do you prefer?",
-                        options: &["Day", "Night"],
-                        required: true,
-                    },
-                    Question::Textarea {
-                        label: "Anything else you would like us to know?",
-                        required: false,
-                    },
-                    Question::Text {
-                        label: "How many years of experience do you have with Python?",
-                        id: "numeric-python",
-                        required: true,
-                        max: Some(99),
-                    },
-                ],
-                footer: Footer::Submit,
-            }]),
+            kind: easy(unknown_questions()),
         },
         Job {
             id: 1012,
@@ -396,7 +446,8 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
-                safety_reminder: Some(Reminder::Labelled),
+                interstitials: &[Reminder::Labelled],
+                generation: Generation::Artdeco,
                 signal: None,
             },
         },
@@ -407,7 +458,8 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
-                safety_reminder: None,
+                interstitials: &[],
+                generation: Generation::Artdeco,
                 signal: Some(DAILY_LIMIT_2026),
             },
         },
@@ -418,7 +470,8 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
-                safety_reminder: None,
+                interstitials: &[],
+                generation: Generation::Artdeco,
                 signal: Some(THROTTLE),
             },
         },
@@ -442,9 +495,55 @@ pub fn catalog() -> Vec<Job> {
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
                 slow_ms: 0,
-                safety_reminder: Some(Reminder::TextOnly),
+                interstitials: &[Reminder::TextOnly],
+                generation: Generation::Artdeco,
                 signal: None,
             },
+        },
+        Job {
+            id: 1017,
+            title: "Backend Engineer (April 2026 markup)",
+            company: "Massive Dynamic",
+            kind: easy_in(Generation::Interop, multi_step()),
+        },
+        Job {
+            id: 1018,
+            title: "Backend Engineer (September 2026 markup)",
+            company: "Oscorp",
+            kind: easy_in(Generation::NativeDialog, {
+                let mut steps = multi_step();
+                // the review step's follow box in the footer, checked by default
+                steps[3] = Step {
+                    title: "Review your application",
+                    questions: vec![],
+                    footer: Footer::SubmitWithFollow,
+                };
+                steps
+            }),
+        },
+        Job {
+            id: 1019,
+            title: "Rust Engineer (qualifications notice)",
+            company: "Oscorp",
+            kind: JobKind::EasyApply {
+                steps: vec![contact_step(Footer::Submit)],
+                slow_ms: 0,
+                interstitials: &[Reminder::Qualifications, Reminder::TextOnly],
+                signal: None,
+                generation: Generation::NativeDialog,
+            },
+        },
+        Job {
+            id: 1020,
+            title: "Mainframe Engineer (April 2026 markup)",
+            company: "Massive Dynamic",
+            kind: easy_in(Generation::Interop, unknown_questions()),
+        },
+        Job {
+            id: 1021,
+            title: "Mainframe Engineer (September 2026 markup)",
+            company: "Oscorp",
+            kind: easy_in(Generation::NativeDialog, unknown_questions()),
         },
     ]
 }
@@ -498,7 +597,7 @@ fn question_html(job: u64, step: usize, q: usize, question: &Question) -> String
     let mut h = String::new();
     let _ = write!(
         h,
-        r#"<div class="jobs-easy-apply-form-section__grouping"><div data-test-form-element class="fb-dash-form-element">"#
+        r#"<div class="jobs-easy-apply-form-section__grouping"><div data-test-form-element class="fb-dash-form-element" data-replica-q>"#
     );
     match question {
         Question::Text {
@@ -599,7 +698,7 @@ fn question_html(job: u64, step: usize, q: usize, question: &Question) -> String
             let eid = element_id(job, step, q, "city-HOME-CITY");
             let _ = write!(
                 h,
-                r#"<div class="search-basic-typeahead search-vertical-typeahead"><label for="single-typeahead-entity-form-component-{eid}" class="artdeco-text-input--label">{0}{1}</label><input id="single-typeahead-entity-form-component-{eid}" class="artdeco-text-input--input" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" data-replica-label="{0}" data-replica-typeahead="true"{2}><div class="basic-typeahead__triggered-content" role="listbox"></div></div>"#,
+                r#"<div class="search-basic-typeahead search-vertical-typeahead" data-replica-typeahead-box><label for="single-typeahead-entity-form-component-{eid}" class="artdeco-text-input--label">{0}{1}</label><input id="single-typeahead-entity-form-component-{eid}" class="artdeco-text-input--input" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" data-replica-label="{0}" data-replica-typeahead="true"{2}><div class="basic-typeahead__triggered-content" role="listbox"></div></div>"#,
                 esc(label),
                 required_mark(*required),
                 req_attr(*required)
@@ -620,6 +719,163 @@ fn question_html(job: u64, step: usize, q: usize, question: &Question) -> String
     }
     h.push_str(r#"<div class="replica-error" hidden></div></div></div>"#);
     h
+}
+
+/// A React-generated id (`:r1f:`), unique per job, step, question and option.
+fn react_id(step: usize, q: usize, option: usize) -> String {
+    format!(":r{:x}:", 0x100 + step * 0x40 + q * 0x8 + option)
+}
+
+/// A question in the September 2026 markup: hashed classes, generated ids tied by
+/// `label[for]`, a fieldset's legend, errors as `role=alert`.
+fn question_html_2026(company: &str, step: usize, q: usize, question: &Question) -> String {
+    let id = react_id(step, q, 0);
+    let star = |required: bool| {
+        if required {
+            r#" <span aria-hidden="true">*</span>"#
+        } else {
+            ""
+        }
+    };
+    let mut h = String::from(r#"<div class="_q7c1e2 _m0a4f" data-replica-q>"#);
+    match question {
+        Question::Text {
+            label,
+            required,
+            max,
+            ..
+        } => {
+            let max_attr = max
+                .map(|m| format!(r#" data-replica-max="{m}" inputmode="numeric""#))
+                .unwrap_or_default();
+            let _ = write!(
+                h,
+                r#"<label class="_l3b9d0" for="{id}">{}{}</label><input class="_i81fa2" id="{id}" type="text" data-replica-label="{}"{}{max_attr}>"#,
+                esc(label),
+                star(*required),
+                esc(label),
+                req_attr(*required)
+            );
+        }
+        Question::Textarea { label, required } => {
+            let _ = write!(
+                h,
+                r#"<label class="_l3b9d0" for="{id}">{}{}</label><textarea class="_t2e6c1" id="{id}" rows="3" data-replica-label="{}"{}></textarea>"#,
+                esc(label),
+                star(*required),
+                esc(label),
+                req_attr(*required)
+            );
+        }
+        Question::Select {
+            label,
+            options,
+            required,
+        } => {
+            let _ = write!(
+                h,
+                r#"<label class="_l3b9d0" for="{id}">{}{}</label><select class="_s0c2b8" id="{id}" data-replica-label="{}"{}><option value="Select an option">Select an option</option>"#,
+                esc(label),
+                star(*required),
+                esc(label),
+                req_attr(*required)
+            );
+            for o in *options {
+                let _ = write!(h, r#"<option value="{0}">{0}</option>"#, esc(o));
+            }
+            h.push_str("</select>");
+        }
+        Question::Radio {
+            label,
+            options,
+            required,
+        } => {
+            let _ = write!(
+                h,
+                r#"<fieldset class="_f5d1a0" data-replica-label="{0}"{2}><legend class="_g9e3b1">{0}{1}</legend>"#,
+                esc(label),
+                star(*required),
+                if *required {
+                    r#" data-replica-required="true""#
+                } else {
+                    ""
+                }
+            );
+            for (i, o) in options.iter().enumerate() {
+                let oid = react_id(step, q, i + 1);
+                let _ = write!(
+                    h,
+                    r#"<div class="_o2b7c4"><input type="radio" class="_r6a1d3" id="{oid}" name="{id}" value="{0}"{1}><label class="_k4c8e5" for="{oid}">{0}</label></div>"#,
+                    esc(o),
+                    req_attr(*required)
+                );
+            }
+            h.push_str("</fieldset>");
+        }
+        Question::Checkbox {
+            label,
+            option,
+            required,
+        } => {
+            let oid = react_id(step, q, 1);
+            let _ = write!(
+                h,
+                r#"<fieldset class="_f5d1a0" data-replica-label="{0}"{2}><legend class="_g9e3b1">{0}{1}</legend><div class="_o2b7c4"><input type="checkbox" class="_c1f9a7" id="{oid}" value="{3}"><label class="_k4c8e5" for="{oid}">{3}</label></div></fieldset>"#,
+                esc(label),
+                star(*required),
+                if *required {
+                    r#" data-replica-required="true""#
+                } else {
+                    ""
+                },
+                esc(option)
+            );
+        }
+        Question::Typeahead { label, required } => {
+            let _ = write!(
+                h,
+                r#"<div class="_y5e0b2" data-replica-typeahead-box><label class="_l3b9d0" for="{id}">{0}{1}</label><input class="_i81fa2" id="{id}" type="text" role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls="{id}-listbox" data-replica-label="{0}" data-replica-typeahead="true"{2}><div class="_z8d3c6" id="{id}-listbox" role="listbox"></div></div>"#,
+                esc(label),
+                star(*required),
+                req_attr(*required)
+            );
+        }
+        Question::Resume => {
+            let _ = write!(
+                h,
+                r#"<div data-replica-documents></div><label class="_u1a5f3" for="{id}">Upload resume</label><input class="hidden" id="{id}" type="file" accept=".pdf,.doc,.docx" data-replica-label="Resume" data-replica-resume="true">"#
+            );
+        }
+        Question::FollowCompany => {
+            let _ = write!(
+                h,
+                r#"<input type="checkbox" class="_c1f9a7" id="{id}" checked data-replica-label="Follow company" data-replica-follow="true"><label class="_k4c8e5" for="{id}">Follow {} to stay up to date with their page.</label>"#,
+                esc(company)
+            );
+        }
+    }
+    h.push_str(r#"<div class="replica-error" hidden></div></div>"#);
+    h
+}
+
+/// The footer of a step in the September 2026 markup: text-only buttons.
+fn footer_html_2026(company: &str, footer: Footer) -> String {
+    let button = |action: &str, text: &str| {
+        format!(
+            r#"<button type="button" class="_b2f8e1 _p7c0d9" data-replica-action="{action}">{text}</button>"#
+        )
+    };
+    match footer {
+        Footer::Next => button("next", "Next"),
+        Footer::Review => button("next", "Review"),
+        Footer::Submit => button("submit", "Submit application"),
+        Footer::Nothing => String::new(),
+        Footer::SubmitWithFollow => format!(
+            r#"<div class="_w3e1c5"><input type="checkbox" class="_c1f9a7" id=":r7:" checked data-replica-label="Follow company" data-replica-follow="true"><label class="_k4c8e5" for=":r7:">Follow {} to stay up to date with their page.</label></div>{}"#,
+            esc(company),
+            button("submit", "Submit application")
+        ),
+    }
 }
 
 fn footer_html(footer: Footer) -> &'static str {
@@ -660,20 +916,40 @@ pub fn job_page(job: &Job) -> String {
         JobKind::EasyApply {
             steps,
             slow_ms,
-            safety_reminder,
+            interstitials,
             signal,
+            generation,
         } => {
-            let card = top_card(&easy_button);
+            let card = match generation {
+                Generation::Artdeco => top_card(&easy_button),
+                Generation::Interop => top_card_2026(
+                    job,
+                    &format!(
+                        // the filter pill says "Easy Apply" too, but it is a radio
+                        r#"<div class="_h2c5a8" role="radiogroup" aria-label="Search filters"><a href="/jobs/search/?f_AL=true" role="radio" aria-checked="false" class="_x0b7e3">Easy Apply</a></div><a class="_a9e2f4 _p7c0d9" href="/jobs/view/{0}/apply/?openSDUIApplyFlow=true" aria-label="Easy Apply to this job" data-job-id="{0}"><span aria-hidden="true">Easy Apply</span></a>"#,
+                        job.id
+                    ),
+                ),
+                Generation::NativeDialog => top_card_2026(
+                    job,
+                    &format!(
+                        r#"<div class="_h2c5a8" role="radiogroup" aria-label="Search filters"><button type="button" role="radio" aria-checked="false" class="_x0b7e3" aria-label="LinkedIn Apply filter">LinkedIn Apply</button></div><button type="button" class="_a9e2f4 _p7c0d9" data-job-id="{0}"><span class="_s1d4b6">LinkedIn Apply</span></button>"#,
+                        job.id
+                    ),
+                ),
+            };
             if *slow_ms > 0 {
                 let _ = write!(
                     body,
                     r#"<div class="jobs-details__main-content" data-replica-slow="{slow_ms}"><template id="replica-top-card">{card}</template></div>"#
                 );
             } else {
-                let _ = write!(
-                    body,
-                    r#"<div class="jobs-details__main-content">{card}</div>"#
-                );
+                let wrapper = if *generation == Generation::Artdeco {
+                    "jobs-details__main-content"
+                } else {
+                    "_j4d9e1"
+                };
+                let _ = write!(body, r#"<div class="{wrapper}">{card}</div>"#);
             }
             for (i, step) in steps.iter().enumerate() {
                 let _ = write!(
@@ -682,23 +958,34 @@ pub fn job_page(job: &Job) -> String {
                     esc(step.title)
                 );
                 for (q, question) in step.questions.iter().enumerate() {
-                    body.push_str(&question_html(job.id, i, q, question));
+                    if *generation == Generation::NativeDialog {
+                        body.push_str(&question_html_2026(job.company, i, q, question));
+                    } else {
+                        body.push_str(&question_html(job.id, i, q, question));
+                    }
                 }
+                let footer = if *generation == Generation::NativeDialog {
+                    footer_html_2026(job.company, step.footer)
+                } else {
+                    footer_html(step.footer).to_owned()
+                };
                 let _ = write!(
                     body,
-                    r#"<footer data-replica-footer>{}</footer></template>"#,
-                    footer_html(step.footer)
+                    r#"<footer data-replica-footer>{footer}</footer></template>"#
                 );
             }
+            let job_json = serde_json::json!({
+                "id": job.id,
+                "steps": steps.len(),
+                "interstitials": interstitials.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+                "signal": signal,
+                "company": job.company,
+                "generation": generation.as_str(),
+            });
             let _ = write!(
                 body,
-                r#"<script id="replica-job" type="application/json">{{"id": {}, "steps": {}, "safety_reminder": {}, "signal": {}, "company": "{}"}}</script>"#,
-                job.id,
-                steps.len(),
-                serde_json::to_string(&safety_reminder.map(Reminder::as_str))
-                    .unwrap_or_else(|_| "null".into()),
-                serde_json::to_string(&signal).unwrap_or_else(|_| "null".into()),
-                esc(job.company)
+                r#"<script id="replica-job" type="application/json">{}</script>"#,
+                job_json.to_string().replace('<', "\\u003c")
             );
         }
         JobKind::AlreadyApplied => {
@@ -735,6 +1022,15 @@ pub fn job_page(job: &Job) -> String {
         &format!("{} | {} | LinkedIn", job.title, job.company),
         true,
         &body,
+    )
+}
+
+/// The top card of the 2026 generations: hashed classes only.
+fn top_card_2026(job: &Job, apply: &str) -> String {
+    format!(
+        r#"<section class="_t0c3f8 _e5a1b9"><h1 class="_n8b2d4">{}</h1><div class="_c6e0a3">{}</div><div class="_d2f7b0">{apply}</div></section>"#,
+        esc(job.title),
+        esc(job.company)
     )
 }
 

@@ -79,6 +79,8 @@ struct Recorded {
 struct AppState {
     recorded: Arc<Mutex<Recorded>>,
     jobs: Arc<Vec<jobs::Job>>,
+    /// pages served as they are for a job id (a test's own markup)
+    pages: Arc<Mutex<std::collections::HashMap<u64, String>>>,
 }
 
 /// A running replica.
@@ -102,6 +104,7 @@ impl Replica {
         let state = AppState {
             recorded: Arc::default(),
             jobs: Arc::new(jobs::catalog()),
+            pages: Arc::default(),
         };
         let app = router(state.clone());
         let stop = CancellationToken::new();
@@ -161,6 +164,16 @@ impl Replica {
             .expect("replica state")
             .discarded
             .clone()
+    }
+
+    /// Serves `html` as job `id`'s page (to a logged-in visitor, until the job is
+    /// submitted): a page written in a style the replica does not generate.
+    pub fn serve_page(&self, id: u64, html: String) {
+        self.state
+            .pages
+            .lock()
+            .expect("replica pages")
+            .insert(id, html);
     }
 
     /// Delays the answer to a submission (the confirmation) by `delay`.
@@ -283,7 +296,16 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
         }
         Visitor::Checkpoint => return Redirect::to(CHECKPOINT_URL).into_response(),
     }
-    let Some(job) = jobs::job_for(&state.jobs, id) else {
+    let page = state.pages.lock().expect("replica pages").get(&id).cloned();
+    let job = jobs::job_for(&state.jobs, id).or_else(|| {
+        page.is_some().then(|| jobs::Job {
+            id,
+            title: "A job",
+            company: "A company",
+            kind: jobs::JobKind::AlreadyApplied,
+        })
+    });
+    let Some(job) = job else {
         return (
             StatusCode::NOT_FOUND,
             Html("<h1>This job is no longer available</h1>"),
@@ -306,6 +328,9 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
             ..job.clone()
         };
         return Html(jobs::job_page(&applied)).into_response();
+    }
+    if let Some(page) = page {
+        return Html(page).into_response();
     }
     Html(jobs::job_page(&job)).into_response()
 }

@@ -1,12 +1,15 @@
-// The replica's client side: LinkedIn's Easy Apply modal behaviour (steps, inline
-// validation, typeahead, résumé upload, discard dialog, confirmation), rendered with
-// LinkedIn's real markup from the <template> steps of the job page.
+// The replica's client side: LinkedIn's Easy Apply behaviour (interstitials, steps,
+// inline validation, typeahead, résumé upload, the save dialog, confirmation),
+// rendered from the <template> steps of the job page in the job's markup generation:
+// artdeco-2025 (the modal in the page), interop-2026-04 (the same modal inside an
+// open shadow root on #interop-outlet), dialog-2026-09 (a native <dialog>).
 (function () {
   'use strict';
   var CITIES = ['London, England, United Kingdom', 'Lisbon, Lisbon, Portugal', 'Berlin, Berlin, Germany', 'Bern, Bern, Switzerland'];
   var jobEl = document.getElementById('replica-job');
   var job = jobEl ? JSON.parse(jobEl.textContent) : null;
-  var state = { step: 0, fields: {}, resume: null, follow_company: null, reminded: false };
+  var gen = job ? job.generation : 'artdeco-2025';
+  var state = { step: 0, fields: {}, resume: null, follow_company: null, passed: 0, form: null, content: null, shadow: null };
 
   var slow = document.querySelector('[data-replica-slow]');
   if (slow) {
@@ -17,46 +20,88 @@
   }
 
   function outlet() { return document.getElementById('artdeco-modal-outlet'); }
-  function closeAll() { outlet().innerHTML = ''; }
-
+  // the interop generation's shadow root, made on first use
+  function shadow() {
+    if (state.shadow) return state.shadow;
+    var host = document.createElement('div');
+    host.id = 'interop-outlet';
+    host.setAttribute('data-testid', 'interop-shadowdom');
+    document.body.appendChild(host);
+    state.shadow = host.attachShadow({ mode: 'open' });
+    ['change', 'submit'].forEach(function (type) { state.shadow.addEventListener(type, handlers[type]); });
+    return state.shadow;
+  }
+  function closeAll() {
+    outlet().innerHTML = '';
+    if (state.shadow) state.shadow.innerHTML = '';
+    document.querySelectorAll('dialog').forEach(function (d) { d.close(); d.remove(); });
+    state.form = null;
+  }
   function showDialog(html) {
     outlet().innerHTML = '<div class="artdeco-modal-overlay artdeco-modal-overlay--is-top-layer">' + html + '</div>';
   }
+  function nativeDialog(html, attrs) {
+    var d = document.createElement('dialog');
+    Object.keys(attrs).forEach(function (k) { d.setAttribute(k, attrs[k]); });
+    d.innerHTML = html;
+    document.body.appendChild(d);
+    d.showModal();
+    return d;
+  }
 
-  function openModal() {
-    state.step = 0; state.fields = {}; state.resume = null;
-    showDialog('<div class="artdeco-modal jobs-easy-apply-modal" role="dialog" aria-labelledby="jobs-apply-header" data-test-modal>' +
+  var ARTDECO_MODAL = function () {
+    return '<div class="artdeco-modal jobs-easy-apply-modal" role="dialog" aria-labelledby="jobs-apply-header" data-test-modal>' +
       '<button aria-label="Dismiss" class="artdeco-modal__dismiss artdeco-button artdeco-button--circle" type="button">&times;</button>' +
       '<div class="artdeco-modal__header"><h2 id="jobs-apply-header">Apply to ' + job.company + '</h2>' +
       '<span class="replica-progress" role="progressbar"></span></div>' +
-      '<div class="jobs-easy-apply-modal__content jobs-easy-apply-content"><form></form></div></div>');
+      '<div class="jobs-easy-apply-modal__content jobs-easy-apply-content"><form></form></div></div>';
+  };
+
+  function openModal() {
+    state.step = 0; state.fields = {}; state.resume = null;
+    var root;
+    if (gen === 'dialog-2026-09') {
+      root = nativeDialog('<div class="_k2a8f1"><h2 id="dialog-header" class="_n8b2d4">Apply to ' + job.company + '</h2>' +
+        '<button type="button" class="_x3c9e0" aria-label="Close" data-replica-action="dismiss">\u2715</button></div>' +
+        '<div class="_u6d1b4" data-replica-content><div class="_g0f5a2 replica-progress" role="progressbar"></div><form class="_m4e7c3"></form></div>',
+      { 'data-testid': 'dialog', 'class': '_d0e4a7', 'aria-labelledby': 'dialog-header' });
+    } else if (gen === 'interop-2026-04') {
+      root = shadow();
+      root.innerHTML = '<link rel="stylesheet" href="/replica/static/replica.css"><div class="artdeco-modal-overlay">' + ARTDECO_MODAL() + '</div>';
+    } else {
+      showDialog(ARTDECO_MODAL());
+      root = outlet();
+    }
+    state.form = root.querySelector('form');
+    state.content = root.querySelector('.jobs-easy-apply-modal__content, [data-replica-content]');
+    state.progress = root.querySelector('.replica-progress');
     renderStep();
   }
 
   function renderStep() {
-    var form = document.querySelector('.jobs-easy-apply-modal form');
     var t = document.querySelector('template[data-replica-step="' + state.step + '"]');
-    form.innerHTML = '';
-    form.appendChild(t.content.cloneNode(true));
-    document.querySelector('.replica-progress').textContent = Math.round(100 * state.step / job.steps) + '%';
+    state.form.innerHTML = '';
+    state.form.appendChild(t.content.cloneNode(true));
+    state.progress.textContent = Math.round(100 * state.step / job.steps) + '%';
   }
 
   function setError(input, message) {
-    var holder = input.closest('.fb-dash-form-element');
+    var holder = input.closest('[data-replica-q]');
     if (!holder) return;
     var box = holder.querySelector('.replica-error');
     if (!message) { box.hidden = true; box.innerHTML = ''; return; }
     box.hidden = false;
-    box.innerHTML = '<div class="artdeco-inline-feedback artdeco-inline-feedback--error" role="alert">' +
-      '<span class="artdeco-inline-feedback__message" data-test-form-element-error-message>' + message + '</span></div>';
+    box.innerHTML = gen === 'dialog-2026-09'
+      ? '<div class="_err" role="alert">' + message + '</div>'
+      : '<div class="artdeco-inline-feedback artdeco-inline-feedback--error" role="alert">' +
+        '<span class="artdeco-inline-feedback__message" data-test-form-element-error-message>' + message + '</span></div>';
   }
 
   // validates the current step; collects its answers into state when valid
   function collectStep() {
-    var form = document.querySelector('.jobs-easy-apply-modal form');
     var ok = true;
     var values = {};
-    form.querySelectorAll('[data-replica-label]').forEach(function (el) {
+    state.form.querySelectorAll('[data-replica-label]').forEach(function (el) {
       var label = el.getAttribute('data-replica-label');
       var required = el.hasAttribute('required') || el.getAttribute('data-replica-required') === 'true';
       var value = '';
@@ -97,104 +142,143 @@
     fetch('/replica/api/submit/' + job.id, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body })
       .then(function (r) { if (!r.ok) throw new Error('submit failed'); return r.json(); })
       .then(function () {
-        var content = document.querySelector('.jobs-easy-apply-modal__content');
-        content.innerHTML = '<div data-test-easy-apply-post-apply-modal><h3 class="jpac-modal-header t-20">Your application was sent to ' + job.company + '!</h3></div>';
+        state.content.innerHTML = gen === 'dialog-2026-09'
+          ? '<h3 class="_n8b2d4">Your application was sent to ' + job.company + '!</h3>'
+          : '<div data-test-easy-apply-post-apply-modal><h3 class="jpac-modal-header t-20">Your application was sent to ' + job.company + '!</h3></div>';
+        state.form = null;
         document.getElementById('artdeco-toasts').innerHTML = '<div class="artdeco-toast-item" role="alert"><p>Application sent</p></div>';
       });
   }
 
-  var typeaheadTimer = null;
-  document.addEventListener('input', function (e) {
-    var el = e.target;
-    if (el.getAttribute && el.getAttribute('data-replica-typeahead') === 'true') {
-      clearTimeout(typeaheadTimer);
-      typeaheadTimer = setTimeout(function () {
-        var q = el.value.toLowerCase().trim();
-        var list = el.parentNode.querySelector('[role="listbox"]');
-        var hits = q ? CITIES.filter(function (c) { return c.toLowerCase().indexOf(q) === 0; }) : [];
-        list.innerHTML = hits.map(function (c) { return '<div class="basic-typeahead__selectable" role="option">' + c + '</div>'; }).join('');
-        el.setAttribute('aria-expanded', hits.length ? 'true' : 'false');
-      }, 300);
-    }
-  });
+  // where an event really happened (inside a shadow root, not its host)
+  function origin(e) { return e.composedPath ? e.composedPath()[0] : e.target; }
 
-  document.addEventListener('change', function (e) {
-    var el = e.target;
-    if (el.getAttribute && el.getAttribute('data-replica-resume') === 'true' && el.files.length) {
-      var f = el.files[0];
-      state.resume = { name: f.name, size: f.size };
-      el.closest('.fb-dash-form-element').querySelector('[data-replica-documents]').innerHTML =
-        '<div class="jobs-document-upload-redesign-card__container jobs-document-upload-redesign-card__container--selected">' +
-        '<h3 class="jobs-document-upload-redesign-card__file-name">' + f.name + '</h3></div>';
+  var INTERSTITIALS = {
+    labelled: function () {
+      showDialog('<div class="artdeco-modal jobs-apply-button--safety-reminder" role="dialog"><h2>Job search safety reminder</h2>' +
+        '<p>Be careful of job offers that ask for payment.</p>' +
+        '<button class="artdeco-button artdeco-button--primary" aria-label="Continue applying" type="button" data-replica-action="continue">Continue applying</button></div>');
+    },
+    // 2026: hashed classes, no aria-label, the name is the text
+    text: function () {
+      showDialog('<div class="_3f9a1c _b72e0d" role="dialog" aria-labelledby="sr-title"><h2 id="sr-title" class="_9c1d2e">Job search safety reminder</h2>' +
+        '<p class="_4e8f1a">Be careful of job offers that ask for payment or personal financial information.</p>' +
+        '<div class="_7a0b3c"><button class="_1d4e5f _8b2c9a" type="button" data-replica-action="continue"><span>Continue\u00a0applying</span></button></div></div>');
+    },
+    qualifications: function () {
+      showDialog('<div class="_3f9a1c _b72e0d" role="dialog" aria-labelledby="qn-title"><h2 id="qn-title" class="_9c1d2e">Your profile is missing some required qualifications</h2>' +
+        '<p class="_4e8f1a">You can still apply, but the hiring team may prefer other applicants.</p>' +
+        '<div class="_7a0b3c"><button class="_1d4e5f" type="button" data-replica-action="cancel">Cancel</button>' +
+        '<button class="_1d4e5f _8b2c9a" type="button" data-replica-action="continue">Continue</button></div></div>');
     }
-  });
+  };
 
-  document.addEventListener('submit', function (e) { e.preventDefault(); });
+  function applyClicked() {
+    if (job.signal) {
+      var p = document.createElement('p');
+      p.className = 'artdeco-inline-feedback__message';
+      p.textContent = job.signal;
+      showDialog('<div class="artdeco-modal" role="dialog"><div class="artdeco-modal__content"><h2>Easy Apply</h2>' +
+        p.outerHTML + '</div></div>');
+      return;
+    }
+    nextInterstitialOrForm();
+  }
+  function nextInterstitialOrForm() {
+    var kind = job.interstitials[state.passed];
+    if (kind) { INTERSTITIALS[kind](); return; }
+    closeAll();
+    openModal();
+  }
 
-  document.addEventListener('click', function (e) {
-    var t = e.target.closest ? e.target.closest('button, [role="option"]') : null;
-    if (!t) return;
-    if (t.getAttribute('role') === 'option') {
-      var input = t.closest('.search-basic-typeahead').querySelector('input');
-      input.value = t.textContent;
-      input.setAttribute('aria-expanded', 'false');
-      t.parentNode.innerHTML = '';
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-      return;
-    }
-    e.preventDefault();
-    if (t.hasAttribute('data-job-id')) {
-      if (job.signal) {
-        var p = document.createElement('p');
-        p.className = 'artdeco-inline-feedback__message';
-        p.textContent = job.signal;
-        showDialog('<div class="artdeco-modal" role="dialog"><div class="artdeco-modal__content"><h2>Easy Apply</h2>' +
-          p.outerHTML + '</div></div>');
-        return;
-      }
-      if (job.safety_reminder === 'labelled' && !state.reminded) {
-        showDialog('<div class="artdeco-modal jobs-apply-button--safety-reminder" role="dialog"><h2>Job search safety reminder</h2>' +
-          '<p>Be careful of job offers that ask for payment.</p>' +
-          '<button class="artdeco-button artdeco-button--primary" aria-label="Continue applying" type="button">Continue applying</button></div>');
-        return;
-      }
-      if (job.safety_reminder === 'text' && !state.reminded) {
-        // 2026: hashed classes, no aria-label, the name is the text
-        showDialog('<div class="_3f9a1c _b72e0d" role="dialog" aria-labelledby="sr-title"><h2 id="sr-title" class="_9c1d2e">Job search safety reminder</h2>' +
-          '<p class="_4e8f1a">Be careful of job offers that ask for payment or personal financial information.</p>' +
-          '<div class="_7a0b3c"><button class="_1d4e5f _8b2c9a" type="button"><span>Continue\u00a0applying</span></button></div></div>');
-        return;
-      }
-      openModal();
-      return;
-    }
-    var label = t.getAttribute('aria-label');
-    var text = (t.textContent || '').replace(/\s+/g, ' ').trim();
-    if (label === 'Continue applying' || (!label && text === 'Continue applying')) { state.reminded = true; openModal(); return; }
-    if (label === 'Continue to next step' || label === 'Review your application') {
-      if (collectStep()) { state.step += 1; renderStep(); }
-      return;
-    }
-    if (label === 'Submit application') {
-      if (collectStep()) { t.disabled = true; submit(); }
-      return;
-    }
-    if (label === 'Dismiss') {
-      if (document.querySelector('[data-test-easy-apply-post-apply-modal]')) { closeAll(); return; }
-      var modal = document.querySelector('.jobs-easy-apply-modal');
-      if (!modal) { closeAll(); return; }
+  function askToSave() {
+    if (gen === 'artdeco-2025') {
       var confirm = document.createElement('div');
       confirm.className = 'artdeco-modal artdeco-modal--layer-confirmation';
       confirm.setAttribute('role', 'alertdialog');
       confirm.innerHTML = '<h2>Save this application?</h2><div class="artdeco-modal__actionbar">' +
-        '<button class="artdeco-modal__confirm-dialog-btn artdeco-button artdeco-button--secondary" data-control-name="discard_application_confirm_btn" type="button">Discard</button>' +
-        '<button class="artdeco-modal__confirm-dialog-btn artdeco-button artdeco-button--primary" data-control-name="save_application_btn" type="button">Save</button></div>';
+        '<button class="artdeco-modal__confirm-dialog-btn artdeco-button artdeco-button--secondary" data-control-name="discard_application_confirm_btn" type="button" data-replica-action="discard">Discard</button>' +
+        '<button class="artdeco-modal__confirm-dialog-btn artdeco-button artdeco-button--primary" data-control-name="save_application_btn" type="button" data-replica-action="save">Save</button></div>';
       outlet().appendChild(confirm);
-      return;
+    } else if (gen === 'interop-2026-04') {
+      var box = document.createElement('div');
+      box.className = 'artdeco-modal artdeco-modal--layer-confirmation';
+      box.setAttribute('role', 'alertdialog');
+      box.setAttribute('aria-labelledby', 'save-title');
+      box.innerHTML = '<h2 id="save-title" data-test-dialog-title>Save this application?</h2><p>Save to return to this application later.</p>' +
+        '<button class="artdeco-button" data-test-dialog-secondary-btn type="button" data-replica-action="discard">Discard</button>' +
+        '<button class="artdeco-button artdeco-button--primary" data-test-dialog-primary-btn type="button" data-replica-action="save">Save</button>';
+      state.shadow.querySelector('.artdeco-modal-overlay').appendChild(box);
+    } else {
+      nativeDialog('<h2 id="save-title" class="_n8b2d4">Save this application?</h2><p class="_4e8f1a">Save to return to this application later.</p>' +
+        '<div class="_7a0b3c"><button type="button" class="_1d4e5f" data-replica-action="discard">Discard</button>' +
+        '<button type="button" class="_1d4e5f _8b2c9a" data-replica-action="save">Save</button></div>',
+      { role: 'alertdialog', 'aria-labelledby': 'save-title', 'class': '_s5b0c8' });
     }
-    if (t.getAttribute('data-control-name') === 'discard_application_confirm_btn') {
-      fetch('/replica/api/discard/' + job.id, { method: 'POST' });
-      closeAll();
+  }
+
+  var LABELLED_ACTIONS = { 'Continue applying': 'continue', 'Continue to next step': 'next', 'Review your application': 'next',
+                           'Submit application': 'submit', 'Dismiss': 'dismiss' };
+  function act(t, action) {
+    if (action === 'continue') { state.passed += 1; nextInterstitialOrForm(); return; }
+    if (action === 'cancel') { closeAll(); return; }
+    if (action === 'next') { if (collectStep()) { state.step += 1; renderStep(); } return; }
+    if (action === 'submit') { if (collectStep()) { t.disabled = true; submit(); } return; }
+    if (action === 'dismiss') { if (state.form) askToSave(); else closeAll(); return; }
+    if (action === 'discard') { fetch('/replica/api/discard/' + job.id, { method: 'POST' }); closeAll(); return; }
+    // Save is never what the worker should click: the replica records it
+    if (action === 'save') { fetch('/replica/api/save/' + job.id, { method: 'POST' }); closeAll(); }
+  }
+
+  var typeaheadTimer = null;
+  var handlers = {
+    input: function (e) {
+      var el = origin(e);
+      if (el.getAttribute && el.getAttribute('data-replica-typeahead') === 'true') {
+        clearTimeout(typeaheadTimer);
+        typeaheadTimer = setTimeout(function () {
+          var q = el.value.toLowerCase().trim();
+          var list = el.parentNode.querySelector('[role="listbox"]');
+          var hits = q ? CITIES.filter(function (c) { return c.toLowerCase().indexOf(q) === 0; }) : [];
+          var cls = gen === 'dialog-2026-09' ? '_v4b9d2' : 'basic-typeahead__selectable';
+          list.innerHTML = hits.map(function (c) { return '<div class="' + cls + '" role="option">' + c + '</div>'; }).join('');
+          el.setAttribute('aria-expanded', hits.length ? 'true' : 'false');
+        }, 300);
+      }
+    },
+    change: function (e) {
+      var el = origin(e);
+      if (el.getAttribute && el.getAttribute('data-replica-resume') === 'true' && el.files.length) {
+        var f = el.files[0];
+        state.resume = { name: f.name, size: f.size };
+        el.closest('[data-replica-q]').querySelector('[data-replica-documents]').innerHTML =
+          '<div class="jobs-document-upload-redesign-card__container jobs-document-upload-redesign-card__container--selected">' +
+          '<h3 class="jobs-document-upload-redesign-card__file-name">' + f.name + '</h3></div>';
+      }
+    },
+    submit: function (e) { e.preventDefault(); },
+    click: function (e) {
+      var from = origin(e);
+      var t = from.closest ? from.closest('button, a[data-job-id], [role="option"], [role="radio"]') : null;
+      if (!t) return;
+      if (t.getAttribute('role') === 'radio') {
+        // a search filter pill: it leaves the job page, as on LinkedIn
+        e.preventDefault();
+        location.href = '/jobs/search/?f_AL=true';
+        return;
+      }
+      if (t.getAttribute('role') === 'option') {
+        var input = t.closest('[data-replica-typeahead-box]').querySelector('input');
+        input.value = t.textContent;
+        input.setAttribute('aria-expanded', 'false');
+        t.parentNode.innerHTML = '';
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+        return;
+      }
+      e.preventDefault();
+      if (t.hasAttribute('data-job-id')) { applyClicked(); return; }
+      act(t, t.getAttribute('data-replica-action') || LABELLED_ACTIONS[t.getAttribute('aria-label')] || '');
     }
-  });
+  };
+  Object.keys(handlers).forEach(function (type) { document.addEventListener(type, handlers[type]); });
 })();

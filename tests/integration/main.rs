@@ -7,6 +7,7 @@ mod cli;
 mod conformance;
 mod daemon;
 mod enqueue;
+mod generations;
 mod invariants;
 mod secrets;
 mod session_vectors;

@@ -1,0 +1,171 @@
+//! LinkedIn's three markup generations of 2024–2026, end to end on a headful
+//! Chromium: the replica serves the April 2026 interop page (an `<a>` apply control
+//! beside a filter pill, the legacy form inside an open shadow root) and the
+//! September 2026 native `<dialog>` (hashed classes, generated ids, text-only
+//! buttons), and a page written by hand in yet another style
+//! (`tests/fixtures/foreign-job.html`) keeps the locators honest.
+
+use crate::support::apply::{
+    ApplyEnv, BROWSER, ada_profile, apply_env, assert_screenshot, assert_torn_down,
+};
+
+const COOKIE: &str = "AQEDAGenerationsSessionCookie-41b2";
+
+/// What the multi-step form must have sent, whichever markup carried it.
+fn assert_multi_step_answers(env: &ApplyEnv, job: u64, user: &str) {
+    let submissions = env.replica.submissions();
+    assert_eq!(submissions.len(), 1, "submitted exactly once");
+    let s = &submissions[0];
+    assert_eq!(s.job_id, job);
+    let expected = [
+        ("First name", "Ada"),
+        ("Last name", "Lovelace"),
+        ("Phone country code", "United Kingdom (+44)"),
+        ("Mobile phone number", "5550100"),
+        ("Email address", "ada@example.org"),
+        ("Resume", &format!("resume-{user}.pdf")),
+        ("How many years of experience do you have with Python?", "5"),
+        ("What is your notice period?", "30 days"),
+        ("Are you legally authorized to work in Germany?", "Yes"),
+        (
+            "Will you now or in the future require sponsorship for employment visa status?",
+            "No",
+        ),
+        (
+            "I consent to the processing of my personal data for this application",
+            "I agree",
+        ),
+        ("City", "London, England, United Kingdom"),
+        ("Follow company", "false"),
+    ];
+    for (label, value) in expected {
+        assert_eq!(
+            s.fields.get(label).map(String::as_str),
+            Some(value),
+            "job {job}: field {label}"
+        );
+    }
+    assert_eq!(s.fields.len(), expected.len(), "{:?}", s.fields.keys());
+    assert_eq!(s.follow_company, Some(false), "the user does not follow");
+}
+
+/// Neither the filter pill nor "Save" was ever clicked.
+fn assert_no_wrong_click(env: &ApplyEnv) {
+    let requests = env.replica.requests();
+    assert!(
+        !requests.iter().any(|r| r.path.starts_with("/jobs/search")),
+        "the filter pill was clicked: {requests:?}"
+    );
+    assert!(
+        !requests
+            .iter()
+            .any(|r| r.path.starts_with("/replica/api/save")),
+        "Save was clicked instead of Discard"
+    );
+}
+
+#[tokio::test]
+async fn the_april_2026_interop_page_is_applied_to_through_its_shadow_root() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1017, COOKIE).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    assert_multi_step_answers(&env, 1017, &row.user_id.to_string());
+    assert_no_wrong_click(&env);
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
+async fn the_september_2026_native_dialog_is_applied_to_by_labels_and_button_text() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1018, COOKIE).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    assert_multi_step_answers(&env, 1018, &row.user_id.to_string());
+    assert_no_wrong_click(&env);
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
+async fn the_qualifications_notice_and_the_reminder_are_passed_in_turn() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = env.run_job(1019, COOKIE).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let steps: Vec<&str> = report.steps.iter().map(|s| s.step.as_str()).collect();
+    let notice = steps.iter().position(|s| *s == "qualifications notice");
+    let reminder = steps.iter().position(|s| *s == "safety reminder");
+    assert!(
+        notice.is_some() && reminder.is_some() && notice < reminder,
+        "{steps:?}"
+    );
+    assert_eq!(env.replica.submissions().len(), 1);
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
+async fn an_unanswerable_form_is_discarded_on_both_2026_generations() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    for job in [1020, 1021] {
+        let user = env.seed_user(&ada_profile(), COOKIE);
+        env.seed_job(user, job);
+        let (row, report) = env.claim_and_apply(false).await;
+        assert_eq!(
+            (row.status.as_str(), row.reason.as_deref()),
+            ("needs_user", Some("unknown_questions")),
+            "job {job}: {report:?}"
+        );
+        assert_eq!(
+            row.pending_questions.clone().unwrap(),
+            serde_json::json!([{"label": "How many years of experience do you have with COBOL?", "kind": "text", "required": true, "options": []}]),
+            "job {job}: read by its label, required by its mark"
+        );
+        assert_screenshot(&report, &row);
+        assert_torn_down(&report);
+    }
+    assert!(env.replica.submissions().is_empty(), "nothing submitted");
+    assert_eq!(
+        env.replica.discarded(),
+        [1020, 1021],
+        "each half-filled form was discarded"
+    );
+    assert_no_wrong_click(&env);
+}
+
+#[tokio::test]
+async fn a_page_in_a_style_the_replica_never_serves_is_applied_to() {
+    // written by hand: a custom element with its own shadow root, wrapping labels,
+    // aria-labelledby radio groups, role=button divs, no LinkedIn class or data-test
+    // attribute anywhere; only roles, labels and visible text
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/foreign-job.html"),
+    )
+    .unwrap();
+    env.replica.serve_page(4242, page);
+    let (row, report) = env.run_job(4242, COOKIE).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let submissions = env.replica.submissions();
+    assert_eq!(submissions.len(), 1, "submitted exactly once");
+    let s = &submissions[0];
+    let expected = [
+        ("Mobile phone number", "5550100"),
+        ("Email address", "ada@example.org"),
+        ("How many years of experience do you have with Python?", "5"),
+        ("Are you legally authorized to work in Germany?", "Yes"),
+        ("City", "London, England, United Kingdom"),
+    ];
+    for (label, value) in expected {
+        assert_eq!(
+            s.fields.get(label).map(String::as_str),
+            Some(value),
+            "field {label}: {:?}",
+            s.fields
+        );
+    }
+    assert_eq!(s.follow_company, Some(false), "the user does not follow");
+    assert_no_wrong_click(&env);
+    assert_torn_down(&report);
+}
