@@ -298,7 +298,7 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
     }
     let page = state.pages.lock().expect("replica pages").get(&id).cloned();
     let job = jobs::job_for(&state.jobs, id).or_else(|| {
-        page.is_some().then(|| jobs::Job {
+        page.is_some().then_some(jobs::Job {
             id,
             title: "A job",
             company: "A company",
