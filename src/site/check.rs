@@ -176,4 +176,56 @@ mod tests {
         ));
         assert!(!text_matches("easy apply", "You applied on"));
     }
+    #[test]
+    fn a_saved_2026_page_reports_the_entry_that_matched() {
+        let spec = crate::site::SiteSpec::parse(
+            std::path::Path::new("linkedin.toml"),
+            include_str!("../../selectors/linkedin.toml"),
+        )
+        .unwrap();
+        // a native dialog with hashed classes, a generated id and text-only buttons,
+        // its form inside a declarative shadow root as a drift snapshot inlines it
+        let html = r#"<html><body><section class="_t0"><a class="_a9" href="/jobs/view/1/apply/?x=1" aria-label="Easy Apply to this job">Easy Apply</a></section>
+            <div id="interop-outlet"><template shadowrootmode="open">
+            <dialog open class="_d0" aria-labelledby="dialog-header"><h2 id="dialog-header">Apply to Oscorp</h2>
+            <label for=":r4:">Mobile phone number</label><input id=":r4:" type="text">
+            <label><input type="checkbox" checked> Follow Oscorp to stay up to date with their page.</label>
+            <button type="button" class="_b2">Next</button></dialog></template></div></body></html>"#;
+        let reports = check_html(&spec, html);
+        let get = |key: &str| {
+            reports
+                .iter()
+                .find(|r| r.key == key)
+                .and_then(|r| r.matched.clone())
+                .map(|(i, entry, n)| (i, entry, n))
+        };
+        assert_eq!(
+            get("job.easy_apply"),
+            Some((7, "role=link[name=\"Easy Apply*\"]".to_owned(), 1))
+        );
+        assert_eq!(
+            get("modal.root"),
+            Some((4, "role=dialog[name=\"Apply to *\"]".to_owned(), 1))
+        );
+        assert_eq!(
+            get("modal.next"),
+            Some((4, "role=button[name=\"Next\"]".to_owned(), 1))
+        );
+        assert_eq!(get("modal.submit"), None);
+        assert_eq!(
+            count_matches(&Html::parse_document(html), "label=Mobile phone number"),
+            1
+        );
+        assert_eq!(
+            count_matches(
+                &Html::parse_document(html),
+                "label=Follow * to stay up to date*"
+            ),
+            1
+        );
+        assert_eq!(
+            count_matches(&Html::parse_document(html), "text=Apply to Oscorp"),
+            1
+        );
+    }
 }
