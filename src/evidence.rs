@@ -1,7 +1,8 @@
 //! Evidence: screenshots of what the browser showed when something went wrong,
 //! bounded in size, re-encoded with `image`, with a red rectangle around the
 //! element the failing step acted on, written atomically to
-//! `<storage>/screenshots/<application-id>.png` (not world-readable).
+//! `<storage>/screenshots/<application-id>.png` (not world-readable); after a
+//! structural failure also a sanitized page snapshot, `<application-id>.html`.
 
 use std::{
     io::Write as _,
@@ -96,9 +97,18 @@ pub fn write_screenshot(
     drop(decoded);
     crate::heap::trim();
 
-    let path = screenshot_path(dir, id, suffix);
+    write_atomically(dir, &screenshot_path(dir, id, suffix), &encoded)
+}
+
+/// Writes the sanitized page snapshot of a structural failure (drift evidence)
+/// beside the screenshot, as `<dir>/<id>.html`, mode 0640, atomically.
+pub fn write_snapshot(dir: &Path, id: ApplicationId, html: &str) -> Result<PathBuf, EvidenceError> {
+    write_atomically(dir, &dir.join(format!("{id}.html")), html.as_bytes())
+}
+
+fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> Result<PathBuf, EvidenceError> {
     let write_err = |source| EvidenceError::Write {
-        path: path.clone(),
+        path: path.to_owned(),
         source,
     };
     std::fs::DirBuilder::new()
@@ -106,7 +116,8 @@ pub fn write_screenshot(
         .mode(0o750)
         .create(dir)
         .map_err(write_err)?;
-    let tmp = dir.join(format!(".{id}{suffix}.png.tmp"));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let tmp = dir.join(format!(".{name}.tmp"));
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create(true)
@@ -114,14 +125,15 @@ pub fn write_screenshot(
         .mode(0o640)
         .open(&tmp)
         .map_err(write_err)?;
-    file.write_all(&encoded).map_err(write_err)?;
+    file.write_all(bytes).map_err(write_err)?;
     file.sync_all().map_err(write_err)?;
     drop(file);
-    std::fs::rename(&tmp, &path).map_err(write_err)?;
-    Ok(path)
+    std::fs::rename(&tmp, path).map_err(write_err)?;
+    Ok(path.to_owned())
 }
 
-/// Retention: deletes screenshots in `dir` last written more than `max_age` ago.
+/// Retention: deletes screenshots and page snapshots in `dir` last written more
+/// than `max_age` ago.
 /// Returns how many were deleted.
 pub fn purge_older_than(dir: &Path, max_age: std::time::Duration) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
@@ -130,7 +142,11 @@ pub fn purge_older_than(dir: &Path, max_age: std::time::Duration) -> usize {
     let now = std::time::SystemTime::now();
     entries
         .flatten()
-        .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "png" || x == "html")
+        })
         .filter(|e| {
             e.metadata()
                 .and_then(|m| m.modified())

@@ -76,6 +76,8 @@ pub struct AttemptReport {
     pub kill_switch_closed: bool,
     /// one screenshot per step, when asked for
     pub step_screenshots: Vec<PathBuf>,
+    /// the sanitized page snapshot of a structural failure (drift evidence)
+    pub snapshot: Option<PathBuf>,
     /// how long each phase took (browser launch, cookies + session check, job page,
     /// form steps, submit + confirmation, teardown): the benchmark's figures
     pub phases: Vec<(&'static str, std::time::Duration)>,
@@ -154,6 +156,13 @@ impl Engine {
         if let Disposition::Finish(outcome) = &mut disposition {
             if let Some(path) = &report.screenshot {
                 outcome.details.screenshot_path = Some(path.display().to_string());
+            }
+            if let Some(path) = &report.snapshot {
+                let error = outcome.error.take().unwrap_or_default();
+                outcome.error = Some(format!(
+                    "{error}; page snapshot: {0} (`autoapply selectors check --html {0}` shows what the site file matches on it)",
+                    path.display()
+                ));
             }
             // a session LinkedIn accepted: recorded unless this attempt marks it dead
             if outcome.details.session_status.is_none() {
@@ -289,6 +298,7 @@ impl Engine {
         report.phases.extend(drive.phases);
         report.screenshot = drive.screenshot;
         report.step_screenshots = drive.step_screenshots;
+        report.snapshot = drive.snapshot;
         report.session_validated_at = drive.session_validated_at;
         let teardown_started = Instant::now();
         let killed = browser.teardown().await;

@@ -1,7 +1,8 @@
 //! The screenshots of one application, and the only writer of its evidence files:
 //! one per form step when asked for (`<id>-step-<n>.png`), the evidence kept at the
 //! moment a stop became visible (before the form is discarded), and the run's
-//! screenshot (`<id>.png`, `<id>-submitted.png`) written at the end.
+//! screenshot (`<id>.png`, `<id>-submitted.png`) written at the end; after a
+//! structural failure, the sanitized page snapshot (`<id>.html`).
 
 use std::path::PathBuf;
 
@@ -20,6 +21,7 @@ pub struct Shots {
     every_step: bool,
     step_paths: Vec<PathBuf>,
     kept: Option<(Vec<u8>, Option<Rect>)>,
+    kept_dom: Option<String>,
 }
 
 impl Shots {
@@ -31,6 +33,7 @@ impl Shots {
             every_step,
             step_paths: Vec::new(),
             kept: None,
+            kept_dom: None,
         }
     }
 
@@ -54,6 +57,23 @@ impl Shots {
     pub async fn keep(&mut self, browser: &LaunchedBrowser, target: Option<Target>) {
         if let Some(shot) = capture(browser, target).await {
             self.kept = Some(shot);
+        }
+        self.kept_dom = snapshot(browser).await;
+    }
+
+    /// Writes the page snapshot of a structural failure (the kept one, else the page
+    /// as it is now) beside the screenshot.
+    pub async fn snapshot(&mut self, browser: &LaunchedBrowser) -> Option<PathBuf> {
+        let html = match self.kept_dom.take() {
+            Some(html) => html,
+            None => snapshot(browser).await?,
+        };
+        match evidence::write_snapshot(&self.dir, self.id, &html) {
+            Ok(path) => Some(path),
+            Err(e) => {
+                tracing::warn!(error = %e, "the page snapshot could not be written");
+                None
+            }
         }
     }
 
@@ -83,6 +103,17 @@ impl Shots {
                 tracing::warn!(error = %e, "the screenshot could not be written");
                 None
             }
+        }
+    }
+}
+
+/// A sanitized copy of the page as it is now.
+async fn snapshot(browser: &LaunchedBrowser) -> Option<String> {
+    match browser.dom_snapshot().await {
+        Ok(html) => Some(html),
+        Err(e) => {
+            tracing::warn!(error = %e, "no page snapshot could be taken");
+            None
         }
     }
 }

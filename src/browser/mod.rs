@@ -30,6 +30,8 @@ pub use crate::page::{Field, FieldKind, Modal, Observation, Rect, Target};
 use crate::site::SiteSpec;
 
 const OBSERVE_JS: &str = include_str!("observe.js");
+/// Serializes a sanitized copy of the page (drift evidence).
+const SNAPSHOT_JS: &str = include_str!("snapshot.js");
 
 /// The log target of the DevTools library's events: they can print raw DevTools
 /// messages, which carry cookie values (see `telemetry::secret_guard`).

@@ -13,7 +13,7 @@ use chromiumoxide::cdp::{
 use futures_util::StreamExt as _;
 use tokio_util::sync::CancellationToken;
 
-use super::{BrowserError, LaunchedBrowser, OBSERVE_JS};
+use super::{BrowserError, LaunchedBrowser, OBSERVE_JS, SNAPSHOT_JS};
 use crate::{
     page::Observation,
     session::{SameSite, Session},
@@ -163,6 +163,28 @@ impl LaunchedBrowser {
                 });
             }
         }
+    }
+
+    /// A sanitized copy of the page as it is now (`snapshot.js`): shadow roots
+    /// inlined; scripts, input values and checked states left out.
+    pub async fn dom_snapshot(&self) -> Result<String, BrowserError> {
+        let params = EvaluateParams::builder()
+            .expression(SNAPSHOT_JS)
+            .return_by_value(true)
+            .build()
+            .map_err(|detail| BrowserError::Cdp {
+                action: "snapshot the page",
+                detail,
+            })?;
+        let result = self
+            .timed("snapshot the page", self.page.evaluate_expression(params))
+            .await?;
+        result
+            .into_value::<String>()
+            .map_err(|_| BrowserError::Cdp {
+                action: "snapshot the page",
+                detail: "the page gave no snapshot".into(),
+            })
     }
 
     /// The page's HTML as it is now (an operator saves it for `selectors check`).

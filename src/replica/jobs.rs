@@ -545,6 +545,24 @@ pub fn catalog() -> Vec<Job> {
             company: "Oscorp",
             kind: easy_in(Generation::NativeDialog, unknown_questions()),
         },
+        Job {
+            id: 1022,
+            title: "Engineer (April 2026 markup, broken form)",
+            company: "Massive Dynamic",
+            kind: easy_in(
+                Generation::Interop,
+                vec![Step {
+                    title: "Contact info",
+                    questions: vec![Question::Text {
+                        label: "First name",
+                        id: "firstName",
+                        required: true,
+                        max: None,
+                    }],
+                    footer: Footer::Nothing,
+                }],
+            ),
+        },
     ]
 }
 

@@ -169,3 +169,62 @@ async fn a_page_in_a_style_the_replica_never_serves_is_applied_to() {
     assert_no_wrong_click(&env);
     assert_torn_down(&report);
 }
+
+#[tokio::test]
+async fn a_structural_failure_leaves_a_sanitized_snapshot_that_selectors_check_reads() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    // the April 2026 form inside its shadow root, with a step that has no button
+    let (row, report) = env.run_job(1022, COOKIE).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("queued", Some("step_stuck")),
+        "{report:?}"
+    );
+    let snapshot = report.snapshot.clone().expect("a page snapshot was kept");
+    assert_eq!(
+        snapshot.with_extension("png"),
+        *report.screenshot.as_ref().unwrap(),
+        "beside the screenshot"
+    );
+    let error = row.last_error.clone().unwrap();
+    assert!(
+        error.contains(&snapshot.display().to_string()) && error.contains("selectors check --html"),
+        "the row's error names the snapshot: {error}"
+    );
+    let html = std::fs::read_to_string(&snapshot).unwrap();
+    assert!(
+        html.contains("<template shadowrootmode=\"open\">"),
+        "shadow root inlined"
+    );
+    assert!(html.contains("Contact info") && html.contains("First name"));
+    assert!(!html.contains("<script"), "scripts removed");
+    assert!(!html.contains("value=\"Ada\""), "input values removed");
+    assert!(!html.contains(COOKIE));
+    let mode = std::os::unix::fs::PermissionsExt::mode(
+        &std::fs::metadata(&snapshot).unwrap().permissions(),
+    );
+    assert_eq!(mode & 0o777, 0o640);
+
+    // what the worker saw, reproduced offline
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_autoapply"))
+        .args(["selectors", "check", "--html"])
+        .arg(&snapshot)
+        .arg("--dir")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    let line = |key: &str| {
+        stdout
+            .lines()
+            .find(|l| l.split_whitespace().any(|w| w == key))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(line("modal.root").starts_with("  match"), "{stdout}");
+    assert!(line("modal.next").starts_with("  no match"), "{stdout}");
+    assert!(line("modal.submit").starts_with("  no match"), "{stdout}");
+    assert_torn_down(&report);
+}

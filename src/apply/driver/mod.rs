@@ -139,6 +139,8 @@ pub struct DriveReport {
     pub screenshot: Option<PathBuf>,
     /// one screenshot per step, when asked for
     pub step_screenshots: Vec<PathBuf>,
+    /// the sanitized page snapshot of a structural failure (drift evidence)
+    pub snapshot: Option<PathBuf>,
     /// when LinkedIn showed the user logged in (`platform_sessions.validated_at`)
     pub session_validated_at: Option<OffsetDateTime>,
 }
@@ -156,6 +158,20 @@ pub struct Driver<'a> {
     phases: Vec<(&'static str, Duration)>,
     phase_started: Instant,
     session_validated_at: Option<OffsetDateTime>,
+    /// the job page never showed anything the site file recognises
+    unrecognised_page: bool,
+}
+
+/// Whether an ending says LinkedIn's markup moved away from the site file: the form
+/// never opened, a step had no button, an element the page showed was gone, or the
+/// job page was not recognised.
+fn is_drift(result: &Result<Stop, DriveError>, unrecognised_page: bool) -> bool {
+    unrecognised_page
+        || matches!(
+            result,
+            Ok(Stop::ModalMissing | Stop::StepStuck { .. })
+                | Err(DriveError::Browser(BrowserError::ElementMissing { .. }))
+        )
 }
 
 impl<'a> Driver<'a> {
@@ -179,6 +195,7 @@ impl<'a> Driver<'a> {
             phases: Vec::new(),
             phase_started: launched_at,
             session_validated_at: None,
+            unrecognised_page: false,
         }
     }
 
@@ -220,12 +237,17 @@ impl<'a> Driver<'a> {
     }
 
     /// The screenshot the ending calls for, and everything else as one report.
-    async fn report(self, result: Result<Stop, DriveError>) -> DriveReport {
+    async fn report(mut self, result: Result<Stop, DriveError>) -> DriveReport {
         let stop = result.as_ref().ok();
         let cancelled = matches!(result, Err(DriveError::Browser(BrowserError::Cancelled)));
         let suffix = match &result {
             Err(DriveError::Gate(_)) => None,
             _ => decide::screenshot_suffix(stop, cancelled, self.setup.success_screenshots),
+        };
+        let snapshot = if is_drift(&result, self.unrecognised_page) {
+            self.shots.snapshot(self.browser).await
+        } else {
+            None
         };
         let (screenshot, step_screenshots) = self
             .shots
@@ -237,6 +259,7 @@ impl<'a> Driver<'a> {
             phases: self.phases,
             screenshot,
             step_screenshots,
+            snapshot,
             session_validated_at: self.session_validated_at,
         }
     }
@@ -373,6 +396,7 @@ impl<'a> Driver<'a> {
             Ok(o) => decide::job_page(&o),
             Err(BrowserError::Timeout { after_ms, .. }) => {
                 let seen = self.observe().await?;
+                self.unrecognised_page = true;
                 let action = decide::job_page_wait(seen.job_loaded);
                 return Err(BrowserError::Timeout { action, after_ms }.into());
             }
