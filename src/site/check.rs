@@ -197,7 +197,6 @@ mod tests {
                 .iter()
                 .find(|r| r.key == key)
                 .and_then(|r| r.matched.clone())
-                .map(|(i, entry, n)| (i, entry, n))
         };
         assert_eq!(
             get("job.easy_apply"),
