@@ -11,7 +11,7 @@ use std::{
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
 
-use crate::store::{DailyStatus, StatusCount};
+use crate::store::{DailyStatus, DriftStatus, StatusCount};
 
 /// Upper bounds (seconds) of the application-duration histogram.
 pub const DURATION_BUCKETS: [f64; 10] =
@@ -92,9 +92,17 @@ impl Metrics {
     }
 
     /// The Prometheus text, with the database's figures when they could be read.
-    pub fn render(&self, counts: Option<&[StatusCount]>, daily: Option<&DailyStatus>) -> String {
+    pub fn render(
+        &self,
+        counts: Option<&[StatusCount]>,
+        daily: Option<&DailyStatus>,
+        drift: Option<&DriftStatus>,
+    ) -> String {
         let mut out = String::new();
         render_database(&mut out, counts, daily);
+        if let Some(d) = drift {
+            render_drift(&mut out, d);
+        }
         self.render_worker(&mut out);
         out
     }
@@ -233,6 +241,49 @@ fn render_database(w: &mut String, counts: Option<&[StatusCount]>, daily: Option
     );
 }
 
+/// The drift breaker, shared by every worker through the store.
+fn render_drift(w: &mut String, d: &DriftStatus) {
+    let now = time::OffsetDateTime::now_utc();
+    family(
+        w,
+        "autoapply_drift_breaker_open",
+        "gauge",
+        "1 while the drift breaker stops every worker from claiming (LinkedIn's markup changed).",
+    );
+    let _ = writeln!(
+        w,
+        "autoapply_drift_breaker_open {}",
+        u8::from(d.is_open(now))
+    );
+    family(
+        w,
+        "autoapply_drift_breaker_open_until_seconds",
+        "gauge",
+        "Unix time the drift breaker stays open until (0 when closed).",
+    );
+    let until = d
+        .open_until
+        .filter(|_| d.is_open(now))
+        .map_or(0, time::OffsetDateTime::unix_timestamp);
+    let _ = writeln!(w, "autoapply_drift_breaker_open_until_seconds {until}");
+    family(
+        w,
+        "autoapply_drift_structural_streak",
+        "gauge",
+        "Structural failures in a row since the last healthy ending, and their distinct users.",
+    );
+    let _ = writeln!(
+        w,
+        "autoapply_drift_structural_streak{{of=\"failures\"}} {}",
+        d.streak
+    );
+    let _ = writeln!(
+        w,
+        "autoapply_drift_structural_streak{{of=\"users\"}} {}",
+        d.users
+    );
+}
+
 /// The `# HELP` and `# TYPE` lines of a metric family.
 fn family(w: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(w, "# HELP {name} {help}");
@@ -260,7 +311,15 @@ mod tests {
             daily_limit: 1500,
             remaining: 1493,
         };
-        let text = m.render(Some(&counts), Some(&day));
+        let drift = DriftStatus {
+            open_until: Some(time::OffsetDateTime::now_utc() + Duration::from_secs(600)),
+            streak: 0,
+            users: 0,
+            ..DriftStatus::default()
+        };
+        let text = m.render(Some(&counts), Some(&day), Some(&drift));
+        assert!(text.contains("autoapply_drift_breaker_open 1"));
+        assert!(text.contains("autoapply_drift_structural_streak{of=\"users\"} 0"));
         assert!(text.contains("autoapply_applications{status=\"submitted\",reason=\"\"} 3"));
         assert!(text.contains("autoapply_linkedin_actions_used 7"));
         assert!(text.contains("autoapply_linkedin_actions_remaining 1493"));
@@ -274,6 +333,9 @@ mod tests {
             let value = line.rsplit(' ').next().unwrap();
             assert!(value.parse::<f64>().is_ok(), "not a sample: {line}");
         }
-        assert!(m.render(None, None).contains("autoapply_database_up 0"));
+        assert!(
+            m.render(None, None, None)
+                .contains("autoapply_database_up 0")
+        );
     }
 }

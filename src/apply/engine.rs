@@ -15,6 +15,7 @@ use crate::{
     pacing::{NavigationLimiter, Pacing, PacingError},
     session::{CipherEncoding, SessionKey},
     site::{SiteError, SiteSpec},
+    store::DriftRule,
 };
 
 /// Why the engine cannot be built.
@@ -59,6 +60,8 @@ pub struct EngineParts {
     pub success_screenshots: bool,
     /// how long LinkedIn's throttle pauses the user
     pub throttle_pause: Duration,
+    /// when the drift breaker opens
+    pub drift: DriftRule,
 }
 
 impl Engine {
@@ -94,6 +97,7 @@ impl Engine {
             session_encoding: parts.session_encoding,
             success_screenshots: parts.success_screenshots,
             throttle_pause: parts.throttle_pause,
+            drift: parts.drift,
         })
     }
 
@@ -113,6 +117,11 @@ impl Engine {
             session_encoding: config.session_encoding,
             success_screenshots: config.success_screenshots,
             throttle_pause: config.throttle_pause,
+            drift: DriftRule {
+                failures: config.drift_failures,
+                users: config.drift_users,
+                pause: config.drift_pause,
+            },
         })
     }
 

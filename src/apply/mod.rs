@@ -53,6 +53,8 @@ pub struct Engine {
     pub success_screenshots: bool,
     /// how long LinkedIn's throttle pauses the user
     pub throttle_pause: std::time::Duration,
+    /// when the drift breaker opens
+    pub drift: crate::store::DriftRule,
 }
 
 /// What one attempt did.
@@ -76,6 +78,9 @@ pub struct AttemptReport {
     pub kill_switch_closed: bool,
     /// one screenshot per step, when asked for
     pub step_screenshots: Vec<PathBuf>,
+    /// the drift breaker after this attempt counted (claimed runs whose ending says
+    /// something about the markup)
+    pub drift: Option<crate::store::DriftStatus>,
     /// the sanitized page snapshot of a structural failure (drift evidence)
     pub snapshot: Option<PathBuf>,
     /// how long each phase took (browser launch, cookies + session check, job page,
@@ -159,10 +164,10 @@ impl Engine {
             }
             if let Some(path) = &report.snapshot {
                 let error = outcome.error.take().unwrap_or_default();
-                outcome.error = Some(format!(
-                    "{error}; page snapshot: {0} (`autoapply selectors check --html {0}` shows what the site file matches on it)",
+                outcome.error = Some(crate::domain::truncate_error(&format!(
+                    "{error} [page snapshot: {}; `autoapply selectors check --html` reads it]",
                     path.display()
-                ));
+                )));
             }
             // a session LinkedIn accepted: recorded unless this attempt marks it dead
             if outcome.details.session_status.is_none() {
@@ -179,11 +184,47 @@ impl Engine {
             tracing::warn!("the lease was lost before the outcome could be recorded");
         }
         report.disposition = disposition;
+        if let (Some(signal), Some(_)) = (outcome::drift_signal(&ended), lease) {
+            report.drift = self.record_drift(store, application.user_id, signal).await;
+        }
         Ok(report)
     }
 
     /// Everything before the browser: the profile, the session, the job URL and
     /// the kill switch; then the browser run.
+    /// Counts an ending for the drift breaker; says so loudly when this ending
+    /// opened it. A store error is logged: the breaker is a safety net, not a gate.
+    async fn record_drift<S: Store>(
+        &self,
+        store: &S,
+        user: crate::domain::UserId,
+        structural: Option<&str>,
+    ) -> Option<crate::store::DriftStatus> {
+        match store.record_drift(user, structural, self.drift).await {
+            Ok(status) => {
+                // a structural ending that leaves the streak at 0 opened the breaker
+                if structural.is_some()
+                    && status.streak == 0
+                    && status.is_open(OffsetDateTime::now_utc())
+                {
+                    tracing::error!(
+                        reason = structural,
+                        open_until = ?status.open_until,
+                        "drift breaker opened: structural failures across several users in a row \
+                         say LinkedIn's markup changed; every worker stops claiming until then. \
+                         Check selectors/linkedin.toml against the page snapshots beside the \
+                         screenshots (`autoapply selectors check --html <id>.html`)"
+                    );
+                }
+                Some(status)
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the drift breaker could not count this ending");
+                None
+            }
+        }
+    }
+
     async fn attempt<S: Store>(
         &self,
         store: &S,

@@ -44,6 +44,31 @@ pub enum Disposition {
     Nothing,
 }
 
+/// What an ending says about the site file, for the drift breaker: `Some(Some(r))`
+/// a structural failure with reason `r` (the markup moved away from the selectors),
+/// `Some(None)` an ending that shows the markup works, `None` neither (a session,
+/// a limit, a crash, a shutdown say nothing about the markup).
+pub fn drift_signal(ended: &Ended) -> Option<Option<&'static str>> {
+    match ended {
+        Ended::Flow(Stop::ModalMissing) => Some(Some("modal_missing")),
+        Ended::Flow(Stop::StepStuck { .. }) => Some(Some("step_stuck")),
+        Ended::Browser(BrowserError::ElementMissing { .. }) => Some(Some("element_missing")),
+        Ended::Flow(
+            Stop::Submitted
+            | Stop::SubmitUnconfirmed
+            | Stop::UnknownQuestions(_)
+            | Stop::ValidationError(_)
+            | Stop::AlreadyApplied
+            | Stop::NotEasyApply
+            | Stop::JobClosed
+            | Stop::DryRunComplete
+            | Stop::VerifiedApplied
+            | Stop::VerifiedNotApplied,
+        ) => Some(None),
+        _ => None,
+    }
+}
+
 /// The next UTC midnight after `now`.
 pub fn next_utc_midnight(now: OffsetDateTime) -> OffsetDateTime {
     let today = now.to_offset(time::UtcOffset::UTC).date();

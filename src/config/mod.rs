@@ -176,6 +176,15 @@ settings! {
     /// how long LinkedIn's "applying at a fast pace" throttle pauses the user, 600–604800 (no attempt is spent)
     throttle_pause: Duration = "AUTOAPPLY_THROTTLE_PAUSE_SECS" ["", false]
         value(Some("21600"), read::secs_in(600, 604_800));
+    /// the drift breaker opens after this many structural failures in a row (`modal_missing`, `step_stuck`, `element_missing`), 2–100
+    drift_failures: u32 = "AUTOAPPLY_DRIFT_FAILURES" ["", false]
+        value(Some("5"), read::int_in(2, 100));
+    /// … and only when those failures come from at least this many distinct users, 1–100
+    drift_users: u32 = "AUTOAPPLY_DRIFT_USERS" ["", false]
+        value(Some("3"), read::int_in(1, 100));
+    /// how long every worker stops claiming once the drift breaker opens, 60–86400
+    drift_pause: Duration = "AUTOAPPLY_DRIFT_PAUSE_SECS" ["", false]
+        value(Some("1800"), read::secs_in(60, 86_400));
     /// also keep `<id>-submitted.png` as proof of each submission
     success_screenshots: bool = "AUTOAPPLY_SUCCESS_SCREENSHOTS" ["", false]
         value(Some("false"), read::boolean);
@@ -276,7 +285,7 @@ mod tests {
             readme.contains(&table),
             "README.md's configuration table differs from the settings table; paste this:\n{table}"
         );
-        assert_eq!(SETTINGS.len(), 28);
+        assert_eq!(SETTINGS.len(), 31);
     }
 
     #[test]

@@ -7,6 +7,8 @@
 //!   that application fails with a reason, the drop guard kills its browser);
 //! - a closed kill switch stops claiming, is logged once and checked cheaply until
 //!   it opens again (next UTC day, or a raised limit);
+//! - an open drift breaker (shared through the store: structural failures across
+//!   several users in a row) stops claiming until it closes, logged as an error once;
 //! - the database unreachable: exponential backoff with jitter, no crash.
 
 use std::{num::NonZeroU32, path::PathBuf, sync::Arc, time::Duration};
@@ -76,6 +78,28 @@ struct LoopState {
     kill_switch_closed: bool,
     /// per-user spacing between applications
     spacing: Option<DefaultKeyedRateLimiter<UserId>>,
+    /// the drift breaker is open until then
+    drift_open_until: Option<OffsetDateTime>,
+    /// when the breaker was last read from the store
+    drift_checked: Option<tokio::time::Instant>,
+}
+
+/// Takes the drift breaker as the store reports it; an opening is logged once.
+fn note_drift(state: &mut LoopState, status: &crate::store::DriftStatus) {
+    if !status.is_open(OffsetDateTime::now_utc()) {
+        return;
+    }
+    if state.drift_open_until.is_none() {
+        tracing::error!(
+            open_until = ?status.open_until,
+            last_reason = status.last_reason.as_deref().unwrap_or("-"),
+            "the drift breaker is open: LinkedIn's markup no longer matches the site file; \
+             not claiming until it closes. Compare selectors/linkedin.toml with the page \
+             snapshots beside the screenshots (`autoapply selectors check --html <id>.html`)"
+        );
+        systemd::status("drift breaker open: not claiming");
+    }
+    state.drift_open_until = status.open_until;
 }
 
 /// Exponential backoff with full jitter.
@@ -135,6 +159,8 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 .then(|| Quota::with_period(self.settings.user_spacing))
                 .flatten()
                 .map(|q| RateLimiter::keyed(q.allow_burst(NonZeroU32::MIN))),
+            drift_open_until: None,
+            drift_checked: None,
         };
         let watchdog = systemd::watchdog_interval();
         let mut last_ping = tokio::time::Instant::now();
@@ -152,6 +178,8 @@ impl<S: Store + Clone + 'static> Worker<S> {
             }
             let turn = if state.kill_switch_closed {
                 self.kill_switch_turn(&mut state).await
+            } else if let Some(wait) = self.drift_wait(&mut state).await {
+                wait
             } else if state.tasks.len() < self.settings.concurrency {
                 self.claim_turn(&mut state, &cancel).await
             } else {
@@ -189,6 +217,31 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 Turn::Wait(state.backoff.next())
             }
         }
+    }
+
+    /// The drift breaker: a wait while it is open. Read from the store at most every
+    /// few polls, and at once when a run of this worker counted an ending.
+    async fn drift_wait(&self, state: &mut LoopState) -> Option<Turn> {
+        let every = (self.settings.poll_interval * 6).min(Duration::from_secs(30));
+        if state.drift_checked.is_none_or(|t| t.elapsed() >= every) {
+            state.drift_checked = Some(tokio::time::Instant::now());
+            match self.store.drift_status().await {
+                Ok(status) => note_drift(state, &status),
+                // the claim that follows reports an unreachable database
+                Err(e) => tracing::debug!(error = %e, "drift breaker check failed"),
+            }
+        }
+        let until = state.drift_open_until?;
+        let left = until - OffsetDateTime::now_utc();
+        if left.is_positive() {
+            return Some(Turn::Wait(
+                Duration::try_from(left).unwrap_or(every).min(every),
+            ));
+        }
+        state.drift_open_until = None;
+        tracing::info!("the drift breaker closed: claiming again");
+        systemd::status("applying");
+        None
     }
 
     /// Claims the next application and starts it (or defers it: its user's previous
@@ -260,10 +313,11 @@ impl<S: Store + Clone + 'static> Worker<S> {
             () = tokio::time::sleep(delay) => {}
             () = self.wake.notified() => {}
             Some(joined) = state.tasks.join_next(), if !state.tasks.is_empty() => {
-                if let Ok(finished) = joined
-                    && finished.kill_switch_closed
-                    && !state.kill_switch_closed
-                {
+                let Ok(finished) = joined else { return };
+                if let Some(status) = finished.report.as_ref().and_then(|r| r.drift.as_ref()) {
+                    note_drift(state, status);
+                }
+                if finished.kill_switch_closed && !state.kill_switch_closed {
                     tracing::warn!("the global LinkedIn limit for today is reached: no more claims until it opens again");
                     systemd::status("global LinkedIn limit reached: waiting");
                     state.kill_switch_closed = true;

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use super::{
-    AgentLogEntry, Application, BeginSubmit, DailyStatus, Enqueued, NewApplication, NewSession,
-    ProfileRow, RescueCounts, StatusCount, Store, StoreAdmin, StoreError, StoredSession,
-    sqlite::SqliteStore, supabase::SupabaseStore,
+    AgentLogEntry, Application, BeginSubmit, DailyStatus, DriftRule, DriftStatus, Enqueued,
+    NewApplication, NewSession, ProfileRow, RescueCounts, StatusCount, Store, StoreAdmin,
+    StoreError, StoredSession, sqlite::SqliteStore, supabase::SupabaseStore,
 };
 use crate::{
     config::Config,
@@ -83,6 +83,19 @@ impl Store for AnyStore {
 
     async fn linkedin_daily_status(&self) -> Result<DailyStatus, StoreError> {
         forward!(self, s => s.linkedin_daily_status())
+    }
+
+    async fn record_drift(
+        &self,
+        user: UserId,
+        structural: Option<&str>,
+        rule: DriftRule,
+    ) -> Result<DriftStatus, StoreError> {
+        forward!(self, s => s.record_drift(user, structural, rule))
+    }
+
+    async fn drift_status(&self) -> Result<DriftStatus, StoreError> {
+        forward!(self, s => s.drift_status())
     }
 
     async fn begin_submit(&self, lease: Lease) -> Result<BeginSubmit, StoreError> {

@@ -125,6 +125,19 @@ pub trait Store: Send + Sync {
     fn linkedin_daily_status(&self)
     -> impl Future<Output = Result<DailyStatus, StoreError>> + Send;
 
+    /// The drift breaker: counts one ending (`structural`: a structural failure's
+    /// reason; `None`: an ending that shows the markup works, which starts the count
+    /// again) and opens the breaker by `rule`; returns it as it now stands.
+    fn record_drift(
+        &self,
+        user: UserId,
+        structural: Option<&str>,
+        rule: DriftRule,
+    ) -> impl Future<Output = Result<DriftStatus, StoreError>> + Send;
+
+    /// The drift breaker as it stands.
+    fn drift_status(&self) -> impl Future<Output = Result<DriftStatus, StoreError>> + Send;
+
     /// The fenced gate before the Submit click.
     fn begin_submit(
         &self,

@@ -112,6 +112,42 @@ pub struct DailyStatus {
     pub remaining: i32,
 }
 
+/// The drift breaker as it stands, shared by every worker.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct DriftStatus {
+    /// claiming stops until then
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub open_until: Option<OffsetDateTime>,
+    /// when it last opened
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub opened_at: Option<OffsetDateTime>,
+    /// structural failures in a row since the last healthy ending
+    pub streak: i32,
+    /// the distinct users of that streak
+    pub users: i32,
+    /// the last structural failure's reason
+    pub last_reason: Option<String>,
+}
+
+impl DriftStatus {
+    /// Whether claiming is stopped at `now`.
+    pub fn is_open(&self, now: OffsetDateTime) -> bool {
+        self.open_until.is_some_and(|until| until > now)
+    }
+}
+
+/// When the drift breaker opens: `failures` structural failures in a row from at
+/// least `users` distinct users stop claiming for `pause`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DriftRule {
+    /// failures in a row
+    pub failures: u32,
+    /// from this many distinct users
+    pub users: u32,
+    /// how long claiming stops
+    pub pause: std::time::Duration,
+}
+
 /// A stored session, still encrypted.
 #[derive(Debug, Deserialize)]
 pub struct StoredSession {

@@ -7,8 +7,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::{
-    AgentLogEntry, Application, BeginSubmit, DailyStatus, Enqueued, NewApplication, NewSession,
-    ProfileRow, RescueCounts, StatusCount, Store, StoreAdmin, StoreError, StoredSession,
+    AgentLogEntry, Application, BeginSubmit, DailyStatus, DriftRule, DriftStatus, Enqueued,
+    NewApplication, NewSession, ProfileRow, RescueCounts, StatusCount, Store, StoreAdmin,
+    StoreError, StoredSession,
     postgrest::{PostgrestClient, RetryPolicy},
 };
 use crate::{
@@ -130,6 +131,33 @@ impl Store for SupabaseStore {
     async fn linkedin_daily_status(&self) -> Result<DailyStatus, StoreError> {
         let rows = self.client.rpc("linkedin_daily_status", &json!({})).await?;
         one("rpc linkedin_daily_status", rows)
+    }
+
+    async fn record_drift(
+        &self,
+        user: UserId,
+        structural: Option<&str>,
+        rule: DriftRule,
+    ) -> Result<DriftStatus, StoreError> {
+        let rows = self
+            .client
+            .rpc(
+                "record_drift",
+                &json!({
+                    "p_user": user,
+                    "p_reason": structural,
+                    "p_failures": rule.failures,
+                    "p_users": rule.users,
+                    "p_pause_secs": rule.pause.as_secs(),
+                }),
+            )
+            .await?;
+        one("rpc record_drift", rows)
+    }
+
+    async fn drift_status(&self) -> Result<DriftStatus, StoreError> {
+        let rows = self.client.rpc("drift_status", &json!({})).await?;
+        one("rpc drift_status", rows)
     }
 
     async fn begin_submit(&self, lease: Lease) -> Result<BeginSubmit, StoreError> {

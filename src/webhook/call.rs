@@ -156,7 +156,8 @@ fn admit<S>(
     parse_call(&body).map_err(|why| Refusal::new(StatusCode::BAD_REQUEST, why))
 }
 
-/// The user's application `id`, if the kill switch has room and it can be claimed.
+/// The user's application `id`, if the kill switch has room, the drift breaker is
+/// closed and it can be claimed.
 async fn claim<S: Store>(
     st: &WebhookState<S>,
     call: &Call,
@@ -186,6 +187,13 @@ async fn claim<S: Store>(
         return Err(Refusal::new(
             StatusCode::TOO_MANY_REQUESTS,
             "the global LinkedIn limit for today is reached",
+        ));
+    }
+    let drift = st.store.drift_status().await.map_err(unreachable)?;
+    if drift.is_open(time::OffsetDateTime::now_utc()) {
+        return Err(Refusal::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the drift breaker is open: LinkedIn's markup no longer matches the site file; no application is started until it closes (see /readyz)",
         ));
     }
     st.store

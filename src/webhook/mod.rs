@@ -150,8 +150,22 @@ async fn readyz<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
     } else {
         crate::browser::check_display().map_err(|e| e.to_string())
     };
+    // an open drift breaker: no worker claims, so the service is not ready
+    let drift = match st.store.drift_status().await {
+        Ok(d) if d.is_open(time::OffsetDateTime::now_utc()) => Err(format!(
+            "open until {} after structural failures ({}): LinkedIn's markup changed; check selectors/linkedin.toml",
+            d.open_until
+                .and_then(|t| t
+                    .format(&time::format_description::well_known::Rfc3339)
+                    .ok())
+                .unwrap_or_default(),
+            d.last_reason.as_deref().unwrap_or("-")
+        )),
+        _ => Ok(()),
+    };
     let checks = [
         ("database", database),
+        ("drift_breaker", drift),
         ("selectors", selectors),
         ("browser", browser),
         ("display", display),
@@ -182,6 +196,9 @@ async fn readyz<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
 async fn metrics<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
     let counts = st.store.application_counts().await.ok();
     let daily = st.store.linkedin_daily_status().await.ok();
-    let text = st.metrics.render(counts.as_deref(), daily.as_ref());
+    let drift = st.store.drift_status().await.ok();
+    let text = st
+        .metrics
+        .render(counts.as_deref(), daily.as_ref(), drift.as_ref());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

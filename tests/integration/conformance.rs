@@ -7,7 +7,7 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use autoapply::{
     domain::{Outcome, OutcomeStatus, UserId},
-    store::{BeginSubmit, Enqueued, NewApplication, Store, StoreAdmin},
+    store::{BeginSubmit, DriftRule, Enqueued, NewApplication, Store, StoreAdmin},
 };
 use time::OffsetDateTime;
 
@@ -60,6 +60,10 @@ conformance!(
     enqueue_adds_one_application_per_job_and_sessions_and_profiles_round_trip,
     #[tokio::test]
     agent_logs_are_kept_until_they_expire,
+    #[tokio::test]
+    the_drift_breaker_opens_on_failures_across_users_and_a_healthy_ending_resets_it,
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    concurrent_failures_open_the_drift_breaker_once,
 );
 async fn thirty_two_claimers_claim_each_of_2000_rows_exactly_once(db: Db) {
     for u in 0..40 {
@@ -749,4 +753,109 @@ async fn agent_logs_are_kept_until_they_expire(db: Db) {
         db.both("select agent_name || ',' || status || ',' || coalesce(error, '') from agent_logs order by id"),
         "auto_apply,started,\nauto_apply,failed,validation_error"
     );
+}
+
+const DRIFT: DriftRule = DriftRule {
+    failures: 5,
+    users: 3,
+    pause: Duration::from_secs(1800),
+};
+
+async fn the_drift_breaker_opens_on_failures_across_users_and_a_healthy_ending_resets_it(db: Db) {
+    let s = &db.store;
+    let users: Vec<UserId> = (0..3).map(|_| UserId::new_random()).collect();
+    let closed = s.drift_status().await.unwrap();
+    assert!(!closed.is_open(OffsetDateTime::now_utc()));
+    assert_eq!((closed.streak, closed.users), (0, 0));
+
+    // six failures of one user: a broken job, not a changed site
+    for _ in 0..6 {
+        let d = s
+            .record_drift(users[0], Some("step_stuck"), DRIFT)
+            .await
+            .unwrap();
+        assert!(!d.is_open(OffsetDateTime::now_utc()), "{d:?}");
+    }
+    let d = s.drift_status().await.unwrap();
+    assert_eq!(
+        (d.streak, d.users, d.last_reason.as_deref()),
+        (6, 1, Some("step_stuck"))
+    );
+
+    // a healthy ending starts the count again
+    let d = s.record_drift(users[1], None, DRIFT).await.unwrap();
+    assert_eq!((d.streak, d.users), (0, 0));
+
+    // five in a row from three users open it for the pause, on every worker
+    for (i, reason) in [
+        "modal_missing",
+        "step_stuck",
+        "element_missing",
+        "modal_missing",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let d = s
+            .record_drift(users[i % 3], Some(reason), DRIFT)
+            .await
+            .unwrap();
+        assert!(!d.is_open(OffsetDateTime::now_utc()), "{i}: {d:?}");
+    }
+    let before = OffsetDateTime::now_utc();
+    let d = s
+        .record_drift(users[1], Some("modal_missing"), DRIFT)
+        .await
+        .unwrap();
+    assert!(d.is_open(OffsetDateTime::now_utc()), "{d:?}");
+    let until = d.open_until.unwrap();
+    assert!(
+        until >= before + Duration::from_secs(1790) && until <= before + Duration::from_secs(1810),
+        "{until} vs {before}"
+    );
+    assert_eq!(
+        (d.streak, d.users),
+        (0, 0),
+        "the opening starts a new count"
+    );
+    assert_eq!(
+        s.drift_status().await.unwrap(),
+        d,
+        "what every worker reads"
+    );
+    // a healthy ending does not close it early: the pause is the operator's window
+    s.record_drift(users[2], None, DRIFT).await.unwrap();
+    assert!(
+        s.drift_status()
+            .await
+            .unwrap()
+            .is_open(OffsetDateTime::now_utc())
+    );
+}
+
+async fn concurrent_failures_open_the_drift_breaker_once(db: Db) {
+    let store = Arc::new(db.store.clone());
+    let users: Vec<UserId> = (0..4).map(|_| UserId::new_random()).collect();
+    let mut tasks = Vec::new();
+    for i in 0..8 {
+        let (store, user) = (store.clone(), users[i % 4]);
+        tasks.push(tokio::spawn(async move {
+            store
+                .record_drift(user, Some("modal_missing"), DRIFT)
+                .await
+                .unwrap()
+        }));
+    }
+    let mut opened = 0;
+    for t in tasks {
+        let d = t.await.unwrap();
+        if d.is_open(OffsetDateTime::now_utc()) && d.streak == 0 {
+            opened += 1;
+        }
+    }
+    // 8 failures from 4 users: the 5th opens it, the 3 after it start a new count
+    let d = store.drift_status().await.unwrap();
+    assert!(d.is_open(OffsetDateTime::now_utc()));
+    assert_eq!(d.streak, 3, "{d:?}");
+    assert_eq!(opened, 1, "exactly one failure opened the breaker");
 }

@@ -490,3 +490,72 @@ async fn the_daemon_on_the_embedded_store_applies_and_survives_a_crash() {
     let logs = format!("{}{}", first.logs(), second.logs());
     assert!(!logs.contains(COOKIE) && !logs.contains(&env.key_hex));
 }
+
+#[tokio::test]
+async fn an_open_drift_breaker_stops_claiming_until_it_closes() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_jobs(user, 2301..=2302);
+    // another worker's structural failures opened it a moment ago
+    env.app.sql(
+        "update autoapply_drift set opened_at = now(), open_until = now() + interval '8 seconds', \
+         last_reason = 'modal_missing'",
+    );
+    let mut daemon = env.spawn_daemon("drift", &[]);
+    daemon.ready().await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        env.app
+            .sql("select count(*) from job_applications where status <> 'queued' or attempts > 0"),
+        "0",
+        "nothing claimed while the breaker is open"
+    );
+    let http = reqwest::Client::new();
+    let metrics = http
+        .get(format!("{}/metrics", daemon.webhook))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("autoapply_drift_breaker_open 1"),
+        "{metrics}"
+    );
+    let ready = http
+        .get(format!("{}/readyz", daemon.webhook))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), 503);
+    let body: serde_json::Value = ready.json().await.unwrap();
+    assert!(
+        body["checks"]["drift_breaker"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("open until") && s.contains("modal_missing")),
+        "{body}"
+    );
+    // once it closes, the queue moves again
+    env.wait_for_count(
+        "select count(*) from job_applications where status = 'submitted'",
+        "2",
+        Duration::from_secs(90),
+    )
+    .await;
+    let logs = daemon.logs();
+    assert_eq!(
+        logs.matches("the drift breaker is open").count(),
+        1,
+        "logged once"
+    );
+    assert!(logs.contains("the drift breaker closed: claiming again"));
+    assert_eq!(
+        env.app.sql("select streak from autoapply_drift"),
+        "0",
+        "healthy endings leave no streak"
+    );
+    daemon.stop().await;
+    assert_no_browser_left(&env);
+}

@@ -181,6 +181,12 @@ async fn a_structural_failure_leaves_a_sanitized_snapshot_that_selectors_check_r
         ("queued", Some("step_stuck")),
         "{report:?}"
     );
+    assert_eq!(
+        env.app
+            .sql("select streak || ':' || users || ':' || last_reason from drift_status()"),
+        "1:1:step_stuck",
+        "the drift breaker counted the structural failure"
+    );
     let snapshot = report.snapshot.clone().expect("a page snapshot was kept");
     assert_eq!(
         snapshot.with_extension("png"),

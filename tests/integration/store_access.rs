@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 
 use crate::support::{free_port, jwt, spawn_app, store_for};
 
-const FUNCTIONS: [(&str, &str); 9] = [
+const FUNCTIONS: [(&str, &str); 11] = [
     (
         "claim_application",
         r#"{"p_worker": "w", "p_lease_seconds": 60}"#,
@@ -36,6 +36,11 @@ const FUNCTIONS: [(&str, &str); 9] = [
         r#"{"p_id": "00000000-0000-0000-0000-000000000000", "p_token": 1}"#,
     ),
     ("rescue_expired_applications", "{}"),
+    (
+        "record_drift",
+        r#"{"p_user": "00000000-0000-0000-0000-000000000000", "p_reason": "modal_missing", "p_failures": 1, "p_users": 1, "p_pause_secs": 86400}"#,
+    ),
+    ("drift_status", "{}"),
 ];
 
 #[tokio::test]
@@ -71,6 +76,7 @@ async fn anon_and_authenticated_cannot_execute_functions_or_read_tables() {
         "applicant_profiles",
         "agent_logs",
         "system_daily_limits",
+        "autoapply_drift",
     ] {
         let resp = http
             .get(app.rest_url.join(table).unwrap())
@@ -86,6 +92,11 @@ async fn anon_and_authenticated_cannot_execute_functions_or_read_tables() {
         "nothing changed"
     );
     assert_eq!(app.sql("select count(*) from system_daily_limits"), "0");
+    assert_eq!(
+        app.sql("select coalesce(open_until::text, 'closed') from autoapply_drift"),
+        "closed",
+        "nobody but the service role can open the drift breaker"
+    );
     // the service role may
     assert!(
         app.store
@@ -195,4 +206,35 @@ async fn sessions_profiles_and_agent_logs_round_trip() {
         ),
         "auto_apply,started,3\nauto_apply,failed,30"
     );
+}
+
+#[tokio::test]
+async fn a_version_1_sqlite_file_gains_the_drift_breaker_and_keeps_its_rows() {
+    let dir = std::env::temp_dir().join(format!("autoapply-v1-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("v1.sqlite3");
+    let _ = std::fs::remove_file(&path);
+    {
+        let store = autoapply::store::sqlite::SqliteStore::open(&path).unwrap();
+        drop(store);
+        // as a version-1 build left it: no drift table
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "drop table autoapply_drift; insert into system_daily_limits values ('2026-11-27', 7); pragma user_version = 1;",
+        )
+        .unwrap();
+    }
+    let store = autoapply::store::sqlite::SqliteStore::open(&path).unwrap();
+    let drift = store.drift_status().await.unwrap();
+    assert_eq!((drift.streak, drift.open_until), (0, None));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (version, kept): (i32, i64) = conn
+        .query_row(
+            "select (select user_version from pragma_user_version), (select total_linkedin_actions from system_daily_limits)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, kept), (2, 7));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

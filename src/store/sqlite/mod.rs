@@ -37,11 +37,11 @@ use time::OffsetDateTime;
 
 use self::{
     rows::embedded,
-    schema::{SCHEMA, SCHEMA_VERSION},
+    schema::{SCHEMA, SCHEMA_V2, SCHEMA_VERSION},
 };
 use super::{
-    AgentLogEntry, Application, BeginSubmit, DailyStatus, ProfileRow, RescueCounts, StatusCount,
-    Store, StoreError, StoredSession,
+    AgentLogEntry, Application, BeginSubmit, DailyStatus, DriftRule, DriftStatus, ProfileRow,
+    RescueCounts, StatusCount, Store, StoreError, StoredSession,
 };
 use crate::domain::{ApplicationId, Lease, Outcome, Platform, UserId};
 
@@ -100,8 +100,11 @@ impl SqliteStore {
             .query_row("pragma user_version", [], |r| r.get(0))
             .map_err(|e| embedded(&op, &e))?;
         match version {
-            0 => {
-                tx.execute_batch(SCHEMA).map_err(|e| embedded(&op, &e))?;
+            0 | 1 => {
+                if version == 0 {
+                    tx.execute_batch(SCHEMA).map_err(|e| embedded(&op, &e))?;
+                }
+                tx.execute_batch(SCHEMA_V2).map_err(|e| embedded(&op, &e))?;
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                     .map_err(|e| embedded(&op, &e))?;
             }
@@ -223,6 +226,19 @@ impl Store for SqliteStore {
 
     async fn linkedin_daily_status(&self) -> Result<DailyStatus, StoreError> {
         quota::linkedin_daily_status(self).await
+    }
+
+    async fn record_drift(
+        &self,
+        user: UserId,
+        structural: Option<&str>,
+        rule: DriftRule,
+    ) -> Result<DriftStatus, StoreError> {
+        quota::record_drift(self, user, structural.map(str::to_owned), rule).await
+    }
+
+    async fn drift_status(&self) -> Result<DriftStatus, StoreError> {
+        quota::drift_status(self).await
     }
 
     async fn begin_submit(&self, lease: Lease) -> Result<BeginSubmit, StoreError> {

@@ -1,12 +1,14 @@
 //! The quotas on SQLite: the global kill switch and the submit gate with the user's
-//! daily cap, each one check-and-increment upsert in the caller's transaction.
+//! daily cap, each one check-and-increment upsert in the caller's transaction; and
+//! the drift breaker (as `public.record_drift` / `public.drift_status`).
 
 use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::{Sql as _, SqliteStore, rows::*};
 use crate::{
     domain::Lease,
-    store::{BeginSubmit, DailyStatus, StoreError},
+    domain::UserId,
+    store::{BeginSubmit, DailyStatus, DriftRule, DriftStatus, StoreError},
 };
 
 pub(super) async fn reserve_linkedin_action(store: &SqliteStore) -> Result<bool, StoreError> {
@@ -132,4 +134,76 @@ pub(super) fn limits(tx: &Connection) -> rusqlite::Result<Limits> {
             })
         },
     )
+}
+
+fn read_drift(tx: &Connection) -> rusqlite::Result<(DriftStatus, Vec<String>)> {
+    tx.query_row(
+        "select open_until, opened_at, streak, streak_users, last_reason from autoapply_drift where id = 1",
+        [],
+        |r| {
+            let users: String = r.get(3)?;
+            let users: Vec<String> = serde_json::from_str(&users).unwrap_or_default();
+            Ok((
+                DriftStatus {
+                    open_until: r.get::<_, Option<i64>>(0)?.map(from_ms),
+                    opened_at: r.get::<_, Option<i64>>(1)?.map(from_ms),
+                    streak: r.get(2)?,
+                    users: i32::try_from(users.len()).unwrap_or(i32::MAX),
+                    last_reason: r.get(4)?,
+                },
+                users,
+            ))
+        },
+    )
+}
+
+pub(super) async fn record_drift(
+    store: &SqliteStore,
+    user: UserId,
+    structural: Option<String>,
+    rule: DriftRule,
+) -> Result<DriftStatus, StoreError> {
+    const OP: &str = "record_drift";
+    store
+        .tx(OP, move |tx, now| {
+            let Some(reason) = structural else {
+                tx.execute(
+                    "update autoapply_drift set streak = 0, streak_users = '[]' where id = 1 and streak > 0",
+                    [],
+                )
+                .sql(OP)?;
+                return Ok(read_drift(tx).sql(OP)?.0);
+            };
+            let (status, mut users) = read_drift(tx).sql(OP)?;
+            let user = user.to_string();
+            if !users.contains(&user) {
+                users.push(user);
+            }
+            let streak = status.streak.saturating_add(1);
+            let opens = i64::from(streak) >= i64::from(rule.failures.max(1))
+                && users.len() >= usize::try_from(rule.users.max(1)).unwrap_or(usize::MAX);
+            if opens {
+                let until = now + rule.pause.max(std::time::Duration::from_secs(1));
+                tx.execute(
+                    "update autoapply_drift set streak = 0, streak_users = '[]', last_reason = ?1,
+                        opened_at = ?2, open_until = ?3 where id = 1",
+                    params![reason, ms(now), ms(until)],
+                )
+                .sql(OP)?;
+            } else {
+                let users = serde_json::to_string(&users).unwrap_or_else(|_| "[]".into());
+                tx.execute(
+                    "update autoapply_drift set streak = ?1, streak_users = ?2, last_reason = ?3 where id = 1",
+                    params![streak, users, reason],
+                )
+                .sql(OP)?;
+            }
+            Ok(read_drift(tx).sql(OP)?.0)
+        })
+        .await
+}
+
+pub(super) async fn drift_status(store: &SqliteStore) -> Result<DriftStatus, StoreError> {
+    const OP: &str = "drift_status";
+    store.tx(OP, |tx, _| Ok(read_drift(tx).sql(OP)?.0)).await
 }

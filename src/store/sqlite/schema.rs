@@ -1,7 +1,20 @@
 //! The embedded schema, versioned with `PRAGMA user_version`.
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub(super) const SCHEMA_VERSION: i32 = 1;
+pub(super) const SCHEMA_VERSION: i32 = 2;
+
+/// Version 2: the drift breaker (as `supabase/migrations/20261128000100_*`).
+pub(super) const SCHEMA_V2: &str = r"
+create table autoapply_drift (
+  id            integer primary key check (id = 1),
+  streak        integer not null default 0 check (streak >= 0),
+  streak_users  text not null default '[]',
+  last_reason   text,
+  opened_at     integer,
+  open_until    integer
+);
+insert into autoapply_drift (id) values (1);
+";
 
 pub(super) const SCHEMA: &str = r"
 create table job_applications (

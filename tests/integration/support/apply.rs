@@ -150,6 +150,11 @@ pub async fn apply_env() -> ApplyEnv {
         session_encoding: CipherEncoding::Hex,
         success_screenshots: false,
         throttle_pause: std::time::Duration::from_secs(6 * 3600),
+        drift: autoapply::store::DriftRule {
+            failures: 5,
+            users: 3,
+            pause: std::time::Duration::from_secs(1800),
+        },
     })
     .unwrap();
     engine.waits = Waits {
