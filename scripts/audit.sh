@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 DENY_VERSION=0.20.2
 ADVISORY_DB=https://github.com/rustsec/advisory-db
 
-log() { printf '==> %s\n' "$*"; }
+log() { printf '==> [%s] %s\n' "$(date -u +%T)" "$*"; }
 
 deny=target/tools/cargo-deny/bin/cargo-deny
 if [ ! -x "$deny" ] || ! "$deny" --version | grep -q "$DENY_VERSION"; then

@@ -8,7 +8,7 @@
 
 POSTGREST_VERSION=12.0.2-2
 
-log() { printf '==> %s\n' "$*"; }
+log() { printf '==> [%s] %s\n' "$(date -u +%T)" "$*"; }
 
 SETUP_FOR=${SETUP_FOR:-tests}
 missing=()

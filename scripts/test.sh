@@ -24,7 +24,7 @@ bash scripts/demo-check.sh
 if [ "${AUTOAPPLY_SKIP_SOAK:-0}" = 1 ]; then
   log "the soak: skipped (AUTOAPPLY_SKIP_SOAK=1)"
 else
-  log "the soak: 200 applications through the release daemon (scripts/soak.sh, ~10 min)"
+  log "the soak: 200 applications through the daemon (scripts/soak.sh, ~10 min)"
   bash scripts/soak.sh
 fi
 log "the dependency audit (scripts/audit.sh: cargo-deny, yanked versions, RustSec)"
