@@ -17,11 +17,13 @@ fi
 fail() { echo "demo-check: $*" >&2; exit 1; }
 expect() { grep -Eq "$1" "$out" || fail "no summary line matching: $1"; }
 expect '^[0-9a-f-]{36}  1002 Senior Backend Engineer +submitted +- +yes '
+expect '^[0-9a-f-]{36}  1018 Applied Scientist +submitted +- +yes '
+expect '\(the same form found by roles, labels and button text; September 2026 markup: native <dialog>, generated ids, text-only buttons\)'
 expect '^[0-9a-f-]{36}  1011 Mainframe Engineer +needs_user +unknown_questions +yes '
 expect 'question for the user: How many years of experience do you have with COBOL\?'
 expect '^[0-9a-f-]{36}  1003 Platform Engineer +skipped +already_applied +yes '
 expect '^[0-9a-f-]{36}  1001 Rust Engineer +needs_user +session_expired +yes '
-expect '^4 of 4 applications ended as expected .*; no browser process is left$'
+expect '^5 of 5 applications ended as expected .*; no browser process is left$'
 # every screenshot the table names exists and is a PNG
 shots=$(grep -Eo '/[^ ]+\.png' "$out" || true)
 [ "$(wc -w <<<"$shots")" -ge 3 ] || fail "expected at least 3 screenshots in the table, got: $shots"
@@ -55,7 +57,7 @@ kill -INT "$pid"
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" = 130 ] || { cat "$away/out" >&2; fail "the interrupted demo exited $rc, not 130"; }
-grep -Eq '^interrupted after [0-9]+ s: [1-3] of 4 applications had ended .*gave the others back to the queue; no browser process is left$' "$away/out" \
+grep -Eq '^interrupted after [0-9]+ s: [1-4] of 5 applications had ended .*gave the others back to the queue; no browser process is left$' "$away/out" \
   || { cat "$away/out" >&2; fail "no 'interrupted' summary"; }
 grep -Eq '^[0-9a-f-]{36}  [0-9]{4} .* queued +- ' "$away/out" || fail "no unfinished application shown back in the queue"
 [ -f "$away/demo/selectors/linkedin.toml" ] || fail "the built-in selector file was not used"

@@ -1,5 +1,5 @@
 //! The demo's users (sessions encrypted like real ones, a profile, a résumé) and its
-//! four applications, each with where it must end.
+//! five applications (two markup generations), each with where it must end.
 
 use std::{collections::HashMap, path::Path};
 
@@ -26,12 +26,18 @@ pub(super) struct Case {
     pub(super) what: &'static str,
 }
 
-pub(super) const CASES: [Case; 4] = [
+pub(super) const CASES: [Case; 5] = [
     Case {
         user: "ada",
         job: 1002,
         expect: (ApplicationStatus::Submitted, None),
         what: "multi-step Easy Apply, every answer from the profile",
+    },
+    Case {
+        user: "ada",
+        job: 1018,
+        expect: (ApplicationStatus::Submitted, None),
+        what: "the same form found by roles, labels and button text",
     },
     Case {
         user: "ada",
@@ -67,7 +73,7 @@ pub(super) fn cookie_export(li_at: &str, domain: &str) -> serde_json::Value {
     })
 }
 
-/// Two users, their sessions and profile, and the four applications.
+/// Two users, their sessions and profile, and the five applications.
 pub(super) async fn seed(
     store: &SqliteStore,
     key: &SessionKey,

@@ -128,7 +128,11 @@ pub(super) async fn summary(
                 }
             }
         }
-        println!("{:<38}({})", "", case.what);
+        let markup = catalog
+            .iter()
+            .find(|j| j.id == case.job)
+            .map_or("?", |j| j.generation().describe());
+        println!("{:<38}({}; {markup})", "", case.what);
     }
     println!(
         "\nscreenshots: {} (error and success screenshots, and one per form step)",

@@ -131,7 +131,18 @@ pub enum Generation {
 }
 
 impl Generation {
-    /// The name the page's script and the demo use.
+    /// In words, for the demo's table.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Artdeco => "2024-25 artdeco markup",
+            Self::Interop => "April 2026 markup: <a> control, form in a shadow root",
+            Self::NativeDialog => {
+                "September 2026 markup: native <dialog>, generated ids, text-only buttons"
+            }
+        }
+    }
+
+    /// The name the page's script uses.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Artdeco => "artdeco-2025",
@@ -166,6 +177,16 @@ pub enum JobKind {
     Closed,
     /// redirects to a security checkpoint
     Checkpoint,
+}
+
+impl Job {
+    /// The markup generation its page is written in.
+    pub fn generation(&self) -> Generation {
+        match &self.kind {
+            JobKind::EasyApply { generation, .. } => *generation,
+            _ => Generation::Artdeco,
+        }
+    }
 }
 
 /// One job of the replica.
@@ -502,13 +523,13 @@ pub fn catalog() -> Vec<Job> {
         },
         Job {
             id: 1017,
-            title: "Backend Engineer (April 2026 markup)",
+            title: "Backend Engineer",
             company: "Massive Dynamic",
             kind: easy_in(Generation::Interop, multi_step()),
         },
         Job {
             id: 1018,
-            title: "Backend Engineer (September 2026 markup)",
+            title: "Applied Scientist",
             company: "Oscorp",
             kind: easy_in(Generation::NativeDialog, {
                 let mut steps = multi_step();
@@ -523,7 +544,7 @@ pub fn catalog() -> Vec<Job> {
         },
         Job {
             id: 1019,
-            title: "Rust Engineer (qualifications notice)",
+            title: "Rust Engineer",
             company: "Oscorp",
             kind: JobKind::EasyApply {
                 steps: vec![contact_step(Footer::Submit)],
@@ -535,19 +556,19 @@ pub fn catalog() -> Vec<Job> {
         },
         Job {
             id: 1020,
-            title: "Mainframe Engineer (April 2026 markup)",
+            title: "Mainframe Engineer",
             company: "Massive Dynamic",
             kind: easy_in(Generation::Interop, unknown_questions()),
         },
         Job {
             id: 1021,
-            title: "Mainframe Engineer (September 2026 markup)",
+            title: "Mainframe Engineer",
             company: "Oscorp",
             kind: easy_in(Generation::NativeDialog, unknown_questions()),
         },
         Job {
             id: 1022,
-            title: "Engineer (April 2026 markup, broken form)",
+            title: "Broken Form Engineer",
             company: "Massive Dynamic",
             kind: easy_in(
                 Generation::Interop,
