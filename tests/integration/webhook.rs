@@ -249,6 +249,7 @@ async fn a_webhook_call_applies_now_and_metrics_show_it() {
         "autoapply_application_duration_seconds_count 2",
         "autoapply_browsers_running 0",
         "autoapply_database_up 1",
+        "autoapply_drift_breaker_open 0",
     ] {
         assert!(metrics.contains(line), "{line} not in\n{metrics}");
     }
@@ -259,7 +260,7 @@ async fn a_webhook_call_applies_now_and_metrics_show_it() {
     let checks: serde_json::Value = ready.json().await.unwrap();
     assert_eq!(
         checks["checks"],
-        serde_json::json!({"database": "ok", "selectors": "ok", "browser": "ok", "display": "ok"})
+        serde_json::json!({"database": "ok", "drift_breaker": "ok", "selectors": "ok", "browser": "ok", "display": "ok"})
     );
 
     // without an application id: the loop is woken and answers at once
