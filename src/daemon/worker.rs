@@ -84,9 +84,14 @@ struct LoopState {
     drift_checked: Option<tokio::time::Instant>,
 }
 
-/// Takes the drift breaker as the store reports it; an opening is logged once.
+/// Takes the drift breaker as the store reports it; an opening is logged once, and
+/// an early close (an operator cleared it after fixing the site file) is taken at once.
 fn note_drift(state: &mut LoopState, status: &crate::store::DriftStatus) {
     if !status.is_open(OffsetDateTime::now_utc()) {
+        if state.drift_open_until.take().is_some() {
+            tracing::info!("the drift breaker closed: claiming again");
+            systemd::status("applying");
+        }
         return;
     }
     if state.drift_open_until.is_none() {

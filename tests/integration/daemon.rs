@@ -537,6 +537,29 @@ async fn an_open_drift_breaker_stops_claiming_until_it_closes() {
             .is_some_and(|s| s.starts_with("open until") && s.contains("modal_missing")),
         "{body}"
     );
+    // the gateway cannot start a run past it either
+    let id = env
+        .app
+        .sql("select id from job_applications order by id limit 1");
+    let refused = http
+        .post(format!("{}/api/agents/auto_apply", daemon.webhook))
+        .header("Content-Type", "application/json")
+        .header("X-Agent-Secret", "test-agent-secret-0123456789")
+        .body(
+            serde_json::json!({"agent": "auto_apply", "user_id": user.to_string(), "payload": {"application_id": id}})
+                .to_string(),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 503);
+    let answer: serde_json::Value = refused.json().await.unwrap();
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("drift breaker is open")),
+        "{answer}"
+    );
     // once it closes, the queue moves again
     env.wait_for_count(
         "select count(*) from job_applications where status = 'submitted'",
@@ -546,9 +569,9 @@ async fn an_open_drift_breaker_stops_claiming_until_it_closes() {
     .await;
     let logs = daemon.logs();
     assert_eq!(
-        logs.matches("the drift breaker is open").count(),
+        logs.matches("not claiming until it closes").count(),
         1,
-        "logged once"
+        "the worker logs it once"
     );
     assert!(logs.contains("the drift breaker closed: claiming again"));
     assert_eq!(
