@@ -1,6 +1,7 @@
 //! Launching Chromium for one application: headful (a display is checked first),
 //! a fresh private profile, the stored user agent, bare flags (chromiumoxide adds
-//! the leading `--`).
+//! the leading `--`), and a minimal environment: never the daemon's, which holds
+//! the session key, the agent secret and the service-role key.
 
 use std::{
     path::{Path, PathBuf},
@@ -95,7 +96,9 @@ impl LaunchedBrowser {
         create_private_dir(&profile).map_err(BrowserError::Profile)?;
         let mut guard = LaunchGuard::new(profile.clone());
 
-        let config = browser_config(options, &profile)?;
+        let launcher =
+            write_launcher(&profile, &options.executable).map_err(BrowserError::Profile)?;
+        let config = browser_config(options, &profile, &launcher)?;
         let (mut browser, mut handler) = Browser::launch(config)
             .await
             .map_err(|e| BrowserError::Launch(e.to_string().chars().take(300).collect()))?;
@@ -148,10 +151,14 @@ impl LaunchedBrowser {
 
 /// The launch flags: headful, this profile, the stored user agent, no background
 /// traffic; HTTPS errors respected against LinkedIn.
-fn browser_config(options: &LaunchOptions, profile: &Path) -> Result<BrowserConfig, BrowserError> {
+fn browser_config(
+    options: &LaunchOptions,
+    profile: &Path,
+    launcher: &Path,
+) -> Result<BrowserConfig, BrowserError> {
     // chromiumoxide adds the leading "--" itself: bare names only
     let mut builder = BrowserConfig::builder()
-        .chrome_executable(&options.executable)
+        .chrome_executable(launcher)
         .user_data_dir(profile)
         .window_size(1280, 900)
         .viewport(None)
@@ -180,6 +187,52 @@ fn browser_config(options: &LaunchOptions, profile: &Path) -> Result<BrowserConf
         builder = builder.respect_https_errors();
     }
     builder.build().map_err(BrowserError::Launch)
+}
+
+/// The variables Chromium may see besides its own HOME and PATH.
+const PASSED_TO_CHROMIUM: [&str; 5] = ["DISPLAY", "XAUTHORITY", "LANG", "LC_ALL", "TZ"];
+
+/// chromiumoxide cannot clear the environment of the process it spawns, so Chromium
+/// is started through a launcher in the profile directory that `exec`s it under
+/// `env -i` (the process id stays Chromium's): the display, a HOME inside the profile
+/// (caches and any crash report go into the directory deleted at teardown), PATH and
+/// the locale; no secret, no `NOTIFY_SOCKET`.
+fn write_launcher(profile: &Path, chromium: &Path) -> std::io::Result<PathBuf> {
+    use std::{io::Write as _, os::unix::fs::OpenOptionsExt as _};
+    let home = profile.join("home");
+    create_private_dir(&home)?;
+    let mut vars = vec![
+        ("HOME".to_owned(), home.display().to_string()),
+        ("PATH".to_owned(), "/usr/local/bin:/usr/bin:/bin".to_owned()),
+    ];
+    for name in PASSED_TO_CHROMIUM {
+        if let Ok(value) = std::env::var(name) {
+            vars.push((name.to_owned(), value));
+        }
+    }
+    let mut script = String::from(
+        "#!/bin/sh\n# autoapply: Chromium gets this environment only\nexec /usr/bin/env -i",
+    );
+    for (name, value) in &vars {
+        script.push_str(&format!(" {name}={}", sh_quote(value)));
+    }
+    script.push_str(&format!(
+        " {} \"$@\"\n",
+        sh_quote(&chromium.display().to_string())
+    ));
+    let path = profile.join("launch-chromium.sh");
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o700)
+        .open(&path)?;
+    file.write_all(script.as_bytes())?;
+    Ok(path)
+}
+
+/// `value` as one single-quoted shell word.
+fn sh_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "'\\''"))
 }
 
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {

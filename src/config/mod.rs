@@ -380,4 +380,57 @@ mod tests {
             "{text}"
         );
     }
+
+    #[test]
+    fn a_secret_padded_with_white_space_is_refused_not_trimmed() {
+        // a trailing newline (a secret written to a file with `echo`) would pass a
+        // length check and then never authenticate
+        let vars = [
+            ("SUPABASE_URL", "https://abc.supabase.co"),
+            ("SUPABASE_SERVICE_ROLE_KEY", "service-key-value\n"),
+            ("AES_SESSION_KEY", AES),
+            ("AGENT_SECRET", "agent-secret-0123456789\n"),
+        ];
+        let text = Config::from_env(&env(&vars)).0.unwrap_err().to_string();
+        for name in ["AGENT_SECRET", "SUPABASE_SERVICE_ROLE_KEY"] {
+            assert!(
+                text.lines()
+                    .any(|l| l.contains(name) && l.contains("white space at its start or end")),
+                "{name}: {text}"
+            );
+        }
+        assert!(!text.contains("agent-secret-0123456789") && !text.contains("service-key-value"));
+        let vars = [
+            ("SUPABASE_URL", "https://abc.supabase.co"),
+            ("SUPABASE_SERVICE_ROLE_KEY", "service-key-value"),
+            ("AES_SESSION_KEY", AES),
+            ("AGENT_SECRET", " agent-secret-0123456789"),
+        ];
+        assert!(
+            Config::from_env(&env(&vars)).0.is_err(),
+            "a leading space too"
+        );
+    }
+
+    #[test]
+    fn the_database_is_reached_over_https_unless_it_is_on_this_machine() {
+        let with = |url: &str| {
+            let vars = [
+                ("SUPABASE_URL", url),
+                ("SUPABASE_SERVICE_ROLE_KEY", "service-key-value"),
+                ("AES_SESSION_KEY", AES),
+                ("AGENT_SECRET", "agent-secret-0123456789"),
+            ];
+            Config::from_env(&env(&vars)).0.map(|c| c.supabase_url)
+        };
+        let err = with("http://db.example.com").unwrap_err().to_string();
+        assert!(
+            err.contains("SUPABASE_URL") && err.contains("https"),
+            "{err}"
+        );
+        assert!(with("https://abc.supabase.co").is_ok());
+        assert!(with("http://127.0.0.1:54321").is_ok());
+        assert!(with("http://localhost:3000").is_ok());
+        assert!(with("http://[::1]:3000").is_ok());
+    }
 }

@@ -49,6 +49,10 @@ impl Reader<'_> {
                 );
                 None
             }
+            Some(value) if padded(&value) => {
+                self.record(name, "<set>".into(), true, Some(PADDED.into()));
+                None
+            }
             Some(value) => {
                 let secret = SecretString::from(value);
                 match check(&secret) {
@@ -91,9 +95,13 @@ impl Reader<'_> {
                 self.record(name, "<unset>".into(), false, None);
                 Some(None)
             }
+            Some(value) if padded(&value) => {
+                self.record(name, "<set>".into(), true, Some(PADDED.into()));
+                None
+            }
             Some(value) => {
                 let secret = SecretString::from(value);
-                if secret.expose_secret().trim().chars().count() >= min_chars {
+                if secret.expose_secret().chars().count() >= min_chars {
                     self.record(name, "<set>".into(), true, None);
                     Some(Some(secret))
                 } else {
@@ -186,14 +194,23 @@ pub(super) fn default_worker_id() -> String {
     format!("{host}-{}", std::process::id())
 }
 
-/// `SUPABASE_URL`: an http(s) URL without credentials or query; `-` (unset) for
+/// `SUPABASE_URL`: an https URL without credentials or query (plain http only to
+/// this machine: the service-role key travels with every request); `-` (unset) for
 /// the embedded store.
 pub(super) fn supabase_url(s: &str) -> Result<Option<url::Url>, String> {
     match url::Url::parse(s) {
         _ if s == "-" => Ok(None),
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+            let loopback = match u.host() {
+                Some(url::Host::Domain(d)) => d == "localhost",
+                Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                None => false,
+            };
             if u.password().is_some() || u.query().is_some() {
                 Err("must not carry credentials or a query".into())
+            } else if u.scheme() == "http" && !loopback {
+                Err("must be https (plain http only to 127.0.0.1 or localhost): the service-role key goes with every request".into())
             } else {
                 Ok(Some(u))
             }
@@ -211,10 +228,19 @@ pub(super) fn rest_path(s: &str) -> Result<String, String> {
     }
 }
 
+/// Every secret is refused, not trimmed, when white space pads it: a value that is
+/// used as it is written must be the value that was meant.
+const PADDED: &str =
+    "has white space at its start or end (a trailing newline from a file?): remove it";
+
+fn padded(value: &str) -> bool {
+    value.trim() != value
+}
+
 /// The shared secret of the webhook: at least 16 characters.
 pub(super) fn agent_secret(s: &SecretString) -> Result<SecretString, String> {
     use secrecy::ExposeSecret;
-    if s.expose_secret().trim().chars().count() >= 16 {
+    if s.expose_secret().chars().count() >= 16 {
         Ok(s.clone())
     } else {
         Err("must be at least 16 characters".into())

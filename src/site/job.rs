@@ -34,27 +34,25 @@ impl SiteSpec {
         Some(id.to_owned())
     }
 
-    /// A stored job URL on this spec's origin: unchanged when it is on the origin
-    /// already; a LinkedIn job page moved to the origin (a replica); anything else
-    /// refused.
+    /// A stored job URL as the page to open: a job page (the job path with a numeric
+    /// id) on this spec's origin, or on a LinkedIn host over https (moved to the origin,
+    /// e.g. a replica's), rebuilt from its id, so no other path, scheme, port, user or
+    /// query of the stored text reaches the browser. Anything else is refused.
     pub fn job_url_on_origin(&self, job_url: &str) -> Option<url::Url> {
-        let mut url = url::Url::parse(job_url).ok()?;
-        let host = url.host_str()?.to_owned();
+        let url = url::Url::parse(job_url.trim()).ok()?;
+        let host = url.host_str()?;
         let origin = &self.origin;
-        if host == origin.host_str()?
-            && url.port_or_known_default() == origin.port_or_known_default()
-        {
-            return Some(url);
-        }
-        let (jobs_prefix, _) = self.job_path.split_once(JOB_ID)?;
-        let jobs_root = jobs_prefix.trim_end_matches('/');
-        let jobs_root = &jobs_root[..jobs_root.rfind('/').unwrap_or(0) + 1];
-        if !is_linkedin_host(&host) || !url.path().starts_with(jobs_root) {
+        let on_origin = host == origin.host_str()?
+            && url.scheme() == origin.scheme()
+            && url.port_or_known_default() == origin.port_or_known_default();
+        let on_linkedin = is_linkedin_host(host) && url.scheme() == "https" && url.port().is_none();
+        if !on_origin && !on_linkedin {
             return None;
         }
-        url.set_scheme(origin.scheme()).ok()?;
-        url.set_host(origin.host_str()).ok()?;
-        url.set_port(origin.port()).ok()?;
-        Some(url)
+        let id = self.id_in_path(url.path())?;
+        if id.is_empty() || id.len() > 30 || !id.chars().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        self.job_url(&id)
     }
 }

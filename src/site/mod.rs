@@ -190,10 +190,15 @@ impl SiteSpec {
         if !matches!(self.origin.scheme(), "http" | "https") || self.origin.host().is_none() {
             return Err(invalid("origin", "must be an http(s) origin".into()));
         }
-        if !self.session_check_path.starts_with('/') {
-            return Err(invalid("session_check_path", "must start with /".into()));
+        if !is_path_on(&self.origin, &self.session_check_path) {
+            return Err(invalid(
+                "session_check_path",
+                "must be a path on the origin, like /feed/ (not //host/ or a URL)".into(),
+            ));
         }
-        if !self.job_path.starts_with('/') || self.job_path.matches(JOB_ID).count() != 1 {
+        if !is_path_on(&self.origin, &self.job_path.replace(JOB_ID, "1"))
+            || self.job_path.matches(JOB_ID).count() != 1
+        {
             return Err(invalid(
                 "job_path",
                 format!("must start with / and hold {JOB_ID} once"),
@@ -272,6 +277,18 @@ impl SiteSpec {
     pub fn targets_linkedin(&self) -> bool {
         is_linkedin_host(self.origin.host_str().unwrap_or_default())
     }
+}
+
+/// Whether `path` is a plain path that stays on `origin` (not `//host/`, not a URL,
+/// no backslash browsers read as a slash).
+fn is_path_on(origin: &url::Url, path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_whitespace)
+        && origin
+            .join(path)
+            .is_ok_and(|u| u.host_str() == origin.host_str() && u.scheme() == origin.scheme())
 }
 
 /// What stands for the job id in `job_path`.
@@ -358,6 +375,41 @@ mod tests {
                 .job_url_on_origin("https://www.linkedin.com/feed/")
                 .is_none()
         );
+        // issue 18, finding 7: only job pages, over https, rebuilt from their id
+        for bad in [
+            "https://www.linkedin.com/m/logout/",
+            "http://www.linkedin.com:443/jobs/view/7/",
+            "http://www.linkedin.com/jobs/view/7/",
+            "https://www.linkedin.com:8443/jobs/view/7/",
+            "https://www.linkedin.com/jobs/view/7/../../m/logout/",
+            "https://www.linkedin.com/jobs/view/abc/",
+            "javascript:alert(1)//www.linkedin.com/jobs/view/7/",
+        ] {
+            assert!(spec.job_url_on_origin(bad).is_none(), "{bad}");
+        }
+        assert_eq!(
+            spec.job_url_on_origin("https://user:pw@www.linkedin.com/jobs/view/7/?trk=x#y")
+                .unwrap()
+                .as_str(),
+            "https://www.linkedin.com/jobs/view/7/"
+        );
+        for bad in [
+            "//evil.example/",
+            "/\\evil.example/",
+            "https://evil.example/",
+            "feed/",
+            "/ feed/",
+        ] {
+            let file = shipped().replace(
+                "session_check_path = \"/feed/\"",
+                &format!("session_check_path = {bad:?}"),
+            );
+            let err = SiteSpec::parse(Path::new("linkedin.toml"), &file).unwrap_err();
+            assert!(
+                err.to_string().contains("session_check_path"),
+                "{bad}: {err}"
+            );
+        }
         let broken = shipped().replace("job_path = \"/jobs/view/{id}/\"", "job_path = \"/jobs/\"");
         let err = SiteSpec::parse(Path::new("linkedin.toml"), &broken).unwrap_err();
         assert!(err.to_string().contains("job_path"), "{err}");

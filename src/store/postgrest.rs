@@ -94,6 +94,9 @@ impl PostgrestClient {
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
             .pool_idle_timeout(Duration::from_secs(60))
+            // a redirect would carry the `apikey` header (the service-role key) to
+            // wherever it points: reqwest strips only `Authorization`
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("autoapply/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| StoreError::Unreachable {

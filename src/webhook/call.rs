@@ -65,14 +65,16 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
     }
     match tokio::time::timeout(st.deadline, handle).await {
         Ok(Ok(outcome)) => finished(&st, &outcome, started),
-        Ok(Err(_)) => answer(StatusCode::OK, "failed", started, 1, Some("internal error while applying".into())),
-        Err(_) => answer(
-            StatusCode::ACCEPTED,
-            "success",
+        Ok(Err(_)) => answer(
+            StatusCode::OK,
+            "failed",
             started,
-            0,
-            Some("still running after the deadline: its outcome will be in agent_logs and on the row".into()),
+            1,
+            Some("internal error while applying".into()),
         ),
+        // accepted and still running: no error to report (its outcome will be in
+        // agent_logs and on the row); 202 says so
+        Err(_) => answer(StatusCode::ACCEPTED, "success", started, 0, None),
     }
 }
 
@@ -163,10 +165,12 @@ async fn claim<S: Store>(
     call: &Call,
     id: ApplicationId,
 ) -> Result<Application, Refusal> {
+    // the database's own words stay in the worker's log, not in the answer
     let unreachable = |e: crate::store::StoreError| {
+        tracing::warn!(error = %e, "webhook: database unreachable");
         Refusal::new(
             StatusCode::SERVICE_UNAVAILABLE,
-            format!("database unreachable: {e}"),
+            "database unreachable: call again later (the worker's log has the detail)",
         )
     };
     let application = match st.store.application(id).await.map_err(unreachable)? {

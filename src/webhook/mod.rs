@@ -113,6 +113,20 @@ pub fn router<S: Store + Clone + 'static>(state: Arc<WebhookState<S>>) -> Router
         .route("/healthz", get(healthz::<S>))
         .route("/readyz", get(readyz::<S>))
         .route("/metrics", get(metrics::<S>))
+        .fallback(|| async {
+            refuse(
+                StatusCode::NOT_FOUND,
+                Instant::now(),
+                "no such endpoint: POST /api/agents/auto_apply, GET /healthz, /readyz, /metrics",
+            )
+        })
+        .method_not_allowed_fallback(|| async {
+            refuse(
+                StatusCode::METHOD_NOT_ALLOWED,
+                Instant::now(),
+                "method not allowed: POST /api/agents/auto_apply, GET /healthz, /readyz, /metrics",
+            )
+        })
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }
@@ -130,7 +144,17 @@ async fn healthz<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
     }
 }
 
-async fn readyz<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
+/// Readiness. Without the agent secret it says only which checks fail; with it
+/// (`X-Agent-Secret`), why: a database's or a file's words are not for anyone who
+/// can reach the port.
+async fn readyz<S: Store>(
+    State(st): State<Arc<WebhookState<S>>>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use secrecy::ExposeSecret as _;
+    let detailed = headers.get("x-agent-secret").is_some_and(|given| {
+        auth::constant_time_eq(given.as_bytes(), st.agent_secret.expose_secret().as_bytes())
+    });
     let database = st
         .store
         .linkedin_daily_status()
@@ -174,11 +198,12 @@ async fn readyz<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
     let detail: serde_json::Map<String, serde_json::Value> = checks
         .into_iter()
         .map(|(name, r)| {
-            (
-                name.to_owned(),
-                r.err()
-                    .map_or(serde_json::Value::from("ok"), serde_json::Value::from),
-            )
+            let said = match r {
+                Ok(()) => "ok".to_owned(),
+                Err(why) if detailed => why,
+                Err(_) => "failing".to_owned(),
+            };
+            (name.to_owned(), serde_json::Value::from(said))
         })
         .collect();
     let code = if ready {

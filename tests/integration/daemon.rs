@@ -526,6 +526,7 @@ async fn an_open_drift_breaker_stops_claiming_until_it_closes() {
     );
     let ready = http
         .get(format!("{}/readyz", daemon.webhook))
+        .header("X-Agent-Secret", "test-agent-secret-0123456789")
         .send()
         .await
         .unwrap();
@@ -579,6 +580,65 @@ async fn an_open_drift_breaker_stops_claiming_until_it_closes() {
         "0",
         "healthy endings leave no streak"
     );
+    daemon.stop().await;
+    assert_no_browser_left(&env);
+}
+
+#[tokio::test]
+async fn chromium_sees_none_of_the_daemons_secrets() {
+    // issue 18, finding 3: Chromium inherited the daemon's whole environment
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    env.replica.set_confirm_delay(Duration::from_secs(5));
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_jobs(user, [2311]);
+    let mut daemon = env.spawn_daemon("environ", &[("AUTOAPPLY_TEST_CANARY", "canary-7f3a")]);
+    // the browser is up and on the job page (no launcher shell is left by then)
+    wait_for_request(&env.replica, "/jobs/view/2311", Duration::from_secs(60)).await;
+    let pids = browsers_under(&env.runtime);
+    assert!(!pids.is_empty(), "no browser running:\n{}", daemon.logs());
+    let profiles = env.runtime.join("profiles").display().to_string();
+    let (mut read, mut homes) = (0, 0);
+    for pid in pids {
+        let Ok(raw) = std::fs::read(format!("/proc/{pid}/environ")) else {
+            continue; // a helper that just ended
+        };
+        read += 1;
+        let vars: Vec<String> = raw
+            .split(|b| *b == 0)
+            .map(|v| String::from_utf8_lossy(v).into_owned())
+            .collect();
+        for secret in [
+            "AES_SESSION_KEY=",
+            "AGENT_SECRET=",
+            "SUPABASE_SERVICE_ROLE_KEY=",
+            "NOTIFY_SOCKET=",
+            "AUTOAPPLY_TEST_CANARY=",
+        ] {
+            assert!(
+                !vars.iter().any(|v| v.starts_with(secret)),
+                "pid {pid} sees {secret}"
+            );
+        }
+        // some helpers run with no HOME at all; where there is one, it is the profile's
+        if let Some(home) = vars.iter().find_map(|v| v.strip_prefix("HOME=")) {
+            assert!(
+                home.starts_with(&profiles),
+                "pid {pid}: HOME={home} is outside the profile"
+            );
+            homes += 1;
+        }
+    }
+    assert!(
+        read > 0 && homes > 0,
+        "no browser environment could be read ({read}, {homes})"
+    );
+    env.wait_for_count(
+        "select count(*) from job_applications where status = 'submitted'",
+        "1",
+        Duration::from_secs(60),
+    )
+    .await;
     daemon.stop().await;
     assert_no_browser_left(&env);
 }

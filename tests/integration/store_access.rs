@@ -238,3 +238,39 @@ async fn a_version_1_sqlite_file_gains_the_drift_breaker_and_keeps_its_rows() {
     assert_eq!((version, kept), (2, 7));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn a_redirect_never_carries_the_service_role_key_elsewhere() {
+    // issue 18, finding 5: reqwest strips Authorization on a cross-origin redirect,
+    // not `apikey`
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let elsewhere = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let elsewhere_port = elsewhere.local_addr().unwrap().port();
+    let redirector = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let rest = url::Url::parse(&format!(
+        "http://127.0.0.1:{}/rest/v1/",
+        redirector.local_addr().unwrap().port()
+    ))
+    .unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = redirector.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let answer = format!(
+                "HTTP/1.1 307 Temporary Redirect\r\nLocation: http://127.0.0.1:{elsewhere_port}/steal\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+        }
+    });
+    let store = store_for(&rest, "service-role-key-for-the-redirect-test");
+    let err = store.reserve_linkedin_action().await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Api { status: 307, .. }),
+        "a redirect is an answer, not followed: {err:?}"
+    );
+    let reached = tokio::time::timeout(Duration::from_millis(500), elsewhere.accept()).await;
+    assert!(
+        reached.is_err(),
+        "the redirect was followed to another port"
+    );
+}

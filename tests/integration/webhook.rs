@@ -448,3 +448,71 @@ async fn replay_walks_one_application_in_the_foreground() {
     let help = env.run_cli(&["replay", "--help"]).await;
     assert!(String::from_utf8_lossy(&help.stdout).contains("7 already submitted"));
 }
+
+#[tokio::test]
+async fn readiness_says_why_only_with_the_secret_and_every_answer_has_the_agent_shape() {
+    // issue 18, finding 11
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let selectors = env.storage.join("selectors-copy");
+    std::fs::create_dir_all(&selectors).unwrap();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("selectors/linkedin.toml"),
+        selectors.join("linkedin.toml"),
+    )
+    .unwrap();
+    let dir = selectors.display().to_string();
+    let mut daemon = env.spawn_daemon("ready", &[("AUTOAPPLY_SELECTORS_DIR", dir.as_str())]);
+    daemon.ready().await;
+    // the file breaks under the running worker
+    std::fs::write(selectors.join("linkedin.toml"), "version = ").unwrap();
+    let http = reqwest::Client::new();
+    let url = format!("{}/readyz", daemon.webhook);
+    let anonymous = http.get(&url).send().await.unwrap();
+    assert_eq!(anonymous.status(), 503);
+    let text = anonymous.text().await.unwrap();
+    let body: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["checks"]["selectors"], "failing", "{text}");
+    assert_eq!(body["checks"]["database"], "ok", "{text}");
+    assert!(
+        !text.contains("linkedin.toml") && !text.contains(&dir),
+        "{text}"
+    );
+    let operator = http
+        .get(&url)
+        .header("X-Agent-Secret", SECRET)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(operator.status(), 503);
+    let body: serde_json::Value = operator.json().await.unwrap();
+    assert!(
+        body["checks"]["selectors"]
+            .as_str()
+            .is_some_and(|s| s.contains("linkedin.toml")),
+        "{body}"
+    );
+    // unknown paths and methods answer in the agent shape too
+    for (method, path, code) in [
+        (reqwest::Method::GET, "/nope", 404),
+        (reqwest::Method::GET, "/api/agents/auto_apply", 405),
+        (reqwest::Method::DELETE, "/readyz", 405),
+    ] {
+        let response = http
+            .request(method.clone(), format!("{}{path}", daemon.webhook))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), code, "{method} {path}");
+        let text = response.text().await.unwrap();
+        let answer: AgentResponse =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{method} {path}: {e}: {text}"));
+        assert_eq!(answer.status, "failed");
+        assert!(
+            answer
+                .error
+                .is_some_and(|e| e.contains("/api/agents/auto_apply"))
+        );
+    }
+    daemon.stop().await;
+}
