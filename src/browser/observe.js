@@ -262,7 +262,9 @@
     var form = first(md.form, modal) || modal;
     var fields = { list: [], claimed: [] };
     readContainers(form, fields);
-    readLabelled(form, fields);
+    // the rest of the dialog, not only its <form>: a footer (the follow box) may sit
+    // outside the form element
+    readLabelled(modal, fields);
     m.fields = fields.list;
     return m;
   }

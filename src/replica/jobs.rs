@@ -525,7 +525,16 @@ pub fn catalog() -> Vec<Job> {
             id: 1017,
             title: "Backend Engineer",
             company: "Massive Dynamic",
-            kind: easy_in(Generation::Interop, multi_step()),
+            kind: easy_in(Generation::Interop, {
+                let mut steps = multi_step();
+                // the review step's follow box in the footer, outside the <form>
+                steps[3] = Step {
+                    title: "Review your application",
+                    questions: vec![],
+                    footer: Footer::SubmitWithFollow,
+                };
+                steps
+            }),
         },
         Job {
             id: 1018,

@@ -82,6 +82,12 @@
     var t = document.querySelector('template[data-replica-step="' + state.step + '"]');
     state.form.innerHTML = '';
     state.form.appendChild(t.content.cloneNode(true));
+    if (gen !== 'artdeco-2025') {
+      // 2026: the footer (buttons, the follow box) is outside the <form>
+      state.content.querySelectorAll(':scope > footer[data-replica-footer]').forEach(function (f) { f.remove(); });
+      var footer = state.form.querySelector('footer[data-replica-footer]');
+      if (footer) state.content.appendChild(footer);
+    }
     state.progress.textContent = Math.round(100 * state.step / job.steps) + '%';
   }
 
@@ -101,7 +107,8 @@
   function collectStep() {
     var ok = true;
     var values = {};
-    state.form.querySelectorAll('[data-replica-label]').forEach(function (el) {
+    var scope = gen === 'artdeco-2025' ? state.form : state.content;
+    scope.querySelectorAll('[data-replica-label]').forEach(function (el) {
       var label = el.getAttribute('data-replica-label');
       var required = el.hasAttribute('required') || el.getAttribute('data-replica-required') === 'true';
       var value = '';
