@@ -327,6 +327,18 @@ fn multi_step() -> Vec<Step> {
     ]
 }
 
+/// The multi-step form as 2026 pages write it: the review step's follow box in the
+/// footer (outside the `<form>` on the 2026 generations), checked by default.
+fn multi_step_follow_in_footer() -> Vec<Step> {
+    let mut steps = multi_step();
+    steps[3] = Step {
+        title: "Review your application",
+        questions: vec![],
+        footer: Footer::SubmitWithFollow,
+    };
+    steps
+}
+
 /// A step with questions no profile answers (two required unknowns).
 fn unknown_questions() -> Vec<Step> {
     vec![Step {
@@ -525,31 +537,13 @@ pub fn catalog() -> Vec<Job> {
             id: 1017,
             title: "Backend Engineer",
             company: "Massive Dynamic",
-            kind: easy_in(Generation::Interop, {
-                let mut steps = multi_step();
-                // the review step's follow box in the footer, outside the <form>
-                steps[3] = Step {
-                    title: "Review your application",
-                    questions: vec![],
-                    footer: Footer::SubmitWithFollow,
-                };
-                steps
-            }),
+            kind: easy_in(Generation::Interop, multi_step_follow_in_footer()),
         },
         Job {
             id: 1018,
             title: "Applied Scientist",
             company: "Oscorp",
-            kind: easy_in(Generation::NativeDialog, {
-                let mut steps = multi_step();
-                // the review step's follow box in the footer, checked by default
-                steps[3] = Step {
-                    title: "Review your application",
-                    questions: vec![],
-                    footer: Footer::SubmitWithFollow,
-                };
-                steps
-            }),
+            kind: easy_in(Generation::NativeDialog, multi_step_follow_in_footer()),
         },
         Job {
             id: 1019,
