@@ -4,8 +4,8 @@
 use autoapply::{replica::Replica, store::Store as _};
 
 use crate::support::apply::{
-    BROWSER, ada_profile, apply_env, assert_screenshot, assert_torn_down, local_launch,
-    replica_spec, test_dir,
+    BROWSER, ada_profile, apply_env, assert_multi_step_answers, assert_screenshot,
+    assert_torn_down, local_launch, replica_spec, test_dir,
 };
 
 const COOKIE: &str = "AQEDAReplicaSessionCookie-7f3a9c";
@@ -41,49 +41,8 @@ async fn a_multi_step_application_is_submitted_with_the_profile_answers() {
         "valid true"
     );
 
-    let submissions = env.replica.submissions();
-    assert_eq!(submissions.len(), 1, "submitted exactly once");
-    let s = &submissions[0];
-    assert_eq!(s.job_id, 1002);
-    let expected = [
-        ("First name", "Ada"),
-        ("Last name", "Lovelace"),
-        ("Phone country code", "United Kingdom (+44)"),
-        ("Mobile phone number", "5550100"),
-        ("Email address", "ada@example.org"),
-        ("Resume", &format!("resume-{}.pdf", row.user_id)),
-        ("How many years of experience do you have with Python?", "5"),
-        ("What is your notice period?", "30 days"),
-        ("Are you legally authorized to work in Germany?", "Yes"),
-        (
-            "Will you now or in the future require sponsorship for employment visa status?",
-            "No",
-        ),
-        (
-            "I consent to the processing of my personal data for this application",
-            "I agree",
-        ),
-        ("City", "London, England, United Kingdom"),
-        ("Follow company", "false"),
-    ];
-    for (label, value) in expected {
-        assert_eq!(
-            s.fields.get(label).map(String::as_str),
-            Some(value),
-            "field {label}"
-        );
-    }
-    assert_eq!(
-        s.fields.len(),
-        expected.len(),
-        "no other field was sent: {:?}",
-        s.fields.keys()
-    );
-    assert_eq!(
-        s.follow_company,
-        Some(false),
-        "the user's preference: unfollow"
-    );
+    assert_multi_step_answers(&env, 1002, &row.user_id.to_string());
+    let s = &env.replica.submissions()[0];
     assert_eq!(s.resume.as_ref().unwrap().size, 27);
 
     // the session went with every request, and the kill switch counted one action

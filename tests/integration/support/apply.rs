@@ -291,3 +291,41 @@ pub fn assert_screenshot(report: &AttemptReport, row: &Application) {
         0
     );
 }
+
+/// What the multi-step form must have sent, whichever markup carried it.
+pub fn assert_multi_step_answers(env: &ApplyEnv, job: u64, user: &str) {
+    let submissions = env.replica.submissions();
+    assert_eq!(submissions.len(), 1, "submitted exactly once");
+    let s = &submissions[0];
+    assert_eq!(s.job_id, job);
+    let expected = [
+        ("First name", "Ada"),
+        ("Last name", "Lovelace"),
+        ("Phone country code", "United Kingdom (+44)"),
+        ("Mobile phone number", "5550100"),
+        ("Email address", "ada@example.org"),
+        ("Resume", &format!("resume-{user}.pdf")),
+        ("How many years of experience do you have with Python?", "5"),
+        ("What is your notice period?", "30 days"),
+        ("Are you legally authorized to work in Germany?", "Yes"),
+        (
+            "Will you now or in the future require sponsorship for employment visa status?",
+            "No",
+        ),
+        (
+            "I consent to the processing of my personal data for this application",
+            "I agree",
+        ),
+        ("City", "London, England, United Kingdom"),
+        ("Follow company", "false"),
+    ];
+    for (label, value) in expected {
+        assert_eq!(
+            s.fields.get(label).map(String::as_str),
+            Some(value),
+            "job {job}: field {label}"
+        );
+    }
+    assert_eq!(s.fields.len(), expected.len(), "{:?}", s.fields.keys());
+    assert_eq!(s.follow_company, Some(false), "the user does not follow");
+}
