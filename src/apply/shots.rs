@@ -21,7 +21,6 @@ pub struct Shots {
     every_step: bool,
     step_paths: Vec<PathBuf>,
     kept: Option<(Vec<u8>, Option<Rect>)>,
-    kept_dom: Option<String>,
 }
 
 impl Shots {
@@ -33,7 +32,6 @@ impl Shots {
             every_step,
             step_paths: Vec::new(),
             kept: None,
-            kept_dom: None,
         }
     }
 
@@ -58,15 +56,17 @@ impl Shots {
         if let Some(shot) = capture(browser, target).await {
             self.kept = Some(shot);
         }
-        self.kept_dom = snapshot(browser).await;
     }
 
-    /// Writes the page snapshot of a structural failure (the kept one, else the page
-    /// as it is now) beside the screenshot.
-    pub async fn snapshot(&mut self, browser: &LaunchedBrowser) -> Option<PathBuf> {
-        let html = match self.kept_dom.take() {
-            Some(html) => html,
-            None => snapshot(browser).await?,
+    /// Writes the page snapshot of a structural failure beside the screenshot. Those
+    /// endings never discard the form first, so the page is still what the worker saw.
+    pub async fn snapshot(&self, browser: &LaunchedBrowser) -> Option<PathBuf> {
+        let html = match browser.dom_snapshot().await {
+            Ok(html) => html,
+            Err(e) => {
+                tracing::warn!(error = %e, "no page snapshot could be taken");
+                return None;
+            }
         };
         match evidence::write_snapshot(&self.dir, self.id, &html) {
             Ok(path) => Some(path),
@@ -103,17 +103,6 @@ impl Shots {
                 tracing::warn!(error = %e, "the screenshot could not be written");
                 None
             }
-        }
-    }
-}
-
-/// A sanitized copy of the page as it is now.
-async fn snapshot(browser: &LaunchedBrowser) -> Option<String> {
-    match browser.dom_snapshot().await {
-        Ok(html) => Some(html),
-        Err(e) => {
-            tracing::warn!(error = %e, "no page snapshot could be taken");
-            None
         }
     }
 }

@@ -102,19 +102,8 @@ impl LaunchedBrowser {
 
     /// One look at the page through the site's selectors.
     pub async fn observe(&self, spec_json: &str) -> Result<Observation, BrowserError> {
-        let expression = format!("({OBSERVE_JS})({spec_json})");
-        let params = EvaluateParams::builder()
-            .expression(expression)
-            .return_by_value(true)
-            .build()
-            .map_err(|e| BrowserError::Cdp {
-                action: "observe",
-                detail: e,
-            })?;
-        let result = self
-            .timed("observe the page", self.page.evaluate_expression(params))
-            .await?;
-        result
+        self.evaluate("observe the page", format!("({OBSERVE_JS})({spec_json})"))
+            .await?
             .into_value::<Observation>()
             .map_err(|e| BrowserError::Cdp {
                 action: "observe",
@@ -168,23 +157,28 @@ impl LaunchedBrowser {
     /// A sanitized copy of the page as it is now (`snapshot.js`): shadow roots
     /// inlined; scripts, input values and checked states left out.
     pub async fn dom_snapshot(&self) -> Result<String, BrowserError> {
-        let params = EvaluateParams::builder()
-            .expression(SNAPSHOT_JS)
-            .return_by_value(true)
-            .build()
-            .map_err(|detail| BrowserError::Cdp {
-                action: "snapshot the page",
-                detail,
-            })?;
-        let result = self
-            .timed("snapshot the page", self.page.evaluate_expression(params))
-            .await?;
-        result
+        self.evaluate("snapshot the page", SNAPSHOT_JS.to_owned())
+            .await?
             .into_value::<String>()
             .map_err(|_| BrowserError::Cdp {
                 action: "snapshot the page",
                 detail: "the page gave no snapshot".into(),
             })
+    }
+
+    /// Evaluates `expression` in the page, its value returned by value.
+    async fn evaluate(
+        &self,
+        action: &'static str,
+        expression: String,
+    ) -> Result<chromiumoxide::js::EvaluationResult, BrowserError> {
+        let params = EvaluateParams::builder()
+            .expression(expression)
+            .return_by_value(true)
+            .build()
+            .map_err(|detail| BrowserError::Cdp { action, detail })?;
+        self.timed(action, self.page.evaluate_expression(params))
+            .await
     }
 
     /// The page's HTML as it is now (an operator saves it for `selectors check`).

@@ -260,7 +260,8 @@
     m.documents = all(fs.uploaded_documents, modal).map(function (x) { return norm(x.innerText); });
     m.document_selected = !!first(fs.selected_document, modal, true);
     var form = first(md.form, modal) || modal;
-    var fields = { list: [], claimed: [] };
+    // the follow box and date inputs of the whole dialog, found once for both readers
+    var fields = { list: [], claimed: [], follow: all(fs.follow_company, modal, true), dates: all(fs.date, modal, true) };
     readContainers(form, fields);
     // the rest of the dialog, not only its <form>: a footer (the follow box) may sit
     // outside the form element
@@ -271,8 +272,8 @@
 
   function cleanLabel(raw) { return norm(raw).replace(/\s*\*\s*$/, '').replace(/\s*Required\s*$/i, ''); }
   function required(el) { return !!(el.required || el.getAttribute('aria-required') === 'true'); }
-  function isFollow(el, follow) {
-    return follow.indexOf(el) >= 0 || (el.type === 'checkbox' && anyText(accName(el), fs.follow_company_texts));
+  function isFollow(el, fields) {
+    return fields.follow.indexOf(el) >= 0 || (el.type === 'checkbox' && anyText(accName(el), fs.follow_company_texts));
   }
   function options(field, inputs, handle) {
     inputs.forEach(function (input, k) {
@@ -296,7 +297,6 @@
 
   // the question containers of the site file (an optimisation where they exist)
   function readContainers(form, fields) {
-    var follow = all(fs.follow_company, form, true);
     all(fs.containers, form).forEach(function (box) {
       // a container inside another container is the same question
       if (box.parentElement && box.parentElement.closest && fs.containers.some(function (c) {
@@ -310,7 +310,7 @@
         field.label = cleanLabel(hiddenDup ? hiddenDup.innerText || hiddenDup.textContent : labelEl.innerText || labelEl.textContent);
         if (/\*/.test(labelEl.textContent || '')) field.required = true;
       }
-      var followBox = query(box, 'input[type=checkbox]').filter(function (i) { return isFollow(i, follow); })[0];
+      var followBox = query(box, 'input[type=checkbox]').filter(function (i) { return isFollow(i, fields); })[0];
       var file = first(fs.file, box, true);
       var radioGroup = all(fs.radio_group, box, true).filter(function (g) { return all(fs.radio_inputs, g, true).length; })[0];
       var checkGroup = all(fs.checkbox_group, box, true).filter(function (g) { return all(fs.checkbox_inputs, g, true).length; })[0];
@@ -355,7 +355,6 @@
   // every other control of the form, by its label association (label[for] with
   // generated ids, a wrapping label, aria-labelledby, aria-label; a group's legend)
   function readLabelled(form, fields) {
-    var follow = all(fs.follow_company, form, true);
     var groups = [];
     query(form, 'input, select, textarea').forEach(function (el) {
       if (fields.claimed.indexOf(el) >= 0 || /^(hidden|submit|button|reset|image)$/.test(el.type)) return;
@@ -363,7 +362,7 @@
       if (el.type !== 'file' && !visible(el) && !labels.some(visible)) return;
       var field = { handle: 0, label: cleanLabel(accName(el)), kind: 'text', required: false, options: [], value: '' };
       if (labels.some(function (l) { return /\*/.test(l.textContent || ''); })) field.required = true;
-      if (el.type === 'checkbox' && isFollow(el, follow)) {
+      if (el.type === 'checkbox' && isFollow(el, fields)) {
         field.kind = 'follow_company'; field.label = 'Follow company'; field.value = el.checked ? 'true' : 'false';
       } else if (el.type === 'radio' || el.type === 'checkbox') {
         var box = el.closest('fieldset, [role=radiogroup], [role=group]');
@@ -380,7 +379,7 @@
       } else if (role(el) === 'combobox' || el.getAttribute('aria-autocomplete') === 'list') {
         field.kind = 'typeahead'; field.value = el.value || '';
       } else {
-        field.kind = el.type === 'date' || all(fs.date, form, true).indexOf(el) >= 0 ? 'date' : 'text';
+        field.kind = el.type === 'date' || fields.dates.indexOf(el) >= 0 ? 'date' : 'text';
         field.value = el.value || '';
       }
       push(fields, field, el);

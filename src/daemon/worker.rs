@@ -88,10 +88,7 @@ struct LoopState {
 /// an early close (an operator cleared it after fixing the site file) is taken at once.
 fn note_drift(state: &mut LoopState, status: &crate::store::DriftStatus) {
     if !status.is_open(OffsetDateTime::now_utc()) {
-        if state.drift_open_until.take().is_some() {
-            tracing::info!("the drift breaker closed: claiming again");
-            systemd::status("applying");
-        }
+        drift_closed(state);
         return;
     }
     if state.drift_open_until.is_none() {
@@ -105,6 +102,15 @@ fn note_drift(state: &mut LoopState, status: &crate::store::DriftStatus) {
         systemd::status("drift breaker open: not claiming");
     }
     state.drift_open_until = status.open_until;
+}
+
+/// The drift breaker is closed (it expired, or an operator cleared it): claim again,
+/// said once.
+fn drift_closed(state: &mut LoopState) {
+    if state.drift_open_until.take().is_some() {
+        tracing::info!("the drift breaker closed: claiming again");
+        systemd::status("applying");
+    }
 }
 
 /// Exponential backoff with full jitter.
@@ -243,9 +249,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 Duration::try_from(left).unwrap_or(every).min(every),
             ));
         }
-        state.drift_open_until = None;
-        tracing::info!("the drift breaker closed: claiming again");
-        systemd::status("applying");
+        drift_closed(state);
         None
     }
 

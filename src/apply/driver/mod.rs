@@ -238,7 +238,7 @@ impl<'a> Driver<'a> {
     }
 
     /// The screenshot the ending calls for, and everything else as one report.
-    async fn report(mut self, result: Result<Stop, DriveError>) -> DriveReport {
+    async fn report(self, result: Result<Stop, DriveError>) -> DriveReport {
         let stop = result.as_ref().ok();
         let cancelled = matches!(result, Err(DriveError::Browser(BrowserError::Cancelled)));
         let suffix = match &result {
