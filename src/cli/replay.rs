@@ -10,7 +10,7 @@ use crate::{
     domain::{ApplicationId, ApplicationStatus},
     exit::{self, Failure},
     run::RunOutcome,
-    store::{AnyStore, Application, Store as _},
+    store::{AnyStore, Application, ClaimBy, Store as _},
 };
 
 /// Arguments of `replay`.
@@ -54,13 +54,18 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
         application
     } else {
         let worker = format!("replay-{}", config.worker_id);
-        match store.claim_by_id(id, &worker, config.lease).await {
+        match store
+            .claim_by_id(id, &worker, config.lease, ClaimBy::Operator)
+            .await
+        {
             Ok(Some(claimed)) => claimed,
             Ok(None) => {
                 return Err(Failure::new(
                     exit::NOT_CLAIMABLE,
                     format!(
-                        "application {id} cannot be replayed from status {}",
+                        "application {id} cannot be replayed from status {} now (the user's \
+                         session must be valid and not paused, and no other application of \
+                         the user may be in a browser)",
                         application.status
                     ),
                 ));

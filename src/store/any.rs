@@ -65,8 +65,9 @@ impl Store for AnyStore {
         id: ApplicationId,
         worker: &str,
         lease: Duration,
+        by: crate::store::ClaimBy,
     ) -> Result<Option<Application>, StoreError> {
-        forward!(self, s => s.claim_by_id(id, worker, lease))
+        forward!(self, s => s.claim_by_id(id, worker, lease, by))
     }
 
     async fn application_counts(&self) -> Result<Vec<StatusCount>, StoreError> {

@@ -87,6 +87,23 @@ impl StoreError {
     }
 }
 
+/// Who claims an application by id, and so which rows they may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimBy {
+    /// the webhook: only what the loop could claim (`queued` with attempts left,
+    /// `needs_verification`), so a replayed call cannot re-run a finished row
+    Caller,
+    /// `autoapply replay`: also `failed`, `needs_user` and `skipped`
+    Operator,
+}
+
+impl ClaimBy {
+    /// As the SQL function's `p_operator`.
+    pub fn is_operator(self) -> bool {
+        self == Self::Operator
+    }
+}
+
 /// Everything the worker asks of the database. Every method is one round trip.
 pub trait Store: Send + Sync {
     /// Claims at most one ready application under a lease of `lease`.
@@ -97,12 +114,14 @@ pub trait Store: Send + Sync {
     ) -> impl Future<Output = Result<Option<Application>, StoreError>> + Send;
 
     /// Claims one given application now (replay, webhook); `None` when it is not
-    /// claimable (submitted, cancelled, or held by a live lease).
+    /// claimable: see [`ClaimBy`]. Never a submitted, cancelled or live row, never a
+    /// user whose session is not valid or is paused, or who is already in a browser.
     fn claim_by_id(
         &self,
         id: ApplicationId,
         worker: &str,
         lease: Duration,
+        by: ClaimBy,
     ) -> impl Future<Output = Result<Option<Application>, StoreError>> + Send;
 
     /// Applications by status and reason.

@@ -100,12 +100,13 @@ impl Store for SupabaseStore {
         id: ApplicationId,
         worker: &str,
         lease: Duration,
+        by: crate::store::ClaimBy,
     ) -> Result<Option<Application>, StoreError> {
         let mut rows: Vec<Application> = self
             .client
             .rpc(
                 "claim_application_by_id",
-                &json!({"p_id": id, "p_worker": worker, "p_lease_seconds": lease_secs(lease)}),
+                &json!({"p_id": id, "p_worker": worker, "p_lease_seconds": lease_secs(lease), "p_operator": by.is_operator()}),
             )
             .await?;
         Ok(rows.pop())

@@ -22,7 +22,7 @@ use crate::{
     apply::ApplyOptions,
     domain::ApplicationId,
     run::{RunOutcome, run_application},
-    store::{AgentLogStatus, Application, Store},
+    store::{AgentLogStatus, Application, ClaimBy, Store},
 };
 
 /// The handler.
@@ -201,14 +201,16 @@ async fn claim<S: Store>(
         ));
     }
     st.store
-        .claim_by_id(id, &st.worker_id, st.lease)
+        .claim_by_id(id, &st.worker_id, st.lease, ClaimBy::Caller)
         .await
         .map_err(unreachable)?
         .ok_or_else(|| {
             Refusal::new(
                 StatusCode::CONFLICT,
                 format!(
-                    "application {id} is not claimable (status {})",
+                    "application {id} is not claimable now (status {}): only a queued row with \
+                     attempts left or one awaiting verification, of a user whose session is \
+                     valid and not paused and who has no other application in a browser",
                     application.status
                 ),
             )

@@ -7,7 +7,7 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use autoapply::{
     domain::{Outcome, OutcomeStatus, UserId},
-    store::{BeginSubmit, DriftRule, Enqueued, NewApplication, Store, StoreAdmin},
+    store::{BeginSubmit, ClaimBy, DriftRule, Enqueued, NewApplication, Store, StoreAdmin},
 };
 use time::OffsetDateTime;
 
@@ -29,7 +29,7 @@ macro_rules! conformance {
 
 conformance!(
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    thirty_two_claimers_claim_each_of_2000_rows_exactly_once,
+    thirty_two_claimers_take_each_of_1000_rows_once_and_one_user_at_a_time,
     #[tokio::test]
     claims_skip_invalid_and_paused_sessions_and_spent_attempts,
     #[tokio::test]
@@ -53,9 +53,11 @@ conformance!(
     #[tokio::test]
     the_limit_lives_in_the_database,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-    the_per_user_cap_holds_under_concurrency,
+    the_per_user_cap_holds_and_a_user_is_in_one_browser_at_most,
     #[tokio::test]
     claim_by_id_takes_a_finished_row_but_never_a_live_or_submitted_one,
+    #[tokio::test]
+    a_call_claims_by_id_only_what_the_loop_could_and_honours_pauses_and_sessions,
     #[tokio::test]
     enqueue_adds_one_application_per_job_and_sessions_and_profiles_round_trip,
     #[tokio::test]
@@ -65,19 +67,40 @@ conformance!(
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     concurrent_failures_open_the_drift_breaker_once,
 );
-async fn thirty_two_claimers_claim_each_of_2000_rows_exactly_once(db: Db) {
+async fn thirty_two_claimers_take_each_of_1000_rows_once_and_one_user_at_a_time(db: Db) {
+    use std::sync::{
+        Mutex,
+        atomic::{AtomicUsize, Ordering},
+    };
+    const ROWS: usize = 1000;
     for u in 0..40 {
         let user = db.seed_user("valid").await;
-        db.seed_applications(user, &format!("u{u}"), 50);
+        db.seed_applications(user, &format!("u{u}"), ROWS / 40);
     }
     let store = Arc::new(db.store.clone());
+    // users in a browser now, as the claimers see them; and the rows finished
+    let live: Arc<Mutex<HashSet<UserId>>> = Arc::default();
+    let done = Arc::new(AtomicUsize::new(0));
     let mut tasks = Vec::new();
     for w in 0..32 {
-        let store = store.clone();
+        let (store, live, done) = (store.clone(), live.clone(), done.clone());
         tasks.push(tokio::spawn(async move {
             let mut mine = Vec::new();
-            while let Some(a) = store.claim(&format!("worker-{w}"), LEASE).await.unwrap() {
+            while done.load(Ordering::SeqCst) < ROWS {
+                let Some(a) = store.claim(&format!("worker-{w}"), LEASE).await.unwrap() else {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    continue;
+                };
+                assert!(
+                    live.lock().unwrap().insert(a.user_id),
+                    "user {} claimed while already in a browser",
+                    a.user_id
+                );
                 mine.push((a.id, a.lease_token.unwrap()));
+                live.lock().unwrap().remove(&a.user_id);
+                let skipped = Outcome::new(OutcomeStatus::Skipped, Some("already_applied"));
+                assert!(store.finish(a.lease().unwrap(), &skipped).await.unwrap());
+                done.fetch_add(1, Ordering::SeqCst);
             }
             mine
         }));
@@ -92,12 +115,12 @@ async fn thirty_two_claimers_claim_each_of_2000_rows_exactly_once(db: Db) {
             tokens.insert(token);
         }
     }
-    assert_eq!(total, 2000, "claims handed out");
-    assert_eq!(ids.len(), 2000, "distinct rows claimed");
-    assert_eq!(tokens.len(), 2000, "distinct fencing tokens");
+    assert_eq!(total, ROWS, "claims handed out");
+    assert_eq!(ids.len(), ROWS, "distinct rows claimed");
+    assert_eq!(tokens.len(), ROWS, "distinct fencing tokens");
     assert_eq!(
-        db.both("select status, attempts, count(*), case when count(distinct lease_owner) > 1 then 't' else 'f' end from job_applications group by 1, 2"),
-        "claimed|1|2000|t",
+        db.both("select status, attempts, count(*) from job_applications group by 1, 2"),
+        "skipped|1|1000",
         "{}",
         db.name()
     );
@@ -305,10 +328,13 @@ async fn verification_settles_not_applied_and_gives_up_after_the_bound(db: Db) {
     );
     db.set_run_at(&format!("id = '{}'", other.id), 0);
     let again = db.store.claim("v", LEASE).await.unwrap().unwrap();
-    // the first one (requeued, attempt 2) may come first: take until ours
+    // the first one (requeued, attempt 2) may come first: give it back (the user is
+    // in one browser at most), take ours
     let again = if again.id == other.id {
         again
     } else {
+        assert!(db.store.release(again.lease().unwrap()).await.unwrap());
+        db.set_run_at(&format!("id = '{}'", first.id), 3600);
         db.store.claim("v", LEASE).await.unwrap().unwrap()
     };
     assert_eq!(again.id, other.id);
@@ -518,7 +544,7 @@ async fn the_limit_lives_in_the_database(db: Db) {
     );
 }
 
-async fn the_per_user_cap_holds_under_concurrency(db: Db) {
+async fn the_per_user_cap_holds_and_a_user_is_in_one_browser_at_most(db: Db) {
     let capped = db.seed_user("valid").await;
     let other = db.seed_user("valid").await;
     db.seed_applications(capped, "c", 5);
@@ -526,33 +552,35 @@ async fn the_per_user_cap_holds_under_concurrency(db: Db) {
         "insert into user_submission_caps values ('{capped}', 2)"
     ));
 
-    let mut leases = Vec::new();
-    while let Some(a) = db.store.claim("w", LEASE).await.unwrap() {
-        leases.push(a.lease().unwrap());
-    }
-    assert_eq!(leases.len(), 5);
-    let store = Arc::new(db.store.clone());
-    let tasks: Vec<_> = leases
-        .iter()
-        .map(|lease| {
-            let store = store.clone();
-            let lease = *lease;
-            tokio::spawn(async move { (lease, store.begin_submit(lease).await.unwrap()) })
-        })
-        .collect();
-    let mut ok = Vec::new();
-    let mut limited = Vec::new();
-    for t in tasks {
-        let (lease, answer) = t.await.unwrap();
-        match answer {
-            BeginSubmit::Ok => ok.push(lease),
-            BeginSubmit::UserLimit => limited.push(lease),
-            other => panic!("unexpected {other:?}"),
-        }
-    }
-    assert_eq!((ok.len(), limited.len()), (2, 3));
-    assert_eq!(db.count("submitting"), 2);
-    assert_eq!(db.count("claimed"), 3);
+    // one live row per user: while one is claimed, the user's others wait
+    let first = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    assert!(
+        db.store.claim("w", LEASE).await.unwrap().is_none(),
+        "a user in a browser is not claimed again"
+    );
+    let lease = first.lease().unwrap();
+    assert_eq!(db.store.begin_submit(lease).await.unwrap(), BeginSubmit::Ok);
+    assert!(
+        db.store.claim("w2", LEASE).await.unwrap().is_none(),
+        "nor while submitting"
+    );
+    let done = Outcome::new(OutcomeStatus::Submitted, None);
+    assert!(db.store.finish(lease, &done).await.unwrap());
+    // the second submission reaches the cap; a third claimed row is refused by it
+    let second = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    db.both(&format!(
+        "update user_submission_caps set daily_cap = 1 where user_id = '{capped}'"
+    ));
+    assert_eq!(
+        db.store
+            .begin_submit(second.lease().unwrap())
+            .await
+            .unwrap(),
+        BeginSubmit::UserLimit
+    );
+    let limited = vec![second.lease().unwrap()];
+    assert_eq!(db.count("submitted"), 1);
+    assert_eq!(db.count("claimed"), 1);
 
     // the capped user's rows wait for tomorrow; the other user's work goes on
     let tomorrow = OffsetDateTime::now_utc()
@@ -596,7 +624,7 @@ async fn claim_by_id_takes_a_finished_row_but_never_a_live_or_submitted_one(db: 
     let held = db.store.claim("daemon", LEASE).await.unwrap().unwrap();
     assert!(
         db.store
-            .claim_by_id(held.id, "replay", LEASE)
+            .claim_by_id(held.id, "replay", LEASE, ClaimBy::Operator)
             .await
             .unwrap()
             .is_none(),
@@ -611,7 +639,7 @@ async fn claim_by_id_takes_a_finished_row_but_never_a_live_or_submitted_one(db: 
     );
     let again = db
         .store
-        .claim_by_id(held.id, "replay", LEASE)
+        .claim_by_id(held.id, "replay", LEASE, ClaimBy::Operator)
         .await
         .unwrap()
         .expect("a needs_user row can be replayed");
@@ -624,7 +652,7 @@ async fn claim_by_id_takes_a_finished_row_but_never_a_live_or_submitted_one(db: 
     assert!(db.store.finish(lease, &done).await.unwrap());
     assert!(
         db.store
-            .claim_by_id(held.id, "replay", LEASE)
+            .claim_by_id(held.id, "replay", LEASE, ClaimBy::Operator)
             .await
             .unwrap()
             .is_none(),
@@ -635,7 +663,7 @@ async fn claim_by_id_takes_a_finished_row_but_never_a_live_or_submitted_one(db: 
     db.expire_lease(other.id);
     let taken = db
         .store
-        .claim_by_id(other.id, "replay", LEASE)
+        .claim_by_id(other.id, "replay", LEASE, ClaimBy::Operator)
         .await
         .unwrap()
         .expect("an expired lease is swept and taken");
@@ -645,12 +673,78 @@ async fn claim_by_id_takes_a_finished_row_but_never_a_live_or_submitted_one(db: 
             .claim_by_id(
                 autoapply::domain::ApplicationId::new_random(),
                 "replay",
-                LEASE
+                LEASE,
+                ClaimBy::Operator
             )
             .await
             .unwrap()
             .is_none()
     );
+}
+
+async fn a_call_claims_by_id_only_what_the_loop_could_and_honours_pauses_and_sessions(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 3);
+    let by_id = |status: &str| {
+        autoapply::domain::ApplicationId::parse(&db.both(&format!(
+            "select id from job_applications where user_id = '{user}' and status = '{status}' limit 1"
+        )))
+        .unwrap()
+    };
+    let claim = |id, by| {
+        let store = db.store.clone();
+        async move { store.claim_by_id(id, "hook", LEASE, by).await.unwrap() }
+    };
+    // a finished row (a replayed webhook call) is the operator's, never a caller's
+    let held = db.store.claim("daemon", LEASE).await.unwrap().unwrap();
+    let outcome = Outcome::new(OutcomeStatus::NeedsUser, Some("unknown_questions"));
+    assert!(
+        db.store
+            .finish(held.lease().unwrap(), &outcome)
+            .await
+            .unwrap()
+    );
+    assert!(
+        claim(held.id, ClaimBy::Caller).await.is_none(),
+        "needs_user"
+    );
+    let queued = by_id("queued");
+    // a user in a browser: no second claim by id, whoever asks
+    let live = claim(queued, ClaimBy::Caller).await.expect("a queued row");
+    for by in [ClaimBy::Caller, ClaimBy::Operator] {
+        assert!(
+            claim(held.id, by).await.is_none(),
+            "{by:?}: user in a browser"
+        );
+    }
+    assert!(db.store.release(live.lease().unwrap()).await.unwrap());
+    // a paused user, an expired session: nobody's
+    db.pause_user(user);
+    for by in [ClaimBy::Caller, ClaimBy::Operator] {
+        assert!(claim(queued, by).await.is_none(), "{by:?}: paused");
+    }
+    db.both(&format!(
+        "update platform_sessions set paused_until = null, status = 'expired' where user_id = '{user}'"
+    ));
+    for by in [ClaimBy::Caller, ClaimBy::Operator] {
+        assert!(claim(queued, by).await.is_none(), "{by:?}: session expired");
+    }
+    db.both(&format!(
+        "update platform_sessions set status = 'valid' where user_id = '{user}'"
+    ));
+    // spent attempts: the operator's only
+    db.both(&format!(
+        "update job_applications set attempts = max_attempts where id = '{queued}'"
+    ));
+    assert!(
+        claim(queued, ClaimBy::Caller).await.is_none(),
+        "attempts spent"
+    );
+    let replayed = claim(held.id, ClaimBy::Operator)
+        .await
+        .expect("the operator replays a needs_user row");
+    assert_eq!(replayed.lease_owner.as_deref(), Some("hook"));
+    assert_eq!(db.row(held.id), "claimed|unknown_questions|2|f");
 }
 
 async fn enqueue_adds_one_application_per_job_and_sessions_and_profiles_round_trip(db: Db) {

@@ -150,7 +150,7 @@ async fn bad_webhook_calls_get_precise_answers_and_change_nothing() {
             Some(SECRET),
             json,
             body(&u, Some(&s)),
-            "is not claimable (status submitted)",
+            "is not claimable now (status submitted)",
         ),
     ];
     for (code, secret, content_type, payload, expected) in cases {

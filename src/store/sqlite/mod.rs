@@ -37,7 +37,7 @@ use time::OffsetDateTime;
 
 use self::{
     rows::embedded,
-    schema::{SCHEMA, SCHEMA_V2, SCHEMA_VERSION},
+    schema::{SCHEMA, SCHEMA_V2, SCHEMA_V3, SCHEMA_VERSION},
 };
 use super::{
     AgentLogEntry, Application, BeginSubmit, DailyStatus, DriftRule, DriftStatus, ProfileRow,
@@ -100,11 +100,14 @@ impl SqliteStore {
             .query_row("pragma user_version", [], |r| r.get(0))
             .map_err(|e| embedded(&op, &e))?;
         match version {
-            0 | 1 => {
+            0..=2 => {
                 if version == 0 {
                     tx.execute_batch(SCHEMA).map_err(|e| embedded(&op, &e))?;
                 }
-                tx.execute_batch(SCHEMA_V2).map_err(|e| embedded(&op, &e))?;
+                if version <= 1 {
+                    tx.execute_batch(SCHEMA_V2).map_err(|e| embedded(&op, &e))?;
+                }
+                tx.execute_batch(SCHEMA_V3).map_err(|e| embedded(&op, &e))?;
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                     .map_err(|e| embedded(&op, &e))?;
             }
@@ -208,8 +211,9 @@ impl Store for SqliteStore {
         id: ApplicationId,
         worker: &str,
         lease: Duration,
+        by: crate::store::ClaimBy,
     ) -> Result<Option<Application>, StoreError> {
-        queue::claim_by_id(self, id, worker, lease).await
+        queue::claim_by_id(self, id, worker, lease, by).await
     }
 
     async fn application_counts(&self) -> Result<Vec<StatusCount>, StoreError> {

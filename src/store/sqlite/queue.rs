@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension as _, Transaction, params};
 use super::{Sql as _, SqliteStore, quota::limits, rows::*, rules::next_state};
 use crate::{
     domain::{ApplicationId, Lease, Outcome, SessionStatus, truncate_error},
-    store::{Application, RescueCounts, StatusCount, StoreError},
+    store::{Application, ClaimBy, RescueCounts, StatusCount, StoreError},
 };
 
 pub(super) async fn claim(
@@ -37,6 +37,9 @@ pub(super) async fn claim(
                          and d.submissions >= coalesce(
                            (select c.daily_cap from user_submission_caps c where c.user_id = a.user_id),
                            (select l.user_submissions_per_day from autoapply_limits l where l.id = 1))))
+                    and not exists (
+                      select 1 from job_applications b
+                       where b.user_id = a.user_id and b.status in ('claimed', 'submitting'))
                   order by a.run_at, a.created_at, a.id
                   limit 1",
                 params![now_ms, utc_day(now)],
@@ -75,6 +78,7 @@ pub(super) async fn claim_by_id(
     id: ApplicationId,
     worker: &str,
     lease: Duration,
+    by: ClaimBy,
 ) -> Result<Option<Application>, StoreError> {
     const OP: &str = "claim_application_by_id";
     check_worker(worker)?;
@@ -92,8 +96,19 @@ pub(super) async fn claim_by_id(
                         status = 'claimed', lease_owner = ?2, lease_token = ?3,
                         lease_expires_at = ?4, updated_at = ?5
                   where id = ?1
-                    and status in ('queued', 'failed', 'needs_user', 'needs_verification', 'skipped')",
-                params![id.to_string(), worker, token, now_ms + lease_ms(lease), now_ms],
+                    and (status = 'needs_verification'
+                         or (status = 'queued' and (?6 or attempts < max_attempts))
+                         or (?6 and status in ('failed', 'needs_user', 'skipped')))
+                    and exists (
+                      select 1 from platform_sessions s
+                       where s.user_id = job_applications.user_id
+                         and s.platform = job_applications.platform and s.status = 'valid'
+                         and (s.paused_until is null or s.paused_until <= ?5))
+                    and not exists (
+                      select 1 from job_applications b
+                       where b.user_id = job_applications.user_id
+                         and b.status in ('claimed', 'submitting'))",
+                params![id.to_string(), worker, token, now_ms + lease_ms(lease), now_ms, by.is_operator()],
             )
             .sql(OP)?;
         if changed == 0 {

@@ -1,7 +1,14 @@
 //! The embedded schema, versioned with `PRAGMA user_version`.
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub(super) const SCHEMA_VERSION: i32 = 2;
+pub(super) const SCHEMA_VERSION: i32 = 3;
+
+/// Version 3: one user is never in two browsers at once (as
+/// `supabase/migrations/20261128000200_*`).
+pub(super) const SCHEMA_V3: &str = r"
+create unique index job_applications_one_live_per_user
+  on job_applications (user_id) where status in ('claimed', 'submitting');
+";
 
 /// Version 2: the drift breaker (as `supabase/migrations/20261128000100_*`).
 pub(super) const SCHEMA_V2: &str = r"
