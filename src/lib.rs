@@ -26,6 +26,7 @@
 //! - [`demo`]: `autoapply demo`
 //! - [`cli`]: the command line
 
+pub mod admission;
 pub mod answers;
 pub mod apply;
 pub mod browser;

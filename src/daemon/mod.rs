@@ -39,18 +39,26 @@ pub async fn run() -> Result<ExitCode, Failure> {
     }
     let settings = self::worker::WorkerSettings {
         worker_id: config.worker_id.clone(),
-        concurrency: config.concurrency,
         poll_interval: config.poll_interval,
         lease: config.lease,
         sweep_interval: config.sweep_interval,
-        user_spacing: config.user_spacing,
         screenshots_dir: config.screenshots_dir(),
         step_screenshots: false,
     };
     let metrics = Arc::new(crate::metrics::Metrics::default());
     let engine = Arc::new(engine);
-    let worker =
-        self::worker::Worker::new(store.clone(), engine.clone(), settings, metrics.clone());
+    // the loop and the webhook start applications through one gate
+    let admission = Arc::new(crate::admission::Admission::new(
+        config.concurrency,
+        config.user_spacing,
+    ));
+    let worker = self::worker::Worker::new(
+        store.clone(),
+        engine.clone(),
+        settings,
+        metrics.clone(),
+        admission.clone(),
+    );
     let tasks = TaskTracker::new();
     let state = Arc::new(crate::webhook::WebhookState {
         store,
@@ -68,6 +76,8 @@ pub async fn run() -> Result<ExitCode, Failure> {
         browser_path: config.browser_path.clone(),
         headless: config.headless,
         tasks: tasks.clone(),
+        admission,
+        replays: crate::webhook::ReplayCache::default(),
     });
     let (server, server_stop) = serve_webhook(&config, state).await?;
     crate::systemd::ready();
@@ -158,12 +168,7 @@ async fn serve_webhook(
     let app = crate::webhook::router(state);
     let server = tokio::spawn(
         async move {
-            if let Err(e) = axum::serve(listener, app)
-                .with_graceful_shutdown(stop.cancelled_owned())
-                .await
-            {
-                tracing::error!(error = %e, "the webhook server stopped");
-            }
+            crate::webhook::serve::serve(listener, app, stop, Duration::from_secs(10)).await;
         }
         .instrument(tracing::info_span!("webhook")),
     );

@@ -11,9 +11,8 @@
 //!   several users in a row) stops claiming until it closes, logged as an error once;
 //! - the database unreachable: exponential backoff with jitter, no crash.
 
-use std::{num::NonZeroU32, path::PathBuf, sync::Arc, time::Duration};
+use std::{path::PathBuf, sync::Arc, time::Duration};
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use rand::RngExt as _;
 
 use super::sweep::jittered;
@@ -23,8 +22,9 @@ use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
 use crate::{
+    admission::Admission,
     apply::{ApplyOptions, Engine},
-    domain::{Outcome, OutcomeStatus, UserId},
+    domain::{Outcome, OutcomeStatus},
     metrics::Metrics,
     run::{RunOutcome, run_application},
     store::{Application, Store},
@@ -36,16 +36,12 @@ use crate::{
 pub struct WorkerSettings {
     /// this worker's name in `lease_owner`
     pub worker_id: String,
-    /// applications at a time
-    pub concurrency: usize,
     /// polling when idle
     pub poll_interval: Duration,
     /// lease length; heartbeats every third of it
     pub lease: Duration,
     /// how often the sweeper runs
     pub sweep_interval: Duration,
-    /// least time between two applications of one user (zero: none)
-    pub user_spacing: Duration,
     /// screenshots (for retention)
     pub screenshots_dir: PathBuf,
     /// keep a screenshot of every form step (`<id>-step-<n>.png`; the demo does)
@@ -59,6 +55,7 @@ pub struct Worker<S> {
     settings: WorkerSettings,
     wake: Arc<Notify>,
     metrics: Arc<Metrics>,
+    admission: Arc<Admission>,
 }
 
 /// What one turn of the loop calls for.
@@ -76,8 +73,6 @@ struct LoopState {
     worked: bool,
     backoff: Backoff,
     kill_switch_closed: bool,
-    /// per-user spacing between applications
-    spacing: Option<DefaultKeyedRateLimiter<UserId>>,
     /// the drift breaker is open until then
     drift_open_until: Option<OffsetDateTime>,
     /// when the breaker was last read from the store
@@ -127,12 +122,14 @@ impl Backoff {
 }
 
 impl<S: Store + Clone + 'static> Worker<S> {
-    /// A worker over `store` with `engine`, counting into `metrics`.
+    /// A worker over `store` with `engine`, counting into `metrics`, starting what
+    /// `admission` lets in.
     pub fn new(
         store: S,
         engine: Arc<Engine>,
         settings: WorkerSettings,
         metrics: Arc<Metrics>,
+        admission: Arc<Admission>,
     ) -> Self {
         Self {
             store,
@@ -140,6 +137,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
             settings,
             wake: Arc::new(Notify::new()),
             metrics,
+            admission,
         }
     }
 
@@ -166,10 +164,6 @@ impl<S: Store + Clone + 'static> Worker<S> {
             worked: false,
             backoff: Backoff { failures: 0 },
             kill_switch_closed: false,
-            spacing: (!self.settings.user_spacing.is_zero())
-                .then(|| Quota::with_period(self.settings.user_spacing))
-                .flatten()
-                .map(|q| RateLimiter::keyed(q.allow_burst(NonZeroU32::MIN))),
             drift_open_until: None,
             drift_checked: None,
         };
@@ -191,8 +185,8 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 self.kill_switch_turn(&mut state).await
             } else if let Some(wait) = self.drift_wait(&mut state).await {
                 wait
-            } else if state.tasks.len() < self.settings.concurrency {
-                self.claim_turn(&mut state, &cancel).await
+            } else if let Some(slot) = self.admission.try_slot() {
+                self.claim_turn(&mut state, slot, &cancel).await
             } else {
                 Turn::Wait(jittered(self.settings.poll_interval))
             };
@@ -253,9 +247,14 @@ impl<S: Store + Clone + 'static> Worker<S> {
         None
     }
 
-    /// Claims the next application and starts it (or defers it: its user's previous
-    /// application was too recent).
-    async fn claim_turn(&self, state: &mut LoopState, cancel: &CancellationToken) -> Turn {
+    /// Claims the next application and starts it in `slot` (or defers it: its user's
+    /// previous application was too recent).
+    async fn claim_turn(
+        &self,
+        state: &mut LoopState,
+        slot: crate::admission::Slot,
+        cancel: &CancellationToken,
+    ) -> Turn {
         let claimed = self
             .store
             .claim(&self.settings.worker_id, self.settings.lease)
@@ -284,34 +283,30 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 return Turn::Wait(delay);
             }
         };
-        if let Some(wait) = state
-            .spacing
-            .as_ref()
-            .and_then(|l| l.check_key(&application.user_id).err())
-        {
-            let wait = wait.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
+        if let Some(wait) = self.admission.spacing_wait(&application.user_id) {
             self.defer(&application, wait).await;
             return Turn::Again;
         }
         state.worked = true;
         let span = tracing::info_span!("application", application.id = %application.id, user.id = %application.user_id);
-        state.tasks.spawn(
-            run_application(
-                self.store.clone(),
-                self.engine.clone(),
-                self.settings.lease,
-                self.metrics.clone(),
-                application,
-                cancel.clone(),
-                ApplyOptions {
-                    step_screenshots: self.settings.step_screenshots,
-                    ..ApplyOptions::default()
-                },
-            )
-            .instrument(span),
-        );
+        let run = run_application(
+            self.store.clone(),
+            self.engine.clone(),
+            self.settings.lease,
+            self.metrics.clone(),
+            application,
+            cancel.clone(),
+            ApplyOptions {
+                step_screenshots: self.settings.step_screenshots,
+                ..ApplyOptions::default()
+            },
+        )
+        .instrument(span);
+        state.tasks.spawn(async move {
+            // the slot is given back when the application ends
+            let _slot = slot;
+            run.await
+        });
         Turn::Again
     }
 

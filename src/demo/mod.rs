@@ -99,17 +99,21 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
 
     let settings = crate::daemon::worker::WorkerSettings {
         worker_id: config.worker_id.clone(),
-        concurrency: 1,
         poll_interval: config.poll_interval,
         lease: config.lease,
         sweep_interval: config.sweep_interval,
-        user_spacing: config.user_spacing,
         screenshots_dir: config.screenshots_dir(),
         step_screenshots: true,
     };
     let metrics = Arc::new(crate::metrics::Metrics::default());
-    let worker =
-        crate::daemon::worker::Worker::new(store.clone(), Arc::new(engine), settings, metrics);
+    let admission = Arc::new(crate::admission::Admission::new(1, config.user_spacing));
+    let worker = crate::daemon::worker::Worker::new(
+        store.clone(),
+        Arc::new(engine),
+        settings,
+        metrics,
+        admission,
+    );
     let cancel =
         crate::shutdown::on_signals().map_err(|e| fail(format!("cannot handle signals: {e}")))?;
     let stop = cancel.clone();

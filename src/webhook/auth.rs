@@ -36,7 +36,7 @@ pub(super) fn check_signature(
     secret: &SecretString,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(), &'static str> {
+) -> Result<Vec<u8>, &'static str> {
     let timestamp = headers
         .get("x-agent-timestamp")
         .and_then(|v| v.to_str().ok())
@@ -59,7 +59,42 @@ pub(super) fn check_signature(
     mac.update(b".");
     mac.update(body);
     mac.verify_slice(&given)
-        .map_err(|_| "wrong X-Agent-Signature")
+        .map_err(|_| "wrong X-Agent-Signature")?;
+    Ok(given)
+}
+
+/// Signatures seen within the signing window: a signed call is accepted once. Kept in
+/// this process (the gateway calls one worker's webhook); a replay to another worker
+/// can at most wake its loop or ask for a row that is no longer claimable.
+#[derive(Default)]
+pub struct ReplayCache {
+    seen: std::sync::Mutex<std::collections::HashMap<Vec<u8>, std::time::Instant>>,
+}
+
+/// Signatures remembered at most (a flood beyond it is refused, not forgotten).
+const REPLAY_CACHE_MAX: usize = 100_000;
+
+impl ReplayCache {
+    /// Records `signature`; an error when it was seen within twice the allowed skew.
+    pub(super) fn first_time(&self, signature: &[u8]) -> Result<(), &'static str> {
+        let now = std::time::Instant::now();
+        let window = MAX_SKEW * 2;
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if seen.len() >= REPLAY_CACHE_MAX / 2 {
+            seen.retain(|_, at| now.duration_since(*at) < window);
+        }
+        if seen
+            .get(signature)
+            .is_some_and(|at| now.duration_since(*at) < window)
+        {
+            return Err("this signed call was already received: a replay is refused");
+        }
+        if seen.len() >= REPLAY_CACHE_MAX {
+            return Err("too many signed calls in the signing window: call again later");
+        }
+        seen.insert(signature.to_vec(), now);
+        Ok(())
+    }
 }
 
 /// A valid webhook call.
@@ -156,9 +191,13 @@ mod tests {
             h.insert("x-agent-signature", sig.parse().unwrap());
             h
         };
-        assert_eq!(
-            check_signature(&secret, &headers(now, &sign(now)), body),
-            Ok(())
+        let signature =
+            check_signature(&secret, &headers(now, &sign(now)), body).expect("a good signature");
+        let cache = ReplayCache::default();
+        assert_eq!(cache.first_time(&signature), Ok(()));
+        assert!(
+            cache.first_time(&signature).unwrap_err().contains("replay"),
+            "the same signed call twice"
         );
         assert_eq!(
             check_signature(&secret, &headers(now, &sign(now + 1)), body),

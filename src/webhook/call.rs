@@ -5,16 +5,16 @@
 use std::{sync::Arc, time::Instant};
 
 use axum::{
-    body::Bytes,
-    extract::{State, rejection::BytesRejection},
-    http::{HeaderMap, StatusCode, header},
+    body::{Body, Bytes},
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
     response::Response,
 };
 use secrecy::ExposeSecret as _;
 use tracing::Instrument as _;
 
 use super::{
-    WebhookState, answer,
+    MAX_BODY, WebhookState, answer,
     auth::{Call, check_signature, constant_time_eq, parse_call},
     refuse,
 };
@@ -29,10 +29,10 @@ use crate::{
 pub(super) async fn auto_apply<S: Store + Clone + 'static>(
     State(st): State<Arc<WebhookState<S>>>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Response {
     let started = Instant::now();
-    let call = match admit(&st, &headers, body) {
+    let call = match admit(&st, &headers, body).await {
         Ok(call) => call,
         Err(refused) => return refused.answer(started),
     };
@@ -43,10 +43,25 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
         tracing::info!(user.id = %user, "webhook: worker woken");
         return answer(StatusCode::ACCEPTED, "success", started, 0, None);
     };
+    // one gate with the loop: a slot of the same concurrency, the same spacing
+    let Some(slot) = st.admission.try_slot() else {
+        return Refusal::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "the worker is running its {} applications at once: call again later",
+                st.admission.concurrency()
+            ),
+        )
+        .retry_after(st.lease.as_secs().max(1))
+        .answer(started);
+    };
     let claimed = match claim(&st, &call, id).await {
         Ok(claimed) => claimed,
         Err(refused) => return refused.answer(started),
     };
+    if let Some(wait) = st.admission.spacing_wait(&user) {
+        return too_soon(&st, &claimed, wait).await.answer(started);
+    }
     let span =
         tracing::info_span!("application", application.id = %id, user.id = %user, via = "webhook");
     let run = run_application(
@@ -59,7 +74,11 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
         ApplyOptions::default(),
     )
     .instrument(span);
-    let handle = st.tasks.spawn(run);
+    let handle = st.tasks.spawn(async move {
+        // the slot is given back when the application ends
+        let _slot = slot;
+        run.await
+    });
     if call.run_async {
         return answer(StatusCode::ACCEPTED, "success", started, 0, None);
     }
@@ -82,6 +101,7 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
 struct Refusal {
     code: StatusCode,
     error: String,
+    retry_after: Option<u64>,
 }
 
 impl Refusal {
@@ -89,20 +109,53 @@ impl Refusal {
         Self {
             code,
             error: error.into(),
+            retry_after: None,
         }
     }
 
+    /// With a `Retry-After` of `secs`.
+    fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs);
+        self
+    }
+
     fn answer(self, started: Instant) -> Response {
-        refuse(self.code, started, self.error)
+        let mut response = refuse(self.code, started, self.error);
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        response
     }
 }
 
-/// Shutdown, the secret, the content type, the body, the signature, the fields.
-fn admit<S>(
+/// The user's previous application started less than the spacing ago: the claim is
+/// given back (no attempt spent) and the caller told when to call again.
+async fn too_soon<S: Store>(
     st: &WebhookState<S>,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Call, Refusal> {
+    claimed: &Application,
+    wait: std::time::Duration,
+) -> Refusal {
+    if let Some(lease) = claimed.lease()
+        && let Err(e) = st.store.release(lease).await
+    {
+        tracing::warn!(error = %e, "webhook: could not give a claim back (its lease will expire)");
+    }
+    let secs = wait.as_secs().max(1);
+    Refusal::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!(
+            "user {}'s previous application started less than AUTOAPPLY_USER_SPACING ago: call again in {secs} s",
+            claimed.user_id
+        ),
+    )
+    .retry_after(secs)
+}
+
+/// Shutdown, the secret and the content type from the headers alone; then the body
+/// (bounded in size and time), the signature, the fields.
+async fn admit<S>(st: &WebhookState<S>, headers: &HeaderMap, body: Body) -> Result<Call, Refusal> {
     if st.cancel.is_cancelled() {
         return Err(Refusal::new(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -135,27 +188,60 @@ fn admit<S>(
             "Content-Type must be application/json",
         ));
     }
-    let body = match body {
-        Ok(b) => b,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Err(Refusal::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body larger than 64 KiB",
-            ));
-        }
-        Err(rejection) => {
-            return Err(Refusal::new(
-                StatusCode::BAD_REQUEST,
-                format!("unreadable body: {}", rejection.body_text()),
-            ));
-        }
-    };
-    if let Some(secret) = &st.hmac_secret
-        && let Err(why) = check_signature(secret, headers, &body)
-    {
-        return Err(Refusal::new(StatusCode::UNAUTHORIZED, why));
+    let body = read_body(headers, body).await?;
+    if let Some(secret) = &st.hmac_secret {
+        let signature = check_signature(secret, headers, &body)
+            .map_err(|why| Refusal::new(StatusCode::UNAUTHORIZED, why))?;
+        st.replays
+            .first_time(&signature)
+            .map_err(|why| Refusal::new(StatusCode::UNAUTHORIZED, why))?;
     }
     parse_call(&body).map_err(|why| Refusal::new(StatusCode::BAD_REQUEST, why))
+}
+
+/// The body, read only now that the headers passed: at most [`MAX_BODY`] bytes (a
+/// larger `Content-Length` is refused before reading), within [`super::serve::BODY_TIMEOUT`].
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, Refusal> {
+    let too_large = || Refusal::new(StatusCode::PAYLOAD_TOO_LARGE, "body larger than 64 KiB");
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    match tokio::time::timeout(
+        super::serve::BODY_TIMEOUT,
+        axum::body::to_bytes(body, MAX_BODY),
+    )
+    .await
+    {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) if is_length_limit(&e) => Err(too_large()),
+        Ok(Err(e)) => Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            format!("unreadable body: {e}"),
+        )),
+        Err(_) => Err(Refusal::new(
+            StatusCode::REQUEST_TIMEOUT,
+            format!(
+                "the body did not arrive within {} s",
+                super::serve::BODY_TIMEOUT.as_secs()
+            ),
+        )),
+    }
+}
+
+/// The body was cut at the size limit.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// The user's application `id`, if the kill switch has room, the drift breaker is

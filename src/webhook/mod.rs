@@ -2,9 +2,12 @@
 //! `POST /api/agents/auto_apply`, and `/healthz`, `/readyz`, `/metrics`.
 //!
 //! Bad input gets a precise answer and changes nothing: 401 missing/wrong secret (or
-//! signature), 415 wrong content type, 413 body over 64 KiB, 400 malformed JSON or
-//! wrong types (the field named), 404 unknown application, 409 not claimable, 429
-//! kill switch reached, 503 shutting down. Answers use the platform's agent response
+//! signature, or a replayed signed call), 415 wrong content type, 413 body over 64 KiB,
+//! 408 body too slow, 400 malformed JSON or wrong types (the field named), 404 unknown
+//! application, 409 not claimable, 429 kill switch reached or every slot busy or the
+//! user's spacing (with `Retry-After`), 503 shutting down. The secret is checked
+//! from the headers before the body is read; [`serve`] bounds headers, bodies and
+//! connections. Answers use the platform's agent response
 //! shape `{status, duration_ms, records_processed, error}` and never echo a secret.
 
 use std::{
@@ -27,8 +30,9 @@ use tokio_util::sync::CancellationToken;
 
 mod auth;
 mod call;
+pub mod serve;
 
-pub use self::auth::{Call, parse_call};
+pub use self::auth::{Call, ReplayCache, parse_call};
 use self::call::auto_apply;
 use crate::{apply::Engine, metrics::Metrics, site::SiteSpec, store::Store};
 
@@ -69,6 +73,10 @@ pub struct WebhookState<S> {
     pub headless: bool,
     /// applications started from here; shutdown waits for them
     pub tasks: tokio_util::task::TaskTracker,
+    /// the gate the loop shares: concurrency and per-user spacing
+    pub admission: Arc<crate::admission::Admission>,
+    /// signed calls already received
+    pub replays: ReplayCache,
 }
 
 /// The platform's agent response shape.

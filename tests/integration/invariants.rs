@@ -258,7 +258,7 @@ fn modules_depend_one_way() {
             "domain", "exit", "heap", "page", "pacing", "replica", "session", "shutdown", "site",
             "systemd",
         ],
-        &["answers", "config", "evidence"],
+        &["admission", "answers", "config", "evidence"],
         &["browser", "store"],
         &["apply", "metrics", "telemetry"],
         &["run"],

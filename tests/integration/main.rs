@@ -17,3 +17,4 @@ mod store_quota;
 mod support;
 mod systemd_units;
 mod webhook;
+mod webhook_limits;

@@ -44,12 +44,13 @@ async fn bad_webhook_calls_get_precise_answers_and_change_nothing() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
     let user = env.seed_user(&ada_profile(), COOKIE);
-    // the loop must not take this user's work meanwhile
-    env.app.sql(&format!("update platform_sessions set paused_until = now() + interval '1 day' where user_id = '{user}'"));
     let queued = env.seed_job(user, 2601);
     let submitted = env.seed_job(user, 2602);
     env.app.sql(&format!("update job_applications set status = 'submitted', submitted_at = now() where id = '{submitted}'"));
     let other = env.seed_user(&ada_profile(), "AQEDAother");
+    // the loop must not take this work meanwhile (a claim by id ignores run_at)
+    env.app
+        .sql("update job_applications set run_at = now() + interval '1 day'");
     let daemon = env.spawn_daemon("hooked", &[]);
     daemon.ready().await;
     let snapshot = || {
@@ -189,9 +190,11 @@ async fn a_webhook_call_applies_now_and_metrics_show_it() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
     let user = env.seed_user(&ada_profile(), COOKIE);
-    env.app.sql(&format!("update platform_sessions set paused_until = now() + interval '1 day' where user_id = '{user}'"));
     let id = env.seed_job(user, 2603);
     let later = env.seed_job(user, 2604);
+    // the loop must not take this work meanwhile (a claim by id ignores run_at)
+    env.app
+        .sql("update job_applications set run_at = now() + interval '1 day'");
     let daemon = env.spawn_daemon("hooked", &[]);
     daemon.ready().await;
     let url = daemon.webhook.as_str();
@@ -284,8 +287,10 @@ async fn signed_calls_are_checked_and_shutdown_answers_503() {
     let hmac_secret = "hmac-secret-for-the-gateway-42";
     let user = env.seed_user(&ada_profile(), COOKIE);
     let id = env.seed_job(user, 2605);
-    env.app.sql(&format!("update platform_sessions set paused_until = now() + interval '1 day' where user_id = '{user}'"));
     env.replica.set_confirm_delay(Duration::from_secs(6));
+    // the loop must not take this work meanwhile (a claim by id ignores run_at)
+    env.app
+        .sql("update job_applications set run_at = now() + interval '1 day'");
     let mut daemon = env.spawn_daemon("signed", &[("AUTOAPPLY_WEBHOOK_HMAC_SECRET", hmac_secret)]);
     daemon.ready().await;
     let url = daemon.webhook.clone();
@@ -329,6 +334,15 @@ async fn signed_calls_are_checked_and_shutdown_answers_503() {
     // worker is told to stop: new calls get 503, the submit still completes
     let running = tokio::spawn(signed(now, sign(now, &payload), payload.clone()));
     crate::support::daemon::wait_for_submission(&env.replica, Duration::from_secs(60)).await;
+    // the same signed call again, inside its window: refused as a replay
+    let replayed = signed(now, sign(now, &payload), payload.clone())
+        .await
+        .unwrap();
+    assert_eq!(replayed.status().as_u16(), 401);
+    assert!(
+        replayed.text().await.unwrap().contains("already received"),
+        "a replayed signed call"
+    );
     daemon.signal(libc::SIGTERM);
     tokio::time::sleep(Duration::from_millis(300)).await;
     let (status, answer, _) = call(
