@@ -42,6 +42,7 @@ pub mod metrics;
 pub mod pacing;
 pub mod page;
 pub mod replica;
+pub mod resume;
 pub mod run;
 pub mod session;
 pub mod shutdown;

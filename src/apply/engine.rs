@@ -52,6 +52,8 @@ pub struct EngineParts {
     pub headless: bool,
     /// error screenshots
     pub screenshots_dir: PathBuf,
+    /// the only folder résumés are uploaded from
+    pub resume_dir: PathBuf,
     /// the session key
     pub session_key: SessionKey,
     /// how sessions are encoded
@@ -92,6 +94,7 @@ impl Engine {
             site,
             pacing,
             screenshots_dir: parts.screenshots_dir,
+            resume_dir: parts.resume_dir,
             waits: Waits::default(),
             session_key: parts.session_key,
             session_encoding: parts.session_encoding,
@@ -113,6 +116,7 @@ impl Engine {
             runtime_dir: config.runtime_dir.clone(),
             headless: config.headless,
             screenshots_dir: config.screenshots_dir(),
+            resume_dir: config.resume_dir.clone(),
             session_key: config.session_key.clone(),
             session_encoding: config.session_encoding,
             success_screenshots: config.success_screenshots,

@@ -45,6 +45,8 @@ pub struct Engine {
     pub launch: LaunchOptions,
     /// where error screenshots go
     pub screenshots_dir: PathBuf,
+    /// the only folder résumés are uploaded from
+    pub resume_dir: PathBuf,
     /// explicit wait timeouts
     pub waits: Waits,
     session_key: SessionKey,
@@ -237,6 +239,14 @@ impl Engine {
         let Some(profile) = store.profile(application.user_id).await? else {
             return Ok(Ended::ProfileMissing);
         };
+        // only a file of the résumé folder is ever uploaded
+        let resume = match profile.resume_path.as_deref() {
+            Some(path) => match crate::resume::confine(&self.resume_dir, Path::new(path)) {
+                Ok(resolved) => Some(resolved),
+                Err(e) => return Ok(Ended::ResumeRefused(e)),
+            },
+            None => None,
+        };
         let Some(stored) = store
             .session(application.user_id, application.platform)
             .await?
@@ -275,6 +285,7 @@ impl Engine {
             lease,
             job_url: job_url.as_str(),
             profile: &profile,
+            resume,
             user_agent,
         };
         self.in_browser(store, visit, session, cancel, options, report)
@@ -320,14 +331,13 @@ impl Engine {
             ),
             launched_at,
         );
-        let resume = visit.profile.resume_path.as_deref().map(Path::new);
         let drive = if application.verification_pending {
             driver.verify(session, visit.job_url).await
         } else {
             let job = Job {
                 url: visit.job_url,
                 profile: &visit.profile.profile,
-                resume,
+                resume: visit.resume.as_deref(),
             };
             let gate = Gate {
                 store,
@@ -365,6 +375,8 @@ impl Engine {
 /// One application's run in the browser: what it needs from before the launch.
 struct Visit<'a> {
     application: &'a Application,
+    /// the résumé, confined to the résumé folder
+    resume: Option<PathBuf>,
     lease: Option<Lease>,
     job_url: &'a str,
     profile: &'a ProfileRow,

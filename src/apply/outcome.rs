@@ -24,6 +24,8 @@ pub enum Ended {
     SessionMissing,
     /// the user has no applicant profile
     ProfileMissing,
+    /// the profile's résumé may not be uploaded
+    ResumeRefused(crate::resume::ResumeError),
     /// the job URL is not a page of the site
     InvalidJobUrl,
     /// the kill switch is closed for today: nothing touched LinkedIn
@@ -144,6 +146,11 @@ const SESSION_MISSING: &str =
 /// `profile_missing`
 const PROFILE_MISSING: &str = "the user has no applicant profile: nothing can be answered";
 
+/// `session_unreadable`, whatever the cause
+const SESSION_UNREADABLE: &str = "the stored session cannot be opened (not written with this \
+     worker's AES_SESSION_KEY, or damaged): the user must reconnect LinkedIn; an operator \
+     sees the cause with `autoapply session inspect --user-id`";
+
 /// `invalid_job_url`
 const INVALID_JOB_URL: &str = "job_url is not a LinkedIn job page";
 
@@ -220,14 +227,17 @@ pub fn disposition(
         Ended::Session(
             e @ (SessionError::RequiredCookieMissing { .. } | SessionError::CookieExpired { .. }),
         ) => mark_session(SessionStatus::Expired, "session_expired", &e.to_string()),
-        Ended::Session(e) => finish(
-            NeedsUser,
-            "session_unreadable",
-            &format!("{e}; check it with `autoapply session inspect --user-id`"),
-        ),
+        // one message whatever failed (padding, key, JSON): the row is readable by
+        // more people than the key, and must not tell them which
+        Ended::Session(_) => finish(NeedsUser, "session_unreadable", SESSION_UNREADABLE),
         Ended::SessionMissing => finish(NeedsUser, "session_missing", SESSION_MISSING),
         Ended::ProfileMissing => finish(NeedsUser, "profile_missing", PROFILE_MISSING),
         Ended::InvalidJobUrl => finish(Failed, "invalid_job_url", INVALID_JOB_URL),
+        Ended::ResumeRefused(e) => finish(
+            NeedsUser,
+            "resume_refused",
+            &format!("{e}; nothing was sent to LinkedIn"),
+        ),
         Ended::KillSwitch => Disposition::Release,
     }
 }

@@ -133,7 +133,10 @@ fn read_inputs(args: &EnqueueArgs, user: UserId, config: &Config) -> Result<Inpu
     };
     let profile = match &args.profile {
         None => None,
-        Some(path) => Some((read_profile(path)?, resume_path(args.resume.as_deref())?)),
+        Some(path) => Some((
+            read_profile(path)?,
+            resume_path(&config.resume_dir, args.resume.as_deref())?,
+        )),
     };
     Ok(Inputs {
         user,
@@ -178,20 +181,18 @@ fn read_profile(path: &std::path::Path) -> Result<serde_json::Value, Failure> {
     Ok(value)
 }
 
-/// `--resume`, made absolute; it must be a file.
-fn resume_path(resume: Option<&std::path::Path>) -> Result<Option<String>, Failure> {
+/// `--resume`, resolved: a PDF/DOC/DOCX regular file of at most 2 MiB inside
+/// `AUTOAPPLY_RESUME_DIR` (the worker uploads nothing else).
+fn resume_path(
+    folder: &std::path::Path,
+    resume: Option<&std::path::Path>,
+) -> Result<Option<String>, Failure> {
     let Some(r) = resume else {
         return Ok(None);
     };
-    let r = std::path::absolute(r)
-        .map_err(|e| Failure::new(exit::USAGE, format!("{}: {e}", r.display())))?;
-    if !r.is_file() {
-        return Err(Failure::new(
-            exit::USAGE,
-            format!("--resume {}: no such file", r.display()),
-        ));
-    }
-    Ok(Some(r.display().to_string()))
+    let resolved = crate::resume::confine(folder, r)
+        .map_err(|e| Failure::new(exit::USAGE, format!("--resume: {e}")))?;
+    Ok(Some(resolved.display().to_string()))
 }
 
 /// Writes the session, the profile and the applications, saying what it did.

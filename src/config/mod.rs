@@ -119,6 +119,9 @@ settings! {
     /// the embedded store's file (used when `SUPABASE_URL` is unset)
     sqlite_path: PathBuf = "AUTOAPPLY_SQLITE_PATH" ["`<AUTOAPPLY_STORAGE_ROOT>/autoapply.sqlite3`", false]
         value(Some(&read::default_sqlite_path(&storage_root)), read::absolute_path);
+    /// the only folder résumés are uploaded from (PDF/DOC/DOCX, at most 2 MiB)
+    resume_dir: PathBuf = "AUTOAPPLY_RESUME_DIR" ["`<AUTOAPPLY_STORAGE_ROOT>/resumes`", false]
+        value(Some(&read::default_resume_dir(&storage_root)), read::absolute_path);
     /// per-application browser profiles, deleted after each run
     runtime_dir: PathBuf = "AUTOAPPLY_RUNTIME_DIR" ["`$RUNTIME_DIRECTORY` or `/run/autoapply`", false]
         value(Some(&read::default_runtime_dir()), read::absolute_path);
@@ -285,7 +288,7 @@ mod tests {
             readme.contains(&table),
             "README.md's configuration table differs from the settings table; paste this:\n{table}"
         );
-        assert_eq!(SETTINGS.len(), 31);
+        assert_eq!(SETTINGS.len(), 32);
     }
 
     #[test]

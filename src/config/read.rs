@@ -326,6 +326,15 @@ pub(super) fn default_runtime_dir() -> String {
 }
 
 /// `AUTOAPPLY_SQLITE_PATH`'s default: under the storage root.
+pub(super) fn default_resume_dir(storage_root: &Option<PathBuf>) -> String {
+    storage_root
+        .as_ref()
+        .unwrap_or(&PathBuf::from("/storage"))
+        .join("resumes")
+        .display()
+        .to_string()
+}
+
 pub(super) fn default_sqlite_path(storage_root: &Option<PathBuf>) -> String {
     storage_root
         .as_ref()

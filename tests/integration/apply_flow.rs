@@ -705,3 +705,56 @@ async fn selectors_check_reports_what_matches_a_saved_replica_page() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn an_unreadable_session_reads_the_same_whatever_broke_and_a_foreign_resume_is_never_sent() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    // three different breakages: not hex, a bad padding (last block changed), a
+    // readable block that is not JSON (IV changed): one message for all three
+    let edits = [
+        "session_encrypted = 'zz-not-hex'",
+        "session_encrypted = left(session_encrypted, length(session_encrypted) - 2) || case when right(session_encrypted, 2) = '00' then '01' else '00' end",
+        "session_iv = case when left(session_iv, 2) = '00' then '01' else '00' end || substr(session_iv, 3)",
+    ];
+    let mut errors = Vec::new();
+    for (n, edit) in edits.iter().enumerate() {
+        let user = env.seed_user(&ada_profile(), COOKIE);
+        env.app.sql(&format!(
+            "update platform_sessions set {edit} where user_id = '{user}'"
+        ));
+        env.seed_job(user, 1001);
+        let (row, report) = env.claim_and_apply(false).await;
+        assert_eq!(
+            (row.status.as_str(), row.reason.as_deref()),
+            ("needs_user", Some("session_unreadable")),
+            "breakage {n}: {report:?}"
+        );
+        errors.push(row.last_error.clone().unwrap());
+    }
+    assert!(
+        errors.iter().all(|e| e == &errors[0]),
+        "different messages: {errors:#?}"
+    );
+    assert!(errors[0].contains("session inspect"), "{}", errors[0]);
+
+    // a résumé path outside the résumé folder: refused before LinkedIn is touched
+    for path in ["/proc/self/environ", "/etc/passwd"] {
+        let user = env.seed_user(&ada_profile(), COOKIE);
+        env.app.sql(&format!(
+            "update applicant_profiles set resume_path = '{path}' where user_id = '{user}'"
+        ));
+        env.seed_job(user, 1002);
+        let (row, report) = env.claim_and_apply(false).await;
+        assert_eq!(
+            (row.status.as_str(), row.reason.as_deref()),
+            ("needs_user", Some("resume_refused")),
+            "{report:?}"
+        );
+        let error = row.last_error.unwrap();
+        assert!(error.contains("outside the résumé folder"), "{error}");
+        assert!(report.browser.is_none(), "no browser for a refused résumé");
+    }
+    assert!(env.replica.submissions().is_empty());
+    assert!(env.replica.requests().is_empty(), "LinkedIn never touched");
+}

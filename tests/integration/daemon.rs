@@ -425,7 +425,8 @@ async fn the_daemon_on_the_embedded_store_applies_and_survives_a_crash() {
     .unwrap();
     let profile = env.storage.join("profile.json");
     std::fs::write(&profile, ada_profile().to_string()).unwrap();
-    let resume = env.storage.join("resume.pdf");
+    std::fs::create_dir_all(env.storage.join("resumes")).unwrap();
+    let resume = env.storage.join("resumes/resume.pdf");
     std::fs::write(&resume, b"%PDF-1.4\n").unwrap();
     let mut enqueue = tokio::process::Command::from(env.autoapply("cli", &lite));
     enqueue.args(["enqueue", "--user-id", &user]);

@@ -85,7 +85,11 @@ async fn enqueue_on_the_embedded_store_encrypts_the_session_and_refuses_bad_inpu
                             "experience_years": {"rust": 2}})
         .to_string(),
     );
-    let resume = write(&dir, "resume.pdf", "%PDF-1.4\n");
+    // the operator's résumé folder, inside a storage root kept private
+    std::fs::create_dir_all(storage.join("resumes")).unwrap();
+    std::fs::set_permissions(&storage, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let resume = write(&storage.join("resumes"), "resume.pdf", "%PDF-1.4\n");
+    let notes = write(&storage.join("resumes"), "notes.txt", "notes");
     let user = UserId::new_random().to_string();
 
     // bad input: a specific message, exit code, and no database file created
@@ -135,6 +139,30 @@ async fn enqueue_on_the_embedded_store_encrypts_the_session_and_refuses_bad_inpu
             ],
             2,
             "no such file",
+        ),
+        (
+            vec![
+                "--user-id",
+                &user,
+                "--profile",
+                &profile,
+                "--resume",
+                "/proc/self/environ",
+            ],
+            2,
+            "outside the résumé folder",
+        ),
+        (
+            vec![
+                "--user-id",
+                &user,
+                "--profile",
+                &profile,
+                "--resume",
+                &notes,
+            ],
+            2,
+            "must be a .pdf, .doc or .docx file",
         ),
     ] {
         let (got, text) = enqueue(&env, &args);
@@ -211,6 +239,12 @@ async fn enqueue_on_the_embedded_store_encrypts_the_session_and_refuses_bad_inpu
         .await
         .unwrap()
     {
+        // one at a time: a user is in one browser at most
+        let skipped = autoapply::domain::Outcome::new(
+            autoapply::domain::OutcomeStatus::Skipped,
+            Some("already_applied"),
+        );
+        assert!(store.finish(a.lease().unwrap(), &skipped).await.unwrap());
         claimed.push((a.external_job_id, a.job_url, a.max_attempts));
     }
     claimed.sort();

@@ -146,6 +146,7 @@ pub async fn apply_env() -> ApplyEnv {
         runtime_dir: runtime.clone(),
         headless: false,
         screenshots_dir: storage.join("screenshots"),
+        resume_dir: storage.join("resumes"),
         session_key: key.clone(),
         session_encoding: CipherEncoding::Hex,
         success_screenshots: false,
@@ -193,7 +194,8 @@ impl ApplyEnv {
             export.to_string().as_bytes(),
         );
         use secrecy::ExposeSecret as _;
-        let resume = self.storage.join(format!("resume-{user}.pdf"));
+        let resume = self.storage.join(format!("resumes/resume-{user}.pdf"));
+        std::fs::create_dir_all(self.storage.join("resumes")).unwrap();
         std::fs::write(&resume, b"%PDF-1.4\n% Ada Lovelace CV\n").unwrap();
         self.app.sql(&format!(
             "insert into platform_sessions (user_id, session_encrypted, session_iv, user_agent) values ('{user}', '{}', '{}', null); \
