@@ -5,6 +5,15 @@
 
 use std::{os::unix::net::UnixDatagram, time::Duration};
 
+/// Tasks budgeted per browser (measured ~123 with Debian's Chromium).
+pub const TASKS_PER_BROWSER: u64 = 160;
+/// Memory budgeted per browser, MiB (measured ~1.2 GiB on LinkedIn-sized pages).
+pub const MIB_PER_BROWSER: u64 = 1536;
+/// Tasks of the worker itself (tokio's threads, its blocking pool, the X wrapper).
+pub const WORKER_TASKS: u64 = 64;
+/// Memory of the worker itself, MiB.
+pub const WORKER_MIB: u64 = 256;
+
 fn notify(state: &str) {
     let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {
         return;

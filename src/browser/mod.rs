@@ -39,6 +39,10 @@ pub const DEVTOOLS_LOG_TARGET: &str = "chromiumoxide";
 /// The log target of its connection, which logs every message it sends and receives.
 pub const DEVTOOLS_RAW_LOG_TARGET: &str = "chromiumoxide::conn";
 
+/// The longest [`LaunchedBrowser::teardown`] takes: close (5 s), wait (5 s), kill (5 s),
+/// the handler (2 s), the process table empty (5 s). The unit's `TimeoutStopSec` counts it.
+pub const TEARDOWN_MAX: Duration = Duration::from_secs(22);
+
 /// One launched browser with one page: everything of one application.
 pub struct LaunchedBrowser {
     browser: Browser,
@@ -108,6 +112,7 @@ impl LaunchedBrowser {
     /// Closes the browser: politely, then by force; then kills anything of this
     /// launch still in the process table and deletes the profile directory.
     /// Returns how many leftover processes had to be killed.
+    /// At most [`TEARDOWN_MAX`].
     pub async fn teardown(mut self) -> usize {
         tracing::debug!("teardown: closing the browser");
         let polite = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;

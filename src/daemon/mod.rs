@@ -91,7 +91,7 @@ pub async fn run() -> Result<ExitCode, Failure> {
     tasks.close();
     tasks.wait().await;
     server_stop.cancel();
-    let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
+    let _ = tokio::time::timeout(crate::webhook::serve::DRAIN, server).await;
     tracing::info!("worker stopped");
     Ok(ExitCode::from(exit::OK))
 }
@@ -168,7 +168,7 @@ async fn serve_webhook(
     let app = crate::webhook::router(state);
     let server = tokio::spawn(
         async move {
-            crate::webhook::serve::serve(listener, app, stop, Duration::from_secs(10)).await;
+            crate::webhook::serve::serve(listener, app, stop, crate::webhook::serve::DRAIN).await;
         }
         .instrument(tracing::info_span!("webhook")),
     );

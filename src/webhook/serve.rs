@@ -22,6 +22,8 @@ pub const MAX_CONNECTIONS: usize = 64;
 pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// Time to send the body, once the headers were accepted.
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long open requests may finish after the worker drained.
+pub const DRAIN: Duration = Duration::from_secs(10);
 
 /// Serves `app` on `listener` until `stop`; then lets open requests finish for up
 /// to `drain`.

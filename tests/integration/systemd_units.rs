@@ -14,17 +14,19 @@ fn the_units_say_what_the_worker_relies_on() {
     let service = unit("autoapply.service");
     for directive in [
         "Type=notify",
-        "NotifyAccess=all",
+        "NotifyAccess=main\n",
         "WatchdogSec=",
         "Restart=on-failure",
         "KillMode=mixed",
-        "TimeoutStopSec=90",
+        "LimitCORE=0\n",
         "User=autoapply",
         "RuntimeDirectory=autoapply",
         "StateDirectory=autoapply",
         "ReadWritePaths=/storage",
-        "ExecStart=/usr/bin/doppler run ",
-        "-- /usr/local/bin/autoapply run",
+        // the worker is the main process (NotifyAccess=main); doppler only fetches
+        "ExecStart=/usr/local/bin/autoapply run\n",
+        "EnvironmentFile=/run/autoapply/secrets.env",
+        "ExecStartPost=/bin/rm -f /run/autoapply/secrets.env",
         "Requires=autoapply-xvfb.service",
         "Environment=DISPLAY=:99",
     ] {
@@ -51,6 +53,80 @@ fn the_units_say_what_the_worker_relies_on() {
     assert!(xvfb.contains("ExecStart=/usr/bin/Xvfb :99"));
 }
 
+/// The value of `key=` in the unit (the last one wins, as in systemd).
+fn directive(unit: &str, key: &str) -> Option<String> {
+    unit.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.strip_prefix(&format!("{key}=")))
+        .next_back()
+        .map(str::to_owned)
+}
+
+fn mib(value: &str) -> u64 {
+    let (n, unit) = value.split_at(value.len() - 1);
+    match unit {
+        "G" => n.parse::<u64>().unwrap() * 1024,
+        "M" => n.parse::<u64>().unwrap(),
+        _ => panic!("memory {value}: give it in M or G"),
+    }
+}
+
+#[test]
+fn the_units_limits_fit_its_concurrency_and_its_stop_timeout_the_worst_drain() {
+    use autoapply::systemd::{MIB_PER_BROWSER, TASKS_PER_BROWSER, WORKER_MIB, WORKER_TASKS};
+    let service = unit("autoapply.service");
+    // the configuration's defaults, with what the unit sets
+    let key = "00".repeat(32);
+    let (config, _) = autoapply::config::Config::from_env(&|name| match name {
+        "AES_SESSION_KEY" => Some(key.clone()),
+        "AGENT_SECRET" => Some("an-agent-secret-long-enough-0123".into()),
+        _ => service
+            .lines()
+            .filter_map(|l| l.strip_prefix(&format!("Environment={name}=")))
+            .next_back()
+            .map(str::to_owned),
+    });
+    let config = config.unwrap();
+    let concurrency = config.concurrency as u64;
+    assert!(concurrency >= 1);
+    let tasks: u64 = directive(&service, "TasksMax").unwrap().parse().unwrap();
+    let need_tasks = concurrency * TASKS_PER_BROWSER + WORKER_TASKS;
+    assert!(
+        tasks >= need_tasks,
+        "TasksMax={tasks} < {concurrency} x {TASKS_PER_BROWSER} + {WORKER_TASKS}"
+    );
+    let memory = mib(&directive(&service, "MemoryMax").unwrap());
+    let need_memory = concurrency * MIB_PER_BROWSER + WORKER_MIB;
+    assert!(
+        memory >= need_memory,
+        "MemoryMax={memory} MiB < {concurrency} x {MIB_PER_BROWSER} + {WORKER_MIB} MiB"
+    );
+    let high = mib(&directive(&service, "MemoryHigh").unwrap());
+    assert!(
+        need_memory <= high && high < memory,
+        "MemoryHigh between need and max"
+    );
+
+    // after SIGTERM: a clicked Submit's confirmation, the outcome recorded (two
+    // requests), the browser torn down, the webhook's last answers
+    let confirmation = autoapply::apply::driver::Waits::default().confirmation;
+    let drain = confirmation
+        + config.http_timeout * 2
+        + autoapply::browser::TEARDOWN_MAX
+        + autoapply::webhook::serve::DRAIN;
+    let stop: u64 = directive(&service, "TimeoutStopSec")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        stop > drain.as_secs() + 30,
+        "TimeoutStopSec={stop} must exceed the worst drain ({} s) with a margin",
+        drain.as_secs()
+    );
+    assert_eq!(directive(&service, "NotifyAccess").as_deref(), Some("main"));
+    assert_eq!(directive(&service, "LimitCORE").as_deref(), Some("0"));
+}
+
 #[test]
 fn systemd_analyze_verifies_the_units() {
     if Command::new("systemd-analyze")
@@ -61,17 +137,14 @@ fn systemd_analyze_verifies_the_units() {
         eprintln!("systemd-analyze is not installed: unit verification skipped");
         return;
     }
-    // doppler is the platform's secret wrapper, not on a test machine: a stand-in
-    // executable at the same place in a copy of the unit
+    // the binary is installed at /usr/local/bin on the worker server: the built one
+    // stands in for it in a copy of the unit (doppler runs inside `sh -c`)
     let dir = manifest_dir().join("target/test-systemd");
     std::fs::create_dir_all(&dir).unwrap();
-    let stub = dir.join("doppler");
-    std::fs::write(&stub, "#!/bin/sh\nexec \"$@\"\n").unwrap();
-    use std::os::unix::fs::PermissionsExt as _;
-    std::fs::set_permissions(&stub, std::fs::Permissions::from_mode(0o755)).unwrap();
     std::fs::write(
         dir.join("autoapply.service"),
-        unit("autoapply.service").replace("/usr/bin/doppler", &stub.display().to_string()),
+        unit("autoapply.service")
+            .replace("/usr/local/bin/autoapply", env!("CARGO_BIN_EXE_autoapply")),
     )
     .unwrap();
     std::fs::write(
