@@ -249,6 +249,11 @@ async fn record_internal_error<S: Store>(store: &S, application: &Application, w
 
 /// Configuration, selectors, engine, display and browser: what `run` and `replay` need.
 pub fn prepare() -> Result<(Config, crate::apply::Engine), Failure> {
+    // what Chromium orphans becomes ours to collect, not a zombie under a PID 1 that
+    // does not reap
+    if let Err(e) = crate::browser::reap::become_subreaper() {
+        tracing::warn!(error = %e, "cannot become a child subreaper; orphaned browser helpers go to PID 1");
+    }
     let (config, _) = Config::from_process_env();
     let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     SiteSpec::load_all(&config.selectors_dir)

@@ -103,6 +103,11 @@ impl LaunchedBrowser {
             .await
             .map_err(|e| BrowserError::Launch(e.to_string().chars().take(300).collect()))?;
         guard.pid = browser.get_mut_child().and_then(|c| c.as_mut_inner().id());
+        // pinned now, while it is certainly ours (not yet collected by anyone)
+        guard.pidfd = guard.pid.and_then(super::reap::pidfd);
+        guard.group = guard
+            .pid
+            .filter(|pid| super::reap::stat(*pid).is_some_and(|p| p.pgrp == *pid));
         let handler = tokio::spawn(
             async move {
                 // keep polling until the connection ends: one bad message must not
@@ -210,8 +215,15 @@ fn write_launcher(profile: &Path, chromium: &Path) -> std::io::Result<PathBuf> {
             vars.push((name.to_owned(), value));
         }
     }
-    let mut script = String::from(
-        "#!/bin/sh\n# autoapply: Chromium gets this environment only\nexec /usr/bin/env -i",
+    // a session and process group of its own (the pid stays Chromium's: the shell
+    // is no group leader, so setsid execs without forking), killed whole at teardown
+    let setsid = if Path::new("/usr/bin/setsid").is_file() {
+        "/usr/bin/setsid "
+    } else {
+        ""
+    };
+    let mut script = format!(
+        "#!/bin/sh\n# autoapply: Chromium gets this environment only\nexec {setsid}/usr/bin/env -i"
     );
     for (name, value) in &vars {
         script.push_str(&format!(" {name}={}", sh_quote(value)));

@@ -11,6 +11,7 @@ mod error;
 mod input;
 mod launch;
 mod navigate;
+pub mod reap;
 pub mod teardown;
 
 use std::{future::Future, time::Duration};
@@ -135,8 +136,12 @@ impl LaunchedBrowser {
                 abort.abort();
             }
         }
-        let killed = teardown::kill_all(&self.guard.profile, self.guard.pid);
-        if !teardown::wait_gone(&self.guard.profile, self.guard.pid, Duration::from_secs(5)).await {
+        let killed = teardown::kill_all(
+            &self.guard.profile,
+            self.guard.pidfd.as_ref(),
+            self.guard.group,
+        );
+        if !teardown::wait_gone(&self.guard.profile, Duration::from_secs(5)).await {
             tracing::warn!("browser processes still running 5 s after SIGKILL");
         }
         if let Err(e) = teardown::remove_profile(&self.guard.profile) {

@@ -2,67 +2,55 @@
 //! table, kill it, and delete the launch's profile directory. Runs from the async
 //! teardown and, as a backstop, from `Drop` (panic, cancellation).
 
-use std::path::{Path, PathBuf};
+use std::{
+    os::fd::OwnedFd,
+    path::{Path, PathBuf},
+};
+
+use super::reap;
 
 /// Processes started by one launch, found by the profile directory on their
 /// command line (the browser and the helpers that inherit it) and by parentage.
-pub fn processes_of(profile: &Path, root_pid: Option<u32>) -> Vec<u32> {
-    let marker = format!("--user-data-dir={}", profile.display());
-    matching(|arg| arg == marker.as_bytes(), root_pid)
+pub fn processes_of(profile: &Path) -> Vec<u32> {
+    let marker = marker_of(profile);
+    matching(|arg| arg == marker.as_bytes())
 }
 
 /// Processes of every launch whose profile lies under `root` (the demo's check that
 /// nothing of its runtime directory is left running).
 pub fn processes_under(root: &Path) -> Vec<u32> {
     let marker = format!("--user-data-dir={}/", root.display());
-    matching(|arg| arg.starts_with(marker.as_bytes()), None)
+    matching(|arg| arg.starts_with(marker.as_bytes()))
+}
+
+fn marker_of(profile: &Path) -> String {
+    format!("--user-data-dir={}", profile.display())
+}
+
+/// Whether `pid` carries the launch's marker on its command line now.
+fn carries(pid: u32, marker: &str) -> bool {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .unwrap_or_default()
+        .split(|b| *b == 0)
+        .any(|arg| arg == marker.as_bytes())
 }
 
 /// Running processes with a command-line argument that `is_marker` accepts, plus
-/// `root_pid`, plus every descendant of those.
-fn matching(is_marker: impl Fn(&[u8]) -> bool, root_pid: Option<u32>) -> Vec<u32> {
-    let mut table: Vec<(u32, u32, bool)> = Vec::new(); // (pid, ppid, has marker); zombies left out
-    let Ok(entries) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
-        let has_marker = cmdline.split(|b| *b == 0).any(&is_marker);
-        let Some((state, ppid)) = std::fs::read_to_string(entry.path().join("stat"))
-            .ok()
-            .and_then(|stat| {
-                // the command name may contain spaces: fields start after the last ')'
-                let mut fields = stat[stat.rfind(')')? + 2..].split(' ');
-                let state = fields.next()?.chars().next()?;
-                Some((state, fields.next()?.parse::<u32>().ok()?))
-            })
-        else {
-            continue;
-        };
-        // a zombie has ended; it only waits for its parent to collect it
-        if matches!(state, 'Z' | 'X') {
-            continue;
-        }
-        table.push((pid, ppid, has_marker));
-    }
+/// every descendant of those; zombies left out (they only wait to be collected).
+fn matching(is_marker: impl Fn(&[u8]) -> bool) -> Vec<u32> {
+    let table: Vec<(u32, u32, bool)> = reap::table()
+        .into_iter()
+        .filter(|p| !matches!(p.state, 'Z' | 'X'))
+        .map(|p| {
+            let cmdline = std::fs::read(format!("/proc/{}/cmdline", p.pid)).unwrap_or_default();
+            (p.pid, p.ppid, cmdline.split(|b| *b == 0).any(&is_marker))
+        })
+        .collect();
     let mut found: Vec<u32> = table
         .iter()
         .filter(|(_, _, m)| *m)
         .map(|(p, _, _)| *p)
         .collect();
-    if let Some(root) = root_pid
-        && table.iter().any(|(p, _, _)| *p == root)
-        && !found.contains(&root)
-    {
-        found.push(root);
-    }
     // descendants of anything found
     loop {
         let before = found.len();
@@ -89,36 +77,44 @@ pub fn running(pid: u32) -> bool {
     })
 }
 
-/// SIGKILLs every process of the launch; returns how many were signalled.
-pub fn kill_all(profile: &Path, root_pid: Option<u32>) -> usize {
-    let pids = processes_of(profile, root_pid);
-    for pid in &pids {
-        if let Ok(pid) = i32::try_from(*pid) {
-            // SAFETY: kill(2) with a pid read from /proc; a stale pid is ESRCH
-            unsafe {
-                libc::kill(pid, libc::SIGKILL);
-            }
+/// SIGKILLs every process of the launch — the browser through its pidfd, its process
+/// group once a member is seen carrying the marker, every process carrying the marker
+/// or descending from one, each pinned by a pidfd and checked again before the
+/// signal — and collects what this process adopted. Returns how many were signalled.
+pub fn kill_all(profile: &Path, root: Option<&OwnedFd>, group: Option<u32>) -> usize {
+    let marker = marker_of(profile);
+    let mut killed = usize::from(root.is_some_and(reap::kill_pidfd));
+    if let Some(pgid) = group {
+        killed = killed.max(reap::kill_group_if(pgid, |pid| carries(pid, &marker)));
+    }
+    let found = processes_of(profile);
+    for pid in &found {
+        let ours = |pid: u32| {
+            carries(pid, &marker)
+                || reap::stat(pid).is_some_and(|p| found.contains(&p.ppid) || Some(p.pgrp) == group)
+        };
+        if reap::kill_if(*pid, ours) {
+            killed += 1;
         }
     }
-    pids.len()
+    killed
 }
 
-/// Waits (up to `timeout`) until no process of the launch is left.
-pub async fn wait_gone(
-    profile: &Path,
-    root_pid: Option<u32>,
-    timeout: std::time::Duration,
-) -> bool {
+/// Waits (up to `timeout`) until no process of the launch is left, then collects
+/// the helpers this process adopted.
+pub async fn wait_gone(profile: &Path, timeout: std::time::Duration) -> bool {
     let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        if processes_of(profile, root_pid).is_empty() {
-            return true;
+    let gone = loop {
+        if processes_of(profile).is_empty() {
+            break true;
         }
         if tokio::time::Instant::now() >= deadline {
-            return false;
+            break false;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    };
+    reap::reap_adopted();
+    gone
 }
 
 /// Deletes the profile directory (Chromium writes cookies into it).
@@ -163,9 +159,9 @@ pub async fn sweep_orphans(profile_root: &Path) -> (usize, usize) {
         if owner == me || running(owner) {
             continue;
         }
-        killed += kill_all(&profile, None);
+        killed += kill_all(&profile, None, None);
         // SIGKILL is asynchronous; the profile is deleted either way
-        wait_gone(&profile, None, std::time::Duration::from_secs(2)).await;
+        wait_gone(&profile, std::time::Duration::from_secs(2)).await;
         match remove_profile(&profile) {
             Ok(()) => removed += 1,
             Err(e) => {
@@ -182,8 +178,12 @@ pub async fn sweep_orphans(profile_root: &Path) -> (usize, usize) {
 pub struct LaunchGuard {
     /// the profile directory
     pub profile: PathBuf,
-    /// the browser's pid
+    /// the browser's pid (for reports; never signalled by number)
     pub pid: Option<u32>,
+    /// the browser, pinned at launch: signalled through this, never by a pid
+    pub pidfd: Option<OwnedFd>,
+    /// the browser's own process group (the launcher `setsid`s), when it has one
+    pub group: Option<u32>,
     armed: bool,
 }
 
@@ -193,6 +193,8 @@ impl LaunchGuard {
         Self {
             profile,
             pid: None,
+            pidfd: None,
+            group: None,
             armed: true,
         }
     }
@@ -208,7 +210,8 @@ impl Drop for LaunchGuard {
         if !self.armed {
             return;
         }
-        let killed = kill_all(&self.profile, self.pid);
+        let killed = kill_all(&self.profile, self.pidfd.as_ref(), self.group);
+        reap::reap_adopted();
         let removed = remove_profile(&self.profile);
         tracing::warn!(
             killed,

@@ -17,7 +17,8 @@ pub(super) fn jittered(d: Duration) -> Duration {
     Duration::from_millis(rand::rng().random_range(ms * 8 / 10..=ms * 12 / 10))
 }
 
-/// Runs until `cancel`: rescues expired leases every `sweep_interval` (jittered), and
+/// Runs until `cancel`: collects adopted zombies and rescues expired leases every
+/// `sweep_interval` (jittered), and
 /// once an hour purges expired agent logs and screenshots older than [`RETENTION`].
 pub(super) async fn sweep_loop<S: Store>(
     store: S,
@@ -31,6 +32,11 @@ pub(super) async fn sweep_loop<S: Store>(
         tokio::select! {
             () = tokio::time::sleep(jittered(sweep_interval)) => {}
             () = cancel.cancelled() => return,
+        }
+        // helpers a browser left behind, adopted by this subreaper
+        let reaped = crate::browser::reap::reap_adopted();
+        if reaped > 0 {
+            tracing::debug!(reaped, "collected processes a browser left behind");
         }
         match store.rescue_expired().await {
             Ok(c) if c.requeued + c.failed + c.to_verify > 0 => {

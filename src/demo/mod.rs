@@ -89,6 +89,8 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         )));
     }
     let engine = crate::apply::Engine::from_config(&config).map_err(|e| fail(e.to_string()))?;
+    // as the daemon: what Chromium orphans is collected here
+    let _ = crate::browser::reap::become_subreaper();
     let store = SqliteStore::open(&config.sqlite_path).map_err(|e| fail(e.to_string()))?;
 
     print_header(&replica, &store);

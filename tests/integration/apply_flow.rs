@@ -495,12 +495,21 @@ async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
             .split(|b| *b == 0)
             .map(|a| String::from_utf8_lossy(a).into_owned())
             .collect();
-        tx.send((pid, browser.profile_dir().to_owned(), args))
+        // its own process group, led by itself (the launcher setsid's)
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let pgrp: u32 = stat[stat.rfind(')').unwrap() + 2..]
+            .split(' ')
+            .nth(2)
+            .unwrap()
+            .parse()
+            .unwrap();
+        tx.send((pid == pgrp, browser.profile_dir().to_owned(), args))
             .unwrap();
         panic!("simulated bug inside an application");
     });
-    let (pid, profile, args) = rx.await.unwrap();
+    let (own_group, profile, args) = rx.await.unwrap();
     assert!(task.await.unwrap_err().is_panic());
+    assert!(own_group, "Chromium leads a process group of its own");
     // the flags reached Chromium as written (chromiumoxide adds the leading dashes itself)
     assert!(args.iter().any(|a| a == "--no-first-run"), "{args:?}");
     assert!(
@@ -514,16 +523,12 @@ async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
         "headful: {args:?}"
     );
     // SIGKILL is asynchronous: the processes are given a moment to end
-    let gone = autoapply::browser::teardown::wait_gone(
-        &profile,
-        Some(pid),
-        std::time::Duration::from_secs(5),
-    )
-    .await;
+    let gone =
+        autoapply::browser::teardown::wait_gone(&profile, std::time::Duration::from_secs(5)).await;
     assert!(
         gone,
         "left after the panic: {:?}",
-        autoapply::browser::teardown::processes_of(&profile, Some(pid))
+        autoapply::browser::teardown::processes_of(&profile)
     );
     assert!(!profile.exists());
 }
@@ -548,7 +553,7 @@ async fn every_browser_call_reports_a_killed_browser_as_a_crash() {
     let job = replica.origin().join("/jobs/view/1002/").unwrap();
     browser.goto(job.as_str(), &cancel).await.unwrap();
     let profile = browser.profile_dir().to_owned();
-    assert!(autoapply::browser::teardown::kill_all(&profile, browser.pid()) > 0);
+    assert!(autoapply::browser::teardown::kill_all(&profile, None, browser.pid()) > 0);
     let crashed = |what: &str, r: Result<(), BrowserError>| {
         assert!(
             matches!(r, Err(BrowserError::Crashed { .. })),

@@ -643,3 +643,93 @@ async fn chromium_sees_none_of_the_daemons_secrets() {
     daemon.stop().await;
     assert_no_browser_left(&env);
 }
+
+/// (state, ppid) of a process.
+fn state_and_parent(pid: u32) -> Option<(char, u32)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let mut fields = stat[stat.rfind(')')? + 2..].split(' ');
+    Some((fields.next()?.chars().next()?, fields.next()?.parse().ok()?))
+}
+
+/// Zombies whose parent is `pid`.
+fn zombies_of(pid: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|p| state_and_parent(*p) == Some(('Z', pid)))
+        .collect()
+}
+
+#[tokio::test]
+async fn helpers_of_a_killed_browser_are_adopted_and_collected_by_the_daemon() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_job(user, 2031);
+    // the application waits for LinkedIn's confirmation meanwhile
+    env.replica.set_confirm_delay(Duration::from_secs(20));
+    let mut daemon = env.spawn_daemon("reaper", &[]);
+    crate::support::daemon::wait_for_submission(&env.replica, Duration::from_secs(60)).await;
+    let me = daemon.pid();
+    let launch: Vec<(u32, u32)> = browsers_under(&env.runtime)
+        .into_iter()
+        .filter_map(|p| Some((p, state_and_parent(p)?.1)))
+        .collect();
+    let root = launch
+        .iter()
+        .find(|(_, parent)| *parent == me)
+        .map(|(p, _)| *p)
+        .expect("the browser is the daemon's child");
+    let orphans: Vec<u32> = launch
+        .iter()
+        .filter(|(_, parent)| *parent == root)
+        .map(|(p, _)| *p)
+        .collect();
+    assert!(!orphans.is_empty(), "Chromium runs helpers: {launch:?}");
+    // stopped, the helpers cannot end before their parent: they are orphaned alive
+    for (pid, _) in &launch {
+        if *pid != root {
+            unsafe { libc::kill(*pid as i32, libc::SIGSTOP) };
+        }
+    }
+    unsafe { libc::kill(root as i32, libc::SIGKILL) };
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let adopted = loop {
+        let parents: Vec<Option<u32>> = orphans
+            .iter()
+            .map(|p| state_and_parent(*p).map(|(_, parent)| parent))
+            .collect();
+        if parents.iter().all(|p| *p == Some(me)) || std::time::Instant::now() > deadline {
+            break parents;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(
+        adopted.iter().all(|p| *p == Some(me)),
+        "the orphaned helpers went to {adopted:?}, not to the daemon {me} (a child subreaper)"
+    );
+    // the application ends (a crashed browser), its teardown kills and collects them
+    let deadline = std::time::Instant::now() + Duration::from_secs(40);
+    loop {
+        let (left, zombies) = (browsers_under(&env.runtime), zombies_of(me));
+        if left.is_empty() && zombies.is_empty() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "left: {left:?}, zombies of the daemon: {zombies:?}\n{}",
+            daemon.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    daemon.signal(libc::SIGTERM);
+    assert!(
+        daemon
+            .wait_exit(Duration::from_secs(30))
+            .await
+            .expect("exits")
+            .success()
+    );
+    assert_no_browser_left(&env);
+}
