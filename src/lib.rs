@@ -13,7 +13,9 @@
 //! - [`pacing`]: human waits and the navigation limiter
 //! - [`shutdown`], [`systemd`], [`heap`]: signals, sd_notify, the allocator
 //! - [`replica`]: the local LinkedIn replica (tests and the demo)
+//! - [`resume`]: which file may be uploaded as a résumé (confined to one folder)
 //! - [`config`]: typed configuration from the environment, from one settings table
+//! - [`admission`]: one gate for the loop and the webhook: slots and per-user spacing
 //! - [`answers`]: applicant profile to answers; unknown stays unknown
 //! - [`evidence`]: screenshot files
 //! - [`browser`]: Chromium over the DevTools protocol; the only user of chromiumoxide

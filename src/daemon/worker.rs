@@ -300,13 +300,15 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 step_screenshots: self.settings.step_screenshots,
                 ..ApplyOptions::default()
             },
-        )
-        .instrument(span);
-        state.tasks.spawn(async move {
-            // the slot is given back when the application ends
-            let _slot = slot;
-            run.await
-        });
+        );
+        state.tasks.spawn(
+            async move {
+                // the slot is given back when the application ends
+                let _slot = slot;
+                run.await
+            }
+            .instrument(span),
+        );
         Turn::Again
     }
 

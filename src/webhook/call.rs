@@ -72,13 +72,15 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
         claimed,
         st.cancel.clone(),
         ApplyOptions::default(),
-    )
-    .instrument(span);
-    let handle = st.tasks.spawn(async move {
-        // the slot is given back when the application ends
-        let _slot = slot;
-        run.await
-    });
+    );
+    let handle = st.tasks.spawn(
+        async move {
+            // the slot is given back when the application ends
+            let _slot = slot;
+            run.await
+        }
+        .instrument(span),
+    );
     if call.run_async {
         return answer(StatusCode::ACCEPTED, "success", started, 0, None);
     }

@@ -15,6 +15,7 @@ use hyper_util::{
 };
 use tokio::{net::TcpListener, sync::Semaphore};
 use tokio_util::sync::CancellationToken;
+use tracing::Instrument as _;
 
 /// Connections open at once.
 pub const MAX_CONNECTIONS: usize = 64;
@@ -74,11 +75,14 @@ pub async fn serve(
         let connection =
             http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app.clone()));
         let connection = graceful.watch(connection);
-        tokio::spawn(async move {
-            // a client that stalls or resets is its own business: nothing to log
-            let _ = connection.await;
-            drop(permit);
-        });
+        tokio::spawn(
+            async move {
+                // a client that stalls or resets is its own business: nothing to log
+                let _ = connection.await;
+                drop(permit);
+            }
+            .in_current_span(),
+        );
     }
     drop(listener);
     let _ = tokio::time::timeout(drain, graceful.shutdown()).await;

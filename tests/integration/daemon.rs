@@ -733,3 +733,57 @@ async fn helpers_of_a_killed_browser_are_adopted_and_collected_by_the_daemon() {
     );
     assert_no_browser_left(&env);
 }
+
+#[tokio::test]
+async fn two_daemons_on_one_store_never_run_one_user_in_two_browsers() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let ada = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_jobs(ada, 3201..=3204);
+    // each application lingers on LinkedIn's confirmation: runs would overlap
+    env.replica.set_confirm_delay(Duration::from_secs(2));
+    let both = [("AUTOAPPLY_CONCURRENCY", "2")];
+    let mut a = env.spawn_daemon("fleet-a", &both);
+    let mut b = env.spawn_daemon("fleet-b", &both);
+    let (pa, pb) = (a.pid(), b.pid());
+    let mut most = 0;
+    let deadline = std::time::Instant::now() + Duration::from_secs(180);
+    loop {
+        // browsers of either daemon at this moment: their direct children
+        let roots = browsers_under(&env.runtime)
+            .into_iter()
+            .filter(|p| matches!(state_and_parent(*p), Some((_, parent)) if parent == pa || parent == pb))
+            .count();
+        most = most.max(roots);
+        if env
+            .app
+            .sql("select count(*) from job_applications where status = 'submitted'")
+            == "4"
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "not all submitted:\n{}\n{}",
+            a.logs(),
+            b.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(most, 1, "one user in {most} browsers at once");
+    let per_job = submissions_per_job(&env.replica);
+    assert!(
+        per_job.values().all(|n| *n == 1) && per_job.len() == 4,
+        "{per_job:?}"
+    );
+    for d in [&mut a, &mut b] {
+        d.signal(libc::SIGTERM);
+        assert!(
+            d.wait_exit(Duration::from_secs(30))
+                .await
+                .expect("exits")
+                .success()
+        );
+    }
+    assert_no_browser_left(&env);
+}

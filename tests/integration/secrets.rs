@@ -67,6 +67,12 @@ async fn no_secret_reaches_logs_rows_file_names_or_http_answers() {
         None => serde_json::json!({"agent": "auto_apply", "user_id": user.to_string(), "payload": {}}).to_string(),
     }
     };
+    // the user answered nothing yet, the platform queues it again and calls: the run
+    // ends as before, and its answer carries the outcome (a caller may claim only
+    // what the loop could; run_at keeps the loop away)
+    env.app.sql(&format!(
+        "update job_applications set status = 'queued', run_at = now() + interval '1 day' where id = '{unknown}'"
+    ));
     answers.push(post(&url, AGENT_SECRET, call(Some(unknown.to_string()))).await);
     answers.push(post(&url, AGENT_SECRET, call(Some(submitted.to_string()))).await);
     answers.push(post(&url, AGENT_SECRET, call(None)).await);

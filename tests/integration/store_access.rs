@@ -209,7 +209,8 @@ async fn sessions_profiles_and_agent_logs_round_trip() {
 }
 
 #[tokio::test]
-async fn a_version_1_sqlite_file_gains_the_drift_breaker_and_keeps_its_rows() {
+async fn a_version_1_sqlite_file_gains_the_drift_breaker_and_the_live_row_index_and_keeps_its_rows()
+{
     let dir = std::env::temp_dir().join(format!("autoapply-v1-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("v1.sqlite3");
@@ -217,10 +218,11 @@ async fn a_version_1_sqlite_file_gains_the_drift_breaker_and_keeps_its_rows() {
     {
         let store = autoapply::store::sqlite::SqliteStore::open(&path).unwrap();
         drop(store);
-        // as a version-1 build left it: no drift table
+        // as a version-1 build left it: no drift table, no one-live-row index
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
-            "drop table autoapply_drift; insert into system_daily_limits values ('2026-11-27', 7); pragma user_version = 1;",
+            "drop table autoapply_drift; drop index job_applications_one_live_per_user; \
+             insert into system_daily_limits values ('2026-11-27', 7); pragma user_version = 1;",
         )
         .unwrap();
     }
@@ -235,7 +237,15 @@ async fn a_version_1_sqlite_file_gains_the_drift_breaker_and_keeps_its_rows() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((version, kept), (2, 7));
+    assert_eq!((version, kept), (3, 7));
+    let indexed: i64 = conn
+        .query_row(
+            "select count(*) from sqlite_master where name = 'job_applications_one_live_per_user'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(indexed, 1, "the upgrade adds the one-live-row index");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -6,7 +6,7 @@ pub(super) const SCHEMA_VERSION: i32 = 3;
 /// Version 3: one user is never in two browsers at once (as
 /// `supabase/migrations/20261128000200_*`).
 pub(super) const SCHEMA_V3: &str = r"
-create unique index job_applications_one_live_per_user
+create unique index if not exists job_applications_one_live_per_user
   on job_applications (user_id) where status in ('claimed', 'submitting');
 ";
 
