@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::decide::{PendingQuestion, Stop};
 use crate::{
     browser::BrowserError,
-    domain::{Outcome, OutcomeDetails, OutcomeStatus, SessionStatus},
+    domain::{Look, Outcome, OutcomeDetails, OutcomeStatus, SessionStatus},
     session::SessionError,
 };
 
@@ -77,6 +77,12 @@ pub fn next_utc_midnight(now: OffsetDateTime) -> OffsetDateTime {
     today.next_day().unwrap_or(today).midnight().assume_utc()
 }
 
+/// A verification run's outcome, with what its look saw (the row's timeline).
+fn looked(mut outcome: Outcome, look: Look) -> Disposition {
+    outcome.details.verification_look = Some(look);
+    Disposition::Finish(outcome)
+}
+
 fn finish(status: OutcomeStatus, reason: &str, error: &str) -> Disposition {
     Disposition::Finish(Outcome::new(status, Some(reason)).with_error(error))
 }
@@ -133,8 +139,7 @@ const TOO_MANY_STEPS: &str =
 const SUBMIT_UNCONFIRMED: &str = "Submit was clicked but no confirmation appeared: LinkedIn is checked before anything else happens";
 
 /// `verified_not_applied`
-const VERIFIED_NOT_APPLIED: &str =
-    "a submit was interrupted; LinkedIn shows no application for this job, so it is applied again";
+const VERIFIED_NOT_APPLIED: &str = "a submit was interrupted; two looks a settle time apart showed no application for this job on LinkedIn, so it is applied again";
 
 /// `verification_inconclusive`
 const VERIFICATION_INCONCLUSIVE: &str = "a submit was interrupted and LinkedIn's job page does not tell whether it went in: checked again later";
@@ -207,16 +212,20 @@ pub fn disposition(
             Stop::SubmitUnconfirmed => {
                 finish(NeedsVerification, "submit_unconfirmed", SUBMIT_UNCONFIRMED)
             }
-            Stop::VerifiedApplied => {
-                Disposition::Finish(Outcome::new(Submitted, Some("verified_applied")))
-            }
-            Stop::VerifiedNotApplied => {
-                finish(RetryLater, "verified_not_applied", VERIFIED_NOT_APPLIED)
-            }
-            Stop::VerificationInconclusive => finish(
-                NeedsVerification,
-                "verification_inconclusive",
-                VERIFICATION_INCONCLUSIVE,
+            Stop::VerifiedApplied => looked(
+                Outcome::new(Submitted, Some("verified_applied")),
+                Look::Applied,
+            ),
+            // the store decides: a first such look asks for a second, a settle time later
+            Stop::VerifiedNotApplied => looked(
+                Outcome::new(RetryLater, Some("verified_not_applied"))
+                    .with_error(VERIFIED_NOT_APPLIED),
+                Look::NotApplied,
+            ),
+            Stop::VerificationInconclusive => looked(
+                Outcome::new(NeedsVerification, Some("verification_inconclusive"))
+                    .with_error(VERIFICATION_INCONCLUSIVE),
+                Look::Unclear,
             ),
             Stop::LeaseLost | Stop::VerificationRequired | Stop::DryRunComplete => {
                 Disposition::Nothing

@@ -265,6 +265,32 @@ pub struct OutcomeDetails {
         with = "time::serde::rfc3339::option"
     )]
     pub session_validated_at: Option<time::OffsetDateTime>,
+    /// what a verification run's look at the job page saw (the row's timeline)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verification_look: Option<Look>,
+}
+
+/// What one verification look at the job page saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Look {
+    /// LinkedIn shows the job as applied
+    Applied,
+    /// LinkedIn clearly offers to apply (its "Applied" state may still lag)
+    NotApplied,
+    /// the page does not tell
+    Unclear,
+}
+
+impl Look {
+    /// As stored in the timeline.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Applied => "applied",
+            Self::NotApplied => "not_applied",
+            Self::Unclear => "unclear",
+        }
+    }
 }
 
 /// The outcome of one attempt, as recorded on the row.

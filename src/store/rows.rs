@@ -54,6 +54,15 @@ pub struct Application {
     /// when LinkedIn confirmed it
     #[serde(with = "time::serde::rfc3339::option")]
     pub submitted_at: Option<OffsetDateTime>,
+    /// when the submit gate was passed (the click may have followed)
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub submit_started_at: Option<OffsetDateTime>,
+    /// when a verification look first saw no application (a second look decides)
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub verification_not_applied_at: Option<OffsetDateTime>,
+    /// the verification looks, oldest first: `[{"at", "saw", "by"}]`
+    #[serde(default)]
+    pub verification_looks: serde_json::Value,
 }
 
 impl Application {

@@ -43,6 +43,8 @@ conformance!(
     #[tokio::test]
     verification_settles_not_applied_and_gives_up_after_the_bound,
     #[tokio::test]
+    a_look_that_sees_applied_wins_and_the_first_look_waits_the_settle_time,
+    #[tokio::test]
     retries_back_off_then_fail_and_release_spends_nothing,
     #[tokio::test]
     finish_records_questions_screenshot_and_marks_the_session,
@@ -226,6 +228,8 @@ async fn begin_submit_refuses_an_expired_lease_even_before_the_sweeper(db: Db) {
 }
 
 async fn an_expired_submit_goes_to_verification_and_never_back_to_the_queue(db: Db) {
+    // no settle time here: the looks themselves are the subject
+    db.set_limit("verification_settle_seconds", 0);
     let user = db.seed_user("valid").await;
     db.seed_applications(user, "j", 1);
     let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
@@ -293,58 +297,155 @@ async fn a_retry_asked_while_submitting_becomes_verification(db: Db) {
 }
 
 async fn verification_settles_not_applied_and_gives_up_after_the_bound(db: Db) {
+    use autoapply::domain::Look;
+    let looked = |status, reason, look| {
+        let mut o = Outcome::new(status, Some(reason));
+        o.details.verification_look = Some(look);
+        o
+    };
     let user = db.seed_user("valid").await;
     db.seed_applications(user, "j", 2);
     db.both("update job_applications set status = 'needs_verification', verification_pending = true, attempts = 1");
-    db.set_limit("verification_checks_max", 2);
+    db.set_limit("verification_checks_max", 3);
+    db.set_limit("verification_settle_seconds", 60);
 
-    // clearly not applied: queued again, gate open again
+    // one look sees no application: not concluded, a second look a settle time later
     let first = db.store.claim("v", LEASE).await.unwrap().unwrap();
-    let requeue = Outcome::new(OutcomeStatus::RetryLater, Some("verified_not_applied"));
-    assert!(
-        db.store
-            .finish(first.lease().unwrap(), &requeue)
-            .await
-            .unwrap()
-    );
-    assert_eq!(db.row(first.id), "queued|verified_not_applied|1|f");
-
-    // cannot tell, twice: the second time it goes to the user as unverifiable
-    let other = db.store.claim("v", LEASE).await.unwrap().unwrap();
-    assert_ne!(other.id, first.id);
-    let unsure = Outcome::new(
-        OutcomeStatus::NeedsVerification,
-        Some("verification_inconclusive"),
+    let not_applied = looked(
+        OutcomeStatus::RetryLater,
+        "verified_not_applied",
+        Look::NotApplied,
     );
     assert!(
         db.store
-            .finish(other.lease().unwrap(), &unsure)
+            .finish(first.lease().unwrap(), &not_applied)
             .await
             .unwrap()
     );
     assert_eq!(
-        db.row(other.id),
-        "needs_verification|verification_inconclusive|1|t"
+        db.row(first.id),
+        "needs_verification|verification_second_look|1|t"
     );
-    db.set_run_at(&format!("id = '{}'", other.id), 0);
-    let again = db.store.claim("v", LEASE).await.unwrap().unwrap();
-    // the first one (requeued, attempt 2) may come first: give it back (the user is
-    // in one browser at most), take ours
-    let again = if again.id == other.id {
-        again
-    } else {
-        assert!(db.store.release(again.lease().unwrap()).await.unwrap());
-        db.set_run_at(&format!("id = '{}'", first.id), 3600);
-        db.store.claim("v", LEASE).await.unwrap().unwrap()
-    };
-    assert_eq!(again.id, other.id);
+    assert!((58..=60).contains(&db.run_at_in_secs(first.id)));
+    // the second look, a settle time later, agrees: applied again
+    db.set_run_at(&format!("id <> '{}'", first.id), 3600);
+    db.backdate_not_applied(first.id, 61);
+    db.set_run_at(&format!("id = '{}'", first.id), 0);
+    let second = db.store.claim("v", LEASE).await.unwrap().unwrap();
+    assert_eq!(second.id, first.id);
     assert!(
         db.store
-            .finish(again.lease().unwrap(), &unsure)
+            .finish(second.lease().unwrap(), &not_applied)
             .await
             .unwrap()
     );
-    assert_eq!(db.row(other.id), "needs_user|unverifiable|1|t");
+    assert_eq!(db.row(first.id), "queued|verified_not_applied|1|f");
+    let timeline = db.store.application(first.id).await.unwrap().unwrap();
+    let saw: Vec<&str> = timeline
+        .verification_looks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["saw"].as_str().unwrap())
+        .collect();
+    assert_eq!(saw, ["not_applied", "not_applied"]);
+    assert_eq!(timeline.verification_not_applied_at, None);
+    db.set_run_at(&format!("id = '{}'", first.id), 3600);
+    db.set_run_at(&format!("id <> '{}'", first.id), 0);
+
+    // a verification run that ends without a look (a crash) is no conclusion
+    let other = db.store.claim("v", LEASE).await.unwrap().unwrap();
+    assert_ne!(other.id, first.id);
+    let crashed = Outcome::new(OutcomeStatus::RetryLater, Some("browser_crashed"));
+    assert!(
+        db.store
+            .finish(other.lease().unwrap(), &crashed)
+            .await
+            .unwrap()
+    );
+    assert_eq!(db.row(other.id), "needs_verification|browser_crashed|1|t");
+
+    // cannot tell, until the bound: the user is asked, never a resubmission
+    let unsure = looked(
+        OutcomeStatus::NeedsVerification,
+        "verification_inconclusive",
+        Look::Unclear,
+    );
+    for expected in [
+        "needs_verification|verification_inconclusive|1|t",
+        "needs_user|unverifiable|1|t",
+    ] {
+        db.set_run_at(&format!("id = '{}'", other.id), 0);
+        let again = db.store.claim("v", LEASE).await.unwrap().unwrap();
+        assert_eq!(again.id, other.id);
+        assert!(
+            db.store
+                .finish(again.lease().unwrap(), &unsure)
+                .await
+                .unwrap()
+        );
+        assert_eq!(db.row(other.id), expected);
+    }
+}
+
+async fn a_look_that_sees_applied_wins_and_the_first_look_waits_the_settle_time(db: Db) {
+    use autoapply::domain::Look;
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 1);
+    db.set_limit("verification_settle_seconds", 60);
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    assert_eq!(
+        db.store
+            .begin_submit(claimed.lease().unwrap())
+            .await
+            .unwrap(),
+        BeginSubmit::Ok
+    );
+    // the worker dies after the click: the first look waits the settle time after
+    // the submit began, not a moment less
+    db.expire_lease(claimed.id);
+    assert_eq!(db.store.rescue_expired().await.unwrap().to_verify, 1);
+    assert!((58..=60).contains(&db.run_at_in_secs(claimed.id)));
+    assert!(
+        db.store.claim("v", LEASE).await.unwrap().is_none(),
+        "not yet"
+    );
+    // first look: no application yet (LinkedIn lags); second look: applied
+    db.set_run_at(&format!("id = '{}'", claimed.id), 0);
+    let mut saw = Vec::new();
+    for (look, status, reason) in [
+        (
+            Look::NotApplied,
+            OutcomeStatus::RetryLater,
+            "verified_not_applied",
+        ),
+        (Look::Applied, OutcomeStatus::Submitted, "verified_applied"),
+    ] {
+        db.set_run_at(&format!("id = '{}'", claimed.id), 0);
+        let check = db.store.claim("v", LEASE).await.unwrap().unwrap();
+        let mut outcome = Outcome::new(status, Some(reason));
+        outcome.details.verification_look = Some(look);
+        assert!(
+            db.store
+                .finish(check.lease().unwrap(), &outcome)
+                .await
+                .unwrap()
+        );
+        saw.push(db.row(claimed.id));
+    }
+    assert_eq!(
+        saw,
+        [
+            "needs_verification|verification_second_look|1|t",
+            "submitted|verified_applied|1|f"
+        ]
+    );
+    let row = db.store.application(claimed.id).await.unwrap().unwrap();
+    let looks = row.verification_looks.as_array().unwrap();
+    assert_eq!(looks.len(), 2);
+    assert_eq!(looks[1]["saw"], "applied");
+    assert_eq!(looks[1]["by"], "v");
+    assert!(looks[0]["at"].as_str().is_some());
 }
 
 async fn retries_back_off_then_fail_and_release_spends_nothing(db: Db) {

@@ -201,6 +201,7 @@ pub(super) async fn finish(
                 None if status == "submitted" => None,
                 None => row.pending_questions.as_ref().map(ToString::to_string),
             };
+            let looks = looks_with(&row, details.verification_look, now_ms);
             tx.execute(
                 "update job_applications
                 set status = ?2, reason = ?3, last_error = ?4, attempts = ?5,
@@ -208,13 +209,14 @@ pub(super) async fn finish(
                     pending_questions = ?9,
                     screenshot_path = coalesce(?10, screenshot_path),
                     submitted_at = case when ?2 = 'submitted' then ?11 else submitted_at end,
+                    verification_not_applied_at = ?12, verification_looks = ?13,
                     lease_owner = null, lease_expires_at = null, updated_at = ?11
               where id = ?1",
                 params![
                     lease.id.to_string(),
                     status,
                     next.reason,
-                    outcome.error.as_deref().map(truncate_error),
+                    next.error.or(outcome.error.as_deref()).map(truncate_error),
                     next.attempts,
                     next.pending,
                     next.checks,
@@ -222,6 +224,8 @@ pub(super) async fn finish(
                     questions,
                     details.screenshot_path,
                     now_ms,
+                    next.not_applied_at,
+                    looks,
                 ],
             )
             .sql(OP)?;
@@ -229,6 +233,24 @@ pub(super) async fn finish(
             Ok(true)
         })
         .await
+}
+
+/// The row's timeline of verification looks with `look` appended (the last 20), as
+/// JSON text: `[{"at", "saw", "by"}]`.
+fn looks_with(row: &Application, look: Option<crate::domain::Look>, now_ms: i64) -> String {
+    let mut looks = row
+        .verification_looks
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    if let Some(look) = look {
+        let at = from_ms(now_ms)
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        looks.push(serde_json::json!({"at": at, "saw": look.as_str(), "by": row.lease_owner}));
+    }
+    let skip = looks.len().saturating_sub(20);
+    serde_json::Value::from(looks.split_off(skip)).to_string()
 }
 
 pub(super) async fn release(store: &SqliteStore, lease: Lease) -> Result<bool, StoreError> {
@@ -272,7 +294,9 @@ pub(super) const RETRY_BACKOFF_SQL: &str =
     "min(3600000, ?1 * 1000 * (1 << max(min(attempts, 20), 0)))";
 
 pub(super) fn rescue(tx: &Transaction<'_>, now: i64) -> rusqlite::Result<RescueCounts> {
-    let base = limits(tx)?.retry_backoff_base_secs;
+    let limits = limits(tx)?;
+    let base = limits.retry_backoff_base_secs;
+    let settle = limits.verification_settle_secs * 1000;
     let requeued = tx.execute(
         &format!(
             "update job_applications
@@ -297,18 +321,18 @@ pub(super) fn rescue(tx: &Transaction<'_>, now: i64) -> rusqlite::Result<RescueC
     let verify_claimed = tx.execute(
         "update job_applications
             set status = 'needs_verification', lease_owner = null, lease_expires_at = null,
-                run_at = ?1, updated_at = ?1
+                run_at = max(?1, coalesce(submit_started_at, ?1) + ?2), updated_at = ?1
           where status = 'claimed' and lease_expires_at < ?1 and verification_pending",
-        params![now],
+        params![now, settle],
     )?;
     let verify_submitting = tx.execute(
         "update job_applications
             set status = 'needs_verification', reason = 'submit_unconfirmed',
                 last_error = 'the worker stopped renewing its lease while submitting; LinkedIn must be checked before any retry',
                 verification_pending = 1, lease_owner = null, lease_expires_at = null,
-                run_at = ?1, updated_at = ?1
+                run_at = max(?1, coalesce(submit_started_at, ?1) + ?2), updated_at = ?1
           where status = 'submitting' and lease_expires_at < ?1",
-        params![now],
+        params![now, settle],
     )?;
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
     Ok(RescueCounts {

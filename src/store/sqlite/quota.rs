@@ -119,18 +119,20 @@ pub(super) struct Limits {
     pub(super) linkedin_actions_per_day: i64,
     pub(super) verification_checks_max: i64,
     pub(super) retry_backoff_base_secs: i64,
+    pub(super) verification_settle_secs: i64,
 }
 
 pub(super) fn limits(tx: &Connection) -> rusqlite::Result<Limits> {
     tx.query_row(
-        "select linkedin_actions_per_day, verification_checks_max, retry_backoff_base_secs \
-         from autoapply_limits where id = 1",
+        "select linkedin_actions_per_day, verification_checks_max, retry_backoff_base_secs, \
+         verification_settle_seconds from autoapply_limits where id = 1",
         [],
         |r| {
             Ok(Limits {
                 linkedin_actions_per_day: r.get(0)?,
                 verification_checks_max: r.get(1)?,
                 retry_backoff_base_secs: r.get(2)?,
+                verification_settle_secs: r.get(3)?,
             })
         },
     )

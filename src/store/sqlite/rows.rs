@@ -14,7 +14,8 @@ use crate::{
 
 pub(super) const COLUMNS: &str = "id, user_id, platform, job_url, external_job_id, status, reason, attempts, \
      max_attempts, run_at, lease_token, lease_owner, lease_expires_at, verification_pending, \
-     verification_checks, pending_questions, last_error, screenshot_path, submitted_at";
+     verification_checks, pending_questions, last_error, screenshot_path, submitted_at, \
+     submit_started_at, verification_not_applied_at, verification_looks";
 
 pub(super) fn embedded(operation: &str, err: &rusqlite::Error) -> StoreError {
     let busy = matches!(
@@ -95,6 +96,10 @@ pub(super) fn application_row(row: &Row<'_>) -> rusqlite::Result<Application> {
         last_error: row.get(16)?,
         screenshot_path: row.get(17)?,
         submitted_at: row.get::<_, Option<i64>>(18)?.map(from_ms),
+        submit_started_at: row.get::<_, Option<i64>>(19)?.map(from_ms),
+        verification_not_applied_at: row.get::<_, Option<i64>>(20)?.map(from_ms),
+        verification_looks: serde_json::from_str(&row.get::<_, String>(21)?)
+            .unwrap_or_else(|_| serde_json::json!([])),
     })
 }
 

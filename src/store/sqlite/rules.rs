@@ -3,7 +3,7 @@
 
 use super::{quota::Limits, rows::ms};
 use crate::{
-    domain::{ApplicationStatus, Outcome, OutcomeStatus},
+    domain::{ApplicationStatus, Look, Outcome, OutcomeStatus},
     store::Application,
 };
 
@@ -25,7 +25,14 @@ pub(super) struct NextState {
     pub(super) pending: bool,
     pub(super) checks: i64,
     pub(super) run_at: i64,
+    /// when a look first saw no application
+    pub(super) not_applied_at: Option<i64>,
+    /// replaces the outcome's error (the second-look notice)
+    pub(super) error: Option<&'static str>,
 }
+
+/// The second-look notice (`verification_second_look`), as the SQL function writes it.
+pub(super) const SECOND_LOOK: &str = "LinkedIn showed no application at this look; its \"Applied\" state can lag, so a second look a settle time later decides";
 
 /// Applies the rules of `finish` to `row`: never a blind retry after the submit
 /// gate, backoff and spent attempts for a retry, the verification schedule.
@@ -56,13 +63,38 @@ pub(super) fn next_state(
         status = "needs_verification";
         reason = reason.or_else(|| Some("submit_unconfirmed".into()));
     }
-    match status {
-        "queued" if pending => {
-            // a verification run saw clearly that LinkedIn has no application
-            pending = false;
-            checks = 0;
-            run_at = details.run_at.map_or(now_ms, ms);
+    let settle = limits.verification_settle_secs * 1000;
+    let look = details.verification_look;
+    let mut not_applied_at = row.verification_not_applied_at.map(ms);
+    let mut error = None;
+    // a verification run concludes "not applied" only from two looks that saw no
+    // application a settle time apart; anything else it ends with is no conclusion
+    let mut scheduled = false;
+    if status == "queued" && pending {
+        match (look, not_applied_at) {
+            (Some(Look::NotApplied), Some(first)) if first + settle <= now_ms => {
+                pending = false;
+                checks = 0;
+                not_applied_at = None;
+                run_at = details.run_at.map_or(now_ms, ms);
+                scheduled = true;
+            }
+            (Some(Look::NotApplied), _) => {
+                let first = *not_applied_at.get_or_insert(now_ms);
+                status = "needs_verification";
+                reason = Some("verification_second_look".into());
+                error = Some(SECOND_LOOK);
+                run_at = first + settle;
+                scheduled = true;
+            }
+            _ => {
+                status = "needs_verification";
+                reason = reason.or_else(|| Some("verification_inconclusive".into()));
+            }
         }
+    }
+    match status {
+        _ if scheduled => {}
         "queued" => {
             if details.keep_attempt {
                 attempts = (attempts - 1).max(0);
@@ -83,10 +115,15 @@ pub(super) fn next_state(
             } else {
                 pending = true;
                 let wait = (60_000i64 << checks.clamp(0, 20)).min(6 * 3_600_000);
-                run_at = details.run_at.map_or(now_ms + wait, ms);
+                // never a first look before the settle time after the submit began
+                let settled = row.submit_started_at.map_or(now_ms, ms) + settle;
+                run_at = details.run_at.map_or((now_ms + wait).max(settled), ms);
             }
         }
-        "submitted" => pending = false,
+        "submitted" => {
+            pending = false;
+            not_applied_at = None;
+        }
         _ => {}
     }
     NextState {
@@ -96,5 +133,7 @@ pub(super) fn next_state(
         pending,
         checks,
         run_at,
+        not_applied_at,
+        error,
     }
 }

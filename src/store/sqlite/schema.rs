@@ -1,7 +1,15 @@
 //! The embedded schema, versioned with `PRAGMA user_version`.
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub(super) const SCHEMA_VERSION: i32 = 3;
+pub(super) const SCHEMA_VERSION: i32 = 4;
+
+/// Version 4: exactly-once when LinkedIn lags (as `supabase/migrations/20261128000300_*`).
+pub(super) const SCHEMA_V4: &str = r"
+alter table autoapply_limits add column verification_settle_seconds integer not null default 900
+  check (verification_settle_seconds between 0 and 86400);
+alter table job_applications add column verification_not_applied_at integer;
+alter table job_applications add column verification_looks text not null default '[]';
+";
 
 /// Version 3: one user is never in two browsers at once (as
 /// `supabase/migrations/20261128000200_*`).

@@ -216,6 +216,14 @@ impl Db {
     }
 
     /// Sets one column of the limits row.
+    /// Moves the first "not applied" look of `id` `secs` into the past.
+    pub fn backdate_not_applied(&self, id: ApplicationId, secs: i64) {
+        self.sql(
+            &format!("update job_applications set verification_not_applied_at = verification_not_applied_at - interval '{secs} seconds' where id = '{id}'"),
+            &format!("update job_applications set verification_not_applied_at = verification_not_applied_at - {secs} * 1000 where id = '{id}'"),
+        );
+    }
+
     pub fn set_limit(&self, column: &str, value: i64) {
         self.both(&format!("update autoapply_limits set {column} = {value}"));
     }

@@ -1,0 +1,217 @@
+-- autoapply: exactly-once when LinkedIn lags. A submission's "Applied" state is not
+-- instantaneous on the real site, so a verification never concludes "not applied" from
+-- one early look:
+--   - the first look waits a settle time (autoapply_limits.verification_settle_seconds,
+--     default 900) after submit_started_at, whatever made the row needs_verification;
+--   - a look that sees no application is recorded (verification_not_applied_at) and a
+--     second look a settle time later must agree before the row is queued again; any
+--     look that sees "Applied" wins; an unclear look keeps the schedule and the bound
+--     (verification_checks_max, then needs_user/unverifiable) as before;
+--   - every look goes into verification_looks (the row's timeline: at, saw, by).
+-- finish_application's p_details gains one optional key, verification_look:
+-- 'applied' | 'not_applied' | 'unclear'. Everything else is as in
+-- 20261122000300_autoapply_session_validated_at.sql and
+-- 20261122000200_autoapply_queue_functions.sql; CREATE OR REPLACE keeps the grants.
+
+alter table public.autoapply_limits
+  add column verification_settle_seconds int not null default 900
+    check (verification_settle_seconds between 0 and 86400);
+
+alter table public.job_applications
+  add column verification_not_applied_at timestamptz,
+  add column verification_looks jsonb not null default '[]'::jsonb;
+
+create or replace function public.finish_application(
+  p_id uuid, p_token bigint, p_status text,
+  p_reason text default null, p_error text default null, p_details jsonb default '{}'::jsonb)
+returns boolean
+language plpgsql volatile set search_path = '' as $$
+declare
+  v_row public.job_applications;
+  v_details jsonb := coalesce(p_details, '{}'::jsonb);
+  v_status text := p_status;
+  v_reason text := p_reason;
+  v_attempts int;
+  v_pending boolean;
+  v_checks int;
+  v_run_at timestamptz;
+  v_max_checks int;
+  v_settle interval;
+  v_not_applied_at timestamptz;
+  v_looks jsonb;
+  v_look text := p_details->>'verification_look';
+  v_scheduled boolean := false;
+begin
+  if p_status is null or p_status not in
+     ('submitted', 'failed', 'needs_user', 'needs_verification', 'skipped', 'cancelled', 'queued') then
+    raise exception 'finish_application: % is not an outcome status', coalesce(p_status, 'null')
+      using errcode = '22023';
+  end if;
+  if jsonb_typeof(v_details) <> 'object' then
+    raise exception 'finish_application: p_details must be a JSON object' using errcode = '22023';
+  end if;
+  select * into v_row from public.job_applications
+   where id = p_id and lease_token = p_token and status in ('claimed', 'submitting')
+   for update;
+  if not found then
+    return false;
+  end if;
+
+  v_attempts := v_row.attempts;
+  v_pending := v_row.verification_pending;
+  v_checks := v_row.verification_checks;
+  v_run_at := v_row.run_at;
+  select l.verification_checks_max, pg_catalog.make_interval(secs => l.verification_settle_seconds)
+    into v_max_checks, v_settle from public.autoapply_limits l where l.id;
+  v_not_applied_at := v_row.verification_not_applied_at;
+  v_looks := v_row.verification_looks;
+  if v_look is not null then
+    if v_look not in ('applied', 'not_applied', 'unclear') then
+      raise exception 'finish_application: verification_look % is not applied, not_applied or unclear', v_look
+        using errcode = '22023';
+    end if;
+    -- the timeline of looks, the last 20
+    v_looks := v_looks || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+      'at', pg_catalog.now(), 'saw', v_look, 'by', v_row.lease_owner));
+    if pg_catalog.jsonb_array_length(v_looks) > 20 then
+      v_looks := v_looks - 0;
+    end if;
+  end if;
+
+  -- After begin_submit the click may have happened: never a blind retry.
+  if v_row.status = 'submitting'
+     and v_status not in ('submitted', 'needs_verification', 'failed', 'needs_user') then
+    v_status := 'needs_verification';
+    v_reason := coalesce(v_reason, 'submit_unconfirmed');
+  end if;
+
+  -- A verification run (the row is verification_pending) concludes "not applied" only
+  -- from two looks that saw no application a settle time apart; anything else it ends
+  -- with (a crash, a timeout) is no conclusion: it is verified again.
+  if v_status = 'queued' and v_pending then
+    if v_look = 'not_applied' and v_not_applied_at is not null
+       and v_not_applied_at + v_settle <= pg_catalog.now() then
+      -- two looks a settle time apart saw no application: apply again
+      v_pending := false;
+      v_checks := 0;
+      v_not_applied_at := null;
+      v_run_at := coalesce((v_details->>'run_at')::timestamptz, pg_catalog.now());
+      v_scheduled := true;
+    elsif v_look = 'not_applied' then
+      -- the first look that saw none; LinkedIn's "Applied" can lag
+      v_not_applied_at := coalesce(v_not_applied_at, pg_catalog.now());
+      v_status := 'needs_verification';
+      v_reason := 'verification_second_look';
+      p_error := 'LinkedIn showed no application at this look; its "Applied" state can lag, '
+        || 'so a second look a settle time later decides';
+      v_run_at := v_not_applied_at + v_settle;
+      v_scheduled := true;
+    else
+      v_status := 'needs_verification';
+      v_reason := coalesce(v_reason, 'verification_inconclusive');
+    end if;
+  end if;
+
+  if v_status = 'queued' and not v_scheduled then
+    if coalesce((v_details->>'keep_attempt')::boolean, false) then
+      v_attempts := greatest(v_attempts - 1, 0);
+    end if;
+    if v_attempts >= v_row.max_attempts then
+      v_status := 'failed';
+    else
+      v_run_at := coalesce((v_details->>'run_at')::timestamptz,
+        pg_catalog.now() + autoapply_private.retry_backoff(v_attempts));
+    end if;
+  elsif v_status = 'needs_verification' and not v_scheduled then
+    if v_pending and v_checks >= v_max_checks then
+      v_status := 'needs_user';
+      v_reason := 'unverifiable';
+    else
+      v_pending := true;
+      -- never a first look before the settle time after the submit began
+      v_run_at := coalesce((v_details->>'run_at')::timestamptz,
+        greatest(
+          pg_catalog.now() + least(interval '6 hours', interval '1 minute' * power(2, v_checks)),
+          coalesce(v_row.submit_started_at, pg_catalog.now()) + v_settle));
+    end if;
+  elsif v_status = 'submitted' then
+    v_pending := false;
+    v_not_applied_at := null;
+  end if;
+
+  update public.job_applications
+     set status = v_status,
+         reason = v_reason,
+         last_error = left(p_error, 500),
+         attempts = v_attempts,
+         verification_pending = v_pending,
+         verification_checks = v_checks,
+         verification_not_applied_at = v_not_applied_at,
+         verification_looks = v_looks,
+         run_at = v_run_at,
+         pending_questions = case
+           when v_details ? 'pending_questions' then v_details->'pending_questions'
+           when v_status = 'submitted' then null
+           else pending_questions end,
+         screenshot_path = coalesce(v_details->>'screenshot_path', screenshot_path),
+         submitted_at = case when v_status = 'submitted' then pg_catalog.now() else submitted_at end,
+         lease_owner = null,
+         lease_expires_at = null
+   where id = p_id;
+
+  if v_details ? 'pause_user_until' or v_details ? 'session_status'
+     or v_details ? 'session_validated_at' then
+    update public.platform_sessions s
+       set paused_until = coalesce((v_details->>'pause_user_until')::timestamptz, s.paused_until),
+           status = coalesce(v_details->>'session_status', s.status),
+           validated_at = greatest(s.validated_at, (v_details->>'session_validated_at')::timestamptz)
+     where s.user_id = v_row.user_id and s.platform = v_row.platform;
+  end if;
+  return true;
+end $$;
+
+create or replace function public.rescue_expired_applications()
+returns table (requeued int, failed int, to_verify int)
+language plpgsql volatile set search_path = '' as $$
+declare
+  v_requeued int;
+  v_failed int;
+  v_verify_claimed int;
+  v_verify_submitting int;
+  v_settle interval;
+begin
+  select pg_catalog.make_interval(secs => l.verification_settle_seconds) into v_settle
+    from public.autoapply_limits l where l.id;
+  update public.job_applications
+     set status = 'queued', reason = 'lease_expired',
+         last_error = 'the worker stopped renewing its lease before submitting',
+         lease_owner = null, lease_expires_at = null,
+         run_at = pg_catalog.now() + autoapply_private.retry_backoff(attempts)
+   where status = 'claimed' and lease_expires_at < pg_catalog.now()
+     and not verification_pending and attempts < max_attempts;
+  get diagnostics v_requeued = row_count;
+
+  update public.job_applications
+     set status = 'failed', reason = 'lease_expired',
+         last_error = 'the worker stopped renewing its lease before submitting; no attempts left',
+         lease_owner = null, lease_expires_at = null
+   where status = 'claimed' and lease_expires_at < pg_catalog.now()
+     and not verification_pending and attempts >= max_attempts;
+  get diagnostics v_failed = row_count;
+
+  update public.job_applications
+     set status = 'needs_verification', lease_owner = null, lease_expires_at = null,
+         run_at = greatest(pg_catalog.now(), coalesce(submit_started_at, pg_catalog.now()) + v_settle)
+   where status = 'claimed' and lease_expires_at < pg_catalog.now() and verification_pending;
+  get diagnostics v_verify_claimed = row_count;
+
+  update public.job_applications
+     set status = 'needs_verification', reason = 'submit_unconfirmed',
+         last_error = 'the worker stopped renewing its lease while submitting; LinkedIn must be checked before any retry',
+         verification_pending = true, lease_owner = null, lease_expires_at = null,
+         run_at = greatest(pg_catalog.now(), coalesce(submit_started_at, pg_catalog.now()) + v_settle)
+   where status = 'submitting' and lease_expires_at < pg_catalog.now();
+  get diagnostics v_verify_submitting = row_count;
+
+  return query select v_requeued, v_failed, v_verify_claimed + v_verify_submitting;
+end $$;
