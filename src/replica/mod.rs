@@ -6,7 +6,9 @@
 //!
 //! Sessions: a request without an `li_at` cookie (or with a value starting with
 //! `revoked`) is logged out; a value starting with `checkpoint` is sent to a
-//! security checkpoint. A job submitted once shows "Applied" afterwards.
+//! security checkpoint. A job submitted once shows "Applied" afterwards — after a
+//! per-job lag when a test sets one (`set_applied_lag`); a job can also accept a
+//! submission and never answer it (`set_confirmation_never_renders`).
 
 pub mod jobs;
 
@@ -70,9 +72,14 @@ struct Recorded {
     requests: Vec<RequestRecord>,
     submissions: Vec<Submission>,
     discarded: Vec<u64>,
-    /// (session cookie, job) pairs applied to: the job then shows "Applied" to that user
-    submitted_jobs: HashSet<(String, u64)>,
+    /// (session cookie, job) pairs applied to, and when: the job then shows "Applied"
+    /// to that user (after the job's applied lag)
+    submitted_jobs: std::collections::HashMap<(String, u64), std::time::Instant>,
     confirm_delay: Duration,
+    /// jobs whose "Applied" state shows only this long after the submission
+    applied_lag: std::collections::HashMap<u64, Duration>,
+    /// jobs that accept a submission and never answer it (no confirmation renders)
+    never_confirm: HashSet<u64>,
 }
 
 #[derive(Clone)]
@@ -174,6 +181,27 @@ impl Replica {
             .lock()
             .expect("replica pages")
             .insert(id, html);
+    }
+
+    /// Shows job `id` as "Applied" only `lag` after a submission (LinkedIn records some
+    /// submissions asynchronously): until then its page still offers Easy Apply.
+    pub fn set_applied_lag(&self, id: u64, lag: Duration) {
+        self.state
+            .recorded
+            .lock()
+            .expect("replica state")
+            .applied_lag
+            .insert(id, lag);
+    }
+
+    /// Job `id` records a submission and never answers it: no confirmation renders.
+    pub fn set_confirmation_never_renders(&self, id: u64) {
+        self.state
+            .recorded
+            .lock()
+            .expect("replica state")
+            .never_confirm
+            .insert(id);
     }
 
     /// Delays the answer to a submission (the confirmation) by `delay`.
@@ -316,12 +344,14 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
         return Redirect::to(CHECKPOINT_URL).into_response();
     }
     let user = li_at(&headers).unwrap_or_default();
-    let submitted = state
-        .recorded
-        .lock()
-        .expect("replica state")
-        .submitted_jobs
-        .contains(&(user, id));
+    let submitted = {
+        let recorded = state.recorded.lock().expect("replica state");
+        let lag = recorded.applied_lag.get(&id).copied().unwrap_or_default();
+        recorded
+            .submitted_jobs
+            .get(&(user, id))
+            .is_some_and(|at| at.elapsed() >= lag)
+    };
     if submitted {
         let applied = jobs::Job {
             kind: jobs::JobKind::AlreadyApplied,
@@ -349,8 +379,16 @@ async fn submit(
     let delay = {
         let mut recorded = state.recorded.lock().expect("replica state");
         recorded.submissions.push(body);
-        recorded.submitted_jobs.insert((user, id));
-        recorded.confirm_delay
+        recorded
+            .submitted_jobs
+            .entry((user, id))
+            .or_insert_with(std::time::Instant::now);
+        if recorded.never_confirm.contains(&id) {
+            // accepted, never answered: the page waits for a confirmation in vain
+            Duration::from_secs(24 * 3600)
+        } else {
+            recorded.confirm_delay
+        }
     };
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;

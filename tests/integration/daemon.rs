@@ -199,6 +199,9 @@ async fn a_daemon_killed_before_submit_is_taken_over_exactly_once() {
 async fn a_daemon_killed_after_the_submit_click_is_verified_not_resubmitted() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
+    // LinkedIn shows the application at once here: a short settle time
+    env.app
+        .sql("update autoapply_limits set verification_settle_seconds = 2");
     let user = env.seed_user(&ada_profile(), COOKIE);
     env.seed_jobs(user, [2301]);
     env.replica.set_confirm_delay(Duration::from_secs(30));
