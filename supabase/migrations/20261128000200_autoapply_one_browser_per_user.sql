@@ -76,7 +76,9 @@ end $$;
 -- Claim one given application now. p_operator = false (the webhook): only a row the
 -- loop could claim — 'queued' with attempts left, or 'needs_verification'. p_operator =
 -- true (`autoapply replay`): also 'failed', 'needs_user' and 'skipped'. Either way the
--- user's session must be valid and not paused, and the user must have no live row.
+-- user's session must be valid and not paused, and the user must have no live row. A
+-- needs_verification row only once its run_at has come (a verification's looks keep
+-- their schedule, see 20261128000300).
 -- Never a submitted, cancelled or live row. An expired lease is first swept.
 drop function public.claim_application_by_id(uuid, text, int);
 create function public.claim_application_by_id(
@@ -101,7 +103,7 @@ begin
            lease_token = pg_catalog.nextval('public.job_application_lease_seq'),
            lease_expires_at = pg_catalog.now() + v_lease
      where t.id = p_id
-       and (t.status = 'needs_verification'
+       and ((t.status = 'needs_verification' and t.run_at <= pg_catalog.now())
             or (t.status = 'queued' and (p_operator or t.attempts < t.max_attempts))
             or (p_operator and t.status in ('failed', 'needs_user', 'skipped')))
        and exists (

@@ -846,6 +846,24 @@ async fn a_call_claims_by_id_only_what_the_loop_could_and_honours_pauses_and_ses
         .expect("the operator replays a needs_user row");
     assert_eq!(replayed.lease_owner.as_deref(), Some("hook"));
     assert_eq!(db.row(held.id), "claimed|unknown_questions|2|f");
+    // a row awaiting verification keeps its schedule (the settle time), whoever asks
+    assert!(db.store.release(replayed.lease().unwrap()).await.unwrap());
+    db.both(&format!(
+        "update job_applications set status = 'needs_verification', verification_pending = true where id = '{}'",
+        held.id
+    ));
+    db.set_run_at(&format!("id = '{}'", held.id), 3600);
+    for by in [ClaimBy::Caller, ClaimBy::Operator] {
+        assert!(
+            claim(held.id, by).await.is_none(),
+            "{by:?}: before its run_at"
+        );
+    }
+    db.set_run_at(&format!("id = '{}'", held.id), 0);
+    assert!(
+        claim(held.id, ClaimBy::Caller).await.is_some(),
+        "once it has come"
+    );
 }
 
 async fn enqueue_adds_one_application_per_job_and_sessions_and_profiles_round_trip(db: Db) {

@@ -96,7 +96,7 @@ pub(super) async fn claim_by_id(
                         status = 'claimed', lease_owner = ?2, lease_token = ?3,
                         lease_expires_at = ?4, updated_at = ?5
                   where id = ?1
-                    and (status = 'needs_verification'
+                    and ((status = 'needs_verification' and run_at <= ?5)
                          or (status = 'queued' and (?6 or attempts < max_attempts))
                          or (?6 and status in ('failed', 'needs_user', 'skipped')))
                     and exists (
