@@ -209,8 +209,7 @@ async fn sessions_profiles_and_agent_logs_round_trip() {
 }
 
 #[tokio::test]
-async fn a_version_1_sqlite_file_gains_the_drift_breaker_and_the_live_row_index_and_keeps_its_rows()
-{
+async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
     let dir = std::env::temp_dir().join(format!("autoapply-v1-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("v1.sqlite3");
@@ -218,10 +217,14 @@ async fn a_version_1_sqlite_file_gains_the_drift_breaker_and_the_live_row_index_
     {
         let store = autoapply::store::sqlite::SqliteStore::open(&path).unwrap();
         drop(store);
-        // as a version-1 build left it: no drift table, no one-live-row index
+        // as a version-1 build left it: no drift table, no one-live-row index, no
+        // verification settle columns
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "drop table autoapply_drift; drop index job_applications_one_live_per_user; \
+             alter table autoapply_limits drop column verification_settle_seconds; \
+             alter table job_applications drop column verification_not_applied_at; \
+             alter table job_applications drop column verification_looks; \
              insert into system_daily_limits values ('2026-11-27', 7); pragma user_version = 1;",
         )
         .unwrap();
@@ -237,7 +240,15 @@ async fn a_version_1_sqlite_file_gains_the_drift_breaker_and_the_live_row_index_
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((version, kept), (3, 7));
+    assert_eq!((version, kept), (4, 7));
+    let settle: i64 = conn
+        .query_row(
+            "select verification_settle_seconds from autoapply_limits",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(settle, 900, "the upgrade adds the settle time, 15 min");
     let indexed: i64 = conn
         .query_row(
             "select count(*) from sqlite_master where name = 'job_applications_one_live_per_user'",

@@ -34,6 +34,43 @@ pub(super) struct NextState {
 /// The second-look notice (`verification_second_look`), as the SQL function writes it.
 pub(super) const SECOND_LOOK: &str = "LinkedIn showed no application at this look; its \"Applied\" state can lag, so a second look a settle time later decides";
 
+/// A verification run that ends `queued`: two "not applied" looks a settle time apart
+/// re-queue it; a first such look asks for a second; anything else (a crash) is no
+/// conclusion. Returns whether `run_at` is settled here.
+fn apply_look(
+    next: &mut NextState,
+    details: &crate::domain::OutcomeDetails,
+    settle: i64,
+    now_ms: i64,
+) -> bool {
+    match (details.verification_look, next.not_applied_at) {
+        (Some(Look::NotApplied), Some(first)) if first + settle <= now_ms => {
+            next.pending = false;
+            next.checks = 0;
+            next.not_applied_at = None;
+            next.run_at = details.run_at.map_or(now_ms, ms);
+            true
+        }
+        (Some(Look::NotApplied), first) => {
+            let first = first.unwrap_or(now_ms);
+            next.status = "needs_verification";
+            next.reason = Some("verification_second_look".into());
+            next.error = Some(SECOND_LOOK);
+            next.not_applied_at = Some(first);
+            next.run_at = first + settle;
+            true
+        }
+        _ => {
+            // the outcome's own reason stays (a crash), else "inconclusive"
+            next.status = "needs_verification";
+            if next.reason.is_none() {
+                next.reason = Some("verification_inconclusive".into());
+            }
+            false
+        }
+    }
+}
+
 /// Applies the rules of `finish` to `row`: never a blind retry after the submit
 /// gate, backoff and spent attempts for a retry, the verification schedule.
 pub(super) fn next_state(
@@ -43,13 +80,16 @@ pub(super) fn next_state(
     now_ms: i64,
 ) -> NextState {
     let details = &outcome.details;
-    let mut status = outcome.status.as_str();
-    let mut reason = outcome.reason.clone();
-    let mut attempts = i64::from(row.attempts);
-    let mut pending = row.verification_pending;
-    let mut checks = i64::from(row.verification_checks);
-    let mut run_at = ms(row.run_at);
-
+    let mut next = NextState {
+        status: outcome.status.as_str(),
+        reason: outcome.reason.clone(),
+        attempts: i64::from(row.attempts),
+        pending: row.verification_pending,
+        checks: i64::from(row.verification_checks),
+        run_at: ms(row.run_at),
+        not_applied_at: row.verification_not_applied_at.map(ms),
+        error: None,
+    };
     // after begin_submit the click may have happened: never a blind retry
     if row.status == ApplicationStatus::Submitting
         && !matches!(
@@ -60,80 +100,44 @@ pub(super) fn next_state(
                 | OutcomeStatus::NeedsUser
         )
     {
-        status = "needs_verification";
-        reason = reason.or_else(|| Some("submit_unconfirmed".into()));
+        next.status = "needs_verification";
+        next.reason = next.reason.or_else(|| Some("submit_unconfirmed".into()));
     }
     let settle = limits.verification_settle_secs * 1000;
-    let look = details.verification_look;
-    let mut not_applied_at = row.verification_not_applied_at.map(ms);
-    let mut error = None;
-    // a verification run concludes "not applied" only from two looks that saw no
-    // application a settle time apart; anything else it ends with is no conclusion
-    let mut scheduled = false;
-    if status == "queued" && pending {
-        match (look, not_applied_at) {
-            (Some(Look::NotApplied), Some(first)) if first + settle <= now_ms => {
-                pending = false;
-                checks = 0;
-                not_applied_at = None;
-                run_at = details.run_at.map_or(now_ms, ms);
-                scheduled = true;
-            }
-            (Some(Look::NotApplied), _) => {
-                let first = *not_applied_at.get_or_insert(now_ms);
-                status = "needs_verification";
-                reason = Some("verification_second_look".into());
-                error = Some(SECOND_LOOK);
-                run_at = first + settle;
-                scheduled = true;
-            }
-            _ => {
-                status = "needs_verification";
-                reason = reason.or_else(|| Some("verification_inconclusive".into()));
-            }
-        }
-    }
-    match status {
+    let scheduled =
+        next.status == "queued" && next.pending && apply_look(&mut next, details, settle, now_ms);
+    match next.status {
         _ if scheduled => {}
         "queued" => {
             if details.keep_attempt {
-                attempts = (attempts - 1).max(0);
+                next.attempts = (next.attempts - 1).max(0);
             }
-            if attempts >= i64::from(row.max_attempts) {
-                status = "failed";
+            if next.attempts >= i64::from(row.max_attempts) {
+                next.status = "failed";
             } else {
-                run_at = details.run_at.map_or_else(
-                    || now_ms + retry_backoff_ms(limits.retry_backoff_base_secs, attempts),
+                next.run_at = details.run_at.map_or_else(
+                    || now_ms + retry_backoff_ms(limits.retry_backoff_base_secs, next.attempts),
                     ms,
                 );
             }
         }
         "needs_verification" => {
-            if pending && checks >= limits.verification_checks_max {
-                status = "needs_user";
-                reason = Some("unverifiable".into());
+            if next.pending && next.checks >= limits.verification_checks_max {
+                next.status = "needs_user";
+                next.reason = Some("unverifiable".into());
             } else {
-                pending = true;
-                let wait = (60_000i64 << checks.clamp(0, 20)).min(6 * 3_600_000);
+                next.pending = true;
+                let wait = (60_000i64 << next.checks.clamp(0, 20)).min(6 * 3_600_000);
                 // never a first look before the settle time after the submit began
                 let settled = row.submit_started_at.map_or(now_ms, ms) + settle;
-                run_at = details.run_at.map_or((now_ms + wait).max(settled), ms);
+                next.run_at = details.run_at.map_or((now_ms + wait).max(settled), ms);
             }
         }
         "submitted" => {
-            pending = false;
-            not_applied_at = None;
+            next.pending = false;
+            next.not_applied_at = None;
         }
         _ => {}
     }
-    NextState {
-        status,
-        reason,
-        attempts,
-        pending,
-        checks,
-        run_at,
-        not_applied_at,
-        error,
-    }
+    next
 }
