@@ -148,7 +148,7 @@ async fn too_soon<S: Store>(
     Refusal::new(
         StatusCode::TOO_MANY_REQUESTS,
         format!(
-            "user {}'s previous application started less than AUTOAPPLY_USER_SPACING ago: call again in {secs} s",
+            "user {}'s previous application started less than AUTOAPPLY_USER_SPACING_SECS ago: call again in {secs} s",
             claimed.user_id
         ),
     )
