@@ -95,7 +95,7 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
 
     print_header(&replica, &store);
     let key = SessionKey::from_bytes(key_bytes);
-    let seeded = seed(&store, &key, &config, &dir).await?;
+    let seeded = seed(&store, &key, &config).await?;
     drop(key);
     println!("  queued    {} applications\n", seeded.len());
 

@@ -78,13 +78,15 @@ pub(super) async fn seed(
     store: &SqliteStore,
     key: &SessionKey,
     config: &Config,
-    dir: &Path,
 ) -> Result<Vec<(ApplicationId, &'static Case)>, Failure> {
     let store_err = |e: crate::store::StoreError| Failure {
         code: exit::STORE,
         message: e.to_string(),
     };
-    let resume = dir.join("resume-ada-lovelace.pdf");
+    // in the résumé folder: the worker uploads from nowhere else
+    std::fs::create_dir_all(&config.resume_dir)
+        .map_err(|e| fail(format!("cannot create {}: {e}", config.resume_dir.display())))?;
+    let resume = config.resume_dir.join("resume-ada-lovelace.pdf");
     std::fs::write(
         &resume,
         b"%PDF-1.4\n% Ada Lovelace, curriculum vitae (demo)\n",
