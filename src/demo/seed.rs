@@ -84,8 +84,12 @@ pub(super) async fn seed(
         message: e.to_string(),
     };
     // in the résumé folder: the worker uploads from nowhere else
-    std::fs::create_dir_all(&config.resume_dir)
-        .map_err(|e| fail(format!("cannot create {}: {e}", config.resume_dir.display())))?;
+    std::fs::create_dir_all(&config.resume_dir).map_err(|e| {
+        fail(format!(
+            "cannot create {}: {e}",
+            config.resume_dir.display()
+        ))
+    })?;
     let resume = config.resume_dir.join("resume-ada-lovelace.pdf");
     std::fs::write(
         &resume,
