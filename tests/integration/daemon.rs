@@ -415,32 +415,7 @@ async fn the_daemon_on_the_embedded_store_applies_and_survives_a_crash() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
     let lite = [("SUPABASE_URL", ""), ("AUTOAPPLY_LEASE_SECS", "5")];
-    let user = autoapply::domain::UserId::new_random().to_string();
-    let cookies = env.storage.join("cookies.json");
-    std::fs::write(
-        &cookies,
-        serde_json::json!([
-            {"domain": ".www.linkedin.com", "expirationDate": 4102444800.0, "name": "li_at",
-             "path": "/", "secure": true, "httpOnly": true, "value": COOKIE}
-        ])
-        .to_string(),
-    )
-    .unwrap();
-    let profile = env.storage.join("profile.json");
-    std::fs::write(&profile, ada_profile().to_string()).unwrap();
-    std::fs::create_dir_all(env.storage.join("resumes")).unwrap();
-    let resume = env.storage.join("resumes/resume.pdf");
-    std::fs::write(&resume, b"%PDF-1.4\n").unwrap();
-    let mut enqueue = tokio::process::Command::from(env.autoapply("cli", &lite));
-    enqueue.args(["enqueue", "--user-id", &user]);
-    enqueue.arg("--cookies").arg(&cookies);
-    enqueue.arg("--profile").arg(&profile);
-    enqueue.arg("--resume").arg(&resume);
-    for job in 3101..=3104 {
-        enqueue.args(["--job", &job.to_string()]);
-    }
-    let out = enqueue.output().await.unwrap();
-    assert!(out.status.success(), "{out:?}");
+    env.enqueue_on_sqlite(COOKIE, 3101..=3104, &lite).await;
 
     let path = env.storage.join("autoapply.sqlite3");
     // a retry after the crash waits 1 s * 2^attempts, not 30 s

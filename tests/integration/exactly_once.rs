@@ -103,29 +103,7 @@ async fn a_lagging_applied_state_is_waited_for_not_resubmitted_on_sqlite() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
     let lite = [("SUPABASE_URL", ""), ("AUTOAPPLY_LEASE_SECS", "5")];
-    let user = autoapply::domain::UserId::new_random().to_string();
-    let cookies = env.storage.join("cookies.json");
-    std::fs::write(
-        &cookies,
-        serde_json::json!([
-            {"domain": ".www.linkedin.com", "expirationDate": 4102444800.0, "name": "li_at",
-             "path": "/", "secure": true, "httpOnly": true, "value": COOKIE}
-        ])
-        .to_string(),
-    )
-    .unwrap();
-    let profile = env.storage.join("profile.json");
-    std::fs::write(&profile, ada_profile().to_string()).unwrap();
-    std::fs::create_dir_all(env.storage.join("resumes")).unwrap();
-    let resume = env.storage.join("resumes/resume.pdf");
-    std::fs::write(&resume, b"%PDF-1.4\n").unwrap();
-    let mut enqueue = tokio::process::Command::from(env.autoapply("cli", &lite));
-    enqueue.args(["enqueue", "--user-id", &user, "--job", "2402"]);
-    enqueue.arg("--cookies").arg(&cookies);
-    enqueue.arg("--profile").arg(&profile);
-    enqueue.arg("--resume").arg(&resume);
-    let out = enqueue.output().await.unwrap();
-    assert!(out.status.success(), "{out:?}");
+    env.enqueue_on_sqlite(COOKIE, [2402], &lite).await;
     let path = env.storage.join("autoapply.sqlite3");
     rusqlite::Connection::open(&path)
         .unwrap()

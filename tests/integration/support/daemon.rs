@@ -18,6 +18,44 @@ pub struct Daemon {
 }
 
 impl ApplyEnv {
+    /// `autoapply enqueue` onto the embedded store (`lite` names it): a new user with a
+    /// cookie export (`li_at`), Ada's profile, a résumé in the résumé folder, and
+    /// `jobs`. Returns the user's id.
+    pub async fn enqueue_on_sqlite(
+        &self,
+        li_at: &str,
+        jobs: impl IntoIterator<Item = u64>,
+        lite: &[(&str, &str)],
+    ) -> String {
+        let user = autoapply::domain::UserId::new_random().to_string();
+        let cookies = self.storage.join("cookies.json");
+        std::fs::write(
+            &cookies,
+            serde_json::json!([
+                {"domain": ".www.linkedin.com", "expirationDate": 4102444800.0, "name": "li_at",
+                 "path": "/", "secure": true, "httpOnly": true, "value": li_at}
+            ])
+            .to_string(),
+        )
+        .unwrap();
+        let profile = self.storage.join("profile.json");
+        std::fs::write(&profile, super::apply::ada_profile().to_string()).unwrap();
+        std::fs::create_dir_all(self.storage.join("resumes")).unwrap();
+        let resume = self.storage.join("resumes/resume.pdf");
+        std::fs::write(&resume, b"%PDF-1.4\n").unwrap();
+        let mut enqueue = tokio::process::Command::from(self.autoapply("cli", lite));
+        enqueue.args(["enqueue", "--user-id", &user]);
+        enqueue.arg("--cookies").arg(&cookies);
+        enqueue.arg("--profile").arg(&profile);
+        enqueue.arg("--resume").arg(&resume);
+        for job in jobs {
+            enqueue.args(["--job", &job.to_string()]);
+        }
+        let out = enqueue.output().await.unwrap();
+        assert!(out.status.success(), "{out:?}");
+        user
+    }
+
     /// Starts `autoapply run` named `worker`, with `extra` environment on top.
     pub fn spawn_daemon(&self, worker: &str, extra: &[(&str, &str)]) -> Daemon {
         let log = self.storage.join(format!("daemon-{worker}.log"));
