@@ -18,7 +18,7 @@ use std::{
 
 use axum::{
     Json, Router,
-    extract::{DefaultBodyLimit, State},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -135,7 +135,6 @@ pub fn router<S: Store + Clone + 'static>(state: Arc<WebhookState<S>>) -> Router
                 "method not allowed: POST /api/agents/auto_apply, GET /healthz, /readyz, /metrics",
             )
         })
-        .layer(DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }
 
