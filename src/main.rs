@@ -8,7 +8,11 @@ use clap::Parser as _;
 async fn main() -> ExitCode {
     autoapply::heap::tune();
     let cli = autoapply::cli::Cli::parse();
-    autoapply::telemetry::init(autoapply::telemetry::format_from_env());
+    if cli.command.is_watched_by_a_person() {
+        autoapply::telemetry::init_for_a_person();
+    } else {
+        autoapply::telemetry::init(autoapply::telemetry::format_from_env());
+    }
     match autoapply::cli::run(cli).await {
         Ok(code) => code,
         Err(failure) => {

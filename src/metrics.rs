@@ -4,11 +4,12 @@
 
 use std::{
     fmt::Write as _,
+    collections::BTreeMap,
     sync::{
         Mutex,
-        atomic::{AtomicI64, AtomicU64, Ordering},
+        atomic::{AtomicU64, Ordering},
     },
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
 use crate::store::{DailyStatus, DriftStatus, StatusCount};
@@ -21,15 +22,37 @@ pub const DURATION_BUCKETS: [f64; 10] =
 #[derive(Debug, Default)]
 pub struct Metrics {
     last_tick_ms: AtomicU64,
-    browsers_running: AtomicI64,
+    /// running browsers (applications) by ticket, with their start
+    browsers: Mutex<BTreeMap<u64, Instant>>,
+    next_browser: AtomicU64,
+    /// answers to the gateway's calls, by HTTP status code
+    webhook_responses: Mutex<BTreeMap<u16, u64>>,
     duration_buckets: [AtomicU64; 10],
     duration_count: AtomicU64,
     duration_sum_ms: AtomicU64,
     sweeper_requeued: AtomicU64,
     sweeper_failed: AtomicU64,
     sweeper_to_verify: AtomicU64,
-    outcomes: Mutex<std::collections::BTreeMap<String, u64>>,
+    outcomes: Mutex<BTreeMap<String, u64>>,
 }
+
+/// What the database said at one scrape; each `None` when it could not be read.
+#[derive(Debug, Default)]
+pub struct DatabaseFigures {
+    /// applications by status and reason
+    pub counts: Option<Vec<StatusCount>>,
+    /// today's kill-switch figures
+    pub daily: Option<DailyStatus>,
+    /// the drift breaker
+    pub drift: Option<DriftStatus>,
+    /// how long the oldest claimable application has waited
+    pub oldest_claimable_seconds: Option<f64>,
+}
+
+/// A running browser's entry in [`Metrics`]; hand it back with
+/// [`Metrics::browser_ended`].
+#[derive(Debug)]
+pub struct BrowserTicket(u64);
 
 fn now_ms() -> u64 {
     SystemTime::now()
@@ -60,9 +83,27 @@ impl Metrics {
         }
     }
 
-    /// A browser (an application) started or ended.
-    pub fn browser_delta(&self, delta: i64) {
-        self.browsers_running.fetch_add(delta, Ordering::Relaxed);
+    /// A browser (an application) started.
+    pub fn browser_started(&self) -> BrowserTicket {
+        let n = self.next_browser.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut b) = self.browsers.lock() {
+            b.insert(n, Instant::now());
+        }
+        BrowserTicket(n)
+    }
+
+    /// That browser ended.
+    pub fn browser_ended(&self, ticket: BrowserTicket) {
+        if let Ok(mut b) = self.browsers.lock() {
+            b.remove(&ticket.0);
+        }
+    }
+
+    /// The gateway's call was answered with `code`.
+    pub fn webhook_answered(&self, code: u16) {
+        if let Ok(mut r) = self.webhook_responses.lock() {
+            *r.entry(code).or_default() += 1;
+        }
     }
 
     /// An application ended after `took`, with `outcome` (status or `released`).
@@ -92,34 +133,52 @@ impl Metrics {
     }
 
     /// The Prometheus text, with the database's figures when they could be read.
-    pub fn render(
-        &self,
-        counts: Option<&[StatusCount]>,
-        daily: Option<&DailyStatus>,
-        drift: Option<&DriftStatus>,
-    ) -> String {
+    pub fn render(&self, db: &DatabaseFigures) -> String {
         let mut out = String::new();
-        render_database(&mut out, counts, daily);
-        if let Some(d) = drift {
+        render_database(&mut out, db);
+        if let Some(d) = &db.drift {
             render_drift(&mut out, d);
         }
+        self.render_browsers(&mut out);
         self.render_worker(&mut out);
         out
     }
 
-    /// This worker's own figures.
-    fn render_worker(&self, w: &mut String) {
+    /// The running browsers and the age of the oldest; the webhook's answers.
+    fn render_browsers(&self, w: &mut String) {
+        let (running, oldest) = self.browsers.lock().map_or((0, 0.0), |b| {
+            let oldest = b.values().min().map_or(0.0, |t| t.elapsed().as_secs_f64());
+            (b.len(), oldest)
+        });
         family(
             w,
             "autoapply_browsers_running",
             "gauge",
             "Browsers (applications) running in this worker.",
         );
-        let _ = writeln!(
+        let _ = writeln!(w, "autoapply_browsers_running {running}");
+        family(
             w,
-            "autoapply_browsers_running {}",
-            self.browsers_running.load(Ordering::Relaxed)
+            "autoapply_browser_oldest_age_seconds",
+            "gauge",
+            "How long the oldest running browser of this worker has run (0 when none).",
         );
+        let _ = writeln!(w, "autoapply_browser_oldest_age_seconds {oldest:.1}");
+        family(
+            w,
+            "autoapply_webhook_responses_total",
+            "counter",
+            "Answers to the gateway's calls (POST /api/agents/auto_apply), by HTTP status code.",
+        );
+        if let Ok(r) = self.webhook_responses.lock() {
+            for (code, n) in r.iter() {
+                let _ = writeln!(w, "autoapply_webhook_responses_total{{code=\"{code}\"}} {n}");
+            }
+        }
+    }
+
+    /// This worker's own figures.
+    fn render_worker(&self, w: &mut String) {
         family(
             w,
             "autoapply_application_duration_seconds",
@@ -189,7 +248,8 @@ impl Metrics {
 
 /// What the database says: the queue by status and reason, today's LinkedIn actions,
 /// whether it answered.
-fn render_database(w: &mut String, counts: Option<&[StatusCount]>, daily: Option<&DailyStatus>) {
+fn render_database(w: &mut String, db: &DatabaseFigures) {
+    let (counts, daily) = (db.counts.as_deref(), db.daily.as_ref());
     family(
         w,
         "autoapply_applications",
@@ -228,6 +288,15 @@ fn render_database(w: &mut String, counts: Option<&[StatusCount]>, daily: Option
         );
         let _ = writeln!(w, "autoapply_linkedin_actions_limit {}", d.daily_limit);
     }
+    if let Some(age) = db.oldest_claimable_seconds {
+        family(
+            w,
+            "autoapply_queue_oldest_claimable_seconds",
+            "gauge",
+            "How long the oldest application a worker could claim now has waited since its run_at (0 when none).",
+        );
+        let _ = writeln!(w, "autoapply_queue_oldest_claimable_seconds {age:.0}");
+    }
     family(
         w,
         "autoapply_database_up",
@@ -237,7 +306,7 @@ fn render_database(w: &mut String, counts: Option<&[StatusCount]>, daily: Option
     let _ = writeln!(
         w,
         "autoapply_database_up {}",
-        u8::from(counts.is_some() && daily.is_some())
+        u8::from(counts.is_some() && daily.is_some() && db.oldest_claimable_seconds.is_some())
     );
 }
 
@@ -317,7 +386,24 @@ mod tests {
             users: 0,
             ..DriftStatus::default()
         };
-        let text = m.render(Some(&counts), Some(&day), Some(&drift));
+        let browser = m.browser_started();
+        m.webhook_answered(503);
+        m.webhook_answered(503);
+        let text = m.render(&DatabaseFigures {
+            counts: Some(counts.to_vec()),
+            daily: Some(day),
+            drift: Some(drift),
+            oldest_claimable_seconds: Some(4000.4),
+        });
+        assert!(text.contains("autoapply_browsers_running 1"));
+        assert!(text.contains("autoapply_browser_oldest_age_seconds 0.0"));
+        assert!(text.contains("autoapply_webhook_responses_total{code=\"503\"} 2"));
+        assert!(text.contains("autoapply_queue_oldest_claimable_seconds 4000"));
+        m.browser_ended(browser);
+        assert!(
+            m.render(&DatabaseFigures::default())
+                .contains("autoapply_browsers_running 0")
+        );
         assert!(text.contains("autoapply_drift_breaker_open 1"));
         assert!(text.contains("autoapply_drift_structural_streak{of=\"users\"} 0"));
         assert!(text.contains("autoapply_applications{status=\"submitted\",reason=\"\"} 3"));
@@ -334,7 +420,7 @@ mod tests {
             assert!(value.parse::<f64>().is_ok(), "not a sample: {line}");
         }
         assert!(
-            m.render(None, None, None)
+            m.render(&DatabaseFigures::default())
                 .contains("autoapply_database_up 0")
         );
     }

@@ -14,7 +14,6 @@ use crate::{
     domain::{ApplicationStatus, Outcome, OutcomeStatus, truncate_error},
     exit::{self, Failure},
     metrics::Metrics,
-    site::SiteSpec,
     store::{AgentLogEntry, AgentLogStatus, Application, Store},
 };
 
@@ -74,7 +73,7 @@ pub async fn run_application<S: Store + Clone + 'static>(
     options: ApplyOptions,
 ) -> RunOutcome {
     let started = std::time::Instant::now();
-    metrics.browser_delta(1);
+    let browser = metrics.browser_started();
     let begin = AgentLogEntry::new(
         AgentLogStatus::Started,
         Some(application.user_id),
@@ -129,7 +128,7 @@ pub async fn run_application<S: Store + Clone + 'static>(
     if let Err(e) = store.log_agent(&end).await {
         tracing::warn!(error = %e, "agent_logs end row not written");
     }
-    metrics.browser_delta(-1);
+    metrics.browser_ended(browser);
     metrics.application_done(started.elapsed(), &outcome_label);
     RunOutcome {
         kill_switch_closed: report.as_ref().is_some_and(|r| r.kill_switch_closed),
@@ -247,16 +246,20 @@ async fn record_internal_error<S: Store>(store: &S, application: &Application, w
     }
 }
 
-/// Configuration, selectors, engine, display and browser: what `run` and `replay` need.
-pub fn prepare() -> Result<(Config, crate::apply::Engine), Failure> {
+/// Configuration (the settings `uses` names), selectors, engine, display and
+/// browser: what `run` and `replay` need.
+pub fn prepare(uses: crate::config::Uses) -> Result<(Config, crate::apply::Engine), Failure> {
     // what Chromium orphans becomes ours to collect, not a zombie under a PID 1 that
     // does not reap
     if let Err(e) = crate::browser::reap::become_subreaper() {
         tracing::warn!(error = %e, "cannot become a child subreaper; orphaned browser helpers go to PID 1");
     }
-    let (config, _) = Config::from_process_env();
+    let (config, _) = Config::from_process_env_for(uses);
     let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    SiteSpec::load_all(&config.selectors_dir)
+    config.selectors.announce();
+    config
+        .selectors
+        .load_all()
         .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     let engine = crate::apply::Engine::from_config(&config)
         .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;

@@ -1,11 +1,17 @@
-//! Tracing set-up: JSON lines for journald, pretty output on a terminal.
+//! Tracing set-up: JSON lines for journald, pretty output on a terminal, and for
+//! the commands a person watches (`demo`, `replay`) a log file, so that the terminal
+//! shows their own lines only ([`init_for_a_person`], [`log_to_file`]).
 //! Never log cookies, keys, ciphertext, IVs, form values or answers.
 //!
 //! chromiumoxide logs raw DevTools messages (at trace and debug, and in some
 //! warnings), and those carry cookie values: whatever `RUST_LOG` says, its events
 //! pass only at ERROR, and its connection module never ([`secret_guard`]).
 
-use std::io::IsTerminal;
+use std::{
+    io::{IsTerminal, Write},
+    path::Path,
+    sync::{Arc, Mutex, PoisonError},
+};
 
 use tracing::{Level, Metadata, Subscriber};
 use tracing_subscriber::{
@@ -66,6 +72,88 @@ pub fn init(format: LogFormat) {
     };
     // a second init (tests) is not an error worth failing for
     let _ = tracing::subscriber::set_global_default(subscriber(json, filter, std::io::stderr));
+}
+
+/// The log file of a command a person watches, once [`log_to_file`] opened it.
+static LOG_FILE: Mutex<Option<Arc<std::fs::File>>> = Mutex::new(None);
+
+/// Where log records go for `demo` and `replay`: the log file once it is open;
+/// before that, warnings and errors to stderr and nothing else.
+#[derive(Clone, Copy)]
+struct PersonSink;
+
+/// One record's destination.
+enum SinkWriter {
+    File(Arc<std::fs::File>),
+    Stderr(std::io::Stderr),
+    Nowhere,
+}
+
+impl Write for SinkWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            Self::File(f) => (&**f).write(buf),
+            Self::Stderr(e) => e.write(buf),
+            Self::Nowhere => Ok(buf.len()),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            Self::File(f) => (&**f).flush(),
+            Self::Stderr(e) => e.flush(),
+            Self::Nowhere => Ok(()),
+        }
+    }
+}
+
+impl<'w> MakeWriter<'w> for PersonSink {
+    type Writer = SinkWriter;
+
+    fn make_writer(&'w self) -> SinkWriter {
+        SinkWriter::Stderr(std::io::stderr())
+    }
+
+    fn make_writer_for(&'w self, meta: &Metadata<'_>) -> SinkWriter {
+        let file = LOG_FILE
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        match file {
+            Some(f) => SinkWriter::File(f),
+            None if *meta.level() <= Level::WARN => SinkWriter::Stderr(std::io::stderr()),
+            None => SinkWriter::Nowhere,
+        }
+    }
+}
+
+/// Installs the global subscriber of a command a person watches (`demo`,
+/// `replay`): plain text, and no record on the terminal once [`log_to_file`] has
+/// opened its file (before that, warnings and errors only).
+pub fn init_for_a_person() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let layer = fmt::layer()
+        .with_ansi(false)
+        .with_writer(PersonSink)
+        .with_filter(secret_guard())
+        .with_filter(filter);
+    let _ = tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer));
+}
+
+/// From now on, every log record goes to `path` (created, or appended to, mode
+/// 0600) and none to the terminal.
+pub fn log_to_file(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)?;
+    *LOG_FILE.lock().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(file));
+    Ok(())
 }
 
 /// Reads `AUTOAPPLY_LOG_FORMAT` on its own, so logging works before (and when)

@@ -27,6 +27,9 @@ pub enum EngineError {
     /// The pacing is not allowed for the site.
     #[error(transparent)]
     Pacing(#[from] PacingError),
+    /// A setting the engine needs is missing.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// Headless against LinkedIn.
     #[error(
         "refusing to run headless against LinkedIn: the worker is headful only (run under Xvfb)"
@@ -106,7 +109,7 @@ impl Engine {
 
     /// The engine the configuration describes.
     pub fn from_config(config: &Config) -> Result<Self, EngineError> {
-        let site = SiteSpec::load(&config.selectors_dir, Platform::Linkedin.as_str())?;
+        let site = config.selectors.load(Platform::Linkedin.as_str())?;
         Self::new(EngineParts {
             site,
             site_origin: config.site_origin.clone(),
@@ -117,7 +120,7 @@ impl Engine {
             headless: config.headless,
             screenshots_dir: config.screenshots_dir(),
             resume_dir: config.resume_dir.clone(),
-            session_key: config.session_key.clone(),
+            session_key: config.session_key()?.clone(),
             session_encoding: config.session_encoding,
             success_screenshots: config.success_screenshots,
             throttle_pause: config.throttle_pause,

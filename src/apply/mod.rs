@@ -97,7 +97,7 @@ pub struct AttemptReport {
 pub struct ApplyOptions {
     /// walk everything, stop before Submit, record nothing (the kill switch still counts)
     pub dry_run: bool,
-    /// keep a screenshot of every step (`<id>-step-<n>.png`)
+    /// keep a screenshot of the job page and every form step (`<id>-job-page.png`, `<id>-step-<n>.png`)
     pub step_screenshots: bool,
     /// called with every step as it happens (the replay CLI prints them)
     pub on_step: Option<driver::StepObserver>,

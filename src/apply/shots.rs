@@ -1,7 +1,8 @@
 //! The screenshots of one application, and the only writer of its evidence files:
-//! one per form step when asked for (`<id>-step-<n>.png`), the evidence kept at the
-//! moment a stop became visible (before the form is discarded), and the run's
-//! screenshot (`<id>.png`, `<id>-submitted.png`) written at the end; after a
+//! when asked for, the job page (`<id>-job-page.png`) and each form step by the
+//! form's own numbering (`<id>-step-<n>.png`), the evidence kept at the moment a
+//! stop became visible (before the form is discarded), and the run's screenshot
+//! (`<id>.png`, or the confirmation `<id>-confirmation.png`) written at the end; after a
 //! structural failure, the sanitized page snapshot (`<id>.html`).
 
 use std::path::PathBuf;
@@ -35,14 +36,23 @@ impl Shots {
         }
     }
 
-    /// One screenshot of the current step, when every step is kept.
-    pub async fn step(&mut self, browser: &LaunchedBrowser) {
+    /// The job page as found (`<id>-job-page.png`), when every step is kept.
+    pub async fn job_page(&mut self, browser: &LaunchedBrowser) {
+        self.every_step(browser, "-job-page").await;
+    }
+
+    /// Form step `n` as it is about to be sent (`<id>-step-<n>.png`), when every
+    /// step is kept.
+    pub async fn form_step(&mut self, browser: &LaunchedBrowser, n: u32) {
+        self.every_step(browser, &format!("-step-{n}")).await;
+    }
+
+    async fn every_step(&mut self, browser: &LaunchedBrowser, suffix: &str) {
         if !self.every_step {
             return;
         }
-        let n = self.step_paths.len() + 1;
         match browser.screenshot().await {
-            Ok(png) => match self.write(&format!("-step-{n}"), &png, None) {
+            Ok(png) => match self.write(suffix, &png, None) {
                 Some(path) => self.step_paths.push(path),
                 None => tracing::warn!("step screenshot not written"),
             },

@@ -7,7 +7,7 @@ use clap::Args;
 use time::OffsetDateTime;
 
 use crate::{
-    config::Config,
+    config::{Config, Uses},
     domain::{Platform, UserId},
     exit::{self, Failure},
     session,
@@ -92,7 +92,13 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
             "nothing to do: give --job, --cookies and/or --profile",
         ));
     }
-    let (config, _) = Config::from_process_env();
+    // the key only when there is a session to seal; never the webhook's secret
+    let uses = if args.cookies.is_some() {
+        Uses::SESSIONS
+    } else {
+        Uses::STORE
+    };
+    let (config, _) = Config::from_process_env_for(uses);
     let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     let inputs = read_inputs(&args, user, &config)?;
     let store =
@@ -103,7 +109,10 @@ pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
 
 /// Reads and checks every input before anything is written.
 fn read_inputs(args: &EnqueueArgs, user: UserId, config: &Config) -> Result<Inputs, Failure> {
-    let site = SiteSpec::load(&config.selectors_dir, Platform::Linkedin.as_str())
+    config.selectors.announce();
+    let site = config
+        .selectors
+        .load(Platform::Linkedin.as_str())
         .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     let jobs = args
         .jobs
@@ -115,7 +124,9 @@ fn read_inputs(args: &EnqueueArgs, user: UserId, config: &Config) -> Result<Inpu
         Some(path) => {
             let export = session::seal_export(
                 path,
-                &config.session_key,
+                config
+                    .session_key()
+                    .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?,
                 config.session_encoding,
                 &site.session.required_cookies,
                 OffsetDateTime::now_utc(),

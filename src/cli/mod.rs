@@ -66,6 +66,14 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
 }
 
+impl Command {
+    /// `demo` and `replay`: their terminal output is for a person, one line per
+    /// application or step; their log records go to a file they name.
+    pub fn is_watched_by_a_person(&self) -> bool {
+        matches!(self, Self::Demo(_) | Self::Replay(_))
+    }
+}
+
 /// Runs a parsed command.
 pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
     match cli.command {

@@ -22,7 +22,7 @@ pub struct ReplayArgs {
     /// against the kill switch, and agent_logs records the dry run)
     #[arg(long)]
     pub dry_run: bool,
-    /// keep one screenshot per step next to the error screenshot (<id>-step-<n>.png)
+    /// keep the job page and each form step next to the error screenshot (<id>-job-page.png, <id>-step-<n>.png)
     #[arg(long)]
     pub screenshots: bool,
 }
@@ -30,7 +30,18 @@ pub struct ReplayArgs {
 pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
     let id = ApplicationId::parse(&args.application_id)
         .map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
-    let (config, engine) = crate::run::prepare()?;
+    let (config, engine) = crate::run::prepare(crate::config::Uses::SESSIONS)?;
+    let log = config
+        .storage_root
+        .join("logs")
+        .join(format!("replay-{id}.log"));
+    match crate::telemetry::log_to_file(&log) {
+        Ok(()) => println!("log:         {} (every log record)", log.display()),
+        Err(e) => eprintln!(
+            "note: cannot write {} ({e}): warnings and errors go to the terminal",
+            log.display()
+        ),
+    }
     let store =
         AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
     let application = store

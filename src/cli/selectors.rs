@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 
 use crate::{
     exit::{self, Failure},
-    site::SiteSpec,
+    site::SelectorSource,
 };
 
 /// `autoapply selectors ...`
@@ -24,30 +24,36 @@ pub struct SelectorsCheckArgs {
     /// a saved page (File > Save page as..., or the page's outerHTML)
     #[arg(long, value_name = "FILE")]
     pub html: Option<std::path::PathBuf>,
-    /// the selector directory (default: AUTOAPPLY_SELECTORS_DIR or ./selectors)
+    /// the selector directory (default: AUTOAPPLY_SELECTORS_DIR, else ./selectors when
+    /// it holds linkedin.toml, else the file built into autoapply)
     #[arg(long, value_name = "DIR")]
     pub dir: Option<std::path::PathBuf>,
 }
 
 pub(super) fn check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
-    let dir = args.dir.clone().unwrap_or_else(|| {
-        std::env::var("AUTOAPPLY_SELECTORS_DIR")
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| "selectors".into())
-            .into()
+    let setting = args.dir.clone().or_else(|| {
+        std::env::var_os("AUTOAPPLY_SELECTORS_DIR")
+            .filter(|v| !v.to_string_lossy().trim().is_empty())
+            .map(Into::into)
     });
-    let specs = SiteSpec::load_all(&dir).map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let source = SelectorSource::resolve(setting.as_deref());
+    source.announce();
+    let specs = source
+        .load_all()
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     if specs.is_empty() {
         return Err(Failure::new(
             exit::CONFIG,
-            format!("{}: no selector files (*.toml)", dir.display()),
+            format!("{}: no selector files (*.toml)", source.describe()),
         ));
     }
     for spec in &specs {
+        let file = source.dir().map_or_else(
+            || "built-in ".to_owned(),
+            |d| format!("{}/", d.display()),
+        );
         println!(
-            "{}/{}.toml: ok (version {}, {} selector keys, {} text keys)",
-            dir.display(),
+            "{file}{}.toml: ok (version {}, {} selector keys, {} text keys)",
             spec.name,
             spec.version,
             spec.selector_keys().len(),

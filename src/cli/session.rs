@@ -13,7 +13,7 @@ use crate::{
     domain::{Platform, UserId},
     exit::{self, Failure},
     session::{self, CipherEncoding, EncryptedSession, SessionKey},
-    site::SiteSpec,
+    site::SelectorSource,
     store::{AnyStore, Store as _},
 };
 
@@ -45,7 +45,7 @@ struct StdinSession {
 }
 
 /// The three settings `session inspect --stdin` needs, without the rest.
-fn session_settings() -> Result<(SessionKey, CipherEncoding, std::path::PathBuf), Failure> {
+fn session_settings() -> Result<(SessionKey, CipherEncoding, SelectorSource), Failure> {
     let key = std::env::var("AES_SESSION_KEY")
         .ok()
         .filter(|k| !k.trim().is_empty())
@@ -61,30 +61,31 @@ fn session_settings() -> Result<(SessionKey, CipherEncoding, std::path::PathBuf)
         })?,
         _ => CipherEncoding::Hex,
     };
-    let dir = std::env::var("AUTOAPPLY_SELECTORS_DIR")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .unwrap_or_else(|| "selectors".into());
-    Ok((key, encoding, dir.into()))
+    let dir = std::env::var_os("AUTOAPPLY_SELECTORS_DIR")
+        .filter(|v| !v.to_string_lossy().trim().is_empty())
+        .map(std::path::PathBuf::from);
+    Ok((key, encoding, SelectorSource::resolve(dir.as_deref())))
 }
 
 /// What `session inspect` looks at: the key and encoding to open it with, the
-/// selector directory, the sealed session, and the stored user agent column.
+/// selector source, the sealed session, and the stored user agent column.
 type Target = (
     SessionKey,
     CipherEncoding,
-    std::path::PathBuf,
+    SelectorSource,
     EncryptedSession,
     Option<Option<String>>,
 );
 
 pub(super) async fn inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
-    let (key, encoding, selectors_dir, sealed, user_agent_column) = if args.stdin {
+    let (key, encoding, selectors, sealed, user_agent_column) = if args.stdin {
         from_stdin()?
     } else {
         from_store(args.user_id.unwrap_or_default()).await?
     };
-    let site = SiteSpec::load(&selectors_dir, Platform::Linkedin.as_str())
+    selectors.announce();
+    let site = selectors
+        .load(Platform::Linkedin.as_str())
         .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     let inspection = session::inspect(
         &key,
@@ -162,7 +163,7 @@ fn from_stdin() -> Result<Target, Failure> {
 /// `--user-id`: the user's stored LinkedIn session.
 async fn from_store(raw_id: String) -> Result<Target, Failure> {
     let user = UserId::parse(&raw_id).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
-    let (config, _) = Config::from_process_env();
+    let (config, _) = Config::from_process_env_for(crate::config::Uses::SESSIONS);
     let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
     let store =
         AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
@@ -182,9 +183,11 @@ async fn from_store(raw_id: String) -> Result<Target, Failure> {
         iv: stored.session_iv,
     };
     Ok((
-        config.session_key,
+        config
+            .session_key
+            .ok_or_else(|| Failure::new(exit::CONFIG, "AES_SESSION_KEY: missing (a secret)"))?,
         config.session_encoding,
-        config.selectors_dir,
+        config.selectors,
         sealed,
         Some(stored.user_agent),
     ))

@@ -8,7 +8,10 @@ use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 use secrecy::SecretString;
 use url::Url;
 
-use crate::session::{CipherEncoding, SessionKey};
+use crate::{
+    session::{CipherEncoding, SessionKey},
+    site::SelectorSource,
+};
 
 mod read;
 
@@ -101,12 +104,12 @@ settings! {
     /// every database call uses the service role
     service_role_key: Option<SecretString> = "SUPABASE_SERVICE_ROLE_KEY" ["— (required with `SUPABASE_URL`)", true]
         secret_when(matches!(supabase_url, Some(Some(_)) | None));
-    /// 64 hex characters or base64 of 32 bytes
-    session_key: SessionKey = "AES_SESSION_KEY" ["— (required)", true]
-        secret(|s| SessionKey::parse(s).map_err(|e| e.to_string()));
-    /// shared secret of the gateway's webhook calls (≥ 16 characters)
-    agent_secret: SecretString = "AGENT_SECRET" ["— (required)", true]
-        secret(read::agent_secret);
+    /// 64 hex characters or base64 of 32 bytes (not needed by `enqueue` without `--cookies`)
+    session_key: Option<SessionKey> = "AES_SESSION_KEY" ["— (required)", true]
+        secret_if(|u| u.session_key, |s| SessionKey::parse(s).map_err(|e| e.to_string()));
+    /// shared secret of the gateway's webhook calls (≥ 16 characters; only `run` needs it)
+    agent_secret: Option<SecretString> = "AGENT_SECRET" ["— (required by `run`)", true]
+        secret_if(|u| u.agent_secret, read::agent_secret);
     /// PostgREST's path under `SUPABASE_URL` (`/` for a bare PostgREST)
     supabase_rest_path: String = "AUTOAPPLY_SUPABASE_REST_PATH" ["", false]
         value(Some("/rest/v1"), read::rest_path);
@@ -128,9 +131,9 @@ settings! {
     /// the Chromium binary
     browser_path: PathBuf = "AUTOAPPLY_BROWSER_PATH" ["", false]
         value(Some("/usr/bin/chromium"), read::path);
-    /// where `linkedin.toml` is
-    selectors_dir: PathBuf = "AUTOAPPLY_SELECTORS_DIR" ["", false]
-        value(Some("selectors"), read::path);
+    /// where `linkedin.toml` is; every command says on stderr which file it uses
+    selectors: SelectorSource = "AUTOAPPLY_SELECTORS_DIR" ["unset: `./selectors` when it holds `linkedin.toml`, else the file built into the binary", false]
+        value(Some("-"), read::selectors);
     /// applications at a time, 1–8 (each its own browser)
     concurrency: usize = "AUTOAPPLY_CONCURRENCY" ["", false]
         value(Some("1"), read::int_in(1, 8));
@@ -188,7 +191,7 @@ settings! {
     /// how long every worker stops claiming once the drift breaker opens, 60–86400
     drift_pause: Duration = "AUTOAPPLY_DRIFT_PAUSE_SECS" ["", false]
         value(Some("1800"), read::secs_in(60, 86_400));
-    /// also keep `<id>-submitted.png` as proof of each submission
+    /// also keep `<id>-confirmation.png` (LinkedIn's confirmation) as proof of each submission
     success_screenshots: bool = "AUTOAPPLY_SUCCESS_SCREENSHOTS" ["", false]
         value(Some("false"), read::boolean);
 }
@@ -204,20 +207,62 @@ impl fmt::Debug for Config {
     }
 }
 
+/// Which secrets a command uses. A command is refused only for a setting it uses;
+/// one it does not use may be missing, but when it is given it is still checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Uses {
+    /// `AGENT_SECRET`: the webhook's
+    pub agent_secret: bool,
+    /// `AES_SESSION_KEY`: to open or seal a session
+    pub session_key: bool,
+}
+
+impl Uses {
+    /// `run` and `config check`: everything
+    pub const WORKER: Self = Self {
+        agent_secret: true,
+        session_key: true,
+    };
+    /// `replay`, `session inspect`: sessions, no webhook
+    pub const SESSIONS: Self = Self {
+        agent_secret: false,
+        session_key: true,
+    };
+    /// `enqueue` without `--cookies`: the store only
+    pub const STORE: Self = Self {
+        agent_secret: false,
+        session_key: false,
+    };
+}
+
 impl Config {
-    /// Reads the process environment.
+    /// Reads the process environment for the worker (every required setting).
     pub fn from_process_env() -> (Result<Self, ConfigError>, Vec<Shown>) {
-        Self::from_env(&|name| std::env::var(name).ok())
+        Self::from_process_env_for(Uses::WORKER)
     }
 
-    /// Reads variables through `env`, returning the configuration (or every
-    /// problem) and what `config check` shows.
+    /// Reads the process environment for a command that uses only `uses`.
+    pub fn from_process_env_for(uses: Uses) -> (Result<Self, ConfigError>, Vec<Shown>) {
+        Self::from_env_for(uses, &|name| std::env::var(name).ok())
+    }
+
+    /// Reads variables through `env` for the worker, returning the configuration (or
+    /// every problem) and what `config check` shows.
     pub fn from_env(
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> (Result<Self, ConfigError>, Vec<Shown>) {
+        Self::from_env_for(Uses::WORKER, env)
+    }
+
+    /// Reads variables through `env` for a command that uses only `uses`.
+    pub fn from_env_for(
+        uses: Uses,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> (Result<Self, ConfigError>, Vec<Shown>) {
         let mut r = read::Reader {
             env,
             shown: Vec::new(),
+            uses,
         };
         let config = Self::read(&mut r);
         let problems: Vec<(&'static str, String)> = r
@@ -229,6 +274,13 @@ impl Config {
             Some(config) if problems.is_empty() => (Ok(config), r.shown),
             _ => (Err(ConfigError { problems }), r.shown),
         }
+    }
+
+    /// `AES_SESSION_KEY`, which this command was read without when it is `None`.
+    pub fn session_key(&self) -> Result<&SessionKey, ConfigError> {
+        self.session_key.as_ref().ok_or_else(|| ConfigError {
+            problems: vec![("AES_SESSION_KEY", "missing (a secret)".into())],
+        })
     }
 
     /// Where error screenshots go.

@@ -11,6 +11,8 @@ use super::Shown;
 pub(super) struct Reader<'a> {
     pub(super) env: &'a dyn Fn(&str) -> Option<String>,
     pub(super) shown: Vec<Shown>,
+    /// the secrets the command uses
+    pub(super) uses: super::Uses,
 }
 
 impl Reader<'_> {
@@ -67,6 +69,21 @@ impl Reader<'_> {
                 }
             }
         }
+    }
+
+    /// A secret the command uses when `used` says so (then required), else optional: checked
+    /// when given, `Some(None)` when unset.
+    pub(super) fn secret_if<T>(
+        &mut self,
+        name: &'static str,
+        used: impl Fn(super::Uses) -> bool,
+        check: impl Fn(&SecretString) -> Result<T, String>,
+    ) -> Option<Option<T>> {
+        if !used(self.uses) && self.raw(name).is_none() {
+            self.record(name, "<unset> (not used by this command)".into(), false, None);
+            return Some(None);
+        }
+        self.secret(name, check).map(Some)
     }
 
     /// A secret that is required when `required`, else optional (`Some(None)` when
@@ -175,6 +192,16 @@ pub(super) fn path(s: &str) -> Result<PathBuf, String> {
         Err("must be a path".into())
     } else {
         Ok(p)
+    }
+}
+
+/// `AUTOAPPLY_SELECTORS_DIR`: `-` (unset) resolves by the rule of [`SelectorSource`].
+pub(super) fn selectors(s: &str) -> Result<crate::site::SelectorSource, String> {
+    use crate::site::SelectorSource;
+    if s == "-" {
+        Ok(SelectorSource::resolve(None))
+    } else {
+        path(s).map(|p| SelectorSource::resolve(Some(&p)))
     }
 }
 

@@ -19,7 +19,7 @@ use crate::{
 /// sweeps what a dead worker left, waits for the database, then runs the loop and the
 /// webhook until SIGTERM/SIGINT, and drains.
 pub async fn run() -> Result<ExitCode, Failure> {
-    let (config, engine) = crate::run::prepare()?;
+    let (config, engine) = crate::run::prepare(crate::config::Uses::WORKER)?;
     create_dirs(&config)?;
     let (removed, killed) =
         crate::browser::teardown::sweep_orphans(&config.runtime_dir.join("profiles")).await;
@@ -66,13 +66,15 @@ pub async fn run() -> Result<ExitCode, Failure> {
         metrics,
         wake: worker.wake_handle(),
         cancel: cancel.clone(),
-        agent_secret: config.agent_secret.clone(),
+        agent_secret: config.agent_secret.clone().ok_or_else(|| {
+            Failure::new(exit::CONFIG, "AGENT_SECRET: missing (a secret)")
+        })?,
         hmac_secret: config.webhook_hmac_secret.clone(),
         lease: config.lease,
         worker_id: format!("{}-webhook", config.worker_id),
         deadline: config.webhook_deadline,
         max_tick_age: (config.poll_interval * 3).max(Duration::from_secs(150)),
-        selectors_dir: config.selectors_dir.clone(),
+        selectors: config.selectors.clone(),
         browser_path: config.browser_path.clone(),
         headless: config.headless,
         tasks: tasks.clone(),

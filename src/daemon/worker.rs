@@ -44,7 +44,7 @@ pub struct WorkerSettings {
     pub sweep_interval: Duration,
     /// screenshots (for retention)
     pub screenshots_dir: PathBuf,
-    /// keep a screenshot of every form step (`<id>-step-<n>.png`; the demo does)
+    /// keep a screenshot of the job page and of every form step (`<id>-job-page.png`, `<id>-step-<n>.png`; the demo does)
     pub step_screenshots: bool,
 }
 

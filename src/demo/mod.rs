@@ -43,8 +43,6 @@ const CHILD_MARKER: &str = "AUTOAPPLY_DEMO_ON_XVFB";
 const DIR_MARKER: &str = ".autoapply-demo";
 /// How long the demo waits for the worker before giving up.
 const DEADLINE: Duration = Duration::from_secs(300);
-/// `selectors/linkedin.toml` as shipped, for a demo run outside the repository.
-const SHIPPED_SELECTORS: &str = include_str!("../../selectors/linkedin.toml");
 
 /// Arguments of `demo`.
 #[derive(Debug, clap::Args)]
@@ -73,6 +71,9 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     }
     let dir = prepare_dir(&args.dir)?;
     let started = Instant::now();
+    let log = dir.join("autoapply.log");
+    crate::telemetry::log_to_file(&log)
+        .map_err(|e| fail(format!("cannot write {}: {e}", log.display())))?;
 
     // a throwaway key: the demo's sessions are encrypted like real ones
     let key_bytes: [u8; 32] = rand::random();
@@ -93,7 +94,7 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     let _ = crate::browser::reap::become_subreaper();
     let store = SqliteStore::open(&config.sqlite_path).map_err(|e| fail(e.to_string()))?;
 
-    print_header(&replica, &store);
+    print_header(&replica, &store, &log);
     let key = SessionKey::from_bytes(key_bytes);
     let seeded = seed(&store, &key, &config).await?;
     drop(key);
@@ -148,13 +149,14 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
 }
 
 /// What the demo runs on.
-fn print_header(replica: &Replica, store: &SqliteStore) {
+fn print_header(replica: &Replica, store: &SqliteStore, log: &Path) {
     println!("autoapply demo");
     println!(
         "  replica   {} (LinkedIn's markup, on this machine)",
         replica.origin()
     );
     println!("  store     {} (embedded SQLite)", store.path().display());
+    println!("  log       {} (every log record)", log.display());
     println!(
         "  display   {} (a visible Chromium)",
         std::env::var("DISPLAY").unwrap_or_default()
@@ -162,8 +164,8 @@ fn print_header(replica: &Replica, store: &SqliteStore) {
 }
 
 /// The configuration the demo runs with: its throwaway secrets, its directory, the
-/// replica as the site, fast polling; the selector file built in when run outside
-/// the repository.
+/// replica as the site, fast polling; the selectors by the rule every command
+/// follows (the built-in file outside the repository).
 fn demo_config(
     args: &DemoArgs,
     dir: &Path,
@@ -192,19 +194,9 @@ fn demo_config(
             vars.insert(name, v);
         }
     }
-    if !vars.contains_key("AUTOAPPLY_SELECTORS_DIR")
-        && !Path::new("selectors/linkedin.toml").is_file()
-    {
-        // run outside the repository: the demo uses the selector file built into the
-        // binary (the shipped one), written into its own directory
-        let selectors = dir.join("selectors");
-        std::fs::create_dir_all(&selectors)
-            .and_then(|()| std::fs::write(selectors.join("linkedin.toml"), SHIPPED_SELECTORS))
-            .map_err(|e| fail(format!("{}: {e}", selectors.display())))?;
-        vars.insert("AUTOAPPLY_SELECTORS_DIR", selectors.display().to_string());
-    }
     let (config, _) = Config::from_env(&|name| vars.get(name).cloned());
     let config = config.map_err(|e| fail(e.to_string()))?;
+    config.selectors.announce();
     Ok(config)
 }
 

@@ -1,7 +1,7 @@
 //! The demo's users (sessions encrypted like real ones, a profile, a résumé) and its
 //! five applications (two markup generations), each with where it must end.
 
-use std::{collections::HashMap, path::Path};
+use std::collections::HashMap;
 
 use crate::{
     config::Config,
@@ -12,7 +12,7 @@ use crate::{
     store::{Enqueued, NewApplication, NewSession, StoreAdmin, sqlite::SqliteStore},
 };
 
-use super::{SHIPPED_SELECTORS, fail};
+use super::fail;
 
 /// Demo users' LinkedIn sessions on the replica.
 pub(super) const ADA_LI_AT: &str = "demo-ada-session";
@@ -96,8 +96,10 @@ pub(super) async fn seed(
         b"%PDF-1.4\n% Ada Lovelace, curriculum vitae (demo)\n",
     )
     .map_err(|e| fail(format!("cannot write {}: {e}", resume.display())))?;
-    let site = crate::site::SiteSpec::parse(Path::new("linkedin.toml"), SHIPPED_SELECTORS)
-        .expect("the shipped selector file is valid");
+    let site = config
+        .selectors
+        .load(Platform::Linkedin.as_str())
+        .map_err(|e| fail(e.to_string()))?;
     let domain = format!(".{}", site.origin.host_str().unwrap_or_default());
     let mut users = HashMap::new();
     for (name, li_at) in [("ada", ADA_LI_AT), ("grace", GRACE_LI_AT)] {

@@ -131,6 +131,13 @@ impl Session {
     /// `{cookies: [...], user_agent: "..."}`. Cookies expired at `now` are dropped
     /// (and listed in `expired`).
     pub fn parse(plaintext: &[u8], now: OffsetDateTime) -> Result<Self, SessionError> {
+        if plaintext.iter().all(u8::is_ascii_whitespace) {
+            return Err(SessionError::NotJson {
+                problem: "empty",
+                line: 0,
+                column: 0,
+            });
+        }
         // untagged enums hide serde's position: try the two shapes explicitly
         let raw: RawSession = match plaintext.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'[') => {

@@ -58,7 +58,7 @@ pub enum SessionError {
     )]
     Padding,
     /// The plaintext is not UTF-8 JSON of a known shape.
-    #[error("decrypted session is not a cookie export: {problem} (line {line}, column {column})")]
+    #[error("decrypted session is not a cookie export: {problem}{}", at_line(*.line, *.column))]
     NotJson {
         /// serde's category of the problem, never the offending text
         problem: &'static str,
@@ -137,7 +137,7 @@ pub enum ExportError {
         source: std::io::Error,
     },
     /// Not a cookie export.
-    #[error("{file}: {source}")]
+    #[error("{file}: {}", plain(.source))]
     Malformed {
         /// the file
         file: String,
@@ -152,6 +152,28 @@ pub enum ExportError {
         /// what is wrong (never a value)
         source: SessionError,
     },
+}
+
+/// ` at line L, column C`, or nothing when the parser gave no position.
+fn at_line(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(" at line {line}, column {column}")
+    }
+}
+
+/// What is wrong with an export file, in a person's words.
+fn plain(source: &SessionError) -> String {
+    const SHAPE: &str = "export the cookies of linkedin.com from the browser as JSON: \
+                         an array of cookies, or {\"cookies\": [...], \"user_agent\": \"...\"}";
+    match source {
+        SessionError::NotJson { problem, line, column } => format!(
+            "not a cookie export ({problem}{}); {SHAPE}",
+            at_line(*line, *column)
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// A cookie export, checked and encrypted for the store.

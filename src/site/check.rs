@@ -180,7 +180,7 @@ mod tests {
     fn a_saved_2026_page_reports_the_entry_that_matched() {
         let spec = crate::site::SiteSpec::parse(
             std::path::Path::new("linkedin.toml"),
-            include_str!("../../selectors/linkedin.toml"),
+            crate::site::source::BUILT_IN,
         )
         .unwrap();
         // a native dialog with hashed classes, a generated id and text-only buttons,

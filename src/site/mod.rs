@@ -6,13 +6,14 @@ mod aria;
 pub mod check;
 mod job;
 pub mod locator;
+pub mod source;
 mod spec;
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-pub use self::spec::*;
+pub use self::{source::SelectorSource, spec::*};
 
 /// Why a selector file cannot be used.
 #[derive(Debug, thiserror::Error)]

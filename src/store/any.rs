@@ -74,6 +74,10 @@ impl Store for AnyStore {
         forward!(self, s => s.application_counts())
     }
 
+    async fn oldest_claimable_seconds(&self) -> Result<f64, StoreError> {
+        forward!(self, s => s.oldest_claimable_seconds())
+    }
+
     async fn heartbeat(&self, lease: Lease, duration: Duration) -> Result<bool, StoreError> {
         forward!(self, s => s.heartbeat(lease, duration))
     }

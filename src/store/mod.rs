@@ -129,6 +129,10 @@ pub trait Store: Send + Sync {
         &self,
     ) -> impl Future<Output = Result<Vec<StatusCount>, StoreError>> + Send;
 
+    /// How long (seconds) the oldest application a worker could claim now has waited
+    /// since its `run_at` (0 when none): the claim's rule without the fleet-wide stops.
+    fn oldest_claimable_seconds(&self) -> impl Future<Output = Result<f64, StoreError>> + Send;
+
     /// Renews a lease; false when it was lost.
     fn heartbeat(
         &self,

@@ -90,6 +90,9 @@ impl PostgrestClient {
         timeout: Duration,
         retry: RetryPolicy,
     ) -> Result<Self, StoreError> {
+        // ring is the TLS crypto (see Cargo.toml); installed once per process, a
+        // second install is refused harmlessly
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))

@@ -116,6 +116,10 @@ impl Store for SupabaseStore {
         self.client.rpc("application_counts", &json!({})).await
     }
 
+    async fn oldest_claimable_seconds(&self) -> Result<f64, StoreError> {
+        self.client.rpc("oldest_claimable_seconds", &json!({})).await
+    }
+
     async fn heartbeat(&self, lease: Lease, duration: Duration) -> Result<bool, StoreError> {
         self.client
             .rpc(

@@ -34,7 +34,7 @@ pub mod serve;
 
 pub use self::auth::{Call, ReplayCache, parse_call};
 use self::call::auto_apply;
-use crate::{apply::Engine, metrics::Metrics, site::SiteSpec, store::Store};
+use crate::{apply::Engine, metrics::Metrics, store::Store};
 
 /// The largest body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -66,7 +66,7 @@ pub struct WebhookState<S> {
     /// the loop is considered stuck after this long without a tick
     pub max_tick_age: Duration,
     /// for `/readyz`
-    pub selectors_dir: PathBuf,
+    pub selectors: crate::site::SelectorSource,
     /// for `/readyz`
     pub browser_path: PathBuf,
     /// for `/readyz`: no display needed
@@ -121,6 +121,10 @@ pub fn router<S: Store + Clone + 'static>(state: Arc<WebhookState<S>>) -> Router
         .route("/healthz", get(healthz::<S>))
         .route("/readyz", get(readyz::<S>))
         .route("/metrics", get(metrics::<S>))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            count_answers::<S>,
+        ))
         .fallback(|| async {
             refuse(
                 StatusCode::NOT_FOUND,
@@ -168,7 +172,7 @@ async fn readyz<S: Store>(
         .await
         .map(|_| ())
         .map_err(|e| e.to_string());
-    let selectors = SiteSpec::load_all(&st.selectors_dir)
+    let selectors = st.selectors.load_all()
         .map(|_| ())
         .map_err(|e| e.to_string());
     let browser = if st.browser_path.is_file() {
@@ -225,12 +229,27 @@ async fn readyz<S: Store>(
         .into_response()
 }
 
+/// Counts the answers to the gateway's calls by status code (`/metrics`).
+async fn count_answers<S: Store>(
+    State(st): State<Arc<WebhookState<S>>>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let a_call = request.uri().path() == "/api/agents/auto_apply";
+    let response = next.run(request).await;
+    if a_call {
+        st.metrics.webhook_answered(response.status().as_u16());
+    }
+    response
+}
+
 async fn metrics<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
-    let counts = st.store.application_counts().await.ok();
-    let daily = st.store.linkedin_daily_status().await.ok();
-    let drift = st.store.drift_status().await.ok();
-    let text = st
-        .metrics
-        .render(counts.as_deref(), daily.as_ref(), drift.as_ref());
+    let figures = crate::metrics::DatabaseFigures {
+        counts: st.store.application_counts().await.ok(),
+        daily: st.store.linkedin_daily_status().await.ok(),
+        drift: st.store.drift_status().await.ok(),
+        oldest_claimable_seconds: st.store.oldest_claimable_seconds().await.ok(),
+    };
+    let text = st.metrics.render(&figures);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

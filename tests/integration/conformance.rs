@@ -33,6 +33,8 @@ conformance!(
     #[tokio::test]
     claims_skip_invalid_and_paused_sessions_and_spent_attempts,
     #[tokio::test]
+    the_oldest_claimable_age_counts_only_what_a_worker_could_take,
+    #[tokio::test]
     a_stale_fencing_token_changes_nothing,
     #[tokio::test]
     begin_submit_refuses_an_expired_lease_even_before_the_sweeper,
@@ -166,6 +168,38 @@ async fn claims_skip_invalid_and_paused_sessions_and_spent_attempts(db: Db) {
     assert!(
         expires > time::Duration::seconds(50) && expires <= time::Duration::seconds(61),
         "{expires}"
+    );
+}
+
+/// The figure behind the "queue is not being taken" alert: the claim's rule, so a
+/// paused user, a row not yet due, or spent attempts never make it fire.
+async fn the_oldest_claimable_age_counts_only_what_a_worker_could_take(db: Db) {
+    let age = || async { db.store.oldest_claimable_seconds().await.unwrap() };
+    assert_eq!(age().await, 0.0, "{}: an empty queue", db.name());
+    let paused = db.seed_user("valid").await;
+    let expired = db.seed_user("expired").await;
+    let spent = db.seed_user("valid").await;
+    let later = db.seed_user("valid").await;
+    for user in [paused, expired, spent, later] {
+        db.seed_applications(user, "j", 1);
+    }
+    db.pause_user(paused);
+    db.both(&format!(
+        "update job_applications set attempts = max_attempts where user_id = '{spent}'"
+    ));
+    db.set_run_at("true", -7200);
+    db.set_run_at(&format!("user_id = '{later}'"), 600);
+    assert_eq!(age().await, 0.0, "{}: nothing a worker could claim", db.name());
+
+    let ok = db.seed_user("valid").await;
+    db.seed_applications(ok, "k", 2);
+    db.set_run_at(&format!("user_id = '{ok}'"), -3000);
+    db.set_run_at(&format!("user_id = '{ok}' and external_job_id = 'k-1'"), -5400);
+    let oldest = age().await;
+    assert!(
+        (5399.0..5420.0).contains(&oldest),
+        "{}: the oldest claimable row waited 5400 s, got {oldest}",
+        db.name()
     );
 }
 

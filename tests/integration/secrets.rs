@@ -118,7 +118,7 @@ async fn no_secret_reaches_logs_rows_file_names_or_http_answers() {
     assert!(
         shots.contains(&format!("{unknown}.png"))
             && shots.contains(&format!("{invalid}.png"))
-            && shots.contains(&format!("{submitted}-submitted.png")),
+            && shots.contains(&format!("{submitted}-confirmation.png")),
         "{shots:?}"
     );
     let logs = daemon.logs();

@@ -431,8 +431,22 @@ async fn replay_walks_one_application_in_the_foreground() {
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
-    assert!(
-        shots.contains(&format!("{id}-step-1.png")) && shots.contains(&format!("{id}-step-5.png")),
+    // named by the form's own steps: the job page, then the form's four steps
+    let mut steps: Vec<_> = shots
+        .iter()
+        .filter(|s| s.starts_with(&id.to_string()) && (s.contains("-step-") || s.contains("-job-page")))
+        .cloned()
+        .collect();
+    steps.sort();
+    assert_eq!(
+        steps,
+        [
+            format!("{id}-job-page.png"),
+            format!("{id}-step-1.png"),
+            format!("{id}-step-2.png"),
+            format!("{id}-step-3.png"),
+            format!("{id}-step-4.png"),
+        ],
         "{shots:?}"
     );
 

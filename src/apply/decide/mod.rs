@@ -221,7 +221,7 @@ pub fn screenshot_suffix(
     success_screenshots: bool,
 ) -> Option<&'static str> {
     match stop {
-        Some(Stop::Submitted) => success_screenshots.then_some("-submitted"),
+        Some(Stop::Submitted) => success_screenshots.then_some("-confirmation"),
         Some(
             Stop::AlreadyApplied
             | Stop::NotEasyApply
@@ -471,7 +471,7 @@ mod tests {
         );
         assert_eq!(
             screenshot_suffix(Some(&Stop::Submitted), false, true),
-            Some("-submitted")
+            Some("-confirmation")
         );
         for quiet in [
             Stop::AlreadyApplied,

@@ -127,7 +127,7 @@ impl Driver<'_> {
             }
         }
         // after filling: the step as it is about to be sent
-        self.shots.step(self.browser).await;
+        self.shots.form_step(self.browser, step).await;
         let current = self.observe().await?;
         let modal = current.modal.unwrap_or(modal);
         self.leave_step(step, &modal, gate).await

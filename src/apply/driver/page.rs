@@ -89,7 +89,7 @@ impl Driver<'_> {
             JobPage::OpenEasyApply => {
                 self.record("job page", "Easy Apply found");
                 self.phase("job_page");
-                self.shots.step(self.browser).await;
+                self.shots.job_page(self.browser).await;
             }
         }
         self.pause(Wait::PageLoad).await?;

@@ -223,6 +223,10 @@ impl Store for SqliteStore {
         queue::application_counts(self).await
     }
 
+    async fn oldest_claimable_seconds(&self) -> Result<f64, StoreError> {
+        quota::oldest_claimable_seconds(self).await
+    }
+
     async fn heartbeat(&self, lease: Lease, duration: Duration) -> Result<bool, StoreError> {
         queue::heartbeat(self, lease, duration).await
     }
