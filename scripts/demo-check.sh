@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs the README's demo command the way a newcomer does (no display: the demo
-# starts its own Xvfb) and checks its summary: each demo application in its
-# expected status, the screenshot files on disk, no browser or Xvfb left running;
-# then once more from another directory, interrupted by Ctrl-C.
+# starts its own Xvfb; nothing silenced: the output checked is the output a person
+# sees) and checks it: no log record on the terminal (they go to the log file the
+# demo names), each demo application in its expected status, the screenshot files
+# on disk named by the form's steps, no browser or Xvfb left running; then once more
+# from another directory (the built-in selector file), interrupted by Ctrl-C.
 # Called at the end of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,12 +12,23 @@ cd "$(dirname "$0")/.."
 dir=target/demo-check
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-if ! env -u DISPLAY RUST_LOG=warn bash scripts/demo.sh --dir "$dir" | tee "$out"; then
+if ! env -u DISPLAY -u RUST_LOG bash scripts/demo.sh --dir "$dir" 2>&1 | tee "$out"; then
   echo "demo-check: the demo exited with an error" >&2
   exit 1
 fi
 fail() { echo "demo-check: $*" >&2; exit 1; }
 expect() { grep -Eq "$1" "$out" || fail "no summary line matching: $1"; }
+# what a person reads: no log record (text or JSON), no line longer than the table's
+records='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z +(TRACE|DEBUG|INFO|WARN|ERROR)|^\{"timestamp"| (INFO|WARN|ERROR) [a-z_]+::'
+if grep -Eq "$records" "$out"; then fail "log records on the terminal: $(grep -E "$records" "$out" | head -3)"; fi
+long=$(awk 'length > 240 && !/^[0-9a-f-]{36}  / && !/^ {30,}/' "$out" | head -3)
+[ -z "$long" ] || fail "lines too long to read at a glance: $long"
+expect '^selectors: \./selectors/linkedin\.toml '
+expect '^  log       /.*/autoapply\.log \(every log record\)$'
+log_file=$(sed -n 's/^  log       \(.*\) (every log record)$/\1/p' "$out")
+grep -q 'application submitted' "$log_file" || fail "the log file $log_file does not hold the run's records"
+expect '^  ok  1002 Senior Backend Engineer +submitted +-$'
+expect '^  ok  1011 Mainframe Engineer +needs_user +unknown_questions$'
 expect '^[0-9a-f-]{36}  1002 Senior Backend Engineer +submitted +- +yes '
 expect '^[0-9a-f-]{36}  1018 Applied Scientist +submitted +- +yes '
 expect '\(the same form found by roles, labels and button text; September 2026 markup: native <dialog>, generated ids, text-only buttons\)'
@@ -31,7 +44,12 @@ for f in $shots; do
   [ -f "$f" ] || fail "screenshot $f is missing"
   head -c 8 "$f" | od -An -tx1 | grep -q '89 50 4e 47' || fail "$f is not a PNG"
 done
-ls "$dir"/screenshots/*-step-*.png >/dev/null 2>&1 || fail "no step screenshots in $dir/screenshots"
+# named by the form's steps: the job page, the four steps of 1002's form, its confirmation
+submitted=$(grep -Eo '^[0-9a-f-]{36}  1002 ' "$out" | cut -d' ' -f1)
+for shot in job-page step-1 step-2 step-3 step-4 confirmation; do
+  [ -f "$dir/screenshots/$submitted-$shot.png" ] || fail "no $submitted-$shot.png in $dir/screenshots: $(ls "$dir/screenshots")"
+done
+[ ! -e "$dir/screenshots/$submitted-step-5.png" ] || fail "a fifth step screenshot for a four-step form"
 # nothing left running: no browser of the demo, no Xvfb it started, no demo process
 abs=$(cd "$dir" && pwd)
 if pgrep -f -- "--user-data-dir=$abs" >/dev/null; then fail "browser processes left: $(pgrep -af -- "--user-data-dir=$abs")"; fi
@@ -45,7 +63,7 @@ if pgrep -x Xvfb -a | grep -q -- '-nolisten tcp$'; then fail "the demo's Xvfb is
 repo=$(pwd)
 away=$(mktemp -d)
 trap 'rm -f "$out"; rm -rf "$away"' EXIT
-(cd "$away" && exec env -u DISPLAY RUST_LOG=warn "$repo/target/debug/autoapply" demo --dir "$away/demo") >"$away/out" 2>&1 &
+(cd "$away" && exec env -u DISPLAY -u RUST_LOG "$repo/target/debug/autoapply" demo --dir "$away/demo") >"$away/out" 2>&1 &
 pid=$!
 for _ in $(seq 600); do
   grep -Eq '^  ok  ' "$away/out" && break
@@ -60,7 +78,7 @@ wait "$pid" || rc=$?
 grep -Eq '^interrupted after [0-9]+ s: [1-4] of 5 applications had ended .*gave the others back to the queue; no browser process is left$' "$away/out" \
   || { cat "$away/out" >&2; fail "no 'interrupted' summary"; }
 grep -Eq '^[0-9a-f-]{36}  [0-9]{4} .* queued +- ' "$away/out" || fail "no unfinished application shown back in the queue"
-[ -f "$away/demo/selectors/linkedin.toml" ] || fail "the built-in selector file was not used"
+grep -Eq '^selectors: linkedin\.toml \(built into autoapply\) ' "$away/out" || { cat "$away/out" >&2; fail "the built-in selector file was not used"; }
 if pgrep -f -- "--user-data-dir=$away" >/dev/null; then fail "browser processes left after Ctrl-C"; fi
 if pgrep -f 'autoapply demo' >/dev/null; then fail "a demo process is left after Ctrl-C"; fi
 if pgrep -x Xvfb -a | grep -q -- '-nolisten tcp$'; then fail "the demo's Xvfb is left after Ctrl-C"; fi

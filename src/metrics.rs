@@ -3,8 +3,8 @@
 //! today's LinkedIn actions) are read when scraped.
 
 use std::{
-    fmt::Write as _,
     collections::BTreeMap,
+    fmt::Write as _,
     sync::{
         Mutex,
         atomic::{AtomicU64, Ordering},
@@ -172,7 +172,10 @@ impl Metrics {
         );
         if let Ok(r) = self.webhook_responses.lock() {
             for (code, n) in r.iter() {
-                let _ = writeln!(w, "autoapply_webhook_responses_total{{code=\"{code}\"}} {n}");
+                let _ = writeln!(
+                    w,
+                    "autoapply_webhook_responses_total{{code=\"{code}\"}} {n}"
+                );
             }
         }
     }

@@ -48,10 +48,9 @@ pub(super) fn check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
         ));
     }
     for spec in &specs {
-        let file = source.dir().map_or_else(
-            || "built-in ".to_owned(),
-            |d| format!("{}/", d.display()),
-        );
+        let file = source
+            .dir()
+            .map_or_else(|| "built-in ".to_owned(), |d| format!("{}/", d.display()));
         println!(
             "{file}{}.toml: ok (version {}, {} selector keys, {} text keys)",
             spec.name,

@@ -80,7 +80,12 @@ impl Reader<'_> {
         check: impl Fn(&SecretString) -> Result<T, String>,
     ) -> Option<Option<T>> {
         if !used(self.uses) && self.raw(name).is_none() {
-            self.record(name, "<unset> (not used by this command)".into(), false, None);
+            self.record(
+                name,
+                "<unset> (not used by this command)".into(),
+                false,
+                None,
+            );
             return Some(None);
         }
         self.secret(name, check).map(Some)

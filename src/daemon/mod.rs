@@ -66,9 +66,10 @@ pub async fn run() -> Result<ExitCode, Failure> {
         metrics,
         wake: worker.wake_handle(),
         cancel: cancel.clone(),
-        agent_secret: config.agent_secret.clone().ok_or_else(|| {
-            Failure::new(exit::CONFIG, "AGENT_SECRET: missing (a secret)")
-        })?,
+        agent_secret: config
+            .agent_secret
+            .clone()
+            .ok_or_else(|| Failure::new(exit::CONFIG, "AGENT_SECRET: missing (a secret)"))?,
         hmac_secret: config.webhook_hmac_secret.clone(),
         lease: config.lease,
         worker_id: format!("{}-webhook", config.worker_id),

@@ -53,11 +53,11 @@ pub(super) async fn watch(
                 .find(|j| j.id == case.job)
                 .map_or("?", |j| j.title);
             println!(
-                "  {} {:<32} {} {}",
+                "  {} {:<32} {:<11} {}",
                 if good { "ok " } else { "!! " },
                 format!("{} {title}", case.job),
-                row.status,
-                row.reason.as_deref().unwrap_or("")
+                row.status.to_string(),
+                row.reason.as_deref().unwrap_or("-")
             );
             done.push((*id, good));
         }

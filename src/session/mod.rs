@@ -168,7 +168,11 @@ fn plain(source: &SessionError) -> String {
     const SHAPE: &str = "export the cookies of linkedin.com from the browser as JSON: \
                          an array of cookies, or {\"cookies\": [...], \"user_agent\": \"...\"}";
     match source {
-        SessionError::NotJson { problem, line, column } => format!(
+        SessionError::NotJson {
+            problem,
+            line,
+            column,
+        } => format!(
             "not a cookie export ({problem}{}); {SHAPE}",
             at_line(*line, *column)
         ),

@@ -50,10 +50,13 @@ impl SelectorSource {
     /// One line saying where the selectors come from, and why.
     pub fn describe(&self) -> String {
         match self {
-            Self::Configured(d) => format!("{} (AUTOAPPLY_SELECTORS_DIR)", d.display()),
+            Self::Configured(d) => format!(
+                "{} (from AUTOAPPLY_SELECTORS_DIR)",
+                d.join("linkedin.toml").display()
+            ),
             Self::WorkingDir(d) => format!(
-                "{} (AUTOAPPLY_SELECTORS_DIR is unset; found in the current directory)",
-                d.display()
+                "./{} (AUTOAPPLY_SELECTORS_DIR is unset; found in the current directory)",
+                d.join("linkedin.toml").display()
             ),
             Self::BuiltIn => format!(
                 "{BUILT_IN_NAME} (AUTOAPPLY_SELECTORS_DIR is unset and there is no ./selectors/linkedin.toml)"
@@ -123,6 +126,9 @@ mod tests {
         assert_eq!(s, SelectorSource::Configured(PathBuf::from("/nowhere")));
         assert!(s.describe().contains("AUTOAPPLY_SELECTORS_DIR"));
         let err = s.load("linkedin").unwrap_err().to_string();
-        assert!(err.starts_with("/nowhere/linkedin.toml: cannot read"), "{err}");
+        assert!(
+            err.starts_with("/nowhere/linkedin.toml: cannot read"),
+            "{err}"
+        );
     }
 }

@@ -117,7 +117,9 @@ impl Store for SupabaseStore {
     }
 
     async fn oldest_claimable_seconds(&self) -> Result<f64, StoreError> {
-        self.client.rpc("oldest_claimable_seconds", &json!({})).await
+        self.client
+            .rpc("oldest_claimable_seconds", &json!({}))
+            .await
     }
 
     async fn heartbeat(&self, lease: Lease, duration: Duration) -> Result<bool, StoreError> {

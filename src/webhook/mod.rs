@@ -172,7 +172,9 @@ async fn readyz<S: Store>(
         .await
         .map(|_| ())
         .map_err(|e| e.to_string());
-    let selectors = st.selectors.load_all()
+    let selectors = st
+        .selectors
+        .load_all()
         .map(|_| ())
         .map_err(|e| e.to_string());
     let browser = if st.browser_path.is_file() {

@@ -189,12 +189,20 @@ async fn the_oldest_claimable_age_counts_only_what_a_worker_could_take(db: Db) {
     ));
     db.set_run_at("true", -7200);
     db.set_run_at(&format!("user_id = '{later}'"), 600);
-    assert_eq!(age().await, 0.0, "{}: nothing a worker could claim", db.name());
+    assert_eq!(
+        age().await,
+        0.0,
+        "{}: nothing a worker could claim",
+        db.name()
+    );
 
     let ok = db.seed_user("valid").await;
     db.seed_applications(ok, "k", 2);
     db.set_run_at(&format!("user_id = '{ok}'"), -3000);
-    db.set_run_at(&format!("user_id = '{ok}' and external_job_id = 'k-1'"), -5400);
+    db.set_run_at(
+        &format!("user_id = '{ok}' and external_job_id = 'k-1'"),
+        -5400,
+    );
     let oldest = age().await;
     assert!(
         (5399.0..5420.0).contains(&oldest),

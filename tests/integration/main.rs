@@ -10,6 +10,7 @@ mod enqueue;
 mod exactly_once;
 mod generations;
 mod invariants;
+mod ops_kit;
 mod secrets;
 mod session_vectors;
 mod soak;

@@ -434,7 +434,9 @@ async fn replay_walks_one_application_in_the_foreground() {
     // named by the form's own steps: the job page, then the form's four steps
     let mut steps: Vec<_> = shots
         .iter()
-        .filter(|s| s.starts_with(&id.to_string()) && (s.contains("-step-") || s.contains("-job-page")))
+        .filter(|s| {
+            s.starts_with(&id.to_string()) && (s.contains("-step-") || s.contains("-job-page"))
+        })
         .cloned()
         .collect();
     steps.sort();
