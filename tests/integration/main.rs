@@ -7,6 +7,7 @@ mod cli;
 mod conformance;
 mod daemon;
 mod enqueue;
+mod everywhere;
 mod exactly_once;
 mod generations;
 mod invariants;
