@@ -31,17 +31,7 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
     let id = ApplicationId::parse(&args.application_id)
         .map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
     let (config, engine) = crate::run::prepare(crate::config::Uses::SESSIONS)?;
-    let log = config
-        .storage_root
-        .join("logs")
-        .join(format!("replay-{id}.log"));
-    match crate::telemetry::log_to_file(&log) {
-        Ok(()) => println!("log:         {} (every log record)", log.display()),
-        Err(e) => eprintln!(
-            "note: cannot write {} ({e}): warnings and errors go to the terminal",
-            log.display()
-        ),
-    }
+    log_to_file(&config.storage_root, id);
     let store =
         AnyStore::from_config(&config).map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
     let application = store
@@ -116,6 +106,19 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
         .await
         .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
     Ok(report(&outcome, row.as_ref(), args.dry_run))
+}
+
+/// Every log record from now on goes to `<storage>/logs/replay-<id>.log` (said on
+/// the terminal), or, when that cannot be written, warnings and errors to stderr.
+fn log_to_file(storage_root: &std::path::Path, id: ApplicationId) {
+    let log = storage_root.join("logs").join(format!("replay-{id}.log"));
+    match crate::telemetry::log_to_file(&log) {
+        Ok(()) => println!("log:         {} (every log record)", log.display()),
+        Err(e) => eprintln!(
+            "note: cannot write {} ({e}): warnings and errors go to the terminal",
+            log.display()
+        ),
+    }
 }
 
 /// Refuses what must not be replayed: a submitted application (without

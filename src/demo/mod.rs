@@ -71,9 +71,7 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     }
     let dir = prepare_dir(&args.dir)?;
     let started = Instant::now();
-    let log = dir.join("autoapply.log");
-    crate::telemetry::log_to_file(&log)
-        .map_err(|e| fail(format!("cannot write {}: {e}", log.display())))?;
+    let log = log_to_file(&dir)?;
 
     // a throwaway key: the demo's sessions are encrypted like real ones
     let key_bytes: [u8; 32] = rand::random();
@@ -146,6 +144,14 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
         interrupted,
         started,
     ))
+}
+
+/// Every log record from now on goes to `<dir>/autoapply.log`, not the terminal.
+fn log_to_file(dir: &Path) -> Result<PathBuf, Failure> {
+    let log = dir.join("autoapply.log");
+    crate::telemetry::log_to_file(&log)
+        .map_err(|e| fail(format!("cannot write {}: {e}", log.display())))?;
+    Ok(log)
 }
 
 /// What the demo runs on.

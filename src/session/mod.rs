@@ -165,7 +165,7 @@ fn at_line(line: usize, column: usize) -> String {
 
 /// What is wrong with an export file, in a person's words.
 fn plain(source: &SessionError) -> String {
-    const SHAPE: &str = "export the cookies of linkedin.com from the browser as JSON: \
+    const SHAPE: &str = "export the LinkedIn cookies from the browser as JSON: \
                          an array of cookies, or {\"cookies\": [...], \"user_agent\": \"...\"}";
     match source {
         SessionError::NotJson {

@@ -90,9 +90,7 @@ impl PostgrestClient {
         timeout: Duration,
         retry: RetryPolicy,
     ) -> Result<Self, StoreError> {
-        // ring is the TLS crypto (see Cargo.toml); installed once per process, a
-        // second install is refused harmlessly
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        install_tls_crypto();
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
@@ -323,6 +321,13 @@ fn category(err: &serde_json::Error) -> &'static str {
         Category::Eof => "truncated JSON",
         Category::Data => "JSON of another shape (are the migrations applied?)",
     }
+}
+
+/// Makes rustls use *ring* (see Cargo.toml: reqwest is built without a crypto
+/// provider) for every HTTP client of this process; a second call does nothing.
+/// Call it before building a `reqwest::Client` outside [`PostgrestClient::new`].
+pub fn install_tls_crypto() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 #[cfg(test)]

@@ -490,7 +490,7 @@ async fn an_open_drift_breaker_stops_claiming_until_it_closes() {
         "0",
         "nothing claimed while the breaker is open"
     );
-    let http = reqwest::Client::new();
+    let http = crate::support::http();
     let metrics = http
         .get(format!("{}/metrics", daemon.webhook))
         .send()

@@ -132,7 +132,7 @@ fn enqueue_inspect_and_check_work_outside_the_repository_with_only_their_setting
         assert_eq!(code, 2, "{name}: {err}");
         assert!(err.contains(&format!("{file}: {problem}")), "{name}: {err}");
         assert!(
-            err.contains("export the cookies of linkedin.com"),
+            err.contains("export the LinkedIn cookies from the browser"),
             "{name}: {err}"
         );
         assert!(

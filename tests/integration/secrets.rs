@@ -17,7 +17,7 @@ async fn get(url: &str) -> String {
 }
 
 async fn post(url: &str, secret: &str, body: String) -> String {
-    let r = reqwest::Client::new()
+    let r = crate::support::http()
         .post(format!("{url}/api/agents/auto_apply"))
         .header("Content-Type", "application/json")
         .header("X-Agent-Secret", secret)

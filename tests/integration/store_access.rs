@@ -48,7 +48,7 @@ async fn anon_and_authenticated_cannot_execute_functions_or_read_tables() {
     let app = spawn_app().await;
     let user = app.seed_user("valid");
     app.seed_applications(user, "j", 3);
-    let http = reqwest::Client::new();
+    let http = crate::support::http();
     let authenticated = jwt::token("authenticated");
     for (name, body) in FUNCTIONS {
         let url = app.rest_url.join(&format!("rpc/{name}")).unwrap();

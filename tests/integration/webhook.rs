@@ -17,7 +17,7 @@ async fn call(
     content_type: &str,
     body: impl Into<reqwest::Body>,
 ) -> (u16, AgentResponse, String) {
-    let mut request = reqwest::Client::new()
+    let mut request = crate::support::http()
         .post(format!("{url}/api/agents/auto_apply"))
         .header("Content-Type", content_type)
         .body(body);
@@ -235,7 +235,7 @@ async fn a_webhook_call_applies_now_and_metrics_show_it() {
     )
     .await;
 
-    let http = reqwest::Client::new();
+    let http = crate::support::http();
     let metrics = http
         .get(format!("{url}/metrics"))
         .send()
@@ -301,7 +301,7 @@ async fn signed_calls_are_checked_and_shutdown_answers_503() {
         hex::encode(mac.finalize().into_bytes())
     };
     let signed = |at: i64, signature: String, payload: String| {
-        reqwest::Client::new()
+        crate::support::http()
             .post(format!("{url}/api/agents/auto_apply"))
             .header("Content-Type", "application/json")
             .header("X-Agent-Secret", SECRET)
@@ -496,7 +496,7 @@ async fn readiness_says_why_only_with_the_secret_and_every_answer_has_the_agent_
     daemon.ready().await;
     // the file breaks under the running worker
     std::fs::write(selectors.join("linkedin.toml"), "version = ").unwrap();
-    let http = reqwest::Client::new();
+    let http = crate::support::http();
     let url = format!("{}/readyz", daemon.webhook);
     let anonymous = http.get(&url).send().await.unwrap();
     assert_eq!(anonymous.status(), 503);

@@ -21,7 +21,7 @@ async fn call_for(
     application: &str,
 ) -> (u16, Option<String>, AgentResponse) {
     let body = serde_json::json!({"agent": "auto_apply", "user_id": user, "payload": {"application_id": application}});
-    let response = reqwest::Client::new()
+    let response = crate::support::http()
         .post(format!("{url}/api/agents/auto_apply"))
         .header("X-Agent-Secret", SECRET)
         .json(&body)

@@ -62,6 +62,12 @@ pub struct Options {
     pub timezone: Option<String>,
 }
 
+/// An HTTP client for the tests (rustls' crypto installed first, as the worker does).
+pub fn http() -> reqwest::Client {
+    autoapply::store::postgrest::install_tls_crypto();
+    reqwest::Client::new()
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
 }
@@ -130,7 +136,7 @@ async fn start_postgrest(db: &str, port: u16) -> Child {
     }
     let child = cmd.spawn().expect("start postgrest");
     let ready = format!("http://127.0.0.1:{admin_port}/ready");
-    let http = reqwest::Client::new();
+    let http = http();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Ok(r) = http.get(&ready).send().await
