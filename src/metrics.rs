@@ -22,8 +22,7 @@ pub const DURATION_BUCKETS: [f64; 10] =
 #[derive(Debug, Default)]
 pub struct Metrics {
     last_tick_ms: AtomicU64,
-    /// running browsers (applications) by ticket, with their start
-    browsers: Mutex<BTreeMap<u64, Instant>>,
+    browsers: Mutex<BTreeMap<u64, Instant>>, // running ones by ticket, with their start
     next_browser: AtomicU64,
     /// answers to the gateway's calls, by HTTP status code
     webhook_responses: Mutex<BTreeMap<u16, u64>>,
@@ -34,6 +33,8 @@ pub struct Metrics {
     sweeper_failed: AtomicU64,
     sweeper_to_verify: AtomicU64,
     outcomes: Mutex<BTreeMap<String, u64>>,
+    /// per phase of an application: how many, and their total milliseconds
+    phases: Mutex<BTreeMap<&'static str, (u64, u64)>>,
 }
 
 /// What the database said at one scrape; each `None` when it could not be read.
@@ -49,8 +50,7 @@ pub struct DatabaseFigures {
     pub oldest_claimable_seconds: Option<f64>,
 }
 
-/// A running browser's entry in [`Metrics`]; hand it back with
-/// [`Metrics::browser_ended`].
+/// A running browser's entry in [`Metrics`], for [`Metrics::browser_ended`].
 #[derive(Debug)]
 pub struct BrowserTicket(u64);
 
@@ -96,6 +96,17 @@ impl Metrics {
     pub fn browser_ended(&self, ticket: BrowserTicket) {
         if let Ok(mut b) = self.browsers.lock() {
             b.remove(&ticket.0);
+        }
+    }
+
+    /// The phases of one application (see [`crate::apply::AttemptReport::phases`]).
+    pub fn phases_done(&self, phases: &[(&'static str, Duration)]) {
+        if let Ok(mut p) = self.phases.lock() {
+            for (name, took) in phases {
+                let entry = p.entry(*name).or_default();
+                entry.0 += 1;
+                entry.1 += took.as_millis() as u64;
+            }
         }
     }
 
@@ -180,8 +191,8 @@ impl Metrics {
         }
     }
 
-    /// This worker's own figures.
-    fn render_worker(&self, w: &mut String) {
+    /// How long applications took, whole and phase by phase.
+    fn render_durations(&self, w: &mut String) {
         family(
             w,
             "autoapply_application_duration_seconds",
@@ -206,6 +217,30 @@ impl Metrics {
             self.duration_sum_ms.load(Ordering::Relaxed) as f64 / 1000.0
         );
         let _ = writeln!(w, "autoapply_application_duration_seconds_count {count}");
+        family(
+            w,
+            "autoapply_phase_duration_seconds",
+            "summary",
+            "Time spent in each phase of an application (browser_launch, cookies_and_session_check, job_page, form_steps, submit_and_confirmation, teardown).",
+        );
+        if let Ok(phases) = self.phases.lock() {
+            for (phase, (n, ms)) in phases.iter() {
+                let _ = writeln!(
+                    w,
+                    "autoapply_phase_duration_seconds_sum{{phase=\"{phase}\"}} {}",
+                    *ms as f64 / 1000.0
+                );
+                let _ = writeln!(
+                    w,
+                    "autoapply_phase_duration_seconds_count{{phase=\"{phase}\"}} {n}"
+                );
+            }
+        }
+    }
+
+    /// This worker's own figures.
+    fn render_worker(&self, w: &mut String) {
+        self.render_durations(w);
         family(
             w,
             "autoapply_outcomes_total",
@@ -372,6 +407,8 @@ mod tests {
         m.tick();
         m.application_done(Duration::from_secs(12), "submitted");
         m.swept(1, 0, 2);
+        m.phases_done(&[("job_page", Duration::from_millis(250))]);
+        m.phases_done(&[("job_page", Duration::from_millis(150))]);
         let counts = [StatusCount {
             status: "submitted".into(),
             reason: "".into(),
@@ -399,6 +436,8 @@ mod tests {
             oldest_claimable_seconds: Some(4000.4),
         });
         assert!(text.contains("autoapply_browsers_running 1"));
+        assert!(text.contains("autoapply_phase_duration_seconds_sum{phase=\"job_page\"} 0.4"));
+        assert!(text.contains("autoapply_phase_duration_seconds_count{phase=\"job_page\"} 2"));
         assert!(text.contains("autoapply_browser_oldest_age_seconds 0.0"));
         assert!(text.contains("autoapply_webhook_responses_total{code=\"503\"} 2"));
         assert!(text.contains("autoapply_queue_oldest_claimable_seconds 4000"));

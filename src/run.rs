@@ -94,6 +94,7 @@ pub async fn run_application<S: Store + Clone + 'static>(
     );
     let (report, outcome_label) = match attempt {
         Ok(Ok(report)) => {
+            metrics.phases_done(&report.phases);
             let label = end_of_attempt(&mut end, &report, dry_run);
             (Some(report), label)
         }

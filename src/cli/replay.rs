@@ -155,6 +155,12 @@ fn report(outcome: &RunOutcome, row: Option<&Application>, dry_run: bool) -> Exi
     println!();
     if let Some(report) = &outcome.report {
         println!("ended:       {}", report.ended);
+        let phases: Vec<String> = report
+            .phases
+            .iter()
+            .map(|(name, took)| format!("{name} {} ms", took.as_millis()))
+            .collect();
+        println!("phases:      {}", phases.join(", "));
         for path in &report.step_screenshots {
             println!("step shot:   {}", path.display());
         }

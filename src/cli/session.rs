@@ -184,8 +184,9 @@ async fn from_store(raw_id: String) -> Result<Target, Failure> {
     };
     Ok((
         config
-            .session_key
-            .ok_or_else(|| Failure::new(exit::CONFIG, "AES_SESSION_KEY: missing (a secret)"))?,
+            .session_key()
+            .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?
+            .clone(),
         config.session_encoding,
         config.selectors,
         sealed,

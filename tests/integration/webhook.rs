@@ -251,8 +251,16 @@ async fn a_webhook_call_applies_now_and_metrics_show_it() {
         "autoapply_outcomes_total{outcome=\"submitted\"} 2",
         "autoapply_application_duration_seconds_count 2",
         "autoapply_browsers_running 0",
+        "autoapply_browser_oldest_age_seconds 0.0",
         "autoapply_database_up 1",
         "autoapply_drift_breaker_open 0",
+        // both calls with an application id: one 200, one 202 (async)
+        "autoapply_webhook_responses_total{code=\"200\"} 1",
+        "autoapply_webhook_responses_total{code=\"202\"} 1",
+        "autoapply_phase_duration_seconds_count{phase=\"form_steps\"} 2",
+        "autoapply_phase_duration_seconds_count{phase=\"browser_launch\"} 2",
+        // both submitted: nothing claimable waits
+        "autoapply_queue_oldest_claimable_seconds 0",
     ] {
         assert!(metrics.contains(line), "{line} not in\n{metrics}");
     }
@@ -398,6 +406,8 @@ async fn replay_walks_one_application_in_the_foreground() {
         "Mobile phone number [text, required] Type(..)",
         "dry run: stopped before Submit",
         "ended:       DryRunComplete",
+        "phases:      browser_launch ",
+        "form_steps ",
         "status:      queued",
     ] {
         assert!(stdout.contains(expected), "`{expected}` not in\n{stdout}");

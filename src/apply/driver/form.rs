@@ -182,6 +182,7 @@ impl Driver<'_> {
     async fn submit(&mut self, gate: &impl SubmitGate) -> Result<Stop, DriveError> {
         if self.options.dry_run {
             self.record("submit", "dry run: stopped before Submit");
+            self.phase("form_steps");
             self.last_target = Some(Target::Submit);
             self.discard().await?;
             return Ok(Stop::DryRunComplete);
