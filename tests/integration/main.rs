@@ -12,6 +12,7 @@ mod exactly_once;
 mod generations;
 mod invariants;
 mod ops_kit;
+mod peers;
 mod secrets;
 mod session_vectors;
 mod soak;

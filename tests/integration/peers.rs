@@ -1,0 +1,211 @@
+//! The peer benchmark (ignored by `cargo test`; run by `scripts/bench.sh --peers`):
+//! `autoapply replay` as a whole process against a Playwright script doing the same
+//! application the way a competent Playwright user writes it (`scripts/peer/apply.mjs`,
+//! playwright-core driving the same system Chromium, headful), alternated round by
+//! round in one display on the replica's multi-step job. Whole processes from spawn
+//! to exit: wall time, CPU seconds of the process tree (the reaped descendants'
+//! rusage), and the tree's peak RSS (sampled every 20 ms, summed over its
+//! processes). Prints medians and ratios; writes `target/bench/peers.json`.
+
+use std::{
+    path::Path,
+    process::{Command, Stdio},
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use crate::support::{
+    apply::{BROWSER, ada_profile, apply_env},
+    manifest_dir,
+};
+
+/// One whole process's figures.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    wall_ms: f64,
+    cpu_s: f64,
+    peak_rss_mib: f64,
+}
+
+fn children_cpu_s() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    secs(usage.ru_utime) + secs(usage.ru_stime)
+}
+
+/// The pids of `root` and all its descendants, from /proc.
+fn tree(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            let after = &stat[stat.rfind(')')? + 2..];
+            Some((pid, after.split(' ').nth(1)?.parse().ok()?))
+        })
+        .collect();
+    let mut out = vec![root];
+    let mut i = 0;
+    while i < out.len() {
+        let p = out[i];
+        out.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    out
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Runs `cmd` to its end, measuring the whole process tree.
+fn measure(mut cmd: Command) -> Run {
+    let cpu_before = children_cpu_s();
+    let started = Instant::now();
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let (peak, done) = (
+        Arc::new(AtomicU64::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let sampler = {
+        let (peak, done, root) = (peak.clone(), done.clone(), child.id());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                let kib: u64 = tree(root).into_iter().map(rss_kib).sum();
+                peak.fetch_max(kib, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let out = child.wait_with_output().unwrap();
+    let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
+    done.store(true, Ordering::Relaxed);
+    sampler.join().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Run {
+        wall_ms,
+        cpu_s: children_cpu_s() - cpu_before,
+        peak_rss_mib: peak.load(Ordering::Relaxed) as f64 / 1024.0,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: run it with scripts/bench.sh --peers"]
+async fn replay_against_playwright() {
+    let rounds: u64 = std::env::var("AUTOAPPLY_BENCH_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let peer = manifest_dir().join("target/tools/peer/apply.mjs");
+    assert!(
+        peer.is_file(),
+        "{} missing: run scripts/bench.sh --peers",
+        peer.display()
+    );
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let li_at = "AQEDApeerBench";
+    let user = env.seed_user(&ada_profile(), li_at);
+    let resume = env.storage.join(format!("resumes/resume-{user}.pdf"));
+    let origin = env.replica.origin().to_string();
+    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    for round in 0..rounds {
+        let (job_ours, job_theirs) = (3600 + round, 3800 + round);
+        let id = env.seed_job(user, job_ours);
+        let mut replay = env.autoapply("peers", &[]);
+        replay.args(["replay", &id.to_string()]);
+        let mut node = Command::new("node");
+        node.arg(&peer).arg(
+            serde_json::json!({
+                "chromium": std::env::var("AUTOAPPLY_BROWSER_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "origin": origin.trim_end_matches('/'),
+                "jobUrl": format!("{}jobs/view/{job_theirs}/", origin),
+                "liAt": li_at,
+                "resume": resume,
+            })
+            .to_string(),
+        );
+        // alternate who goes first, so neither always meets a warm cache
+        let (a, b) = tokio::task::spawn_blocking(move || {
+            if round % 2 == 0 {
+                let a = measure(replay);
+                (a, measure(node))
+            } else {
+                let b = measure(node);
+                (measure(replay), b)
+            }
+        })
+        .await
+        .unwrap();
+        ours.push(a);
+        theirs.push(b);
+        let jobs: Vec<u64> = env.replica.submissions().iter().map(|s| s.job_id).collect();
+        assert!(
+            jobs.contains(&job_ours) && jobs.contains(&job_theirs),
+            "both applied: {jobs:?}"
+        );
+    }
+    report(&ours, &theirs);
+}
+
+/// One figure of a run.
+type Figure = fn(&Run) -> f64;
+
+fn report(ours: &[Run], theirs: &[Run]) {
+    let col = |runs: &[Run], f: Figure| median(runs.iter().map(f).collect());
+    let rows: [(&str, Figure); 3] = [
+        ("wall time (ms)", |r| r.wall_ms),
+        ("CPU seconds (process tree)", |r| r.cpu_s),
+        ("peak RSS (MiB, process tree)", |r| r.peak_rss_mib),
+    ];
+    println!(
+        "\n{} rounds, medians | autoapply replay | Playwright peer | ratio",
+        ours.len()
+    );
+    let mut json = serde_json::Map::new();
+    for (name, f) in rows {
+        let (a, b) = (col(ours, f), col(theirs, f));
+        println!("{name:<30} | {a:>10.2} | {b:>10.2} | {:.2}", a / b);
+        json.insert(
+            name.into(),
+            serde_json::json!({"autoapply": a, "playwright": b, "ratio": a / b}),
+        );
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("peers.json"),
+        serde_json::Value::Object(json).to_string(),
+    )
+    .unwrap();
+}
