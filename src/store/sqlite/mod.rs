@@ -17,6 +17,28 @@
 //! Times are stored as milliseconds since the Unix epoch (UTC), days as `YYYY-MM-DD`
 //! UTC dates, JSON as text.
 
+/// The rows a worker could claim now (`a` is `job_applications`; `?1` now in ms, `?2`
+/// today's UTC date), as `claim_application` says: due, attempts left, the user's
+/// session valid and not paused, the user under their daily cap. One text for the
+/// claim and for `oldest_claimable_seconds`, so the two cannot drift apart.
+macro_rules! claimable_where {
+    () => {
+        "a.status in ('queued', 'needs_verification')
+           and a.run_at <= ?1
+           and (a.status = 'needs_verification' or a.attempts < a.max_attempts)
+           and exists (
+             select 1 from platform_sessions s
+              where s.user_id = a.user_id and s.platform = a.platform and s.status = 'valid'
+                and (s.paused_until is null or s.paused_until <= ?1))
+           and (a.status = 'needs_verification' or not exists (
+             select 1 from user_daily_submissions d
+              where d.user_id = a.user_id and d.date = ?2
+                and d.submissions >= coalesce(
+                  (select c.daily_cap from user_submission_caps c where c.user_id = a.user_id),
+                  (select l.user_submissions_per_day from autoapply_limits l where l.id = 1))))"
+    };
+}
+
 mod admin;
 mod queue;
 mod quota;

@@ -19,58 +19,49 @@ pub(super) async fn claim(
     const OP: &str = "claim_application";
     check_worker(worker)?;
     let worker = worker.to_owned();
-    store.tx(OP, move |tx, now| {
-        let now_ms = ms(now);
-        let candidate: Option<String> = tx
-            .query_row(
-                "select a.id from job_applications a
-                  where a.status in ('queued', 'needs_verification')
-                    and a.run_at <= ?1
-                    and (a.status = 'needs_verification' or a.attempts < a.max_attempts)
-                    and exists (
-                      select 1 from platform_sessions s
-                       where s.user_id = a.user_id and s.platform = a.platform and s.status = 'valid'
-                         and (s.paused_until is null or s.paused_until <= ?1))
-                    and (a.status = 'needs_verification' or not exists (
-                      select 1 from user_daily_submissions d
-                       where d.user_id = a.user_id and d.date = ?2
-                         and d.submissions >= coalesce(
-                           (select c.daily_cap from user_submission_caps c where c.user_id = a.user_id),
-                           (select l.user_submissions_per_day from autoapply_limits l where l.id = 1))))
-                    and not exists (
+    store
+        .tx(OP, move |tx, now| {
+            let now_ms = ms(now);
+            let candidate: Option<String> = tx
+                .query_row(
+                    concat!(
+                        "select a.id from job_applications a where ",
+                        claimable_where!(),
+                        " and not exists (
                       select 1 from job_applications b
                        where b.user_id = a.user_id and b.status in ('claimed', 'submitting'))
-                  order by a.run_at, a.created_at, a.id
-                  limit 1",
-                params![now_ms, utc_day(now)],
-                |r| r.get(0),
-            )
-            .optional()
-            .sql(OP)?;
-        let Some(id) = candidate else {
-            return Ok(None);
-        };
-        let token = next_token(tx).sql(OP)?;
-        tx.execute(
-            "update job_applications
+                     order by a.run_at, a.created_at, a.id
+                     limit 1"
+                    ),
+                    params![now_ms, utc_day(now)],
+                    |r| r.get(0),
+                )
+                .optional()
+                .sql(OP)?;
+            let Some(id) = candidate else {
+                return Ok(None);
+            };
+            let token = next_token(tx).sql(OP)?;
+            tx.execute(
+                "update job_applications
                 set attempts = attempts + case when status = 'queued' then 1 else 0 end,
                     verification_checks = verification_checks
                       + case when status = 'needs_verification' then 1 else 0 end,
                     status = 'claimed', lease_owner = ?2, lease_token = ?3,
                     lease_expires_at = ?4, updated_at = ?5
               where id = ?1",
-            params![id, worker, token, now_ms + lease_ms(lease), now_ms],
-        )
-        .sql(OP)?;
-        tx.query_row(
-            &format!("select {COLUMNS} from job_applications where id = ?1"),
-            params![id],
-            application_row,
-        )
-        .optional()
-        .sql(OP)
-    })
-    .await
+                params![id, worker, token, now_ms + lease_ms(lease), now_ms],
+            )
+            .sql(OP)?;
+            tx.query_row(
+                &format!("select {COLUMNS} from job_applications where id = ?1"),
+                params![id],
+                application_row,
+            )
+            .optional()
+            .sql(OP)
+        })
+        .await
 }
 
 pub(super) async fn claim_by_id(

@@ -11,7 +11,7 @@ use crate::{
     store::{BeginSubmit, DailyStatus, DriftRule, DriftStatus, StoreError},
 };
 
-/// `public.oldest_claimable_seconds`: the claim's rule (see `queue::claim`) without
+/// `public.oldest_claimable_seconds`: the claim's rule (`claimable_where!`) without
 /// the kill switch, the drift breaker and the one-browser-per-user rule.
 pub(super) async fn oldest_claimable_seconds(store: &SqliteStore) -> Result<f64, StoreError> {
     const OP: &str = "oldest_claimable_seconds";
@@ -20,20 +20,10 @@ pub(super) async fn oldest_claimable_seconds(store: &SqliteStore) -> Result<f64,
             let now_ms = ms(now);
             let oldest: Option<i64> = tx
                 .query_row(
-                    "select min(a.run_at) from job_applications a
-                      where a.status in ('queued', 'needs_verification')
-                        and a.run_at <= ?1
-                        and (a.status = 'needs_verification' or a.attempts < a.max_attempts)
-                        and exists (
-                          select 1 from platform_sessions s
-                           where s.user_id = a.user_id and s.platform = a.platform and s.status = 'valid'
-                             and (s.paused_until is null or s.paused_until <= ?1))
-                        and (a.status = 'needs_verification' or not exists (
-                          select 1 from user_daily_submissions d
-                           where d.user_id = a.user_id and d.date = ?2
-                             and d.submissions >= coalesce(
-                               (select c.daily_cap from user_submission_caps c where c.user_id = a.user_id),
-                               (select l.user_submissions_per_day from autoapply_limits l where l.id = 1))))",
+                    concat!(
+                        "select min(a.run_at) from job_applications a where ",
+                        claimable_where!()
+                    ),
                     params![now_ms, utc_day(now)],
                     |r| r.get(0),
                 )
