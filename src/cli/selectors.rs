@@ -31,12 +31,10 @@ pub struct SelectorsCheckArgs {
 }
 
 pub(super) fn check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
-    let setting = args.dir.clone().or_else(|| {
-        std::env::var_os("AUTOAPPLY_SELECTORS_DIR")
-            .filter(|v| !v.to_string_lossy().trim().is_empty())
-            .map(Into::into)
-    });
-    let source = SelectorSource::resolve(setting.as_deref());
+    let source = match &args.dir {
+        Some(dir) => SelectorSource::resolve(Some(dir)),
+        None => SelectorSource::from_env(),
+    };
     source.announce();
     let specs = source
         .load_all()

@@ -61,10 +61,7 @@ fn session_settings() -> Result<(SessionKey, CipherEncoding, SelectorSource), Fa
         })?,
         _ => CipherEncoding::Hex,
     };
-    let dir = std::env::var_os("AUTOAPPLY_SELECTORS_DIR")
-        .filter(|v| !v.to_string_lossy().trim().is_empty())
-        .map(std::path::PathBuf::from);
-    Ok((key, encoding, SelectorSource::resolve(dir.as_deref())))
+    Ok((key, encoding, SelectorSource::from_env()))
 }
 
 /// What `session inspect` looks at: the key and encoding to open it with, the

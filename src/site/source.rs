@@ -39,6 +39,16 @@ impl SelectorSource {
         }
     }
 
+    /// The rule on `AUTOAPPLY_SELECTORS_DIR` read from the process environment, for
+    /// the commands that read no other setting (`selectors check`, `session inspect
+    /// --stdin`); an empty value counts as unset, as in the configuration.
+    pub fn from_env() -> Self {
+        let dir = std::env::var_os("AUTOAPPLY_SELECTORS_DIR")
+            .filter(|v| !v.to_string_lossy().trim().is_empty())
+            .map(PathBuf::from);
+        Self::resolve(dir.as_deref())
+    }
+
     /// The directory, when the files come from one.
     pub fn dir(&self) -> Option<&Path> {
         match self {

@@ -14,7 +14,8 @@ use crate::support::{
     daemon::browsers_under,
 };
 
-fn status_kib(pid: u32, field: &str) -> u64 {
+/// A `/proc/<pid>/status` figure in KiB (`VmRSS:`, `VmHWM:`), 0 when unreadable.
+pub(crate) fn status_kib(pid: u32, field: &str) -> u64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .unwrap_or_default()
         .lines()
@@ -24,7 +25,8 @@ fn status_kib(pid: u32, field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-fn cpu_ticks(pid: u32) -> u64 {
+/// utime + stime of `pid` in clock ticks (USER_HZ, 100 on Linux).
+pub(crate) fn cpu_ticks(pid: u32) -> u64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     let Some(i) = stat.rfind(')') else { return 0 };
     let fields: Vec<&str> = stat[i + 2..].split(' ').collect();

@@ -17,9 +17,12 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::support::{
-    apply::{BROWSER, ada_profile, apply_env},
-    manifest_dir,
+use crate::{
+    bench::{cpu_ticks, status_kib},
+    support::{
+        apply::{BROWSER, ada_profile, apply_env},
+        manifest_dir,
+    },
 };
 
 /// One whole process's figures.
@@ -30,20 +33,6 @@ struct Run {
     /// of which the root process itself (`autoapply` or `node`), not its browser
     own_cpu_s: f64,
     peak_rss_mib: f64,
-}
-
-/// utime + stime of `pid` in clock ticks (USER_HZ, 100 on Linux).
-fn own_ticks(pid: u32) -> u64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    let Some(i) = stat.rfind(')') else { return 0 };
-    let fields: Vec<&str> = stat[i + 2..].split(' ').collect();
-    let field = |n: usize| {
-        fields
-            .get(n)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    field(11) + field(12)
 }
 
 fn children_cpu_s() -> f64 {
@@ -77,15 +66,6 @@ fn tree(root: u32) -> Vec<u32> {
     out
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0)
-}
-
 /// Runs `cmd` to its end, measuring the whole process tree.
 fn measure(mut cmd: Command) -> Run {
     let cpu_before = children_cpu_s();
@@ -104,9 +84,12 @@ fn measure(mut cmd: Command) -> Run {
         let (peak, own, done, root) = (peak.clone(), own.clone(), done.clone(), child.id());
         std::thread::spawn(move || {
             while !done.load(Ordering::Relaxed) {
-                let kib: u64 = tree(root).into_iter().map(rss_kib).sum();
+                let kib: u64 = tree(root)
+                    .into_iter()
+                    .map(|p| status_kib(p, "VmRSS:"))
+                    .sum();
                 peak.fetch_max(kib, Ordering::Relaxed);
-                own.fetch_max(own_ticks(root), Ordering::Relaxed);
+                own.fetch_max(cpu_ticks(root), Ordering::Relaxed);
                 std::thread::sleep(Duration::from_millis(20));
             }
         })
