@@ -117,6 +117,23 @@ pub async fn wait_gone(profile: &Path, timeout: std::time::Duration) -> bool {
     gone
 }
 
+/// [`wait_gone`] for the guard's `Drop`, which cannot await: a blocking wait, as
+/// short as the kill allows (milliseconds as a rule), bounded by `timeout`.
+fn wait_gone_blocking(profile: &Path, timeout: std::time::Duration) -> bool {
+    let deadline = std::time::Instant::now() + timeout;
+    let gone = loop {
+        if processes_of(profile).is_empty() {
+            break true;
+        }
+        if std::time::Instant::now() >= deadline {
+            break false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    reap::reap_adopted();
+    gone
+}
+
 /// Deletes the profile directory (Chromium writes cookies into it).
 pub fn remove_profile(profile: &Path) -> std::io::Result<()> {
     match std::fs::remove_dir_all(profile) {
@@ -211,10 +228,13 @@ impl Drop for LaunchGuard {
             return;
         }
         let killed = kill_all(&self.profile, self.pidfd.as_ref(), self.group);
-        reap::reap_adopted();
+        // SIGKILL lands asynchronously: a helper still writing would leave files
+        // (cookies) behind a removal made at once
+        let gone = wait_gone_blocking(&self.profile, std::time::Duration::from_secs(2));
         let removed = remove_profile(&self.profile);
         tracing::warn!(
             killed,
+            all_gone = gone,
             profile_removed = removed.is_ok(),
             "browser torn down by its guard (panic, cancellation or a failed teardown)"
         );
