@@ -3,11 +3,13 @@
 //! application the way a competent Playwright user writes it (`scripts/peer/apply.mjs`,
 //! playwright-core driving the same system Chromium, headful), alternated round by
 //! round in one display on the replica's multi-step job. Whole processes from spawn
-//! to exit: wall time, CPU seconds of the process tree (the reaped descendants'
-//! rusage), and the tree's peak RSS (sampled every 20 ms, summed over its
-//! processes). Prints medians and ratios; writes `target/bench/peers.json`.
+//! to exit: wall time, CPU seconds of the process tree and its peak RSS, both
+//! sampled from /proc every 20 ms (each process's CPU as last seen, summed over every
+//! process that was ever in the tree: the reaped children's rusage would miss the
+//! helpers a browser leaves to others to collect, the peer's more than ours). Prints medians and ratios; writes `target/bench/peers.json`.
 
 use std::{
+    collections::HashMap,
     path::Path,
     process::{Command, Stdio},
     sync::{
@@ -35,12 +37,17 @@ struct Run {
     peak_rss_mib: f64,
 }
 
-fn children_cpu_s() -> f64 {
-    // SAFETY: getrusage only writes the struct it is given
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
-    let secs = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    secs(usage.ru_utime) + secs(usage.ru_stime)
+/// The phases `autoapply replay` printed (`phases: launch 812 ms, …`), in its order.
+fn phases_of(stdout: &str) -> Vec<(String, f64)> {
+    let Some(line) = stdout.lines().find_map(|l| l.strip_prefix("phases:")) else {
+        return Vec::new();
+    };
+    line.split(',')
+        .filter_map(|part| {
+            let (name, ms) = part.trim().strip_suffix(" ms")?.rsplit_once(' ')?;
+            Some((name.to_owned(), ms.parse().ok()?))
+        })
+        .collect()
 }
 
 /// The pids of `root` and all its descendants, from /proc.
@@ -66,50 +73,55 @@ fn tree(root: u32) -> Vec<u32> {
     out
 }
 
-/// Runs `cmd` to its end, measuring the whole process tree.
-fn measure(mut cmd: Command) -> Run {
-    let cpu_before = children_cpu_s();
+/// Runs `cmd` to its end, measuring the whole process tree; its figures and stdout.
+fn measure(mut cmd: Command) -> (Run, String) {
     let started = Instant::now();
     let child = cmd
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let (peak, own, done) = (
-        Arc::new(AtomicU64::new(0)),
+    let child_id = child.id();
+    let (peak, done) = (
         Arc::new(AtomicU64::new(0)),
         Arc::new(AtomicBool::new(false)),
     );
     let sampler = {
-        let (peak, own, done, root) = (peak.clone(), own.clone(), done.clone(), child.id());
+        let (peak, done, root) = (peak.clone(), done.clone(), child.id());
         std::thread::spawn(move || {
+            // each process's CPU ticks as last seen, kept once it left the tree
+            let mut ticks: HashMap<u32, u64> = HashMap::new();
             while !done.load(Ordering::Relaxed) {
-                let kib: u64 = tree(root)
-                    .into_iter()
-                    .map(|p| status_kib(p, "VmRSS:"))
-                    .sum();
+                let pids = tree(root);
+                let kib: u64 = pids.iter().map(|p| status_kib(*p, "VmRSS:")).sum();
                 peak.fetch_max(kib, Ordering::Relaxed);
-                own.fetch_max(cpu_ticks(root), Ordering::Relaxed);
+                for pid in pids {
+                    let t = cpu_ticks(pid);
+                    let seen = ticks.entry(pid).or_default();
+                    *seen = (*seen).max(t);
+                }
                 std::thread::sleep(Duration::from_millis(20));
             }
+            ticks
         })
     };
     let out = child.wait_with_output().unwrap();
     let wall_ms = started.elapsed().as_secs_f64() * 1000.0;
     done.store(true, Ordering::Relaxed);
-    sampler.join().unwrap();
+    let ticks = sampler.join().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Run {
+    let run = Run {
         wall_ms,
-        cpu_s: children_cpu_s() - cpu_before,
-        // the last sample, up to 20 ms before the exit
-        own_cpu_s: own.load(Ordering::Relaxed) as f64 / 100.0,
+        // the last samples, up to 20 ms before each process ended
+        cpu_s: ticks.values().sum::<u64>() as f64 / 100.0,
+        own_cpu_s: ticks.get(&child_id).copied().unwrap_or(0) as f64 / 100.0,
         peak_rss_mib: peak.load(Ordering::Relaxed) as f64 / 1024.0,
-    }
+    };
+    (run, String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -141,7 +153,7 @@ async fn replay_against_playwright() {
     let user = env.seed_user(&ada_profile(), li_at);
     let resume = env.storage.join(format!("resumes/resume-{user}.pdf"));
     let origin = env.replica.origin().to_string();
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut ours, mut theirs, mut phases) = (Vec::new(), Vec::new(), Vec::new());
     for round in 0..rounds {
         let (job_ours, job_theirs) = (3600 + round, 3800 + round);
         let id = env.seed_job(user, job_ours);
@@ -159,7 +171,7 @@ async fn replay_against_playwright() {
             .to_string(),
         );
         // alternate who goes first, so neither always meets a warm cache
-        let (a, b) = tokio::task::spawn_blocking(move || {
+        let ((a, printed), (b, _)) = tokio::task::spawn_blocking(move || {
             if round % 2 == 0 {
                 let a = measure(replay);
                 (a, measure(node))
@@ -172,6 +184,7 @@ async fn replay_against_playwright() {
         .unwrap();
         ours.push(a);
         theirs.push(b);
+        phases.push(phases_of(&printed));
         let jobs: Vec<u64> = env.replica.submissions().iter().map(|s| s.job_id).collect();
         assert!(
             jobs.contains(&job_ours) && jobs.contains(&job_theirs),
@@ -179,6 +192,23 @@ async fn replay_against_playwright() {
         );
     }
     report(&ours, &theirs);
+    report_phases(&phases);
+}
+
+/// The median of each phase of `autoapply replay` over the rounds.
+fn report_phases(rounds: &[Vec<(String, f64)>]) {
+    let Some(first) = rounds.first() else { return };
+    let medians: Vec<String> = first
+        .iter()
+        .map(|(name, _)| {
+            let took = rounds
+                .iter()
+                .filter_map(|r| r.iter().find(|(n, _)| n == name).map(|(_, ms)| *ms))
+                .collect();
+            format!("{name} {:.0} ms", median(took))
+        })
+        .collect();
+    println!("autoapply replay's phases, medians: {}", medians.join(", "));
 }
 
 /// One figure of a run.
