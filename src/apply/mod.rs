@@ -8,6 +8,7 @@ pub mod driver;
 mod engine;
 pub mod outcome;
 pub mod shots;
+mod teardown;
 
 pub use self::engine::{EngineError, EngineParts};
 
@@ -24,6 +25,7 @@ use self::{
     driver::{DriveError, Driver, Job, RunOptions, StepRecord, SubmitGate, Waits},
     outcome::{Disposition, Ended},
     shots::Shots,
+    teardown::Teardown,
 };
 use crate::{
     browser::{LaunchOptions, LaunchedBrowser},
@@ -90,6 +92,8 @@ pub struct AttemptReport {
     pub phases: Vec<(&'static str, std::time::Duration)>,
     /// when LinkedIn showed the user logged in during this attempt
     pub session_validated_at: Option<OffsetDateTime>,
+    /// the browser's teardown, running while the outcome is recorded
+    teardown: Option<Teardown>,
 }
 
 /// How to run one application.
@@ -188,6 +192,9 @@ impl Engine {
         report.disposition = disposition;
         if let (Some(signal), Some(_)) = (outcome::drift_signal(&ended), lease) {
             report.drift = self.record_drift(store, application.user_id, signal).await;
+        }
+        if let Some(teardown) = report.teardown.take() {
+            teardown.finish(&mut report).await;
         }
         Ok(report)
     }
@@ -351,17 +358,17 @@ impl Engine {
         report.step_screenshots = drive.step_screenshots;
         report.snapshot = drive.snapshot;
         report.session_validated_at = drive.session_validated_at;
-        let teardown_started = Instant::now();
-        let killed = browser.teardown().await;
-        report.phases.push(("teardown", teardown_started.elapsed()));
-        if killed > 0 {
-            tracing::debug!(killed, "leftover browser processes killed at teardown");
-        }
+        let teardown = Teardown::start(browser);
         let ended = match drive.result {
             Ok(stop) => Ended::Flow(stop),
             Err(DriveError::Browser(e)) => Ended::Browser(e),
-            Err(DriveError::Gate(e)) => return Err(e),
+            Err(DriveError::Gate(e)) => {
+                teardown.finish(report).await;
+                return Err(e);
+            }
         };
+        // torn down while `apply` records the outcome
+        report.teardown = Some(teardown);
         if let Ended::Flow(Stop::Submitted) = ended {
             tracing::info!(
                 status = OutcomeStatus::Submitted.as_str(),

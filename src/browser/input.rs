@@ -6,10 +6,7 @@ use std::path::Path;
 use chromiumoxide::{
     cdp::{
         browser_protocol::{
-            dom::{
-                BackendNodeId, DescribeNodeParams, GetContentQuadsParams,
-                ScrollIntoViewIfNeededParams, SetFileInputFilesParams,
-            },
+            dom::{GetContentQuadsParams, ScrollIntoViewIfNeededParams, SetFileInputFilesParams},
             input::InsertTextParams,
             page::{CaptureScreenshotFormat, CaptureScreenshotParams},
         },
@@ -26,11 +23,11 @@ use crate::{
     page::{Rect, Target},
 };
 
-/// An element the page tagged, held by its DevTools handles: found through open
-/// shadow roots, where the DevTools `querySelector` does not look.
+/// An element the page tagged, held by its DevTools handle: found through open
+/// shadow roots, where the DevTools `querySelector` does not look. The DOM commands
+/// (scroll, quads, files) take the handle itself.
 struct Node {
     object_id: RemoteObjectId,
-    backend_node_id: BackendNodeId,
 }
 
 /// Finds the first element matching a CSS selector in the document or any open
@@ -77,20 +74,7 @@ impl LaunchedBrowser {
             Err(ended) => return Err(ended.into_error(format!("finding {css}"), self.timeout)),
         };
         let object_id = found.result.result.object_id.clone().ok_or_else(missing)?;
-        let described = self
-            .timed(
-                "describe the element",
-                self.page.execute(
-                    DescribeNodeParams::builder()
-                        .object_id(object_id.clone())
-                        .build(),
-                ),
-            )
-            .await?;
-        Ok(Node {
-            object_id,
-            backend_node_id: described.result.node.backend_node_id,
-        })
+        Ok(Node { object_id })
     }
 
     /// Runs `function() {...}` with the element as `this`; its value when it returns
@@ -117,14 +101,19 @@ impl LaunchedBrowser {
 
     /// Moves the mouse to a random point inside the element and clicks there.
     pub async fn click(&self, target: Target) -> Result<(), BrowserError> {
+        self.click_node(target).await.map(drop)
+    }
+
+    /// [`click`](Self::click), keeping the element for what follows (typing).
+    async fn click_node(&self, target: Target) -> Result<Node, BrowserError> {
         let el = self.element(target).await?;
         let scroll = ScrollIntoViewIfNeededParams::builder()
-            .backend_node_id(el.backend_node_id)
+            .object_id(el.object_id.clone())
             .build();
         self.timed("scroll to the element", self.page.execute(scroll))
             .await?;
         let quads = GetContentQuadsParams::builder()
-            .backend_node_id(el.backend_node_id)
+            .object_id(el.object_id.clone())
             .build();
         let quads = self
             .timed("find a clickable point", self.page.execute(quads))
@@ -164,10 +153,9 @@ impl LaunchedBrowser {
             (rng.random_range(-jx..=jx), rng.random_range(-jy..=jy))
         };
         let point = Point::new(center.x + dx, center.y + dy);
-        self.timed("move the mouse", self.page.move_mouse(point))
-            .await?;
+        // the click moves the mouse there first, then presses and releases
         self.timed("click", self.page.click(point)).await?;
-        Ok(())
+        Ok(el)
     }
 
     /// Clicks into a text field, replaces its content and types `text` key by key
@@ -179,8 +167,7 @@ impl LaunchedBrowser {
         pacing: &Pacing,
         cancel: &CancellationToken,
     ) -> Result<(), BrowserError> {
-        self.click(target).await?;
-        let el = self.element(target).await?;
+        let el = self.click_node(target).await?;
         // select what is there, so typing replaces it
         self.call_on(
             &el,
@@ -219,8 +206,7 @@ impl LaunchedBrowser {
     /// Chooses the option whose text is `option` in a drop-down, with the input and
     /// change events a person's choice fires. False when no such option exists.
     pub async fn select_option(&self, target: Target, option: &str) -> Result<bool, BrowserError> {
-        self.click(target).await?;
-        let el = self.element(target).await?;
+        let el = self.click_node(target).await?;
         let arg = serde_json::to_string(option).unwrap_or_default();
         let js = format!(
             "function() {{ var want = {arg}.replace(/\\s+/g, ' ').trim().toLowerCase();
@@ -242,7 +228,7 @@ impl LaunchedBrowser {
         let el = self.element(target).await?;
         let params = SetFileInputFilesParams::builder()
             .files(vec![file.display().to_string()])
-            .backend_node_id(el.backend_node_id)
+            .object_id(el.object_id)
             .build()
             .map_err(|e| BrowserError::Cdp {
                 action: "upload",

@@ -171,6 +171,8 @@ fn browser_config(
         .request_timeout(options.command_timeout)
         .args([
             "no-first-run",
+            // no first tab (with its renderer): the page is opened over DevTools
+            "no-startup-window",
             "no-default-browser-check",
             "disable-sync",
             "disable-component-update",

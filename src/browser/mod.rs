@@ -31,6 +31,8 @@ pub use crate::page::{Field, FieldKind, Modal, Observation, Rect, Target};
 use crate::site::SiteSpec;
 
 const OBSERVE_JS: &str = include_str!("observe.js");
+/// A promise that resolves once the page changed (the waits' trigger).
+const SETTLE_JS: &str = include_str!("settle.js");
 /// Serializes a sanitized copy of the page (drift evidence).
 const SNAPSHOT_JS: &str = include_str!("snapshot.js");
 

@@ -13,7 +13,7 @@ use chromiumoxide::cdp::{
 use futures_util::StreamExt as _;
 use tokio_util::sync::CancellationToken;
 
-use super::{BrowserError, LaunchedBrowser, OBSERVE_JS, SNAPSHOT_JS};
+use super::{BrowserError, LaunchedBrowser, OBSERVE_JS, SETTLE_JS, SNAPSHOT_JS};
 use crate::{
     page::Observation,
     session::{SameSite, Session},
@@ -105,19 +105,14 @@ impl LaunchedBrowser {
         self.evaluate("observe the page", format!("({OBSERVE_JS})({spec_json})"))
             .await?
             .into_value::<Observation>()
-            .map_err(|e| BrowserError::Cdp {
-                action: "observe",
-                // serde's message could quote a field value: position only
-                detail: format!(
-                    "unexpected observation (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            })
+            .map_err(observation_error)
     }
 
-    /// Polls [`observe`](Self::observe) until `ready` holds or `timeout` passes. An
-    /// explicit wait, not a sleep: it returns as soon as the page is ready.
+    /// Looks at the page until `ready` holds or `timeout` passes: at once, then each
+    /// time the page changed (`settle.js`: a DOM mutation and a frame, or half a
+    /// second without one), the change and the look in one round trip. Looks come
+    /// no closer than 25, 50, 100, then 200 ms apart, so a page that never stops
+    /// changing is read at most five times a second.
     pub async fn wait_for(
         &self,
         spec_json: &str,
@@ -127,22 +122,27 @@ impl LaunchedBrowser {
         ready: impl Fn(&Observation) -> bool,
     ) -> Result<Observation, BrowserError> {
         let deadline = tokio::time::Instant::now() + timeout;
-        let mut tick = tokio::time::interval(Duration::from_millis(150));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut last_error = None;
+        let mut look = self.observe(spec_json).await;
+        let mut relook = 0u32;
         loop {
-            tokio::select! {
-                _ = tick.tick() => {}
-                () = cancel.cancelled() => return Err(BrowserError::Cancelled),
-            }
-            match self.observe(spec_json).await {
+            // after a failed look the next one is plain: the new page may not change
+            let failed = match look {
                 Ok(obs) if ready(&obs) => return Ok(obs),
-                Ok(_) => {}
-                // a navigation in progress destroys the JS context: look again
-                Err(BrowserError::Cdp { detail, .. }) => last_error = Some(detail),
+                Ok(_) => false,
+                // a navigation in progress destroys the JS context: look again shortly
+                Err(BrowserError::Cdp { detail, .. }) => {
+                    last_error = Some(detail);
+                    tokio::select! {
+                        () = tokio::time::sleep(Duration::from_millis(50)) => {}
+                        () = cancel.cancelled() => return Err(BrowserError::Cancelled),
+                    }
+                    true
+                }
                 Err(e) => return Err(e),
-            }
-            if tokio::time::Instant::now() >= deadline {
+            };
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
                 if let Some(detail) = last_error {
                     tracing::debug!(detail, "last observation error before the timeout");
                 }
@@ -151,7 +151,33 @@ impl LaunchedBrowser {
                     after_ms: timeout.as_millis() as u64,
                 });
             }
+            let quiet = (deadline - now).min(Duration::from_millis(500));
+            let gap = Duration::from_millis(25 << relook.min(3));
+            relook = relook.saturating_add(1);
+            look = tokio::select! {
+                look = self.observe_after_change(spec_json, quiet, gap), if !failed => look,
+                look = self.observe(spec_json), if failed => look,
+                () = cancel.cancelled() => return Err(BrowserError::Cancelled),
+            };
         }
+    }
+
+    /// One look at the page once it changed (or `quiet` passed), `gap` at the soonest.
+    async fn observe_after_change(
+        &self,
+        spec_json: &str,
+        quiet: Duration,
+        gap: Duration,
+    ) -> Result<Observation, BrowserError> {
+        let expression = format!(
+            "({SETTLE_JS})({}, {}).then(function () {{ return ({OBSERVE_JS})({spec_json}); }})",
+            quiet.as_millis(),
+            gap.as_millis()
+        );
+        self.evaluate_awaiting("observe the page", expression)
+            .await?
+            .into_value::<Observation>()
+            .map_err(observation_error)
     }
 
     /// A sanitized copy of the page as it is now (`snapshot.js`): shadow roots
@@ -172,9 +198,28 @@ impl LaunchedBrowser {
         action: &'static str,
         expression: String,
     ) -> Result<chromiumoxide::js::EvaluationResult, BrowserError> {
+        self.evaluate_with(action, expression, false).await
+    }
+
+    /// Evaluates `expression`, a promise, and returns what it resolves to.
+    async fn evaluate_awaiting(
+        &self,
+        action: &'static str,
+        expression: String,
+    ) -> Result<chromiumoxide::js::EvaluationResult, BrowserError> {
+        self.evaluate_with(action, expression, true).await
+    }
+
+    async fn evaluate_with(
+        &self,
+        action: &'static str,
+        expression: String,
+        await_promise: bool,
+    ) -> Result<chromiumoxide::js::EvaluationResult, BrowserError> {
         let params = EvaluateParams::builder()
             .expression(expression)
             .return_by_value(true)
+            .await_promise(await_promise)
             .build()
             .map_err(|detail| BrowserError::Cdp { action, detail })?;
         self.timed(action, self.page.evaluate_expression(params))
@@ -184,5 +229,18 @@ impl LaunchedBrowser {
     /// The page's HTML as it is now (an operator saves it for `selectors check`).
     pub async fn html(&self) -> Result<String, BrowserError> {
         self.timed("read the page", self.page.content()).await
+    }
+}
+
+/// An observation that did not parse; serde's message could quote a field value, so
+/// the position only.
+fn observation_error(e: serde_json::Error) -> BrowserError {
+    BrowserError::Cdp {
+        action: "observe",
+        detail: format!(
+            "unexpected observation (line {}, column {})",
+            e.line(),
+            e.column()
+        ),
     }
 }

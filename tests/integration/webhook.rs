@@ -235,15 +235,24 @@ async fn a_webhook_call_applies_now_and_metrics_show_it() {
     )
     .await;
 
+    // the outcome is recorded while the browser is torn down: the run ends after
     let http = crate::support::http();
-    let metrics = http
-        .get(format!("{url}/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let metrics = loop {
+        let metrics = http
+            .get(format!("{url}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if metrics.contains("autoapply_browsers_running 0") || std::time::Instant::now() > deadline
+        {
+            break metrics;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     for line in [
         "autoapply_applications{status=\"submitted\",reason=\"\"} 2",
         "autoapply_linkedin_actions_used 2",

@@ -10,6 +10,8 @@ mod fill;
 mod form;
 mod page;
 
+use self::page::Landing;
+
 use std::{
     path::{Path, PathBuf},
     time::{Duration, Instant},
@@ -133,7 +135,7 @@ pub struct DriveReport {
     pub result: Result<Stop, DriveError>,
     /// the steps as they happened
     pub steps: Vec<StepRecord>,
-    /// how long each phase took (`cookies_and_session_check`, `job_page`,
+    /// how long each phase took (`cookies`, `session_check` when needed, `job_page`,
     /// `form_steps`, `submit_and_confirmation`): the benchmark's figures
     pub phases: Vec<(&'static str, Duration)>,
     /// the run's screenshot, when its ending keeps one
@@ -265,13 +267,26 @@ impl<'a> Driver<'a> {
         }
     }
 
-    /// The flow for one job page: session, job page, entry, form.
+    /// The flow for one job page: the job page (which tells whether the session
+    /// holds; the session page only when it cannot), entry, form.
     async fn flow(&mut self, job: Job<'_>, gate: &impl SubmitGate) -> Result<Stop, DriveError> {
-        if let Some(stop) = self.check_session().await? {
-            return Ok(stop);
-        }
-        if let Some(stop) = self.job_page(job.url).await? {
-            return Ok(stop);
+        self.phase("cookies");
+        match self.job_page(job.url).await? {
+            Landing::Stop(stop) => return Ok(stop),
+            Landing::EasyApply => {}
+            Landing::SessionUnknown => {
+                self.record(
+                    "session",
+                    "the job page shows no logged-in marker: checking on the session page",
+                );
+                if let Some(stop) = self.check_session().await? {
+                    return Ok(stop);
+                }
+                match self.job_page(job.url).await? {
+                    Landing::Stop(stop) => return Ok(stop),
+                    Landing::EasyApply | Landing::SessionUnknown => {}
+                }
+            }
         }
         let obs = match self.open_form().await? {
             Ok(obs) => obs,

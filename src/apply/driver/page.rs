@@ -11,8 +11,9 @@ use crate::{
 };
 
 impl Driver<'_> {
-    /// Opens the page that shows the logged-in marker; a login wall or a checkpoint
-    /// ends the run. Then a human pause, as after any page.
+    /// Opens the site's session page (`session_check_path`), which shows the
+    /// logged-in marker; a login wall or a checkpoint ends the run. Then a human
+    /// pause, as after any page. Only where the job page cannot tell.
     pub(super) async fn check_session(&mut self) -> Result<Option<Stop>, DriveError> {
         let site = self.setup.site;
         let check = site
@@ -34,7 +35,7 @@ impl Driver<'_> {
             }
             LoginState::Pending => self.record("session", "logged in"),
         }
-        self.phase("cookies_and_session_check");
+        self.phase("session_check");
         self.pause(Wait::PageLoad).await?;
         Ok(None)
     }
@@ -58,17 +59,21 @@ impl Driver<'_> {
         Ok(stop)
     }
 
-    /// The job page: a stop, or Easy Apply found (then a human pause).
-    pub(super) async fn job_page(&mut self, url: &str) -> Result<Option<Stop>, DriveError> {
+    /// The job page: a stop, Easy Apply found (then a human pause), or — when the
+    /// session was not checked yet and the page shows neither the logged-in marker
+    /// nor a wall — `SessionUnknown`: a guest view of a job can look like a decision
+    /// ("closed", an external Apply) without a session, so the caller checks the
+    /// session on its own page and comes back.
+    pub(super) async fn job_page(&mut self, url: &str) -> Result<Landing, DriveError> {
         self.navigate(url).await?;
         let element = self.setup.waits.element;
-        let decision = match self
+        let mut obs = match self
             .wait_for("the job page's apply button", element, |o| {
                 decide::job_page(o) != JobPage::Pending
             })
             .await
         {
-            Ok(o) => decide::job_page(&o),
+            Ok(o) => o,
             Err(BrowserError::Timeout { after_ms, .. }) => {
                 let seen = self.observe().await?;
                 self.unrecognised_page = true;
@@ -77,8 +82,27 @@ impl Driver<'_> {
             }
             Err(e) => return Err(e.into()),
         };
-        match decision {
-            JobPage::Stop(stop) => return Ok(Some(stop)),
+        if self.session_validated_at.is_none() {
+            if decide::session_state(&obs) == LoginState::Pending {
+                // the navigation bar can come a moment after the top card
+                obs = match self
+                    .wait_for("the logged-in marker", MARKER_GRACE, |o| {
+                        decide::session_state(o) != LoginState::Pending
+                    })
+                    .await
+                {
+                    Ok(o) => o,
+                    Err(BrowserError::Timeout { .. }) => return Ok(Landing::SessionUnknown),
+                    Err(e) => return Err(e.into()),
+                };
+            }
+            if decide::session_state(&obs) == LoginState::LoggedIn {
+                self.session_validated_at = Some(OffsetDateTime::now_utc());
+                self.record("session", "logged in (read on the job page)");
+            }
+        }
+        match decide::job_page(&obs) {
+            JobPage::Stop(stop) => return Ok(Landing::Stop(stop)),
             JobPage::Pending => {
                 return Err(BrowserError::Timeout {
                     action: "the job page".into(),
@@ -93,6 +117,20 @@ impl Driver<'_> {
             }
         }
         self.pause(Wait::PageLoad).await?;
-        Ok(None)
+        Ok(Landing::EasyApply)
     }
+}
+
+/// How long the job page is given to show the logged-in marker once it decided.
+const MARKER_GRACE: std::time::Duration = std::time::Duration::from_millis(1_500);
+
+/// What the job page told.
+#[derive(Debug)]
+pub(super) enum Landing {
+    /// stop here
+    Stop(Stop),
+    /// Easy Apply is there, the session holds
+    EasyApply,
+    /// the page cannot tell whether the session holds
+    SessionUnknown,
 }
