@@ -45,6 +45,13 @@ async fn twenty_applications_are_each_submitted_exactly_once_and_logged() {
         Duration::from_secs(240),
     )
     .await;
+    // each outcome is recorded while its browser is torn down; the run's end row after
+    env.wait_for_count(
+        "select count(*) from agent_logs where status = 'completed'",
+        "20",
+        Duration::from_secs(30),
+    )
+    .await;
 
     let per_job = submissions_per_job(&env.replica);
     assert_eq!(per_job.len(), 20);
@@ -101,6 +108,12 @@ async fn two_daemons_share_forty_applications_without_a_duplicate() {
         "select count(*) from job_applications where status = 'submitted'",
         "40",
         Duration::from_secs(420),
+    )
+    .await;
+    env.wait_for_count(
+        "select count(*) from agent_logs where status = 'completed'",
+        "40",
+        Duration::from_secs(30),
     )
     .await;
     let per_job = submissions_per_job(&env.replica);
