@@ -5,7 +5,7 @@
 # and the whole test suite under a virtual display (xvfb-run -a): the browser tests
 # drive a real, headful Chromium. The tests start their own throwaway PostgreSQL
 # cluster, PostgREST processes and LinkedIn replica, and stop them at the end.
-# Then the demo is run and checked, the 200-application soak runs on the release build
+# Then the demo is run and checked, the 200-application soak runs (on the test build)
 # (AUTOAPPLY_SKIP_SOAK=1 skips it locally; CI never sets it), and the dependencies are
 # audited (cargo-deny, yanked versions, RustSec where reachable).
 set -euo pipefail

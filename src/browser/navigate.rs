@@ -174,7 +174,7 @@ impl LaunchedBrowser {
             quiet.as_millis(),
             gap.as_millis()
         );
-        self.evaluate_awaiting("observe the page", expression)
+        self.evaluate_with("observe the page", expression, true)
             .await?
             .into_value::<Observation>()
             .map_err(observation_error)
@@ -201,15 +201,8 @@ impl LaunchedBrowser {
         self.evaluate_with(action, expression, false).await
     }
 
-    /// Evaluates `expression`, a promise, and returns what it resolves to.
-    async fn evaluate_awaiting(
-        &self,
-        action: &'static str,
-        expression: String,
-    ) -> Result<chromiumoxide::js::EvaluationResult, BrowserError> {
-        self.evaluate_with(action, expression, true).await
-    }
-
+    /// Evaluates `expression`; with `await_promise`, a promise, and returns what
+    /// it resolves to.
     async fn evaluate_with(
         &self,
         action: &'static str,

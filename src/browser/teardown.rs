@@ -103,13 +103,10 @@ pub fn kill_all(profile: &Path, root: Option<&OwnedFd>, group: Option<u32>) -> u
 /// Waits (up to `timeout`) until no process of the launch is left, then collects
 /// the helpers this process adopted.
 pub async fn wait_gone(profile: &Path, timeout: std::time::Duration) -> bool {
-    let deadline = tokio::time::Instant::now() + timeout;
+    let deadline = std::time::Instant::now() + timeout;
     let gone = loop {
-        if processes_of(profile).is_empty() {
-            break true;
-        }
-        if tokio::time::Instant::now() >= deadline {
-            break false;
+        if let Some(gone) = gone_yet(profile, deadline) {
+            break gone;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     };
@@ -122,16 +119,25 @@ pub async fn wait_gone(profile: &Path, timeout: std::time::Duration) -> bool {
 fn wait_gone_blocking(profile: &Path, timeout: std::time::Duration) -> bool {
     let deadline = std::time::Instant::now() + timeout;
     let gone = loop {
-        if processes_of(profile).is_empty() {
-            break true;
-        }
-        if std::time::Instant::now() >= deadline {
-            break false;
+        if let Some(gone) = gone_yet(profile, deadline) {
+            break gone;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     };
     reap::reap_adopted();
     gone
+}
+
+/// One look of those waits: `Some(true)` once no process of the launch is left,
+/// `Some(false)` past `deadline`, `None` to look again.
+fn gone_yet(profile: &Path, deadline: std::time::Instant) -> Option<bool> {
+    if processes_of(profile).is_empty() {
+        Some(true)
+    } else if std::time::Instant::now() >= deadline {
+        Some(false)
+    } else {
+        None
+    }
 }
 
 /// Deletes the profile directory (Chromium writes cookies into it).

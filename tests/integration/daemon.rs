@@ -504,14 +504,7 @@ async fn an_open_drift_breaker_stops_claiming_until_it_closes() {
         "nothing claimed while the breaker is open"
     );
     let http = crate::support::http();
-    let metrics = http
-        .get(format!("{}/metrics", daemon.webhook))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = crate::support::metrics_text(daemon.webhook.as_str()).await;
     assert!(
         metrics.contains("autoapply_drift_breaker_open 1"),
         "{metrics}"

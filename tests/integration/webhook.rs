@@ -239,14 +239,7 @@ async fn a_webhook_call_applies_now_and_metrics_show_it() {
     let http = crate::support::http();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let metrics = loop {
-        let metrics = http
-            .get(format!("{url}/metrics"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let metrics = crate::support::metrics_text(url).await;
         if metrics.contains("autoapply_browsers_running 0") || std::time::Instant::now() > deadline
         {
             break metrics;

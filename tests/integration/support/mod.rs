@@ -68,6 +68,18 @@ pub fn http() -> reqwest::Client {
     reqwest::Client::new()
 }
 
+/// The worker's `/metrics` text at `base` (its webhook address).
+pub async fn metrics_text(base: &str) -> String {
+    http()
+        .get(format!("{}/metrics", base.trim_end_matches('/')))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
 }
