@@ -221,7 +221,7 @@ impl Metrics {
             w,
             "autoapply_phase_duration_seconds",
             "summary",
-            "Time spent in each phase of an application (browser_launch, cookies, session_check when the job page cannot tell, job_page, form_steps, submit_and_confirmation, teardown).",
+            "Time spent in each phase of an application (browser_launch, cookies, session_check when the job page cannot tell, job_page, form_steps and each form_step left by Next or Review, submit_and_confirmation, teardown).",
         );
         if let Ok(phases) = self.phases.lock() {
             for (phase, (n, ms)) in phases.iter() {

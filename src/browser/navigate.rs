@@ -109,8 +109,8 @@ impl LaunchedBrowser {
     }
 
     /// Looks at the page until `ready` holds or `timeout` passes: at once, then each
-    /// time the page changed (`settle.js`: a DOM mutation and a frame, or half a
-    /// second without one), the change and the look in one round trip. Looks come
+    /// time the page changed (`settle.js`: a DOM mutation and a frame, or 100, 250,
+    /// then 500 ms without one), the change and the look in one round trip. Looks come
     /// no closer than 25, 50, 100, then 200 ms apart, so a page that never stops
     /// changing is read at most five times a second.
     pub async fn wait_for(
@@ -151,7 +151,11 @@ impl LaunchedBrowser {
                     after_ms: timeout.as_millis() as u64,
                 });
             }
-            let quiet = (deadline - now).min(Duration::from_millis(500));
+            // a change between the last look and the watch's start is not seen: the
+            // first watches are short, so such a miss costs little
+            let quiet = (deadline - now).min(Duration::from_millis(
+                [100, 250, 500][relook.min(2) as usize],
+            ));
             let gap = Duration::from_millis(25 << relook.min(3));
             relook = relook.saturating_add(1);
             look = tokio::select! {

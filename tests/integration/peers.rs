@@ -195,15 +195,23 @@ async fn replay_against_playwright() {
     report_phases(&phases);
 }
 
-/// The median of each phase of `autoapply replay` over the rounds.
+/// The median of each phase of `autoapply replay` over the rounds (a phase that
+/// repeats, `form_step`, by its place: the first step with the first).
 fn report_phases(rounds: &[Vec<(String, f64)>]) {
     let Some(first) = rounds.first() else { return };
     let medians: Vec<String> = first
         .iter()
-        .map(|(name, _)| {
+        .enumerate()
+        .map(|(i, (name, _))| {
+            let nth = first[..i].iter().filter(|(n, _)| n == name).count();
             let took = rounds
                 .iter()
-                .filter_map(|r| r.iter().find(|(n, _)| n == name).map(|(_, ms)| *ms))
+                .filter_map(|r| {
+                    r.iter()
+                        .filter(|(n, _)| n == name)
+                        .nth(nth)
+                        .map(|(_, ms)| *ms)
+                })
                 .collect();
             format!("{name} {:.0} ms", median(took))
         })

@@ -261,6 +261,8 @@ async fn a_webhook_call_applies_now_and_metrics_show_it() {
         "autoapply_webhook_responses_total{code=\"202\"} 1",
         "autoapply_phase_duration_seconds_count{phase=\"form_steps\"} 2",
         "autoapply_phase_duration_seconds_count{phase=\"browser_launch\"} 2",
+        // each form step left by Next or Review, whatever the job's count
+        "autoapply_phase_duration_seconds_count{phase=\"form_step\"} ",
         // both submitted: nothing claimable waits
         "autoapply_queue_oldest_claimable_seconds 0",
     ] {

@@ -88,8 +88,13 @@ impl Driver<'_> {
         gate: &impl SubmitGate,
     ) -> Result<Stop, DriveError> {
         for step in 1..=MAX_STEPS {
+            let started = std::time::Instant::now();
             match self.step(step, &obs, job, gate).await? {
-                StepEnd::Next(next) => obs = next,
+                StepEnd::Next(next) => {
+                    // each step left by Next or Review: its share of `form_steps`
+                    self.phases.push(("form_step", started.elapsed()));
+                    obs = next;
+                }
                 StepEnd::Stop(stop) => return Ok(stop),
             }
         }
