@@ -92,7 +92,7 @@ pub struct AttemptReport {
     pub phases: Vec<(&'static str, std::time::Duration)>,
     /// when LinkedIn showed the user logged in during this attempt
     pub session_validated_at: Option<OffsetDateTime>,
-    /// the browser's teardown, running while the outcome is recorded
+    /// the browser's clean-up (it is closed already), running while the outcome is recorded
     teardown: Option<Teardown>,
 }
 
@@ -358,7 +358,7 @@ impl Engine {
         report.step_screenshots = drive.step_screenshots;
         report.snapshot = drive.snapshot;
         report.session_validated_at = drive.session_validated_at;
-        let teardown = Teardown::start(browser);
+        let teardown = Teardown::start(browser).await;
         let ended = match drive.result {
             Ok(stop) => Ended::Flow(stop),
             Err(DriveError::Browser(e)) => Ended::Browser(e),
@@ -367,7 +367,7 @@ impl Engine {
                 return Err(e);
             }
         };
-        // torn down while `apply` records the outcome
+        // closed; cleaned up while `apply` records the outcome
         report.teardown = Some(teardown);
         if let Ended::Flow(Stop::Submitted) = ended {
             tracing::info!(

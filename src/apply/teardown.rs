@@ -1,6 +1,9 @@
-//! The browser's teardown in a task of its own, so that recording the outcome does
-//! not wait for it (the run still does, before it ends). Should the run stop early
-//! (a store error), the task goes on alone; its guard is the backstop.
+//! The browser's teardown in two halves: the browser closed before the outcome is
+//! recorded — a recorded outcome frees the user for the next claim, by any worker,
+//! and a user is in one browser at most — then the clean-up (leftover helpers
+//! killed, the profile deleted) in a task of its own while the outcome is recorded
+//! (the run still waits for it before it ends). Should the run stop early (a store
+//! error), the task goes on alone; the browser's guard is the backstop.
 
 use std::time::{Duration, Instant};
 
@@ -16,11 +19,13 @@ pub(super) struct Teardown {
 }
 
 impl Teardown {
-    pub(super) fn start(browser: LaunchedBrowser) -> Self {
+    /// Closes `browser`, then starts its clean-up.
+    pub(super) async fn start(mut browser: LaunchedBrowser) -> Self {
+        let started = Instant::now();
+        browser.close().await;
         let task = tokio::spawn(
             async move {
-                let started = Instant::now();
-                let killed = browser.teardown().await;
+                let killed = browser.clean_up().await;
                 (killed, started.elapsed())
             }
             .instrument(tracing::Span::current()),

@@ -117,6 +117,15 @@ impl LaunchedBrowser {
     /// Returns how many leftover processes had to be killed.
     /// At most [`TEARDOWN_MAX`].
     pub async fn teardown(mut self) -> usize {
+        self.close().await;
+        self.clean_up().await
+    }
+
+    /// The first half of [`teardown`](Self::teardown): the browser closed, politely
+    /// (its pages unload as when a person closes the window) and by force if need
+    /// be, and its DevTools connection ended. After it no page of this launch is
+    /// open; helpers may still be ending.
+    pub async fn close(&mut self) {
         tracing::debug!("teardown: closing the browser");
         let polite = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
         let exited = matches!(polite, Ok(Ok(_)))
@@ -138,6 +147,11 @@ impl LaunchedBrowser {
                 abort.abort();
             }
         }
+    }
+
+    /// The second half: every process of the launch killed and gone, the profile
+    /// deleted. Returns how many leftover processes had to be killed.
+    pub async fn clean_up(mut self) -> usize {
         let killed = teardown::kill_all(
             &self.guard.profile,
             self.guard.pidfd.as_ref(),

@@ -56,6 +56,15 @@ async fn a_multi_step_application_is_submitted_with_the_profile_answers() {
         requests.iter().all(|r| r.had_session),
         "every request carried the session"
     );
+    // the job page showed the Me menu: it was the only page loaded, no /feed/ first
+    let pages: Vec<&str> = requests
+        .iter()
+        .filter(|r| {
+            r.method == "GET" && !r.path.starts_with("/replica/") && r.path != "/favicon.ico"
+        })
+        .map(|r| r.path.as_str())
+        .collect();
+    assert_eq!(pages, ["/jobs/view/1002/"], "{requests:?}");
     assert!(
         requests
             .iter()

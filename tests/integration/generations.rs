@@ -134,6 +134,48 @@ async fn a_page_in_a_style_the_replica_never_serves_is_applied_to() {
 }
 
 #[tokio::test]
+async fn a_job_page_without_the_me_menu_sends_the_session_check_to_the_feed_first() {
+    // the same hand-written page without its "Me" button: the job page cannot tell
+    // whether the session holds, so the feed (which shows the menu) is asked, then
+    // the job page again
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/foreign-job.html"),
+    )
+    .unwrap();
+    let me =
+        r#"<button class="b0 b1" type="button" aria-label="Me" aria-haspopup="menu">☺</button>"#;
+    assert!(page.contains(me), "the fixture's Me menu");
+    env.replica.serve_page(4243, page.replace(me, ""));
+    let (row, report) = env.run_job(4243, COOKIE).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    assert_eq!(env.replica.submissions().len(), 1, "submitted exactly once");
+    let pages: Vec<String> = env
+        .replica
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.method == "GET" && !r.path.starts_with("/replica/") && r.path != "/favicon.ico"
+        })
+        .map(|r| r.path)
+        .collect();
+    assert_eq!(
+        pages,
+        ["/jobs/view/4243/", "/feed/", "/jobs/view/4243/"],
+        "job page, the session page, the job page again"
+    );
+    assert!(
+        report.steps.iter().any(|s| s.step == "session"
+            && s.detail
+                .contains("no logged-in marker: checking on the session page")),
+        "{:?}",
+        report.steps
+    );
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
 async fn a_structural_failure_leaves_a_sanitized_snapshot_that_selectors_check_reads() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;

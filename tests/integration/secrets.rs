@@ -51,6 +51,13 @@ async fn no_secret_reaches_logs_rows_file_names_or_http_answers() {
         Duration::from_secs(120),
     )
     .await;
+    // each outcome is recorded while its browser's clean-up runs: the runs end after
+    env.wait_for_count(
+        "select count(*) from agent_logs where status <> 'started'",
+        "3",
+        Duration::from_secs(30),
+    )
+    .await;
     assert_eq!(
         env.app.sql(&format!(
             "select string_agg(status, ',' order by status) from job_applications where id in ('{submitted}', '{unknown}', '{invalid}')"

@@ -8,6 +8,7 @@ use crate::{
     apply::decide::{self, JobPage, LoginState, Stop},
     browser::BrowserError,
     pacing::Wait,
+    page::Observation,
 };
 
 impl Driver<'_> {
@@ -40,23 +41,50 @@ impl Driver<'_> {
         Ok(None)
     }
 
+    /// The verification look: the job page's applied state, trusted only on a page
+    /// that shows the user logged in (a guest view reads "not applied", which would
+    /// submit twice); without that proof, the session page first and the job again.
     pub(super) async fn verification(&mut self, job_url: &str) -> Result<Stop, DriveError> {
-        if let Some(stop) = self.check_session().await? {
-            return Ok(stop);
+        let mut stop = self.verification_look(job_url).await?;
+        if self.session_validated_at.is_none()
+            && !matches!(stop, Stop::SessionExpired | Stop::SessionCheckpoint)
+        {
+            self.record(
+                "session",
+                "the job page shows no logged-in marker: checking on the session page",
+            );
+            if let Some(stop) = self.check_session().await? {
+                return Ok(stop);
+            }
+            stop = self.verification_look(job_url).await?;
         }
+        self.record("verification", format!("{stop:?}"));
+        Ok(stop)
+    }
+
+    /// One look at the job's applied state; notes a logged-in page.
+    async fn verification_look(&mut self, job_url: &str) -> Result<Stop, DriveError> {
         self.navigate(job_url).await?;
-        let stop = match self
+        let obs = match self
             .wait_for("the job's applied state", self.setup.waits.element, |o| {
                 decide::verification(o).is_some()
             })
             .await
         {
-            Ok(o) => decide::verification(&o).unwrap_or(Stop::VerificationInconclusive),
-            Err(BrowserError::Timeout { .. }) => Stop::VerificationInconclusive,
+            Ok(o) => o,
+            Err(BrowserError::Timeout { .. }) => return Ok(Stop::VerificationInconclusive),
             Err(e) => return Err(e.into()),
         };
-        self.record("verification", format!("{stop:?}"));
-        Ok(stop)
+        let (obs, _) = self
+            .session_read(obs, |o| decide::verification(o).is_some())
+            .await?;
+        if decide::session_state(&obs) == LoginState::LoggedIn
+            && self.session_validated_at.is_none()
+        {
+            self.session_validated_at = Some(OffsetDateTime::now_utc());
+            self.record("session", "logged in (read on the job page)");
+        }
+        Ok(decide::verification(&obs).unwrap_or(Stop::VerificationInconclusive))
     }
 
     /// The job page: a stop, Easy Apply found (then a human pause), or — when the
@@ -83,19 +111,13 @@ impl Driver<'_> {
             Err(e) => return Err(e.into()),
         };
         if self.session_validated_at.is_none() {
-            if decide::session_state(&obs) == LoginState::Pending {
-                // the navigation bar can come a moment after the top card
-                obs = match self
-                    .wait_for("the logged-in marker", MARKER_GRACE, |o| {
-                        decide::session_state(o) != LoginState::Pending
-                    })
-                    .await
-                {
-                    Ok(o) => o,
-                    Err(BrowserError::Timeout { .. }) => return Ok(Landing::SessionUnknown),
-                    Err(e) => return Err(e.into()),
-                };
+            let (read, known) = self
+                .session_read(obs, |o| decide::job_page(o) != JobPage::Pending)
+                .await?;
+            if !known {
+                return Ok(Landing::SessionUnknown);
             }
+            obs = read;
             if decide::session_state(&obs) == LoginState::LoggedIn {
                 self.session_validated_at = Some(OffsetDateTime::now_utc());
                 self.record("session", "logged in (read on the job page)");
@@ -118,6 +140,29 @@ impl Driver<'_> {
         }
         self.pause(Wait::PageLoad).await?;
         Ok(Landing::EasyApply)
+    }
+
+    /// `obs`, or a later look that also shows the logged-in marker or a wall (and
+    /// still `decided`): the navigation bar can come a moment after the top card.
+    /// The flag says whether the session's state shows.
+    async fn session_read(
+        &self,
+        obs: Observation,
+        decided: impl Fn(&Observation) -> bool,
+    ) -> Result<(Observation, bool), BrowserError> {
+        if decide::session_state(&obs) != LoginState::Pending {
+            return Ok((obs, true));
+        }
+        match self
+            .wait_for("the logged-in marker", MARKER_GRACE, |o| {
+                decide::session_state(o) != LoginState::Pending && decided(o)
+            })
+            .await
+        {
+            Ok(o) => Ok((o, true)),
+            Err(BrowserError::Timeout { .. }) => Ok((obs, false)),
+            Err(e) => Err(e),
+        }
     }
 }
 
