@@ -102,10 +102,8 @@ impl LaunchedBrowser {
 
     /// One look at the page through the site's selectors.
     pub async fn observe(&self, spec_json: &str) -> Result<Observation, BrowserError> {
-        self.evaluate("observe the page", format!("({OBSERVE_JS})({spec_json})"))
-            .await?
-            .into_value::<Observation>()
-            .map_err(observation_error)
+        self.look(format!("({OBSERVE_JS})({spec_json})"), false)
+            .await
     }
 
     /// Looks at the page until `ready` holds or `timeout` passes: at once, then each
@@ -178,16 +176,34 @@ impl LaunchedBrowser {
             quiet.as_millis(),
             gap.as_millis()
         );
-        self.evaluate_with("observe the page", expression, true)
+        self.look(expression, true).await
+    }
+
+    /// Evaluates an expression that gives an observation (`await_promise`: through
+    /// a promise).
+    async fn look(
+        &self,
+        expression: String,
+        await_promise: bool,
+    ) -> Result<Observation, BrowserError> {
+        self.evaluate("observe the page", expression, await_promise)
             .await?
             .into_value::<Observation>()
-            .map_err(observation_error)
+            .map_err(|e| BrowserError::Cdp {
+                action: "observe",
+                // serde's message could quote a field value: position only
+                detail: format!(
+                    "unexpected observation (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
+            })
     }
 
     /// A sanitized copy of the page as it is now (`snapshot.js`): shadow roots
     /// inlined; scripts, input values and checked states left out.
     pub async fn dom_snapshot(&self) -> Result<String, BrowserError> {
-        self.evaluate("snapshot the page", SNAPSHOT_JS.to_owned())
+        self.evaluate("snapshot the page", SNAPSHOT_JS.to_owned(), false)
             .await?
             .into_value::<String>()
             .map_err(|_| BrowserError::Cdp {
@@ -196,18 +212,9 @@ impl LaunchedBrowser {
             })
     }
 
-    /// Evaluates `expression` in the page, its value returned by value.
+    /// Evaluates `expression` in the page, its value returned by value; with
+    /// `await_promise`, a promise, and what it resolves to.
     async fn evaluate(
-        &self,
-        action: &'static str,
-        expression: String,
-    ) -> Result<chromiumoxide::js::EvaluationResult, BrowserError> {
-        self.evaluate_with(action, expression, false).await
-    }
-
-    /// Evaluates `expression`; with `await_promise`, a promise, and returns what
-    /// it resolves to.
-    async fn evaluate_with(
         &self,
         action: &'static str,
         expression: String,
@@ -226,18 +233,5 @@ impl LaunchedBrowser {
     /// The page's HTML as it is now (an operator saves it for `selectors check`).
     pub async fn html(&self) -> Result<String, BrowserError> {
         self.timed("read the page", self.page.content()).await
-    }
-}
-
-/// An observation that did not parse; serde's message could quote a field value, so
-/// the position only.
-fn observation_error(e: serde_json::Error) -> BrowserError {
-    BrowserError::Cdp {
-        action: "observe",
-        detail: format!(
-            "unexpected observation (line {}, column {})",
-            e.line(),
-            e.column()
-        ),
     }
 }

@@ -5,7 +5,7 @@ use autoapply::{replica::Replica, store::Store as _};
 
 use crate::support::apply::{
     BROWSER, ada_profile, apply_env, assert_multi_step_answers, assert_screenshot,
-    assert_torn_down, local_launch, replica_spec, test_dir,
+    assert_torn_down, local_launch, page_loads, replica_spec, test_dir,
 };
 
 const COOKIE: &str = "AQEDAReplicaSessionCookie-7f3a9c";
@@ -57,14 +57,11 @@ async fn a_multi_step_application_is_submitted_with_the_profile_answers() {
         "every request carried the session"
     );
     // the job page showed the Me menu: it was the only page loaded, no /feed/ first
-    let pages: Vec<&str> = requests
-        .iter()
-        .filter(|r| {
-            r.method == "GET" && !r.path.starts_with("/replica/") && r.path != "/favicon.ico"
-        })
-        .map(|r| r.path.as_str())
-        .collect();
-    assert_eq!(pages, ["/jobs/view/1002/"], "{requests:?}");
+    assert_eq!(
+        page_loads(&env.replica),
+        ["/jobs/view/1002/"],
+        "{requests:?}"
+    );
     assert!(
         requests
             .iter()

@@ -7,7 +7,7 @@
 
 use crate::support::apply::{
     ApplyEnv, BROWSER, ada_profile, apply_env, assert_multi_step_answers, assert_screenshot,
-    assert_torn_down,
+    assert_torn_down, page_loads,
 };
 
 const COOKIE: &str = "AQEDAGenerationsSessionCookie-41b2";
@@ -96,6 +96,14 @@ async fn an_unanswerable_form_is_discarded_on_both_2026_generations() {
     assert_no_wrong_click(&env);
 }
 
+/// The job page written by hand in a style the replica never serves.
+fn foreign_job_page() -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/foreign-job.html"),
+    )
+    .unwrap()
+}
+
 #[tokio::test]
 async fn a_page_in_a_style_the_replica_never_serves_is_applied_to() {
     // written by hand: a custom element with its own shadow root, wrapping labels,
@@ -103,10 +111,7 @@ async fn a_page_in_a_style_the_replica_never_serves_is_applied_to() {
     // attribute anywhere; only roles, labels and visible text
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
-    let page = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/foreign-job.html"),
-    )
-    .unwrap();
+    let page = foreign_job_page();
     env.replica.serve_page(4242, page);
     let (row, report) = env.run_job(4242, COOKIE).await;
     assert_eq!(row.status.as_str(), "submitted", "{report:?}");
@@ -140,10 +145,7 @@ async fn a_job_page_without_the_me_menu_sends_the_session_check_to_the_feed_firs
     // the job page again
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
-    let page = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/foreign-job.html"),
-    )
-    .unwrap();
+    let page = foreign_job_page();
     let me =
         r#"<button class="b0 b1" type="button" aria-label="Me" aria-haspopup="menu">☺</button>"#;
     assert!(page.contains(me), "the fixture's Me menu");
@@ -151,17 +153,8 @@ async fn a_job_page_without_the_me_menu_sends_the_session_check_to_the_feed_firs
     let (row, report) = env.run_job(4243, COOKIE).await;
     assert_eq!(row.status.as_str(), "submitted", "{report:?}");
     assert_eq!(env.replica.submissions().len(), 1, "submitted exactly once");
-    let pages: Vec<String> = env
-        .replica
-        .requests()
-        .into_iter()
-        .filter(|r| {
-            r.method == "GET" && !r.path.starts_with("/replica/") && r.path != "/favicon.ico"
-        })
-        .map(|r| r.path)
-        .collect();
     assert_eq!(
-        pages,
+        page_loads(&env.replica),
         ["/jobs/view/4243/", "/feed/", "/jobs/view/4243/"],
         "job page, the session page, the job page again"
     );

@@ -275,10 +275,6 @@ impl<'a> Driver<'a> {
             Landing::Stop(stop) => return Ok(stop),
             Landing::EasyApply => {}
             Landing::SessionUnknown => {
-                self.record(
-                    "session",
-                    "the job page shows no logged-in marker: checking on the session page",
-                );
                 if let Some(stop) = self.check_session().await? {
                     return Ok(stop);
                 }

@@ -16,6 +16,10 @@ impl Driver<'_> {
     /// logged-in marker; a login wall or a checkpoint ends the run. Then a human
     /// pause, as after any page. Only where the job page cannot tell.
     pub(super) async fn check_session(&mut self) -> Result<Option<Stop>, DriveError> {
+        self.record(
+            "session",
+            "the job page shows no logged-in marker: checking on the session page",
+        );
         let site = self.setup.site;
         let check = site
             .origin
@@ -49,10 +53,6 @@ impl Driver<'_> {
         if self.session_validated_at.is_none()
             && !matches!(stop, Stop::SessionExpired | Stop::SessionCheckpoint)
         {
-            self.record(
-                "session",
-                "the job page shows no logged-in marker: checking on the session page",
-            );
             if let Some(stop) = self.check_session().await? {
                 return Ok(stop);
             }
@@ -78,12 +78,7 @@ impl Driver<'_> {
         let (obs, _) = self
             .session_read(obs, |o| decide::verification(o).is_some())
             .await?;
-        if decide::session_state(&obs) == LoginState::LoggedIn
-            && self.session_validated_at.is_none()
-        {
-            self.session_validated_at = Some(OffsetDateTime::now_utc());
-            self.record("session", "logged in (read on the job page)");
-        }
+        self.note_logged_in(&obs);
         Ok(decide::verification(&obs).unwrap_or(Stop::VerificationInconclusive))
     }
 
@@ -118,10 +113,7 @@ impl Driver<'_> {
                 return Ok(Landing::SessionUnknown);
             }
             obs = read;
-            if decide::session_state(&obs) == LoginState::LoggedIn {
-                self.session_validated_at = Some(OffsetDateTime::now_utc());
-                self.record("session", "logged in (read on the job page)");
-            }
+            self.note_logged_in(&obs);
         }
         match decide::job_page(&obs) {
             JobPage::Stop(stop) => return Ok(Landing::Stop(stop)),
@@ -140,6 +132,16 @@ impl Driver<'_> {
         }
         self.pause(Wait::PageLoad).await?;
         Ok(Landing::EasyApply)
+    }
+
+    /// Notes the first job page that shows the user logged in (the session's
+    /// `validated_at`).
+    fn note_logged_in(&mut self, obs: &Observation) {
+        if decide::session_state(obs) == LoginState::LoggedIn && self.session_validated_at.is_none()
+        {
+            self.session_validated_at = Some(OffsetDateTime::now_utc());
+            self.record("session", "logged in (read on the job page)");
+        }
     }
 
     /// `obs`, or a later look that also shows the logged-in marker or a wall (and

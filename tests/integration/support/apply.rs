@@ -55,6 +55,19 @@ pub fn test_dir(name: &str) -> PathBuf {
         .join(std::process::id().to_string())
 }
 
+/// The pages the replica served, in order: its own scripts and styles and the
+/// browser's favicon request left out.
+pub fn page_loads(replica: &Replica) -> Vec<String> {
+    replica
+        .requests()
+        .into_iter()
+        .filter(|r| {
+            r.method == "GET" && !r.path.starts_with("/replica/") && r.path != "/favicon.ico"
+        })
+        .map(|r| r.path)
+        .collect()
+}
+
 /// The shipped LinkedIn selector file, pointed at the replica, as the page observer
 /// takes it.
 pub fn replica_spec(replica: &Replica) -> String {
