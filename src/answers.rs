@@ -24,6 +24,8 @@ pub enum Resolution {
     Follow(bool),
     /// upload this file
     Upload(PathBuf),
+    /// select LinkedIn's résumé card `k` (the application's file, already on LinkedIn)
+    SelectDocument(u32),
     /// keep what is there (LinkedIn's prefill, a résumé already selected)
     Keep,
     /// no answer: an optional field stays empty, a required one stops the flow
@@ -39,6 +41,7 @@ impl std::fmt::Debug for Resolution {
             Self::Check(_) => "Check(..)",
             Self::Follow(_) => "Follow(..)",
             Self::Upload(_) => "Upload(..)",
+            Self::SelectDocument(_) => "SelectDocument(..)",
             Self::Keep => "Keep",
             Self::Unknown => "Unknown",
         })
@@ -347,6 +350,13 @@ pub fn resolve(
         }
         Some(Resolution::Choose(o)) if normalize(&o) == normalize(&field.value) => Resolution::Keep,
         Some(r) => r,
+        // no consent on the user's behalf: a box the profile does not answer ends
+        // unticked when it is optional (a prechecked marketing opt-in included), and is
+        // a question for the user when it is required (a privacy notice, terms)
+        None if field.kind == FieldKind::Checkbox && !field.required => {
+            Resolution::Check(Vec::new())
+        }
+        None if field.kind == FieldKind::Checkbox => Resolution::Unknown,
         None if !field.value.is_empty() => Resolution::Keep,
         None => Resolution::Unknown,
     }
@@ -648,6 +658,44 @@ mod tests {
         assert_eq!(
             format!("{:?}", Resolution::Type("secret answer".into())),
             "Type(..)"
+        );
+    }
+
+    #[test]
+    fn no_consent_is_given_for_the_user() {
+        let mut opt_in = field(
+            "Keep me informed about jobs and events",
+            FieldKind::Checkbox,
+            &["Yes, send me marketing e-mails"],
+        );
+        opt_in.required = false;
+        opt_in.value = "Yes, send me marketing e-mails".into();
+        opt_in.checked = vec![0];
+        assert_eq!(
+            resolve(&opt_in, &profile(), None, false),
+            Resolution::Check(vec![]),
+            "a prechecked optional opt-in ends unticked"
+        );
+        let mut terms = field(
+            "I have read the privacy notice",
+            FieldKind::Checkbox,
+            &["I have read the privacy notice"],
+        );
+        terms.value = "I have read the privacy notice".into();
+        terms.checked = vec![0];
+        assert_eq!(
+            resolve(&terms, &profile(), None, false),
+            Resolution::Unknown,
+            "a required consent the profile does not give is asked, even prechecked"
+        );
+        assert_eq!(
+            resolve_it(
+                "I consent to the processing of my personal data for this application",
+                FieldKind::Checkbox,
+                &["I agree"]
+            ),
+            Resolution::Check(vec!["I agree".into()]),
+            "an explicit answer ticks it"
         );
     }
 }

@@ -68,6 +68,25 @@ pub struct Field {
     /// for the follow box); never logged
     #[serde(default)]
     pub value: String,
+    /// the checked options' indexes (radio, checkbox)
+    #[serde(default)]
+    pub checked: Vec<u32>,
+}
+
+impl Field {
+    /// Whether a person could read this question: its text, and (for a choice) the
+    /// text of every option. A résumé upload and the follow box need no reading.
+    pub fn readable(&self) -> bool {
+        match self.kind {
+            FieldKind::File | FieldKind::FollowCompany => true,
+            FieldKind::Radio | FieldKind::Checkbox | FieldKind::Select => {
+                !self.label.trim().is_empty()
+                    && !self.options.is_empty()
+                    && self.options.iter().all(|o| !o.trim().is_empty())
+            }
+            _ => !self.label.trim().is_empty(),
+        }
+    }
 }
 
 impl std::fmt::Debug for Field {
@@ -107,6 +126,12 @@ pub struct Modal {
     pub documents: Vec<String>,
     /// a document is selected
     pub document_selected: bool,
+    /// the selected document's file name, where LinkedIn shows which
+    #[serde(default)]
+    pub selected_document: Option<String>,
+    /// the form's progress as shown (`aria-valuenow` of its progress bar, or its text)
+    #[serde(default)]
+    pub progress: String,
 }
 
 /// One look at the page.
@@ -175,6 +200,8 @@ pub enum Target {
     FieldOption(u32, u32),
     /// suggestion `k` of the open typeahead
     Suggestion(u32),
+    /// the control that selects résumé card `k`
+    Document(u32),
 }
 
 impl Target {
@@ -191,6 +218,7 @@ impl Target {
             Self::Field(n) => format!("field-{n}"),
             Self::FieldOption(n, k) => format!("field-{n}-opt-{k}"),
             Self::Suggestion(k) => format!("suggestion-{k}"),
+            Self::Document(k) => format!("doc-{k}"),
         };
         format!("[data-autoapply='{tag}']")
     }

@@ -92,6 +92,8 @@ pub struct AttemptReport {
     pub phases: Vec<(&'static str, std::time::Duration)>,
     /// when LinkedIn showed the user logged in during this attempt
     pub session_validated_at: Option<OffsetDateTime>,
+    /// what was sent, once Submit was clicked
+    pub receipt: Option<decide::Receipt>,
     /// the browser's clean-up (it is closed already), running while the outcome is recorded
     teardown: Option<Teardown>,
 }
@@ -175,6 +177,17 @@ impl Engine {
                     path.display()
                 )));
             }
+            // what was sent: recorded once Submit was clicked (a submission not yet
+            // confirmed keeps it for when the verification finds it)
+            if matches!(
+                outcome.status,
+                OutcomeStatus::Submitted | OutcomeStatus::NeedsVerification
+            ) {
+                outcome.details.receipt = report
+                    .receipt
+                    .as_ref()
+                    .and_then(|r| serde_json::to_value(r).ok());
+            }
             // a session LinkedIn accepted: recorded unless this attempt marks it dead
             if outcome.details.session_status.is_none() {
                 outcome.details.session_validated_at = report.session_validated_at;
@@ -246,8 +259,14 @@ impl Engine {
         let Some(profile) = store.profile(application.user_id).await? else {
             return Ok(Ended::ProfileMissing);
         };
-        // only a file of the résumé folder is ever uploaded
-        let resume = match profile.resume_path.as_deref() {
+        // only a file of the résumé folder is ever uploaded; the application's own
+        // résumé (the platform chose it for this job) before the profile's
+        let named = application.resume_path.is_some();
+        let resume = match application
+            .resume_path
+            .as_deref()
+            .or(profile.resume_path.as_deref())
+        {
             Some(path) => match crate::resume::confine(&self.resume_dir, Path::new(path)) {
                 Ok(resolved) => Some(resolved),
                 Err(e) => return Ok(Ended::ResumeRefused(e)),
@@ -293,6 +312,7 @@ impl Engine {
             job_url: job_url.as_str(),
             profile: &profile,
             resume,
+            resume_named: named,
             user_agent,
         };
         self.in_browser(store, visit, session, cancel, options, report)
@@ -344,7 +364,10 @@ impl Engine {
             let job = Job {
                 url: visit.job_url,
                 profile: &visit.profile.profile,
-                resume: visit.resume.as_deref(),
+                resume: decide::ResumeChoice {
+                    path: visit.resume.as_deref(),
+                    named: visit.resume_named,
+                },
             };
             let gate = Gate {
                 store,
@@ -358,6 +381,7 @@ impl Engine {
         report.step_screenshots = drive.step_screenshots;
         report.snapshot = drive.snapshot;
         report.session_validated_at = drive.session_validated_at;
+        report.receipt = drive.receipt;
         let teardown = Teardown::start(browser).await;
         let ended = match drive.result {
             Ok(stop) => Ended::Flow(stop),
@@ -384,6 +408,8 @@ struct Visit<'a> {
     application: &'a Application,
     /// the résumé, confined to the résumé folder
     resume: Option<PathBuf>,
+    /// the application itself names it
+    resume_named: bool,
     lease: Option<Lease>,
     job_url: &'a str,
     profile: &'a ProfileRow,

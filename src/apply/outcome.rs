@@ -51,10 +51,15 @@ pub enum Disposition {
 /// `Some(None)` an ending that shows the markup works, `None` neither (a session,
 /// a limit, a crash, a shutdown say nothing about the markup).
 pub fn drift_signal(ended: &Ended) -> Option<Option<&'static str>> {
+    let structural = match ended {
+        Ended::Flow(stop) => structural_reason(Ok(stop)),
+        Ended::Browser(e) => structural_reason(Err(e)),
+        _ => None,
+    };
+    if structural.is_some() {
+        return Some(structural);
+    }
     match ended {
-        Ended::Flow(Stop::ModalMissing) => Some(Some("modal_missing")),
-        Ended::Flow(Stop::StepStuck { .. }) => Some(Some("step_stuck")),
-        Ended::Browser(BrowserError::ElementMissing { .. }) => Some(Some("element_missing")),
         Ended::Flow(
             Stop::Submitted
             | Stop::SubmitUnconfirmed
@@ -68,6 +73,18 @@ pub fn drift_signal(ended: &Ended) -> Option<Option<&'static str>> {
             | Stop::VerifiedNotApplied,
         ) => Some(None),
         _ => None,
+    }
+}
+
+/// The one definition of a structural failure, for the snapshot, the drift breaker,
+/// the reason and the alert: an unreadable job page, a missing form, a stuck step, an
+/// unreadable question (`decide::structural`), or an element the page showed that was
+/// gone. Sessions, limits, throttles and crashes are none.
+pub fn structural_reason(flow: Result<&Stop, &BrowserError>) -> Option<&'static str> {
+    match flow {
+        Ok(stop) => super::decide::structural(stop),
+        Err(BrowserError::ElementMissing { .. }) => Some("element_missing"),
+        Err(_) => None,
     }
 }
 
@@ -130,6 +147,15 @@ const SESSION_CHECKPOINT: &str = "LinkedIn asked for a security check (checkpoin
 
 /// `modal_missing`
 const MODAL_MISSING: &str = "Easy Apply was clicked but its form never opened: if this repeats, check modal.root in selectors/linkedin.toml";
+
+/// `job_page_unreadable`, the top card rendered
+const JOB_PAGE_NO_CONTROL: &str = "the job page rendered but shows no apply control and no status the site file knows: if this repeats, check job.easy_apply and job.already_applied_texts in selectors/linkedin.toml (`autoapply selectors check --html`)";
+
+/// `job_page_unreadable`, nothing rendered
+const JOB_PAGE_UNREAD: &str = "the job page showed nothing the site file recognises in time: if this repeats, check job.loaded in selectors/linkedin.toml (`autoapply selectors check --html`)";
+
+/// `resume_mismatch`
+const RESUME_MISMATCH: &str = "the application names a résumé but LinkedIn kept another one selected: nothing was submitted; check the résumé step's screenshot";
 
 /// `too_many_steps`
 const TOO_MANY_STEPS: &str =
@@ -208,6 +234,21 @@ pub fn disposition(
             ),
             Stop::StepStuck { step } => finish(RetryLater, "step_stuck", &step_stuck(*step)),
             Stop::ModalMissing => finish(RetryLater, "modal_missing", MODAL_MISSING),
+            Stop::JobPageUnreadable { rendered } => finish(
+                RetryLater,
+                "job_page_unreadable",
+                if *rendered {
+                    JOB_PAGE_NO_CONTROL
+                } else {
+                    JOB_PAGE_UNREAD
+                },
+            ),
+            Stop::UnreadableQuestion { step, count } => finish(
+                RetryLater,
+                "question_unreadable",
+                &question_unreadable(*step, *count),
+            ),
+            Stop::ResumeMismatch => finish(RetryLater, "resume_mismatch", RESUME_MISMATCH),
             Stop::TooManySteps => finish(Failed, "too_many_steps", TOO_MANY_STEPS),
             Stop::SubmitUnconfirmed => {
                 finish(NeedsVerification, "submit_unconfirmed", SUBMIT_UNCONFIRMED)
@@ -262,6 +303,13 @@ fn unknown_questions(questions: &[PendingQuestion]) -> Disposition {
         ));
     outcome.details.pending_questions = serde_json::to_value(questions).ok();
     Disposition::Finish(outcome)
+}
+
+/// What an unreadable question tells the operator.
+fn question_unreadable(step: u32, count: usize) -> String {
+    format!(
+        "{count} required question(s) on step {step} could not be read (no text, or options without text): nothing was guessed and the form was discarded; if this repeats, LinkedIn's markup changed: check fields.question_blocks and the labels in selectors/linkedin.toml"
+    )
 }
 
 /// What a stuck step tells the operator.

@@ -37,8 +37,9 @@
     var t = fold(text);
     return phrases.some(function (p) { return matches(t, p); });
   }
-  // names: the whole name, `*` = any text (site::locator::name_matches)
-  function nameMatches(text, pattern) {
+  // names: the whole name, `*` = any text (site::locator::name_matches); with `gap`,
+  // `*` stands for at most that many characters (a status's few words)
+  function nameMatches(text, pattern, gap) {
     var t = fold(text), parts = fold(pattern).split('*').map(function (p) { return p.trim(); });
     if (parts.length === 1) return t === parts[0];
     var head = parts[0], tail = parts[parts.length - 1];
@@ -46,10 +47,10 @@
     var rest = t.slice(head.length, t.length - tail.length);
     for (var i = 1; i < parts.length - 1; i++) {
       var at = rest.indexOf(parts[i]);
-      if (at < 0) return false;
+      if (at < 0 || (gap && at > gap)) return false;
       rest = rest.slice(at + parts[i].length);
     }
-    return true;
+    return !gap || rest.length <= gap;
   }
 
   // the document and every open shadow root, found once per look
@@ -59,6 +60,19 @@
     for (var e = 0; e < els.length; e++) if (els[e].shadowRoot) ROOTS.push(els[e].shadowRoot);
   }
   function parentOf(node) { return node.parentNode || node.host || null; }
+  // the parent element, across a shadow root's boundary
+  function parentEl(node) {
+    var p = node.parentNode;
+    if (p && p.nodeType === 11) return p.host || null;
+    return p && p.nodeType === 1 ? p : null;
+  }
+  // on the current step: the element is rendered, or (a control styled away: a file
+  // input, a custom radio) its parent is; nothing of a hidden step is either
+  function shown(el) { return visible(el) || !!(parentEl(el) && visible(parentEl(el))); }
+  function sized(el) {
+    var r = el && el.getBoundingClientRect ? el.getBoundingClientRect() : null;
+    return !!r && r.width > 1 && r.height > 1 && visible(el);
+  }
   function inside(scope, node) {
     for (; node; node = parentOf(node)) if (node === scope) return true;
     return false;
@@ -191,6 +205,51 @@
   }).join(' ');
   var dialogs = query(document, 'dialog[open], [role=dialog], [role=alertdialog]').filter(visible);
   var sm = SPEC.session_markers, job = SPEC.job, md = SPEC.modal, fs = SPEC.fields, oc = SPEC.outcome;
+  // a status as LinkedIn shows one: an element, or a few side by side, whose whole
+  // visible text is the phrase (short; never a heading, never inside the job's own
+  // text), found from the text nodes that hold the phrase's first words
+  function statusShown(phrases) {
+    var heads = phrases.map(function (p) { return fold(p).split('*')[0].trim(); }).filter(Boolean);
+    return textNodes().some(function (tn) {
+      var t = fold(tn.nodeValue);
+      if (!heads.some(function (h) { return t.indexOf(h) >= 0; })) return false;
+      for (var el = parentEl(tn), depth = 0; el && depth < 4; el = parentEl(el), depth++) {
+        if (!visible(el) || freeText(el)) return false;
+        var text = textOf(el);
+        if (text.length > 120) return false;
+        if (phrases.some(function (p) { return nameMatches(text, p, 24); })) return true;
+      }
+      return false;
+    });
+  }
+  var TEXT_NODES = null;
+  function textNodes() {
+    if (TEXT_NODES) return TEXT_NODES;
+    TEXT_NODES = [];
+    ROOTS.forEach(function (root) {
+      var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+      for (var n = walker.nextNode(); n; n = walker.nextNode()) if (n.nodeValue.trim()) TEXT_NODES.push(n);
+    });
+    return TEXT_NODES;
+  }
+  function freeText(el) {
+    if (el.closest('h1, h2, h3, h4, h5, h6, [role=heading]')) return true;
+    return SPEC.job.free_text.some(function (css) { try { return !!el.closest(css); } catch (err) { return false; } });
+  }
+  // where LinkedIn answers a click: open dialogs, toasts, alerts, live regions; the
+  // whole page only after a submission moved it to the post-apply page
+  var SIGNALS = null;
+  function signalText() {
+    if (SIGNALS !== null) return SIGNALS;
+    if (SPEC.outcome.confirmation_url_fragments.some(function (f) { return location.pathname.indexOf(f) >= 0; })) {
+      return (SIGNALS = pageText);
+    }
+    var areas = dialogs.slice();
+    SPEC.outcome.signal_areas.forEach(function (css) { areas.push.apply(areas, query(document, css).filter(visible)); });
+    return (SIGNALS = areas.filter(function (a, i) {
+      return areas.indexOf(a) === i && !areas.some(function (o) { return o !== a && inside(o, a); });
+    }).map(textOf).join(' '));
+  }
   var external = [];
   job.external_apply.forEach(function (entry) { external.push.apply(external, locate(entry, document)); });
   var obs = {
@@ -202,13 +261,13 @@
     job_loaded: !!first(job.loaded),
     easy_apply: false,
     external_apply: external.some(visible),
-    already_applied: !!first(job.already_applied) || anyText(pageText, job.already_applied_texts),
-    closed: !!first(job.closed) || anyText(pageText, job.closed_texts),
+    already_applied: !!first(job.already_applied) || statusShown(job.already_applied_texts),
+    closed: !!first(job.closed) || statusShown(job.closed_texts),
     safety_reminder: false,
     interstitial: null,
-    daily_limit: anyText(pageText, oc.daily_limit_texts),
-    throttled: anyText(pageText, oc.throttle_texts),
-    confirmation: !!first(oc.confirmation) || anyText(pageText, oc.confirmation_texts),
+    daily_limit: anyText(signalText(), oc.daily_limit_texts),
+    throttled: anyText(signalText(), oc.throttle_texts),
+    confirmation: !!first(oc.confirmation) || anyText(signalText(), oc.confirmation_texts),
     modal: null,
     suggestions: []
   };
@@ -226,8 +285,8 @@
   [['safety reminder', job.safety_reminder_texts, job.safety_reminder_continue],
    ['qualifications notice', job.qualifications_notice_texts, job.qualifications_notice_continue]].forEach(function (kind) {
     if (obs.interstitial) return;
-    dialogs.concat([document]).some(function (scope) {
-      var text = scope === document ? pageText : textOf(scope);
+    dialogs.some(function (scope) {
+      var text = textOf(scope);
       if (!anyText(text, kind[1])) return false;
       var button = first(kind[2], scope);
       if (!button) return false;
@@ -250,18 +309,19 @@
 
   function readModal(modal, hasDiscard) {
     var m = { fields: [], next: false, review: false, submit: false, dismiss: false, discard: hasDiscard,
-              errors: [], documents: [], document_selected: false };
+              errors: [], documents: [], document_selected: false, selected_document: null, progress: '' };
     [['next', md.next], ['review', md.review], ['submit', md.submit], ['dismiss', md.dismiss]].forEach(function (b) {
       var el = first(b[1], modal);
       if (el && !el.disabled && el.getAttribute('aria-disabled') !== 'true') { m[b[0]] = true; tag(el, b[0]); }
     });
     m.errors = all(md.inline_errors, modal).map(function (x) { return norm(x.innerText); }).filter(Boolean)
       .filter(function (t, i, a) { return a.indexOf(t) === i; });
-    m.documents = all(fs.uploaded_documents, modal).map(function (x) { return norm(x.innerText); });
-    m.document_selected = !!first(fs.selected_document, modal, true);
-    var form = first(md.form, modal) || modal;
+    var bar = query(modal, '[role=progressbar]').filter(visible)[0];
+    if (bar) m.progress = norm(bar.getAttribute('aria-valuenow') || bar.innerText);
     // the follow box and date inputs of the whole dialog, found once for both readers
     var fields = { list: [], claimed: [], follow: all(fs.follow_company, modal, true), dates: all(fs.date, modal, true) };
+    readDocuments(modal, m, fields.claimed);
+    var form = first(md.form, modal) || modal;
     readContainers(form, fields);
     // the rest of the dialog, not only its <form>: a footer (the follow box) may sit
     // outside the form element
@@ -270,19 +330,139 @@
     return m;
   }
 
+  // CSS entries of a key that the element itself matches
+  function isA(el, entries) {
+    return entries.some(function (css) { try { return parse(css).css && el.matches(css); } catch (err) { return false; } });
+  }
+  function fileName(text) {
+    var m = /[^\s\/\\]+\.(pdf|docx?|odt|rtf|txt)\b/i.exec(text || '');
+    return m ? m[0] : norm(text);
+  }
+  // the résumés LinkedIn already has, on the shown step: one card each (its file
+  // name, whether it is selected, its control tagged doc-k; its controls are no
+  // question); a list of file names where no card matches
+  function readDocuments(modal, m, claimed) {
+    var cards = all(fs.document_cards, modal).filter(function (c, i, a) {
+      return !a.some(function (o) { return o !== c && inside(o, c); });
+    });
+    cards.forEach(function (card, k) {
+      var nameEl = first(fs.uploaded_documents, card);
+      var name = nameEl ? textOf(nameEl) : fileName(textOf(card));
+      var control = query(card, 'input[type=radio], input[type=checkbox], [role=radio], [role=option]').filter(shown)[0] || null;
+      var selected = isA(card, fs.selected_document) || !!first(fs.selected_document, card, true) ||
+        !!(control && (control.checked === true || control.getAttribute('aria-checked') === 'true')) ||
+        card.getAttribute('aria-selected') === 'true' || card.getAttribute('aria-checked') === 'true';
+      query(card, 'input, select, textarea').forEach(function (c) { claimed.push(c); });
+      m.documents.push(name);
+      if (selected && m.selected_document === null) m.selected_document = name;
+      tag(control ? clickTarget(control) : card, 'doc-' + k);
+    });
+    if (!cards.length) m.documents = all(fs.uploaded_documents, modal).map(textOf);
+    m.document_selected = m.selected_document !== null || !!first(fs.selected_document, modal);
+  }
+
   function cleanLabel(raw) { return norm(raw).replace(/\s*\*\s*$/, '').replace(/\s*Required\s*$/i, ''); }
   function required(el) { return !!(el.required || el.getAttribute('aria-required') === 'true'); }
   function isFollow(el, fields) {
-    return fields.follow.indexOf(el) >= 0 || (el.type === 'checkbox' && anyText(accName(el), fs.follow_company_texts));
+    if (fields.follow.indexOf(el) >= 0) return true;
+    return el.type === 'checkbox' && (anyText(accName(el), fs.follow_company_texts) ||
+      anyText(optionText(el, '', [el]), fs.follow_company_texts));
+  }
+  // what a click on an option should land on: its label when it has a size, else the
+  // control, else the control's wrapper
+  function clickTarget(input) {
+    var lab = labelsOf(input).filter(sized)[0];
+    if (lab) return lab;
+    if (sized(input)) return input;
+    var p = parentEl(input);
+    return p && sized(p) ? p : input;
+  }
+  // an option's text as a person reads it: its label's text, its aria-labelledby, the
+  // text beside it (the largest wrapper that holds this option alone), its aria-label;
+  // never a text that merely repeats the question, never its value (an opaque id)
+  function optionText(input, question, group) {
+    var q = fold(question);
+    var own = function (t) { return t && fold(t) !== q; };
+    var fromLabels = labelsOf(input).map(textOf).filter(own);
+    if (fromLabels.length) return norm(fromLabels.join(' '));
+    var ids = norm(input.getAttribute('aria-labelledby'));
+    if (ids) {
+      var named = norm(ids.split(' ').map(function (id) { var n = byId(input, id); return n ? textOf(n) : ''; }).join(' '));
+      if (own(named)) return named;
+    }
+    for (var p = parentEl(input), depth = 0; p && depth < 4; p = parentEl(p), depth++) {
+      if (query(p, 'input, select, textarea').some(function (o) { return o !== input && o.type !== 'hidden'; })) break;
+      if (!visible(p)) continue;
+      var beside = textOf(p);
+      if (q && fold(beside).indexOf(q) >= 0) break;
+      if (own(beside)) return beside;
+    }
+    var aria = norm(input.getAttribute('aria-label'));
+    return own(aria) ? aria : '';
+  }
+  // the visible text of `block` above its first control (labels of these controls,
+  // buttons, lists and alerts left out): the question where no label carries it
+  function textBefore(block, controls) {
+    var skip = [];
+    controls.forEach(function (c) { skip.push.apply(skip, labelsOf(c)); });
+    var out = [];
+    var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
+    for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+      if (controls[0].compareDocumentPosition(n) & Node.DOCUMENT_POSITION_FOLLOWING) break;
+      var p = n.parentElement;
+      if (!p || !visible(p) || skip.some(function (l) { return l.contains(n); }) ||
+          p.closest('button, [role=button], [role=listbox], [role=alert], select, option, legend')) continue;
+      out.push(n.nodeValue);
+    }
+    return norm(out.join(' '));
+  }
+  // the block a question's controls sit in: the site's question block, else the
+  // smallest element holding them all, widened while it shows no text above them
+  // and holds no other control
+  function questionBlock(controls) {
+    var c = controls[0], block = null;
+    fs.question_blocks.some(function (css) { try { block = c.closest(css); } catch (err) { block = null; } return !!block; });
+    if (block) return block;
+    var a = parentEl(c);
+    while (a && !controls.every(function (x) { return inside(a, x); })) a = parentEl(a);
+    for (var depth = 0; a && depth < 4; depth++) {
+      if (textBefore(a, controls)) return a;
+      var up = parentEl(a);
+      if (!up || up === document.body || query(up, 'input, select, textarea').some(function (x) {
+        return x.type !== 'hidden' && controls.indexOf(x) < 0;
+      })) return a;
+      a = up;
+    }
+    return a;
+  }
+  // a question with no label, legend or name: the text heading its block
+  function heading(field, controls) {
+    var block = questionBlock(controls);
+    if (!block) return;
+    var raw = textBefore(block, controls);
+    if (/\*/.test(raw)) field.required = true;
+    field.label = cleanLabel(raw);
+  }
+  function sharedAria(inputs) {
+    var names = inputs.map(function (i) { return norm(i.getAttribute('aria-label')); });
+    return names[0] && names.every(function (n) { return fold(n) === fold(names[0]); }) ? names[0] : '';
   }
   function options(field, inputs, handle) {
     inputs.forEach(function (input, k) {
-      var lab = labelsOf(input)[0];
-      field.options.push(norm(lab ? textOf(lab) : accName(input) || input.value));
-      tag(lab && visible(lab) ? lab : input, 'field-' + handle + '-opt-' + k);
-      if (input.checked) field.value = field.value ? field.value + ', ' + field.options[k] : field.options[k];
+      var text = optionText(input, field.label, inputs);
+      // a lone box is its own statement ("I agree to …")
+      if (!text && inputs.length === 1 && input.type === 'checkbox') text = field.label;
+      field.options.push(text);
+      tag(clickTarget(input), 'field-' + handle + '-opt-' + k);
+      if (input.checked) {
+        field.checked.push(k);
+        field.value = field.value ? field.value + ', ' + text : text;
+      }
       if (required(input)) field.required = true;
     });
+  }
+  function newField(label) {
+    return { handle: 0, label: label, kind: 'unknown', required: false, options: [], checked: [], value: '' };
   }
   function push(fields, field, control) {
     var handle = fields.list.length;
@@ -302,7 +482,7 @@
       if (box.parentElement && box.parentElement.closest && fs.containers.some(function (c) {
         try { var outer = box.parentElement.closest(c); return outer && form.contains(outer) && outer !== form; } catch (err) { return false; }
       })) return;
-      var field = { handle: 0, label: '', kind: 'unknown', required: false, options: [], value: '' };
+      var field = newField('');
       var control = null, group = null, inputs = [];
       var labelEl = first(fs.labels, box, true);
       if (labelEl) {
@@ -335,6 +515,11 @@
         field.kind = 'text'; field.value = control.value || '';
       }
       if (!field.label && !control) return;
+      if (!field.label && field.kind !== 'file') {
+        var raw = textBefore(box, inputs.length ? inputs : [control]);
+        if (/\*/.test(raw)) field.required = true;
+        field.label = cleanLabel(raw);
+      }
       query(box, 'input, select, textarea').forEach(function (c) { fields.claimed.push(c); });
       var handle = push(fields, field, control);
       if (group) options(field, inputs, handle);
@@ -345,22 +530,28 @@
     // a placeholder: a phrase of the site file, or an option with no value
     var placeholders = fs.select_placeholder_texts.map(fold);
     function placeholder(o) { return placeholders.indexOf(fold(o.text)) >= 0 || o.value === '' || o.disabled; }
+    var hasPlaceholder = Array.prototype.some.call(control.options, placeholder);
     Array.prototype.forEach.call(control.options, function (o) {
       if (!placeholder(o)) field.options.push(norm(o.text));
     });
     var sel = control.options[control.selectedIndex];
-    field.value = sel && !placeholder(sel) ? norm(sel.text) : '';
+    // a list without a placeholder shows its first option selected: not an answer
+    var preselected = !hasPlaceholder && control.selectedIndex === 0;
+    field.value = sel && !placeholder(sel) && !preselected ? norm(sel.text) : '';
   }
 
   // every other control of the form, by its label association (label[for] with
-  // generated ids, a wrapping label, aria-labelledby, aria-label; a group's legend)
+  // generated ids, a wrapping label, aria-labelledby, aria-label; a group's legend),
+  // else by the text heading its question block; on the shown step only
   function readLabelled(form, fields) {
     var groups = [];
     query(form, 'input, select, textarea').forEach(function (el) {
       if (fields.claimed.indexOf(el) >= 0 || /^(hidden|submit|button|reset|image)$/.test(el.type)) return;
       var labels = labelsOf(el);
-      if (el.type !== 'file' && !visible(el) && !labels.some(visible)) return;
-      var field = { handle: 0, label: cleanLabel(accName(el)), kind: 'text', required: false, options: [], value: '' };
+      var styledAway = /^(file|radio|checkbox)$/.test(el.type);
+      if (!visible(el) && !labels.some(visible) && !(styledAway && shown(el))) return;
+      var field = newField(cleanLabel(accName(el)));
+      field.kind = 'text';
       if (labels.some(function (l) { return /\*/.test(l.textContent || ''); })) field.required = true;
       if (el.type === 'checkbox' && isFollow(el, fields)) {
         field.kind = 'follow_company'; field.label = 'Follow company'; field.value = el.checked ? 'true' : 'false';
@@ -382,13 +573,16 @@
         field.kind = el.type === 'date' || fields.dates.indexOf(el) >= 0 ? 'date' : 'text';
         field.value = el.value || '';
       }
+      if (!field.label && field.kind !== 'file') heading(field, [el]);
       push(fields, field, el);
     });
     groups.forEach(function (g) {
       var box = g.box && g.box.nodeType ? g.box : null;
-      var label = box ? accName(box) : '';
-      if (!label && g.inputs.length === 1) label = accName(g.inputs[0]);
-      var field = { handle: 0, label: cleanLabel(label), kind: g.type, required: false, options: [], value: '' };
+      var field = newField(cleanLabel(box ? accName(box) : ''));
+      field.kind = g.type;
+      if (!field.label && g.inputs.length === 1 && !sharedAria(g.inputs)) field.label = cleanLabel(accName(g.inputs[0]));
+      if (!field.label) heading(field, g.inputs);
+      if (!field.label) field.label = cleanLabel(sharedAria(g.inputs));
       if (box && /\*/.test((box.querySelector('legend') || {}).textContent || '')) field.required = true;
       if (box && box.getAttribute('aria-required') === 'true') field.required = true;
       var handle = push(fields, field, box || g.inputs[0]);

@@ -268,6 +268,9 @@ pub struct OutcomeDetails {
     /// what a verification run's look at the job page saw (the row's timeline)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verification_look: Option<Look>,
+    /// what was sent for the user (`job_applications.receipt`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<serde_json::Value>,
 }
 
 /// What one verification look at the job page saw.

@@ -60,6 +60,40 @@ pub enum Question {
         /// required
         required: bool,
     },
+    /// a "select all that apply" checkbox group (October 2026)
+    CheckboxGroup {
+        /// the question
+        label: &'static str,
+        /// the options
+        options: &'static [&'static str],
+        /// required
+        required: bool,
+    },
+    /// a drop-down without a placeholder: its first option shows selected
+    /// (October 2026's country lists start at "Afghanistan")
+    List {
+        /// the question
+        label: &'static str,
+        /// the options
+        options: &'static [&'static str],
+        /// required
+        required: bool,
+    },
+    /// an optional marketing opt-in, prechecked
+    OptIn {
+        /// the question
+        label: &'static str,
+        /// the box's text
+        option: &'static str,
+    },
+    /// a required radio group whose options' text is drawn by CSS only: nobody
+    /// reading the page's text can tell the options apart
+    Unreadable {
+        /// the question
+        label: &'static str,
+        /// the options as drawn
+        options: &'static [&'static str],
+    },
     /// résumé upload (required)
     Resume,
     /// the follow-company box (checked by default)
@@ -128,6 +162,10 @@ pub enum Generation {
     /// September 2026: hashed classes, a native `<dialog>` titled "Apply to …",
     /// React-generated ids (`:r4:`) tied by `label[for]`, text-only buttons
     NativeDialog,
+    /// October 2026: server-driven (SDUI) — no `<h1>`, every step in the DOM at once
+    /// (the others `hidden`), question blocks with the text in a `<p>`, options beside
+    /// empty labels, résumé cards, a progress bar, a post-apply URL (`replica::sdui`)
+    Sdui,
 }
 
 impl Generation {
@@ -139,6 +177,9 @@ impl Generation {
             Self::NativeDialog => {
                 "September 2026 markup: native <dialog>, generated ids, text-only buttons"
             }
+            Self::Sdui => {
+                "October 2026 markup: server-driven dialog, all steps in the DOM, options beside empty labels"
+            }
         }
     }
 
@@ -148,6 +189,7 @@ impl Generation {
             Self::Artdeco => "artdeco-2025",
             Self::Interop => "interop-2026-04",
             Self::NativeDialog => "dialog-2026-09",
+            Self::Sdui => "sdui-2026-10",
         }
     }
 }
@@ -171,6 +213,9 @@ pub enum JobKind {
     },
     /// the user already applied
     AlreadyApplied,
+    /// the user already applied, as the October 2026 page shows it (a bare status in
+    /// separate elements, no apply control)
+    SduiApplied,
     /// only an external "Apply" link
     External,
     /// no longer accepting applications
@@ -184,6 +229,7 @@ impl Job {
     pub fn generation(&self) -> Generation {
         match &self.kind {
             JobKind::EasyApply { generation, .. } => *generation,
+            JobKind::SduiApplied => Generation::Sdui,
             _ => Generation::Artdeco,
         }
     }
@@ -372,7 +418,7 @@ fn unknown_questions() -> Vec<Step> {
 
 /// The catalog. Ids are stable: tests and the demo name them.
 pub fn catalog() -> Vec<Job> {
-    vec![
+    let mut jobs = vec![
         Job {
             id: 1001,
             title: "Rust Engineer",
@@ -587,6 +633,125 @@ pub fn catalog() -> Vec<Job> {
                 }],
             ),
         },
+    ];
+    jobs.extend(sdui_catalog());
+    jobs
+}
+
+/// The October 2026 form: contact (a country list without a placeholder), the
+/// résumé cards, questions of every SDUI kind (a number, a select, radios with opaque
+/// values, a checkbox group, a prechecked opt-in, a consent), review with the follow
+/// box in the footer.
+fn sdui_steps() -> Vec<Step> {
+    let mut contact = contact_step(Footer::Next);
+    contact.questions.push(Question::List {
+        label: "Country of residence",
+        options: &["Afghanistan", "Germany", "Portugal", "United Kingdom"],
+        required: true,
+    });
+    vec![
+        contact,
+        Step {
+            title: "Resume",
+            questions: vec![Question::Resume],
+            footer: Footer::Next,
+        },
+        Step {
+            title: "Additional questions",
+            questions: vec![
+                Question::Text {
+                    label: "How many years of experience do you have with Python?",
+                    id: "numeric-python",
+                    required: true,
+                    max: Some(99),
+                },
+                Question::Select {
+                    label: "What is your notice period?",
+                    options: &["0 days", "15 days", "30 days", "60 days", "90 days"],
+                    required: true,
+                },
+                Question::Radio {
+                    label: "Are you legally authorized to work in Germany?",
+                    options: &["Yes", "No"],
+                    required: true,
+                },
+                Question::Radio {
+                    label: "Will you now or in the future require sponsorship for employment visa status?",
+                    options: &["Yes", "No"],
+                    required: true,
+                },
+                Question::Radio {
+                    label: "What is your level of proficiency in English?",
+                    options: &[
+                        "None",
+                        "Conversational",
+                        "Professional",
+                        "Native or bilingual",
+                    ],
+                    required: true,
+                },
+                Question::CheckboxGroup {
+                    label: "Which of these cloud platforms have you used? Select all that apply.",
+                    options: &["AWS", "GCP", "Azure"],
+                    required: true,
+                },
+                Question::OptIn {
+                    label: "Stay in touch",
+                    option: "Keep me informed about new jobs and events at this company by e-mail",
+                },
+                Question::Checkbox {
+                    label: "I consent to the processing of my personal data for this application",
+                    option: "I agree",
+                    required: true,
+                },
+            ],
+            footer: Footer::Review,
+        },
+        Step {
+            title: "Review your application",
+            questions: vec![],
+            footer: Footer::SubmitWithFollow,
+        },
+    ]
+}
+
+/// The October 2026 jobs (1030–1033).
+fn sdui_catalog() -> Vec<Job> {
+    vec![
+        Job {
+            id: 1030,
+            title: "Machine Learning Engineer",
+            company: "Pied Piper",
+            kind: easy_in(Generation::Sdui, sdui_steps()),
+        },
+        Job {
+            id: 1031,
+            title: "Applied Scientist",
+            company: "Pied Piper",
+            kind: easy_in(Generation::Sdui, vec![contact_step(Footer::Submit)]),
+        },
+        Job {
+            id: 1032,
+            title: "Data Scientist",
+            company: "Pied Piper",
+            kind: JobKind::SduiApplied,
+        },
+        Job {
+            id: 1033,
+            title: "Research Engineer",
+            company: "Pied Piper",
+            kind: easy_in(
+                Generation::Sdui,
+                vec![Step {
+                    title: "Additional questions",
+                    questions: vec![Question::Unreadable {
+                        label: "Which office would you work from?",
+                        options: &["Lisbon", "Berlin"],
+                    }],
+                    footer: Footer::Submit,
+                }],
+            ),
+        },
     ]
 }
 
@@ -758,6 +923,11 @@ fn question_html(job: u64, step: usize, q: usize, question: &Question) -> String
                 r#"<input id="follow-company-checkbox" type="checkbox" checked data-replica-label="Follow company"><label for="follow-company-checkbox">Follow this company to stay up to date with their page.</label>"#
             );
         }
+        // October 2026 questions: only the SDUI generation asks them (replica::sdui)
+        Question::CheckboxGroup { .. }
+        | Question::List { .. }
+        | Question::OptIn { .. }
+        | Question::Unreadable { .. } => {}
     }
     h.push_str(r#"<div class="replica-error" hidden></div></div></div>"#);
     h
@@ -895,6 +1065,11 @@ fn question_html_2026(company: &str, step: usize, q: usize, question: &Question)
                 esc(company)
             );
         }
+        // October 2026 questions: only the SDUI generation asks them (replica::sdui)
+        Question::CheckboxGroup { .. }
+        | Question::List { .. }
+        | Question::OptIn { .. }
+        | Question::Unreadable { .. } => {}
     }
     h.push_str(r#"<div class="replica-error" hidden></div></div>"#);
     h
@@ -963,6 +1138,7 @@ pub fn job_page(job: &Job) -> String {
             generation,
         } => {
             let card = match generation {
+                Generation::Sdui => String::new(),
                 Generation::Artdeco => top_card(&easy_button),
                 Generation::Interop => top_card_2026(
                     job,
@@ -980,7 +1156,10 @@ pub fn job_page(job: &Job) -> String {
                     ),
                 ),
             };
-            if *slow_ms > 0 {
+            if *generation == Generation::Sdui {
+                body.push_str(&super::sdui::job_body(job, &super::sdui::apply_button(job)));
+                body.push_str(&super::sdui::steps(job, steps));
+            } else if *slow_ms > 0 {
                 let _ = write!(
                     body,
                     r#"<div class="jobs-details__main-content" data-replica-slow="{slow_ms}"><template id="replica-top-card">{card}</template></div>"#
@@ -994,6 +1173,9 @@ pub fn job_page(job: &Job) -> String {
                 let _ = write!(body, r#"<div class="{wrapper}">{card}</div>"#);
             }
             for (i, step) in steps.iter().enumerate() {
+                if *generation == Generation::Sdui {
+                    break;
+                }
                 let _ = write!(
                     body,
                     r#"<template data-replica-step="{i}"><h3 class="t-16 t-bold">{}</h3>"#,
@@ -1029,6 +1211,9 @@ pub fn job_page(job: &Job) -> String {
                 r#"<script id="replica-job" type="application/json">{}</script>"#,
                 job_json.to_string().replace('<', "\\u003c")
             );
+        }
+        JobKind::SduiApplied => {
+            body.push_str(&super::sdui::job_body(job, super::sdui::APPLIED_STATUS));
         }
         JobKind::AlreadyApplied => {
             let card = top_card(

@@ -11,6 +11,7 @@
 //! submission and never answer it (`set_confirmation_never_renders`).
 
 pub mod jobs;
+pub mod sdui;
 
 use std::{
     collections::HashSet,
@@ -354,7 +355,11 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
     };
     if submitted {
         let applied = jobs::Job {
-            kind: jobs::JobKind::AlreadyApplied,
+            kind: if job.generation() == jobs::Generation::Sdui {
+                jobs::JobKind::SduiApplied
+            } else {
+                jobs::JobKind::AlreadyApplied
+            },
             ..job.clone()
         };
         return Html(jobs::job_page(&applied)).into_response();

@@ -60,6 +60,29 @@
   function openModal() {
     state.step = 0; state.fields = {}; state.resume = null;
     var root;
+    if (gen === 'sdui-2026-10') {
+      // every step in the DOM at once, the ones not shown hidden, each with its buttons
+      var sections = '';
+      for (var i = 0; i < job.steps; i++) {
+        sections += '<section class="_sx2d4" data-replica-section="' + i + '"' + (i ? ' hidden' : '') + '></section>';
+      }
+      root = nativeDialog('<div class="_k2a8f1"><h2 id="dialog-header" class="_n8b2d4">Apply to ' + job.company + '</h2>' +
+        '<button type="button" class="_x3c9e0" aria-label="Dismiss" data-replica-action="dismiss">\u2715</button></div>' +
+        '<div data-testid="dialog-content" class="_u6d1b4" data-replica-content><div data-testid="lazy-column" class="_lc7f3">' +
+        '<div class="_g0f5a2" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"></div>' +
+        sections + '</div></div>',
+      { 'data-testid': 'dialog', 'class': '_d0e4a7', 'aria-labelledby': 'dialog-header',
+        'data-sdui-screen': 'com.linkedin.sdui.flagshipnav.jobs.easyapply.EasyApply' });
+      root.querySelectorAll('[data-replica-section]').forEach(function (sec) {
+        var t = document.querySelector('template[data-replica-step="' + sec.getAttribute('data-replica-section') + '"]');
+        sec.appendChild(t.content.cloneNode(true));
+      });
+      state.form = root.querySelector('[data-replica-section="0"]');
+      state.content = root.querySelector('[data-replica-content]');
+      state.progress = root.querySelector('[role=progressbar]');
+      renderStep();
+      return;
+    }
     if (gen === 'dialog-2026-09') {
       root = nativeDialog('<div class="_k2a8f1"><h2 id="dialog-header" class="_n8b2d4">Apply to ' + job.company + '</h2>' +
         '<button type="button" class="_x3c9e0" aria-label="Close" data-replica-action="dismiss">\u2715</button></div>' +
@@ -79,6 +102,14 @@
   }
 
   function renderStep() {
+    if (gen === 'sdui-2026-10') {
+      state.content.querySelectorAll('[data-replica-section]').forEach(function (sec) {
+        sec.hidden = Number(sec.getAttribute('data-replica-section')) !== state.step;
+      });
+      state.form = state.content.querySelector('[data-replica-section="' + state.step + '"]');
+      state.progress.setAttribute('aria-valuenow', String(Math.round(100 * state.step / job.steps)));
+      return;
+    }
     var t = document.querySelector('template[data-replica-step="' + state.step + '"]');
     state.form.innerHTML = '';
     state.form.appendChild(t.content.cloneNode(true));
@@ -97,7 +128,7 @@
     var box = holder.querySelector('.replica-error');
     if (!message) { box.hidden = true; box.innerHTML = ''; return; }
     box.hidden = false;
-    box.innerHTML = gen === 'dialog-2026-09'
+    box.innerHTML = gen === 'dialog-2026-09' || gen === 'sdui-2026-10'
       ? '<div class="_err" role="alert">' + message + '</div>'
       : '<div class="artdeco-inline-feedback artdeco-inline-feedback--error" role="alert">' +
         '<span class="artdeco-inline-feedback__message" data-test-form-element-error-message>' + message + '</span></div>';
@@ -107,13 +138,24 @@
   function collectStep() {
     var ok = true;
     var values = {};
-    var scope = gen === 'artdeco-2025' ? state.form : state.content;
+    var scope = gen === 'artdeco-2025' || gen === 'sdui-2026-10' ? state.form : state.content;
     scope.querySelectorAll('[data-replica-label]').forEach(function (el) {
       var label = el.getAttribute('data-replica-label');
       var required = el.hasAttribute('required') || el.getAttribute('data-replica-required') === 'true';
       var value = '';
       var error = null;
-      if (el.tagName === 'FIELDSET') {
+      if (el.hasAttribute('data-replica-group')) {
+        // SDUI: the value is an opaque id; what the user chose is the option's text
+        var ticked = Array.prototype.filter.call(el.querySelectorAll('input'), function (i) { return i.checked; });
+        value = ticked.map(function (i) { return i.getAttribute('data-replica-text'); }).join(', ');
+        if (required && !value) error = 'Please make a selection';
+      } else if (el.getAttribute('data-replica-resume') === 'true' && gen === 'sdui-2026-10') {
+        var card = state.form.querySelector('input[name="sdui-resume"]:checked');
+        var name = card ? card.getAttribute('data-replica-text') : '';
+        state.resume = name ? { name: name, size: state.uploaded && state.uploaded.name === name ? state.uploaded.size : 0 } : null;
+        value = name;
+        if (!value) error = 'A resume is required';
+      } else if (el.tagName === 'FIELDSET') {
         var checked = Array.prototype.filter.call(el.querySelectorAll('input'), function (i) { return i.checked; });
         value = checked.map(function (i) { return i.value; }).join(', ');
         if (required && !value) error = 'Please make a selection';
@@ -149,6 +191,13 @@
     fetch('/replica/api/submit/' + job.id, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body })
       .then(function (r) { if (!r.ok) throw new Error('submit failed'); return r.json(); })
       .then(function () {
+        if (gen === 'sdui-2026-10') {
+          history.pushState({}, '', '/jobs/view/' + job.id + '/post-apply/?openSDUIApplyFlow=true');
+          state.content.innerHTML = '<div class="_pa1b2"><p class="_pt3c4">Your application was sent to ' + job.company +
+            '</p><p class="_ps5d6">You can keep track of it in My jobs.</p></div>';
+          state.form = null;
+          return;
+        }
         state.content.innerHTML = gen === 'dialog-2026-09'
           ? '<h3 class="_n8b2d4">Your application was sent to ' + job.company + '!</h3>'
           : '<div data-test-easy-apply-post-apply-modal><h3 class="jpac-modal-header t-20">Your application was sent to ' + job.company + '!</h3></div>';
@@ -255,6 +304,21 @@
     },
     change: function (e) {
       var el = origin(e);
+      if (el.getAttribute && el.getAttribute('data-replica-resume') === 'true' && el.files.length && gen === 'sdui-2026-10') {
+        // a new card, selected: LinkedIn's own sign that the upload took
+        var up = el.files[0];
+        state.uploaded = { name: up.name, size: up.size };
+        var list = el.closest('[data-replica-q]').querySelector('[data-replica-documents]');
+        var n = list.children.length;
+        var card = document.createElement('div');
+        card.setAttribute('componentkey', 'easyApplyUploadedResume_' + n);
+        card.className = '_rc4d2';
+        card.innerHTML = '<input type="radio" id="sdui-up-' + n + '" name="sdui-resume" value="urn:li:fsd_resume:up' + n +
+          '" aria-label="Select this resume" data-replica-text="' + up.name + '" checked><label for="sdui-up-' + n +
+          '" class="_lb7c2"></label><div class="_rt0e5"><p class="_fn1c8">' + up.name + '</p><p class="_fd6a3">Uploaded just now</p></div>';
+        list.appendChild(card);
+        return;
+      }
       if (el.getAttribute && el.getAttribute('data-replica-resume') === 'true' && el.files.length) {
         var f = el.files[0];
         state.resume = { name: f.name, size: f.size };

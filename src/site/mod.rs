@@ -97,6 +97,7 @@ impl SiteSpec {
                 "job.qualifications_notice_continue",
                 &j.qualifications_notice_continue,
             ),
+            ("job.free_text", &j.free_text),
             ("modal.root", &d.root),
             ("modal.form", &d.form),
             ("modal.next", &d.next),
@@ -121,6 +122,9 @@ impl SiteSpec {
             ("fields.uploaded_documents", &f.uploaded_documents),
             ("fields.selected_document", &f.selected_document),
             ("fields.follow_company", &f.follow_company),
+            ("fields.question_blocks", &f.question_blocks),
+            ("fields.document_cards", &f.document_cards),
+            ("outcome.signal_areas", &o.signal_areas),
             ("outcome.confirmation", &o.confirmation),
         ]
     }
@@ -157,6 +161,10 @@ impl SiteSpec {
             ),
             ("outcome.daily_limit_texts", &self.outcome.daily_limit_texts),
             ("outcome.throttle_texts", &self.outcome.throttle_texts),
+            (
+                "outcome.confirmation_url_fragments",
+                &self.outcome.confirmation_url_fragments,
+            ),
         ]
     }
 

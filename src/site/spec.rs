@@ -62,6 +62,9 @@ pub struct JobSpec {
     pub qualifications_notice_texts: Texts,
     /// the button that goes on past that notice
     pub qualifications_notice_continue: Selectors,
+    /// the job's own text, written by the employer (description, about the company):
+    /// a status phrase inside it is never LinkedIn's status
+    pub free_text: Selectors,
 }
 
 /// `[modal]`
@@ -128,6 +131,12 @@ pub struct FieldsSpec {
     /// (2025-26: the review step's footer, outside the question containers, with a
     /// generated id)
     pub follow_company_texts: Texts,
+    /// one block per question (October 2026: `componentkey="easyApplyFieldFocus…"`):
+    /// where no label carries the question, the text heading its block does
+    pub question_blocks: Selectors,
+    /// the résumés LinkedIn already has, one card each (its file name, a control
+    /// that selects it); their controls are not questions
+    pub document_cards: Selectors,
 }
 
 /// `[outcome]`
@@ -142,4 +151,10 @@ pub struct OutcomeSpec {
     pub daily_limit_texts: Texts,
     /// LinkedIn's temporary throttle ("applying at a fast pace … briefly paused")
     pub throttle_texts: Texts,
+    /// where LinkedIn answers a click besides dialogs (toasts, alerts, live regions):
+    /// the confirmation, the limit and the throttle are read there only
+    pub signal_areas: Selectors,
+    /// URL fragments of the page shown after a submission (its text counts as
+    /// LinkedIn's answer)
+    pub confirmation_url_fragments: Texts,
 }

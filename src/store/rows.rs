@@ -63,6 +63,12 @@ pub struct Application {
     /// the verification looks, oldest first: `[{"at", "saw", "by"}]`
     #[serde(default)]
     pub verification_looks: serde_json::Value,
+    /// what a submitted application sent (questions and answers, résumé, follow)
+    #[serde(default)]
+    pub receipt: Option<serde_json::Value>,
+    /// the résumé the platform chose for this application (else the profile's)
+    #[serde(default)]
+    pub resume_path: Option<String>,
 }
 
 impl Application {

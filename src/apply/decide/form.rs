@@ -4,11 +4,13 @@
 
 use std::path::Path;
 
+use serde::Serialize;
+
 use super::{PendingQuestion, Stop};
 use crate::{
     answers::{self, Resolution, normalize},
     domain::ApplicantProfile,
-    page::{Field, Modal, Observation, Target},
+    page::{Field, FieldKind, Modal, Observation, Target},
     store::BeginSubmit,
 };
 
@@ -19,16 +21,101 @@ pub struct StepPlan {
     pub fills: Vec<(Field, Resolution)>,
     /// required questions without an answer: the step must not be submitted
     pub unknown_required: Vec<PendingQuestion>,
+    /// required questions whose text or options cannot be read (drift, never a
+    /// question for the user: nobody could answer `{"label": ""}`)
+    pub unreadable: usize,
+}
+
+/// The résumé the application sends: the file it names, else the profile's.
+#[derive(Debug, Clone, Copy)]
+pub struct ResumeChoice<'a> {
+    /// the file (confined to the résumé folder)
+    pub path: Option<&'a Path>,
+    /// the application itself names it: it must be the one sent, whatever LinkedIn
+    /// preselects
+    pub named: bool,
+}
+
+impl ResumeChoice<'_> {
+    /// The file name LinkedIn shows for it.
+    pub fn file_name(&self) -> Option<String> {
+        self.path
+            .and_then(Path::file_name)
+            .map(|n| n.to_string_lossy().into_owned())
+    }
+}
+
+/// Whether LinkedIn's card `shown` is the file `name` (case and a missing extension
+/// aside).
+pub fn same_document(shown: &str, name: &str) -> bool {
+    let stem = |s: &str| {
+        let s = s.trim().to_lowercase();
+        match s.rsplit_once('.') {
+            Some((stem, ext)) if ext.len() <= 4 && !stem.is_empty() => stem.to_owned(),
+            _ => s,
+        }
+    };
+    shown.trim().eq_ignore_ascii_case(name.trim()) || stem(shown) == stem(name)
+}
+
+/// What to do at a résumé upload: the application's named résumé is selected from
+/// LinkedIn's cards when LinkedIn has it, else uploaded; without one, LinkedIn's
+/// selected card is kept, else the profile's file is uploaded.
+pub fn resume_action(modal: &Modal, resume: ResumeChoice<'_>) -> Resolution {
+    let Some(path) = resume.path else {
+        return if modal.document_selected {
+            Resolution::Keep
+        } else {
+            Resolution::Unknown
+        };
+    };
+    if !resume.named {
+        return if modal.document_selected {
+            Resolution::Keep
+        } else {
+            Resolution::Upload(path.to_owned())
+        };
+    }
+    let name = resume.file_name().unwrap_or_default();
+    if modal
+        .selected_document
+        .as_deref()
+        .is_some_and(|s| same_document(s, &name))
+    {
+        return Resolution::Keep;
+    }
+    match modal.documents.iter().position(|d| same_document(d, &name)) {
+        Some(k) => Resolution::SelectDocument(u32::try_from(k).unwrap_or_default()),
+        None => Resolution::Upload(path.to_owned()),
+    }
+}
+
+/// Before Submit: the résumé LinkedIn shows selected, when the application named
+/// one, must be it (`None`: nothing was shown, nothing to hold against).
+pub fn resume_mismatch(selected: Option<&str>, resume: ResumeChoice<'_>) -> bool {
+    match (resume.named, resume.file_name(), selected) {
+        (true, Some(name), Some(selected)) => !same_document(selected, &name),
+        _ => false,
+    }
 }
 
 /// Plans one step from the profile.
-pub fn plan_step(modal: &Modal, profile: &ApplicantProfile, resume: Option<&Path>) -> StepPlan {
+pub fn plan_step(modal: &Modal, profile: &ApplicantProfile, resume: ResumeChoice<'_>) -> StepPlan {
     let mut plan = StepPlan {
         fills: Vec::new(),
         unknown_required: Vec::new(),
+        unreadable: 0,
     };
     for field in &modal.fields {
-        let resolution = answers::resolve(field, profile, resume, modal.document_selected);
+        if field.required && !field.readable() {
+            plan.unreadable += 1;
+            continue;
+        }
+        let resolution = if field.kind == FieldKind::File {
+            resume_action(modal, resume)
+        } else {
+            answers::resolve(field, profile, resume.path, modal.document_selected)
+        };
         if resolution == Resolution::Unknown && field.required {
             plan.unknown_required.push(PendingQuestion::of(field));
         }
@@ -67,11 +154,12 @@ pub fn step_action(modal: &Modal) -> StepAction {
 pub fn step_signature(modal: &Modal) -> String {
     let labels: Vec<&str> = modal.fields.iter().map(|f| f.label.as_str()).collect();
     format!(
-        "{}|{}{}{}",
+        "{}|{}{}{}|{}",
         labels.join("\u{1f}"),
         modal.next,
         modal.review,
-        modal.submit
+        modal.submit,
+        modal.progress
     )
 }
 
@@ -132,6 +220,84 @@ pub fn describe_step(modal: &Modal, plan: &StepPlan) -> String {
         })
         .collect();
     format!("{} field(s): {}", modal.fields.len(), kinds.join("; "))
+}
+
+/// What was sent for the user, for the platform to show them: every question's
+/// text and the answer given (as typed or chosen), the résumé's file name, the
+/// follow choice. Never a cookie, key or session value. Its `Debug` shows counts only:
+/// answers are personal data and stay out of logs.
+#[derive(Clone, Default, PartialEq, Serialize)]
+pub struct Receipt {
+    /// each question answered, in the order of the form
+    pub questions: Vec<ReceiptAnswer>,
+    /// the résumé's file name as LinkedIn showed it selected, or as uploaded
+    pub resume: Option<String>,
+    /// the follow-company box at Submit
+    pub follow_company: Option<bool>,
+}
+
+impl std::fmt::Debug for Receipt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Receipt")
+            .field("questions", &self.questions.len())
+            .field("resume", &self.resume.is_some())
+            .field("follow_company", &self.follow_company)
+            .finish()
+    }
+}
+
+/// One question of a receipt.
+#[derive(Clone, PartialEq, Serialize)]
+pub struct ReceiptAnswer {
+    /// the question as shown
+    pub question: String,
+    /// text, select, radio, checkbox, ...
+    pub kind: &'static str,
+    /// the answer given: a text, or the ticked options of a checkbox group (an empty
+    /// list: left unticked)
+    pub answer: serde_json::Value,
+}
+
+impl Receipt {
+    /// Notes what was done with `field` (an optional question left empty is not sent,
+    /// and not listed).
+    pub fn note(&mut self, field: &Field, resolution: &Resolution) {
+        use serde_json::Value;
+        let answer = match (field.kind, resolution) {
+            (FieldKind::FollowCompany, Resolution::Follow(follow)) => {
+                self.follow_company = Some(*follow);
+                return;
+            }
+            (FieldKind::FollowCompany, _) => {
+                self.follow_company = Some(field.value == "true");
+                return;
+            }
+            (FieldKind::File, Resolution::Upload(path)) => {
+                self.resume = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                return;
+            }
+            (FieldKind::File, _) => return,
+            (_, Resolution::Type(text) | Resolution::Choose(text)) => Value::String(text.clone()),
+            (_, Resolution::Check(ticked)) => {
+                Value::Array(ticked.iter().cloned().map(Value::String).collect())
+            }
+            (FieldKind::Checkbox, Resolution::Keep) => Value::Array(
+                field
+                    .checked
+                    .iter()
+                    .filter_map(|k| field.options.get(*k as usize).cloned())
+                    .map(Value::String)
+                    .collect(),
+            ),
+            (_, Resolution::Keep) if !field.value.is_empty() => Value::String(field.value.clone()),
+            _ => return,
+        };
+        self.questions.push(ReceiptAnswer {
+            question: field.label.clone(),
+            kind: field.kind.as_str(),
+            answer,
+        });
+    }
 }
 
 /// The first required field without an answer (the screenshot outlines it).
@@ -208,13 +374,13 @@ pub fn radio_option(field: &Field, option: &str) -> u32 {
 
 /// The checkbox options whose state differs from `wanted`: each is clicked once.
 pub fn checkbox_toggles(field: &Field, wanted: &[String]) -> Vec<u32> {
-    let checked: Vec<&str> = field.value.split(", ").collect();
     field
         .options
         .iter()
         .enumerate()
-        .filter(|(_, option)| wanted.contains(option) != checked.contains(&option.as_str()))
-        .filter_map(|(k, _)| u32::try_from(k).ok())
+        .filter_map(|(k, option)| Some((u32::try_from(k).ok()?, option)))
+        .filter(|(k, option)| wanted.contains(option) != field.checked.contains(k))
+        .map(|(k, _)| k)
         .collect()
 }
 
@@ -240,7 +406,8 @@ mod tests {
     fn field_choices() {
         let radio = field(FieldKind::Radio, &["Yes", "No"], "");
         assert_eq!(radio_option(&radio, "No"), 1);
-        let boxes = field(FieldKind::Checkbox, &["A", "B", "C"], "A, C");
+        let mut boxes = field(FieldKind::Checkbox, &["A", "B", "C"], "A, C");
+        boxes.checked = vec![0, 2];
         assert_eq!(checkbox_toggles(&boxes, &["B".into(), "C".into()]), [0, 1]);
         let follow = field(FieldKind::FollowCompany, &[], "true");
         assert!(follow_needs_click(&follow, false));

@@ -65,6 +65,22 @@ pub enum Stop {
     },
     /// the Easy Apply modal never opened after the entry was clicked
     ModalMissing,
+    /// the job page showed nothing the site file recognises in time (`rendered`: its
+    /// top card did render, without an apply control or a status)
+    JobPageUnreadable {
+        /// the top card rendered
+        rendered: bool,
+    },
+    /// a question on the shown step whose text or options cannot be read: nothing
+    /// is guessed, the form is discarded
+    UnreadableQuestion {
+        /// 1-based step
+        step: u32,
+        /// how many such questions
+        count: usize,
+    },
+    /// the application names a résumé and another one is selected before Submit
+    ResumeMismatch,
     /// more steps than any real form has
     TooManySteps,
     /// the user's daily submission cap (begin_submit said so)
@@ -85,6 +101,20 @@ pub enum Stop {
     VerifiedNotApplied,
     /// verification run: the page does not tell
     VerificationInconclusive,
+}
+
+/// The one definition of a structural failure (LinkedIn's markup moved away from
+/// the site file): an unreadable job page, a form that never opened, a stuck step,
+/// an unreadable question. Used by the snapshot, the drift breaker, the reason and
+/// the alert (with `element_missing` from the browser, `apply::outcome`).
+pub fn structural(stop: &Stop) -> Option<&'static str> {
+    match stop {
+        Stop::JobPageUnreadable { .. } => Some("job_page_unreadable"),
+        Stop::ModalMissing => Some("modal_missing"),
+        Stop::StepStuck { .. } => Some("step_stuck"),
+        Stop::UnreadableQuestion { .. } => Some("question_unreadable"),
+        _ => None,
+    }
 }
 
 /// LinkedIn telling this user to stop: the throttle (checked first: it asks for the
@@ -407,7 +437,14 @@ mod tests {
             field("Anything else you would like us to know?", FieldKind::Textarea, false),
         ]})))
         .unwrap();
-        let plan = plan_step(&m, &ApplicantProfile::default(), None);
+        let plan = plan_step(
+            &m,
+            &ApplicantProfile::default(),
+            ResumeChoice {
+                path: None,
+                named: false,
+            },
+        );
         assert_eq!(plan.unknown_required.len(), 1);
         assert_eq!(
             plan.unknown_required[0].label,

@@ -19,6 +19,7 @@ impl Driver<'_> {
         &mut self,
         field: &Field,
         resolution: &Resolution,
+        resume: decide::ResumeChoice<'_>,
     ) -> Result<Option<PendingQuestion>, BrowserError> {
         let target = Target::Field(field.handle);
         if matches!(resolution, Resolution::Keep | Resolution::Unknown) {
@@ -57,9 +58,28 @@ impl Driver<'_> {
                 }
             }
             Resolution::Upload(path) => {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 self.browser.upload(target, path).await?;
+                // LinkedIn's own sign that it took: the file's name shown (a new card)
                 self.wait_for("the uploaded résumé", self.setup.waits.element, |o| {
-                    o.modal.as_ref().is_some_and(|m| !m.documents.is_empty())
+                    o.modal.as_ref().is_some_and(|m| {
+                        m.documents.iter().any(|d| decide::same_document(d, &name))
+                    })
+                })
+                .await?;
+            }
+            Resolution::SelectDocument(k) => {
+                let name = resume.file_name().unwrap_or_default();
+                self.click(Target::Document(*k)).await?;
+                self.wait_for("the résumé selected", self.setup.waits.element, |o| {
+                    o.modal.as_ref().is_some_and(|m| {
+                        m.selected_document
+                            .as_deref()
+                            .is_some_and(|s| decide::same_document(s, &name))
+                    })
                 })
                 .await?;
             }

@@ -120,21 +120,43 @@ impl Driver<'_> {
             &format!("step {step}"),
             decide::describe_step(&modal, &plan),
         );
+        if plan.unreadable > 0 {
+            self.abandon().await?;
+            return Ok(StepEnd::Stop(Stop::UnreadableQuestion {
+                step,
+                count: plan.unreadable,
+            }));
+        }
         if !plan.unknown_required.is_empty() {
             self.last_target = decide::first_unknown_required(&plan);
             self.abandon().await?;
             return Ok(StepEnd::Stop(Stop::UnknownQuestions(plan.unknown_required)));
         }
         for (field, resolution) in &plan.fills {
-            if let Some(question) = self.fill(field, resolution).await? {
+            if let Some(question) = self.fill(field, resolution, job.resume).await? {
                 self.abandon().await?;
                 return Ok(StepEnd::Stop(Stop::UnknownQuestions(vec![question])));
             }
+            self.receipt.note(field, resolution);
         }
         // after filling: the step as it is about to be sent
         self.shots.form_step(self.browser, step).await;
         let current = self.observe().await?;
         let modal = current.modal.unwrap_or(modal);
+        if let Some(selected) = &modal.selected_document {
+            self.selected_document = Some(selected.clone());
+            self.receipt.resume = Some(selected.clone());
+        }
+        if decide::step_action(&modal) == StepAction::Submit
+            && decide::resume_mismatch(self.selected_document.as_deref(), job.resume)
+        {
+            self.record(
+                "resume",
+                "another résumé than the application's is selected: not submitted",
+            );
+            self.abandon().await?;
+            return Ok(StepEnd::Stop(Stop::ResumeMismatch));
+        }
         self.leave_step(step, &modal, gate).await
     }
 
@@ -204,6 +226,7 @@ impl Driver<'_> {
         self.record("submit", "gate open: clicking Submit application");
         self.phase("form_steps");
         // from here on a failure is never retried blindly (needs_verification)
+        self.submit_clicked = true;
         if let Err(e) = self.click(Target::Submit).await {
             tracing::warn!(error = %e, "the Submit click failed");
             return Ok(Stop::SubmitUnconfirmed);

@@ -13,7 +13,7 @@ mod page;
 use self::page::Landing;
 
 use std::{
-    path::{Path, PathBuf},
+    path::PathBuf,
     time::{Duration, Instant},
 };
 
@@ -124,8 +124,8 @@ pub struct Job<'a> {
     pub url: &'a str,
     /// the applicant's answers
     pub profile: &'a ApplicantProfile,
-    /// the résumé to upload
-    pub resume: Option<&'a Path>,
+    /// the résumé to send
+    pub resume: decide::ResumeChoice<'a>,
 }
 
 /// Everything one run of the driver did.
@@ -146,6 +146,8 @@ pub struct DriveReport {
     pub snapshot: Option<PathBuf>,
     /// when LinkedIn showed the user logged in (`platform_sessions.validated_at`)
     pub session_validated_at: Option<OffsetDateTime>,
+    /// what was sent, once Submit was clicked
+    pub receipt: Option<decide::Receipt>,
 }
 
 /// One run in one browser.
@@ -161,20 +163,22 @@ pub struct Driver<'a> {
     phases: Vec<(&'static str, Duration)>,
     phase_started: Instant,
     session_validated_at: Option<OffsetDateTime>,
-    /// the job page never showed anything the site file recognises
-    unrecognised_page: bool,
+    /// what is being sent (kept once Submit is clicked)
+    receipt: decide::Receipt,
+    /// the résumé card LinkedIn last showed selected
+    selected_document: Option<String>,
+    submit_clicked: bool,
 }
 
-/// Whether an ending says LinkedIn's markup moved away from the site file: the form
-/// never opened, a step had no button, an element the page showed was gone, or the
-/// job page was not recognised.
-fn is_drift(result: &Result<Stop, DriveError>, unrecognised_page: bool) -> bool {
-    unrecognised_page
-        || matches!(
-            result,
-            Ok(Stop::ModalMissing | Stop::StepStuck { .. })
-                | Err(DriveError::Browser(BrowserError::ElementMissing { .. }))
-        )
+/// Whether an ending says LinkedIn's markup moved away from the site file (the one
+/// definition, `outcome::structural_reason`).
+fn is_drift(result: &Result<Stop, DriveError>) -> bool {
+    match result {
+        Ok(stop) => super::outcome::structural_reason(Ok(stop)),
+        Err(DriveError::Browser(e)) => super::outcome::structural_reason(Err(e)),
+        Err(DriveError::Gate(_)) => None,
+    }
+    .is_some()
 }
 
 impl<'a> Driver<'a> {
@@ -198,7 +202,9 @@ impl<'a> Driver<'a> {
             phases: Vec::new(),
             phase_started: launched_at,
             session_validated_at: None,
-            unrecognised_page: false,
+            receipt: decide::Receipt::default(),
+            selected_document: None,
+            submit_clicked: false,
         }
     }
 
@@ -247,7 +253,7 @@ impl<'a> Driver<'a> {
             Err(DriveError::Gate(_)) => None,
             _ => decide::screenshot_suffix(stop, cancelled, self.setup.success_screenshots),
         };
-        let snapshot = if is_drift(&result, self.unrecognised_page) {
+        let snapshot = if is_drift(&result) {
             self.shots.snapshot(self.browser).await
         } else {
             None
@@ -264,6 +270,7 @@ impl<'a> Driver<'a> {
             step_screenshots,
             snapshot,
             session_validated_at: self.session_validated_at,
+            receipt: self.submit_clicked.then_some(self.receipt),
         }
     }
 

@@ -97,11 +97,14 @@ impl Driver<'_> {
             .await
         {
             Ok(o) => o,
-            Err(BrowserError::Timeout { after_ms, .. }) => {
+            Err(BrowserError::Timeout { .. }) => {
+                // nothing the site file knows showed in time: structural, like a form
+                // that never opens (the drift breaker counts it)
                 let seen = self.observe().await?;
-                self.unrecognised_page = true;
-                let action = decide::job_page_wait(seen.job_loaded);
-                return Err(BrowserError::Timeout { action, after_ms }.into());
+                self.record("job page", decide::job_page_wait(seen.job_loaded));
+                return Ok(Landing::Stop(Stop::JobPageUnreadable {
+                    rendered: seen.job_loaded,
+                }));
             }
             Err(e) => return Err(e.into()),
         };

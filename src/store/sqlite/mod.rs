@@ -59,7 +59,7 @@ use time::OffsetDateTime;
 
 use self::{
     rows::embedded,
-    schema::{SCHEMA, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_VERSION},
+    schema::{SCHEMA, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_VERSION},
 };
 use super::{
     AgentLogEntry, Application, BeginSubmit, DailyStatus, DriftRule, DriftStatus, ProfileRow,
@@ -122,7 +122,7 @@ impl SqliteStore {
             .query_row("pragma user_version", [], |r| r.get(0))
             .map_err(|e| embedded(&op, &e))?;
         match version {
-            0..=3 => {
+            0..=4 => {
                 if version == 0 {
                     tx.execute_batch(SCHEMA).map_err(|e| embedded(&op, &e))?;
                 }
@@ -132,7 +132,10 @@ impl SqliteStore {
                 if version <= 2 {
                     tx.execute_batch(SCHEMA_V3).map_err(|e| embedded(&op, &e))?;
                 }
-                tx.execute_batch(SCHEMA_V4).map_err(|e| embedded(&op, &e))?;
+                if version <= 3 {
+                    tx.execute_batch(SCHEMA_V4).map_err(|e| embedded(&op, &e))?;
+                }
+                tx.execute_batch(SCHEMA_V5).map_err(|e| embedded(&op, &e))?;
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                     .map_err(|e| embedded(&op, &e))?;
             }

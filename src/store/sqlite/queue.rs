@@ -201,6 +201,7 @@ pub(super) async fn finish(
                     screenshot_path = coalesce(?10, screenshot_path),
                     submitted_at = case when ?2 = 'submitted' then ?11 else submitted_at end,
                     verification_not_applied_at = ?12, verification_looks = ?13,
+                    receipt = coalesce(?14, receipt),
                     lease_owner = null, lease_expires_at = null, updated_at = ?11
               where id = ?1",
                 params![
@@ -217,6 +218,7 @@ pub(super) async fn finish(
                     now_ms,
                     next.not_applied_at,
                     looks,
+                    details.receipt.as_ref().map(ToString::to_string),
                 ],
             )
             .sql(OP)?;

@@ -1,7 +1,15 @@
 //! The embedded schema, versioned with `PRAGMA user_version`.
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub(super) const SCHEMA_VERSION: i32 = 4;
+pub(super) const SCHEMA_VERSION: i32 = 5;
+
+/// Version 5: the receipt and the application's résumé (as
+/// `supabase/migrations/20261202000100_*`).
+pub(super) const SCHEMA_V5: &str = r"
+alter table job_applications add column receipt text;
+alter table job_applications add column resume_path text
+  check (resume_path is null or length(resume_path) between 1 and 1024);
+";
 
 /// Version 4: exactly-once when LinkedIn lags (as `supabase/migrations/20261128000300_*`).
 pub(super) const SCHEMA_V4: &str = r"
