@@ -755,8 +755,9 @@ fn sdui_catalog() -> Vec<Job> {
     ]
 }
 
-/// A job by id: the catalog's, or for 2000–2999 a one-step job and for 3000–3999 a
-/// multi-step job of their own (many distinct jobs for load and daemon tests).
+/// A job by id: the catalog's, or for 2000–2999 a one-step job, for 3000–3999 a
+/// multi-step job and for 5000–5099 an October 2026 form with an unreadable question
+/// of their own (many distinct jobs for load and daemon tests).
 pub fn job_for(catalog: &[Job], id: u64) -> Option<Job> {
     if let Some(job) = catalog.iter().find(|j| j.id == id) {
         return Some(job.clone());
@@ -764,6 +765,7 @@ pub fn job_for(catalog: &[Job], id: u64) -> Option<Job> {
     let template = match id {
         2000..=2999 => 1001,
         3000..=3999 => 1002,
+        5000..=5099 => 1033,
         _ => return None,
     };
     catalog

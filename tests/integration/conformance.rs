@@ -1042,11 +1042,12 @@ async fn the_drift_breaker_opens_on_failures_across_users_and_a_healthy_ending_r
     assert_eq!((d.streak, d.users), (0, 0));
 
     // five in a row from three users open it for the pause, on every worker
+    // every structural reason counts alike (apply::outcome::structural_reason)
     for (i, reason) in [
-        "modal_missing",
+        "question_unreadable",
         "step_stuck",
         "element_missing",
-        "modal_missing",
+        "job_page_unreadable",
     ]
     .iter()
     .enumerate()

@@ -13,6 +13,7 @@ mod generations;
 mod invariants;
 mod ops_kit;
 mod peers;
+mod sdui;
 mod secrets;
 mod session_vectors;
 mod soak;
