@@ -404,7 +404,13 @@
   // buttons, lists and alerts left out): the question where no label carries it
   function textBefore(block, controls) {
     var skip = [];
-    controls.forEach(function (c) { skip.push.apply(skip, labelsOf(c)); });
+    controls.forEach(function (c) {
+      skip.push.apply(skip, labelsOf(c));
+      // a group's options: the wrapper that holds one option alone holds its text
+      for (var w = c, up = parentEl(c); controls.length > 1 && up && up !== block &&
+           !query(up, 'input, select, textarea').some(function (o) { return o !== c && o.type !== 'hidden'; }); up = parentEl(up)) w = up;
+      if (w !== c) skip.push(w);
+    });
     var out = [];
     var walker = document.createTreeWalker(block, NodeFilter.SHOW_TEXT);
     for (var n = walker.nextNode(); n; n = walker.nextNode()) {

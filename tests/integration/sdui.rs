@@ -231,3 +231,54 @@ async fn an_unreadable_question_is_drift_with_a_snapshot_and_five_open_the_break
     assert!(env.replica.submissions().is_empty(), "nothing submitted");
     assert_eq!(env.replica.discarded().len(), 5, "each form discarded");
 }
+
+#[tokio::test]
+async fn a_hand_written_page_of_another_style_is_applied_to_honestly() {
+    // tests/fixtures/foreign-sdui-job.html: steps switched off by inline style, question
+    // texts in <div>s, option text before its input, custom role=radio résumé cards,
+    // lists without placeholders, a prechecked newsletter box, status phrases in the
+    // description, a live-region confirmation
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let page = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/foreign-sdui-job.html"),
+    )
+    .unwrap();
+    env.replica.serve_page(4260, page);
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    let id = env.seed_job(user, 4260);
+    name_resume(&env, id, "cv-contoso.pdf");
+    let (row, report) = env.claim_and_apply(false).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let submissions = env.replica.submissions();
+    assert_eq!(submissions.len(), 1, "submitted exactly once");
+    let s = &submissions[0];
+    let expected = [
+        ("Mobile phone number", "5550100"),
+        ("Email address", "ada@example.org"),
+        ("Country of residence", "United Kingdom"),
+        ("How many years of experience do you have with Python?", "5"),
+        ("Are you legally authorized to work in Germany?", "Yes"),
+        ("Which of these cloud platforms have you used?", "AWS, GCP"),
+        ("Contoso newsletter", ""),
+        (
+            "I consent to the processing of my personal data for this application",
+            "yes",
+        ),
+    ];
+    for (label, value) in expected {
+        assert_eq!(field(s, label), value, "field {label}");
+    }
+    assert_eq!(s.fields.len(), expected.len(), "{:?}", s.fields.keys());
+    let resume = s.resume.clone().expect("a résumé");
+    assert_eq!(
+        (resume.name.as_str(), resume.size),
+        ("cv-contoso.pdf", 0),
+        "the application's card was selected, nothing uploaded"
+    );
+    assert_eq!(s.follow_company, Some(false));
+    let receipt = row.receipt.expect("a receipt");
+    assert_eq!(receipt["resume"], serde_json::json!("cv-contoso.pdf"));
+    assert_torn_down(&report);
+}
