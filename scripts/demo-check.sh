@@ -36,7 +36,13 @@ expect '^[0-9a-f-]{36}  1011 Mainframe Engineer +needs_user +unknown_questions +
 expect 'question for the user: How many years of experience do you have with COBOL\?'
 expect '^[0-9a-f-]{36}  1003 Platform Engineer +skipped +already_applied +yes '
 expect '^[0-9a-f-]{36}  1001 Rust Engineer +needs_user +session_expired +yes '
-expect '^5 of 5 applications ended as expected .*; no browser process is left$'
+expect '^[0-9a-f-]{36}  1030 Machine Learning Engineer +submitted +- +yes '
+expect '\(the application.s résumé, an opt-in left unticked, a receipt; October 2026 markup: server-driven dialog'
+expect 'receipt: 14 answer\(s\), résumé resume-ada-lovelace\.pdf, follow company: no$'
+expect 'sent: Which of these cloud platforms have you used\? Select all that apply\. -> AWS, GCP$'
+expect 'sent: Stay in touch -> \(left unticked\)$'
+expect 'sent: Country of residence -> United Kingdom$'
+expect '^6 of 6 applications ended as expected .*; no browser process is left$'
 # every screenshot the table names exists and is a PNG
 shots=$(grep -Eo '/[^ ]+\.png' "$out" || true)
 [ "$(wc -w <<<"$shots")" -ge 3 ] || fail "expected at least 3 screenshots in the table, got: $shots"
@@ -75,7 +81,7 @@ kill -INT "$pid"
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" = 130 ] || { cat "$away/out" >&2; fail "the interrupted demo exited $rc, not 130"; }
-grep -Eq '^interrupted after [0-9]+ s: [1-4] of 5 applications had ended .*gave the others back to the queue; no browser process is left$' "$away/out" \
+grep -Eq '^interrupted after [0-9]+ s: [1-5] of 6 applications had ended .*gave the others back to the queue; no browser process is left$' "$away/out" \
   || { cat "$away/out" >&2; fail "no 'interrupted' summary"; }
 grep -Eq '^[0-9a-f-]{36}  [0-9]{4} .* queued +- ' "$away/out" || fail "no unfinished application shown back in the queue"
 grep -Eq '^selectors: linkedin\.toml \(built into autoapply\) ' "$away/out" || { cat "$away/out" >&2; fail "the built-in selector file was not used"; }

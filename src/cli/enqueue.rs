@@ -39,6 +39,11 @@ pub struct EnqueueArgs {
     /// the résumé to upload (with --profile)
     #[arg(long, value_name = "FILE", requires = "profile")]
     pub resume: Option<PathBuf>,
+    /// the résumé these applications send (a file of the résumé folder): LinkedIn's
+    /// card of the same name is selected, else it is uploaded; without it LinkedIn's
+    /// selected résumé is kept
+    #[arg(long, value_name = "FILE", requires = "jobs")]
+    pub job_resume: Option<PathBuf>,
     /// attempts allowed per application
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(i32).range(1..=20))]
     pub max_attempts: i32,
@@ -81,6 +86,8 @@ struct Inputs {
     session: Option<(session::SealedExport, bool)>,
     /// the profile as given, and the résumé's absolute path
     profile: Option<(serde_json::Value, Option<String>)>,
+    /// `--job-resume`, resolved
+    job_resume: Option<String>,
 }
 
 pub(super) async fn enqueue(args: EnqueueArgs) -> Result<ExitCode, Failure> {
@@ -146,10 +153,16 @@ fn read_inputs(args: &EnqueueArgs, user: UserId, config: &Config) -> Result<Inpu
         None => None,
         Some(path) => Some((
             read_profile(path)?,
-            resume_path(&config.resume_dir, args.resume.as_deref())?,
+            resume_path(&config.resume_dir, args.resume.as_deref(), "--resume")?,
         )),
     };
+    let job_resume = resume_path(
+        &config.resume_dir,
+        args.job_resume.as_deref(),
+        "--job-resume",
+    )?;
     Ok(Inputs {
+        job_resume,
         user,
         site,
         jobs,
@@ -192,17 +205,18 @@ fn read_profile(path: &std::path::Path) -> Result<serde_json::Value, Failure> {
     Ok(value)
 }
 
-/// `--resume`, resolved: a PDF/DOC/DOCX regular file of at most 2 MiB inside
-/// `AUTOAPPLY_RESUME_DIR` (the worker uploads nothing else).
+/// `--resume` or `--job-resume` (`flag`), resolved: a PDF/DOC/DOCX regular file of
+/// at most 2 MiB inside `AUTOAPPLY_RESUME_DIR` (the worker uploads nothing else).
 fn resume_path(
     folder: &std::path::Path,
     resume: Option<&std::path::Path>,
+    flag: &str,
 ) -> Result<Option<String>, Failure> {
     let Some(r) = resume else {
         return Ok(None);
     };
     let resolved = crate::resume::confine(folder, r)
-        .map_err(|e| Failure::new(exit::USAGE, format!("--resume: {e}")))?;
+        .map_err(|e| Failure::new(exit::USAGE, format!("{flag}: {e}")))?;
     Ok(Some(resolved.display().to_string()))
 }
 
@@ -248,6 +262,7 @@ async fn write(store: &AnyStore, inputs: Inputs, args: &EnqueueArgs) -> Result<(
                 })?,
                 external_job_id: id.clone(),
                 max_attempts: args.max_attempts,
+                resume_path: inputs.job_resume.clone(),
             };
         match store.enqueue(&new).await.map_err(store_err)? {
             Enqueued::Added(row) => println!("queued:  job {id} as application {}", row.id),

@@ -1,5 +1,5 @@
 //! The demo's users (sessions encrypted like real ones, a profile, a résumé) and its
-//! five applications (two markup generations), each with where it must end.
+//! six applications (three markup generations), each with where it must end.
 
 use std::collections::HashMap;
 
@@ -24,38 +24,52 @@ pub(super) struct Case {
     pub(super) job: u64,
     pub(super) expect: (ApplicationStatus, Option<&'static str>),
     pub(super) what: &'static str,
+    /// the summary lists its receipt (what was sent) question by question
+    pub(super) receipt: bool,
 }
 
-pub(super) const CASES: [Case; 5] = [
+pub(super) const CASES: [Case; 6] = [
     Case {
         user: "ada",
         job: 1002,
         expect: (ApplicationStatus::Submitted, None),
         what: "multi-step Easy Apply, every answer from the profile",
+        receipt: false,
     },
     Case {
         user: "ada",
         job: 1018,
         expect: (ApplicationStatus::Submitted, None),
         what: "the same form found by roles, labels and button text",
+        receipt: false,
+    },
+    Case {
+        user: "ada",
+        job: 1030,
+        expect: (ApplicationStatus::Submitted, None),
+        what: "the application's résumé, an opt-in left unticked, a receipt",
+        receipt: true,
     },
     Case {
         user: "ada",
         job: 1011,
         expect: (ApplicationStatus::NeedsUser, Some("unknown_questions")),
         what: "a required question the profile cannot answer",
+        receipt: false,
     },
     Case {
         user: "ada",
         job: 1003,
         expect: (ApplicationStatus::Skipped, Some("already_applied")),
         what: "LinkedIn shows the job as already applied",
+        receipt: false,
     },
     Case {
         user: "grace",
         job: 1001,
         expect: (ApplicationStatus::NeedsUser, Some("session_expired")),
         what: "LinkedIn logged the user's session out",
+        receipt: false,
     },
 ];
 
@@ -73,7 +87,7 @@ pub(super) fn cookie_export(li_at: &str, domain: &str) -> serde_json::Value {
     })
 }
 
-/// Two users, their sessions and profile, and the five applications.
+/// Two users, their sessions and profile, and the six applications.
 pub(super) async fn seed(
     store: &SqliteStore,
     key: &SessionKey,
@@ -133,6 +147,9 @@ pub(super) async fn seed(
             job_url: Replica::linkedin_job_url(case.job),
             external_job_id: case.job.to_string(),
             max_attempts: 3,
+            // the October 2026 form sends the résumé the platform chose, not
+            // LinkedIn's preselected card
+            resume_path: case.receipt.then(|| resume.display().to_string()),
         };
         let (Enqueued::Added(row) | Enqueued::Exists(row)) =
             store.enqueue(&new).await.map_err(store_err)?;

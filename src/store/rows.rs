@@ -268,6 +268,9 @@ pub struct NewApplication {
     pub external_job_id: String,
     /// attempts allowed (1 to 20)
     pub max_attempts: i32,
+    /// the résumé the platform chose for this application (a file of the résumé
+    /// folder); `None`: LinkedIn's selected one, else the profile's
+    pub resume_path: Option<String>,
 }
 
 /// A session to store for [`StoreAdmin::put_session`]: already encrypted.

@@ -301,6 +301,7 @@ impl StoreAdmin for SupabaseStore {
                     "job_url": new.job_url,
                     "external_job_id": new.external_job_id,
                     "max_attempts": new.max_attempts,
+                    "resume_path": new.resume_path,
                 }),
                 "resolution=ignore-duplicates,return=representation",
             )

@@ -911,6 +911,7 @@ async fn a_call_claims_by_id_only_what_the_loop_could_and_honours_pauses_and_ses
 async fn enqueue_adds_one_application_per_job_and_sessions_and_profiles_round_trip(db: Db) {
     let user = db.seed_user("expired").await;
     let new = NewApplication {
+        resume_path: None,
         user_id: user,
         job_url: "https://www.linkedin.com/jobs/view/4242/".into(),
         external_job_id: "4242".into(),

@@ -20,8 +20,9 @@ impl StoreAdmin for SqliteStore {
             let added = tx
                 .execute(
                     "insert into job_applications (id, user_id, platform, job_url, external_job_id,
-                                                   max_attempts, run_at, created_at, updated_at)
-                     values (?1, ?2, 'linkedin', ?3, ?4, ?5, ?6, ?6, ?6)
+                                                   max_attempts, run_at, created_at, updated_at,
+                                                   resume_path)
+                     values (?1, ?2, 'linkedin', ?3, ?4, ?5, ?6, ?6, ?6, ?7)
                      on conflict (user_id, platform, external_job_id) do nothing",
                     params![
                         id.to_string(),
@@ -29,7 +30,8 @@ impl StoreAdmin for SqliteStore {
                         new.job_url,
                         new.external_job_id,
                         new.max_attempts,
-                        now_ms
+                        now_ms,
+                        new.resume_path
                     ],
                 )
                 .sql(OP)?;
