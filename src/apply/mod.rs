@@ -7,10 +7,14 @@ pub mod decide;
 pub mod driver;
 mod engine;
 pub mod outcome;
+mod report;
 pub mod shots;
 mod teardown;
 
-pub use self::engine::{EngineError, EngineParts};
+pub use self::{
+    engine::{EngineError, EngineParts},
+    report::AttemptReport,
+};
 
 use std::{
     path::{Path, PathBuf},
@@ -22,7 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use self::{
     decide::Stop,
-    driver::{DriveError, Driver, Job, RunOptions, StepRecord, SubmitGate, Waits},
+    driver::{DriveError, Driver, Job, RunOptions, SubmitGate, Waits},
     outcome::{Disposition, Ended},
     shots::Shots,
     teardown::Teardown,
@@ -59,43 +63,6 @@ pub struct Engine {
     pub throttle_pause: std::time::Duration,
     /// when the drift breaker opens
     pub drift: crate::store::DriftRule,
-}
-
-/// What one attempt did.
-#[derive(Debug, Default)]
-pub struct AttemptReport {
-    /// how it ended, in words
-    pub ended: String,
-    /// what was done with the row
-    pub disposition: Disposition,
-    /// the store accepted the outcome (false: the lease was lost)
-    pub recorded: bool,
-    /// the screenshot of this attempt
-    pub screenshot: Option<PathBuf>,
-    /// the steps as they happened
-    pub steps: Vec<StepRecord>,
-    /// a LinkedIn action was reserved for this attempt
-    pub touched_linkedin: bool,
-    /// the browser's process id and profile directory, once launched
-    pub browser: Option<(Option<u32>, PathBuf)>,
-    /// the global kill switch refused the attempt: claim nothing more today
-    pub kill_switch_closed: bool,
-    /// one screenshot per step, when asked for
-    pub step_screenshots: Vec<PathBuf>,
-    /// the drift breaker after this attempt counted (claimed runs whose ending says
-    /// something about the markup)
-    pub drift: Option<crate::store::DriftStatus>,
-    /// the sanitized page snapshot of a structural failure (drift evidence)
-    pub snapshot: Option<PathBuf>,
-    /// how long each phase took (browser launch, cookies + session check, job page,
-    /// form steps, submit + confirmation, teardown): the benchmark's figures
-    pub phases: Vec<(&'static str, std::time::Duration)>,
-    /// when LinkedIn showed the user logged in during this attempt
-    pub session_validated_at: Option<OffsetDateTime>,
-    /// what was sent, once Submit was clicked
-    pub receipt: Option<decide::Receipt>,
-    /// the browser's clean-up (it is closed already), running while the outcome is recorded
-    teardown: Option<Teardown>,
 }
 
 /// How to run one application.
@@ -167,31 +134,7 @@ impl Engine {
         let mut disposition =
             outcome::disposition(&ended, OffsetDateTime::now_utc(), self.throttle_pause);
         if let Disposition::Finish(outcome) = &mut disposition {
-            if let Some(path) = &report.screenshot {
-                outcome.details.screenshot_path = Some(path.display().to_string());
-            }
-            if let Some(path) = &report.snapshot {
-                let error = outcome.error.take().unwrap_or_default();
-                outcome.error = Some(crate::domain::truncate_error(&format!(
-                    "{error} [page snapshot: {}; `autoapply selectors check --html` reads it]",
-                    path.display()
-                )));
-            }
-            // what was sent: recorded once Submit was clicked (a submission not yet
-            // confirmed keeps it for when the verification finds it)
-            if matches!(
-                outcome.status,
-                OutcomeStatus::Submitted | OutcomeStatus::NeedsVerification
-            ) {
-                outcome.details.receipt = report
-                    .receipt
-                    .as_ref()
-                    .and_then(|r| serde_json::to_value(r).ok());
-            }
-            // a session LinkedIn accepted: recorded unless this attempt marks it dead
-            if outcome.details.session_status.is_none() {
-                outcome.details.session_validated_at = report.session_validated_at;
-            }
+            report.annotate(outcome);
         }
         report.recorded = match (&disposition, lease) {
             (_, None) => false,
@@ -375,15 +318,9 @@ impl Engine {
             };
             driver.apply(session, job, &gate).await
         };
-        report.steps = drive.steps;
-        report.phases.extend(drive.phases);
-        report.screenshot = drive.screenshot;
-        report.step_screenshots = drive.step_screenshots;
-        report.snapshot = drive.snapshot;
-        report.session_validated_at = drive.session_validated_at;
-        report.receipt = drive.receipt;
+        let result = report.take_drive(drive);
         let teardown = Teardown::start(browser).await;
-        let ended = match drive.result {
+        let ended = match result {
             Ok(stop) => Ended::Flow(stop),
             Err(DriveError::Browser(e)) => Ended::Browser(e),
             Err(DriveError::Gate(e)) => {

@@ -202,76 +202,9 @@ pub fn disposition(
     now: OffsetDateTime,
     throttle_pause: std::time::Duration,
 ) -> Disposition {
-    use OutcomeStatus::{Failed, NeedsUser, NeedsVerification, RetryLater, Skipped, Submitted};
+    use OutcomeStatus::{Failed, NeedsUser};
     match ended {
-        Ended::Flow(stop) => match stop {
-            Stop::Submitted => Disposition::Finish(Outcome::new(Submitted, None)),
-            Stop::AlreadyApplied => finish(Skipped, "already_applied", ALREADY_APPLIED),
-            Stop::NotEasyApply => finish(Skipped, "not_easy_apply", NOT_EASY_APPLY),
-            Stop::JobClosed => finish(Skipped, "job_closed", JOB_CLOSED),
-            Stop::SessionExpired => {
-                mark_session(SessionStatus::Expired, "session_expired", SESSION_EXPIRED)
-            }
-            Stop::SessionCheckpoint => mark_session(
-                SessionStatus::Checkpoint,
-                "session_checkpoint",
-                SESSION_CHECKPOINT,
-            ),
-            Stop::LinkedinDailyLimit => {
-                wait_for_tomorrow("linkedin_daily_limit", LINKEDIN_DAILY_LIMIT, now)
-            }
-            Stop::LinkedinThrottled => wait_until(
-                "linkedin_throttled",
-                LINKEDIN_THROTTLED,
-                now + throttle_pause,
-            ),
-            Stop::UserLimit => wait_for_tomorrow("user_daily_limit", USER_DAILY_LIMIT, now),
-            Stop::UnknownQuestions(questions) => unknown_questions(questions),
-            Stop::ValidationError(errors) => finish(
-                Failed,
-                "validation_error",
-                &format!("LinkedIn rejected an answer: {}", errors.join(" | ")),
-            ),
-            Stop::StepStuck { step } => finish(RetryLater, "step_stuck", &step_stuck(*step)),
-            Stop::ModalMissing => finish(RetryLater, "modal_missing", MODAL_MISSING),
-            Stop::JobPageUnreadable { rendered } => finish(
-                RetryLater,
-                "job_page_unreadable",
-                if *rendered {
-                    JOB_PAGE_NO_CONTROL
-                } else {
-                    JOB_PAGE_UNREAD
-                },
-            ),
-            Stop::UnreadableQuestion { step, count } => finish(
-                RetryLater,
-                "question_unreadable",
-                &question_unreadable(*step, *count),
-            ),
-            Stop::ResumeMismatch => finish(RetryLater, "resume_mismatch", RESUME_MISMATCH),
-            Stop::TooManySteps => finish(Failed, "too_many_steps", TOO_MANY_STEPS),
-            Stop::SubmitUnconfirmed => {
-                finish(NeedsVerification, "submit_unconfirmed", SUBMIT_UNCONFIRMED)
-            }
-            Stop::VerifiedApplied => looked(
-                Outcome::new(Submitted, Some("verified_applied")),
-                Look::Applied,
-            ),
-            // the store decides: a first such look asks for a second, a settle time later
-            Stop::VerifiedNotApplied => looked(
-                Outcome::new(RetryLater, Some("verified_not_applied"))
-                    .with_error(VERIFIED_NOT_APPLIED),
-                Look::NotApplied,
-            ),
-            Stop::VerificationInconclusive => looked(
-                Outcome::new(NeedsVerification, Some("verification_inconclusive"))
-                    .with_error(VERIFICATION_INCONCLUSIVE),
-                Look::Unclear,
-            ),
-            Stop::LeaseLost | Stop::VerificationRequired | Stop::DryRunComplete => {
-                Disposition::Nothing
-            }
-        },
+        Ended::Flow(stop) => flow_disposition(stop, now, throttle_pause),
         Ended::Cancelled => Disposition::Release,
         Ended::Browser(e) => browser_failure(e),
         Ended::Session(
@@ -289,6 +222,80 @@ pub fn disposition(
             &format!("{e}; nothing was sent to LinkedIn"),
         ),
         Ended::KillSwitch => Disposition::Release,
+    }
+}
+
+/// Classifies a decision of the flow.
+fn flow_disposition(
+    stop: &Stop,
+    now: OffsetDateTime,
+    throttle_pause: std::time::Duration,
+) -> Disposition {
+    use OutcomeStatus::{Failed, NeedsVerification, RetryLater, Skipped, Submitted};
+    match stop {
+        Stop::Submitted => Disposition::Finish(Outcome::new(Submitted, None)),
+        Stop::AlreadyApplied => finish(Skipped, "already_applied", ALREADY_APPLIED),
+        Stop::NotEasyApply => finish(Skipped, "not_easy_apply", NOT_EASY_APPLY),
+        Stop::JobClosed => finish(Skipped, "job_closed", JOB_CLOSED),
+        Stop::SessionExpired => {
+            mark_session(SessionStatus::Expired, "session_expired", SESSION_EXPIRED)
+        }
+        Stop::SessionCheckpoint => mark_session(
+            SessionStatus::Checkpoint,
+            "session_checkpoint",
+            SESSION_CHECKPOINT,
+        ),
+        Stop::LinkedinDailyLimit => {
+            wait_for_tomorrow("linkedin_daily_limit", LINKEDIN_DAILY_LIMIT, now)
+        }
+        Stop::LinkedinThrottled => wait_until(
+            "linkedin_throttled",
+            LINKEDIN_THROTTLED,
+            now + throttle_pause,
+        ),
+        Stop::UserLimit => wait_for_tomorrow("user_daily_limit", USER_DAILY_LIMIT, now),
+        Stop::UnknownQuestions(questions) => unknown_questions(questions),
+        Stop::ValidationError(errors) => finish(
+            Failed,
+            "validation_error",
+            &format!("LinkedIn rejected an answer: {}", errors.join(" | ")),
+        ),
+        Stop::StepStuck { step } => finish(RetryLater, "step_stuck", &step_stuck(*step)),
+        Stop::ModalMissing => finish(RetryLater, "modal_missing", MODAL_MISSING),
+        Stop::JobPageUnreadable { rendered } => finish(
+            RetryLater,
+            "job_page_unreadable",
+            if *rendered {
+                JOB_PAGE_NO_CONTROL
+            } else {
+                JOB_PAGE_UNREAD
+            },
+        ),
+        Stop::UnreadableQuestion { step, count } => finish(
+            RetryLater,
+            "question_unreadable",
+            &question_unreadable(*step, *count),
+        ),
+        Stop::ResumeMismatch => finish(RetryLater, "resume_mismatch", RESUME_MISMATCH),
+        Stop::TooManySteps => finish(Failed, "too_many_steps", TOO_MANY_STEPS),
+        Stop::SubmitUnconfirmed => {
+            finish(NeedsVerification, "submit_unconfirmed", SUBMIT_UNCONFIRMED)
+        }
+        Stop::VerifiedApplied => looked(
+            Outcome::new(Submitted, Some("verified_applied")),
+            Look::Applied,
+        ),
+        // the store decides: a first such look asks for a second, a settle time later
+        Stop::VerifiedNotApplied => looked(
+            Outcome::new(RetryLater, Some("verified_not_applied")).with_error(VERIFIED_NOT_APPLIED),
+            Look::NotApplied,
+        ),
+        Stop::VerificationInconclusive => looked(
+            Outcome::new(NeedsVerification, Some("verification_inconclusive"))
+                .with_error(VERIFICATION_INCONCLUSIVE),
+            Look::Unclear,
+        ),
+        Stop::LeaseLost | Stop::VerificationRequired | Stop::DryRunComplete => Disposition::Nothing,
     }
 }
 

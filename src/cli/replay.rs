@@ -167,6 +167,16 @@ fn report(outcome: &RunOutcome, row: Option<&Application>, dry_run: bool) -> Exi
         if let Some(path) = &report.screenshot {
             println!("screenshot:  {}", path.display());
         }
+        // what was sent (or, in a dry run, what would have been)
+        if let Some(receipt) = report
+            .receipt
+            .as_ref()
+            .and_then(|r| serde_json::to_value(r).ok())
+        {
+            for line in crate::apply::decide::receipt_lines(&receipt) {
+                println!("{line}");
+            }
+        }
     }
     if let Some(error) = &outcome.error {
         println!("logged:      {error}");

@@ -150,35 +150,8 @@ pub(super) async fn summary(
 
 /// What was sent for the user: one line, and with `full` each question and its answer.
 fn print_receipt(receipt: &serde_json::Value, full: bool) {
-    let questions = receipt["questions"].as_array().cloned().unwrap_or_default();
-    let resume = receipt["resume"].as_str().unwrap_or("none");
-    let follow = match receipt["follow_company"].as_bool() {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "not asked",
-    };
-    println!(
-        "{:<38}receipt: {} answer(s), résumé {resume}, follow company: {follow}",
-        "",
-        questions.len()
-    );
-    if !full {
-        return;
-    }
-    for q in &questions {
-        let answer = match &q["answer"] {
-            serde_json::Value::Array(ticked) if ticked.is_empty() => "(left unticked)".to_owned(),
-            serde_json::Value::Array(ticked) => ticked
-                .iter()
-                .filter_map(|t| t.as_str())
-                .collect::<Vec<_>>()
-                .join(", "),
-            other => other.as_str().unwrap_or_default().to_owned(),
-        };
-        println!(
-            "{:<40}sent: {} -> {answer}",
-            "",
-            q["question"].as_str().unwrap_or_default()
-        );
+    let lines = crate::apply::decide::receipt_lines(receipt);
+    for line in lines.iter().take(if full { lines.len() } else { 1 }) {
+        println!("{:<38}{line}", "");
     }
 }

@@ -416,10 +416,20 @@ async fn replay_walks_one_application_in_the_foreground() {
     ] {
         assert!(stdout.contains(expected), "`{expected}` not in\n{stdout}");
     }
+    // the receipt shows what would have been sent; nothing else prints an answer,
+    // and no cookie is printed anywhere
     assert!(
-        !stdout.contains("5550100") && !stdout.contains(COOKIE),
-        "no answer or cookie printed"
+        stdout.contains("receipt: ") && stdout.contains("  sent: Mobile phone number -> 5550100"),
+        "{stdout}"
     );
+    assert!(
+        stdout
+            .lines()
+            .filter(|l| l.contains("5550100"))
+            .all(|l| l.starts_with("  sent: ")),
+        "an answer outside the receipt:\n{stdout}"
+    );
+    assert!(!stdout.contains(COOKIE), "no cookie printed");
     assert!(
         env.replica.submissions().is_empty(),
         "the replica received nothing"

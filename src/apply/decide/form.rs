@@ -300,6 +300,39 @@ impl Receipt {
     }
 }
 
+/// A stored receipt (`job_applications.receipt`) in lines a person reads: the
+/// résumé and follow choice, then each question and the answer sent.
+pub fn receipt_lines(receipt: &serde_json::Value) -> Vec<String> {
+    use serde_json::Value;
+    let questions = receipt["questions"].as_array().cloned().unwrap_or_default();
+    let follow = match receipt["follow_company"].as_bool() {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "not asked",
+    };
+    let mut lines = vec![format!(
+        "receipt: {} answer(s), résumé {}, follow company: {follow}",
+        questions.len(),
+        receipt["resume"].as_str().unwrap_or("none")
+    )];
+    for q in &questions {
+        let answer = match &q["answer"] {
+            Value::Array(ticked) if ticked.is_empty() => "(left unticked)".to_owned(),
+            Value::Array(ticked) => ticked
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.as_str().unwrap_or_default().to_owned(),
+        };
+        lines.push(format!(
+            "  sent: {} -> {answer}",
+            q["question"].as_str().unwrap_or_default()
+        ));
+    }
+    lines
+}
+
 /// The first required field without an answer (the screenshot outlines it).
 pub fn first_unknown_required(plan: &StepPlan) -> Option<Target> {
     plan.fills

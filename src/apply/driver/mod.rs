@@ -262,6 +262,7 @@ impl<'a> Driver<'a> {
             .shots
             .finish(self.browser, self.last_target, suffix)
             .await;
+        let keep_receipt = self.submit_clicked || matches!(result, Ok(Stop::DryRunComplete));
         DriveReport {
             result,
             steps: self.steps,
@@ -270,7 +271,8 @@ impl<'a> Driver<'a> {
             step_screenshots,
             snapshot,
             session_validated_at: self.session_validated_at,
-            receipt: self.submit_clicked.then_some(self.receipt),
+            // a dry run keeps what it would have sent, for replay to show
+            receipt: keep_receipt.then_some(self.receipt),
         }
     }
 
