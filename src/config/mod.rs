@@ -182,7 +182,7 @@ settings! {
     /// how long LinkedIn's "applying at a fast pace" throttle pauses the user, 600–604800 (no attempt is spent)
     throttle_pause: Duration = "AUTOAPPLY_THROTTLE_PAUSE_SECS" ["", false]
         value(Some("21600"), read::secs_in(600, 604_800));
-    /// the drift breaker opens after this many structural failures in a row (`modal_missing`, `step_stuck`, `element_missing`), 2–100
+    /// the drift breaker opens after this many structural failures in a row (`job_page_unreadable`, `modal_missing`, `step_stuck`, `element_missing`, `question_unreadable`), 2–100
     drift_failures: u32 = "AUTOAPPLY_DRIFT_FAILURES" ["", false]
         value(Some("5"), read::int_in(2, 100));
     /// … and only when those failures come from at least this many distinct users, 1–100
