@@ -104,7 +104,7 @@ mod tests {
         assert_eq!(profile.experience_years.get("rust"), Some(&2));
         assert_eq!(profile.salary_expectation.unwrap().amount, 85000);
         assert!(!profile.follow_companies);
-        assert_eq!(profile.answers.len(), 1);
+        assert_eq!(profile.answers.len(), 4);
         assert_eq!(profile.willing_to_commute, None, "unknown stays unknown");
     }
 

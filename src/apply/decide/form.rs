@@ -451,6 +451,146 @@ mod tests {
         assert_eq!(pick_suggestion(&suggestions, "Paris"), None);
     }
 
+    fn modal(documents: &[&str], selected: Option<&str>, fields: Vec<Field>) -> Modal {
+        Modal {
+            fields,
+            documents: documents.iter().map(|d| (*d).to_owned()).collect(),
+            document_selected: selected.is_some(),
+            selected_document: selected.map(str::to_owned),
+            ..Modal::default()
+        }
+    }
+
+    #[test]
+    fn the_applications_resume_is_the_one_sent() {
+        let path = Path::new("/r/cv-acme.pdf");
+        let named = ResumeChoice {
+            path: Some(path),
+            named: true,
+        };
+        let profiles = ResumeChoice {
+            path: Some(path),
+            named: false,
+        };
+        let cards = ["Old_CV.pdf", "CV-Acme.PDF"];
+        assert_eq!(
+            resume_action(&modal(&cards, Some("Old_CV.pdf"), vec![]), named),
+            Resolution::SelectDocument(1),
+            "LinkedIn has it: its card, whatever is preselected"
+        );
+        assert_eq!(
+            resume_action(&modal(&cards, Some("cv-acme"), vec![]), named),
+            Resolution::Keep,
+            "already selected (the extension aside)"
+        );
+        assert_eq!(
+            resume_action(&modal(&["Old_CV.pdf"], Some("Old_CV.pdf"), vec![]), named),
+            Resolution::Upload(path.to_owned()),
+            "LinkedIn does not have it: uploaded"
+        );
+        assert_eq!(
+            resume_action(
+                &modal(&["Old_CV.pdf"], Some("Old_CV.pdf"), vec![]),
+                profiles
+            ),
+            Resolution::Keep,
+            "not named: LinkedIn's selected card is kept"
+        );
+        assert_eq!(
+            resume_action(&modal(&[], None, vec![]), profiles),
+            Resolution::Upload(path.to_owned())
+        );
+        assert!(resume_mismatch(Some("Old_CV.pdf"), named));
+        assert!(!resume_mismatch(Some("cv-acme.pdf"), named));
+        assert!(
+            !resume_mismatch(None, named),
+            "nothing shown: nothing to hold"
+        );
+        assert!(!resume_mismatch(Some("Old_CV.pdf"), profiles));
+    }
+
+    #[test]
+    fn an_unreadable_required_question_is_never_a_question_for_the_user() {
+        let no_text = field(FieldKind::Text, &[], "");
+        let mut blank_options = field(FieldKind::Radio, &["", ""], "");
+        blank_options.label = "Which office?".into();
+        let mut nameless = no_text.clone();
+        nameless.label = String::new();
+        let m = modal(&[], None, vec![nameless.clone(), blank_options]);
+        let plan = plan_step(
+            &m,
+            &ApplicantProfile::default(),
+            ResumeChoice {
+                path: None,
+                named: false,
+            },
+        );
+        assert_eq!(plan.unreadable, 2);
+        assert!(
+            plan.unknown_required.is_empty(),
+            "{:?}",
+            plan.unknown_required
+        );
+        nameless.required = false;
+        assert!(!nameless.readable());
+        let plan = plan_step(
+            &modal(&[], None, vec![nameless]),
+            &ApplicantProfile::default(),
+            ResumeChoice {
+                path: None,
+                named: false,
+            },
+        );
+        assert_eq!(plan.unreadable, 0, "an optional one is only left empty");
+    }
+
+    #[test]
+    fn the_receipt_holds_what_was_sent() {
+        let mut receipt = Receipt::default();
+        let mut text = field(FieldKind::Text, &[], "");
+        text.label = "Years of Python?".into();
+        receipt.note(&text, &Resolution::Type("5".into()));
+        let mut boxes = field(FieldKind::Checkbox, &["AWS", "GCP"], "");
+        boxes.label = "Clouds".into();
+        receipt.note(&boxes, &Resolution::Check(vec!["GCP".into()]));
+        let mut prefilled = field(FieldKind::Radio, &["Yes", "No"], "Yes");
+        prefilled.label = "Authorized?".into();
+        receipt.note(&prefilled, &Resolution::Keep);
+        let skipped = field(FieldKind::Textarea, &[], "");
+        receipt.note(&skipped, &Resolution::Unknown);
+        receipt.note(
+            &field(FieldKind::File, &[], ""),
+            &Resolution::Upload("/r/cv.pdf".into()),
+        );
+        receipt.note(
+            &field(FieldKind::FollowCompany, &[], "true"),
+            &Resolution::Follow(false),
+        );
+        assert_eq!(
+            serde_json::to_value(&receipt).unwrap(),
+            serde_json::json!({
+                "questions": [
+                    {"question": "Years of Python?", "kind": "text", "answer": "5"},
+                    {"question": "Clouds", "kind": "checkbox", "answer": ["GCP"]},
+                    {"question": "Authorized?", "kind": "radio", "answer": "Yes"},
+                ],
+                "resume": "cv.pdf",
+                "follow_company": false
+            })
+        );
+        assert_eq!(
+            format!("{receipt:?}"),
+            "Receipt { questions: 3, resume: true, follow_company: Some(false) }",
+            "no answer in Debug"
+        );
+        let lines = receipt_lines(&serde_json::to_value(&receipt).unwrap());
+        assert_eq!(
+            lines[0],
+            "receipt: 3 answer(s), résumé cv.pdf, follow company: no"
+        );
+        assert_eq!(lines[2], "  sent: Clouds -> GCP");
+    }
+
     #[test]
     fn the_gate_and_the_confirmation() {
         assert_eq!(at_gate(BeginSubmit::Ok), AtGate::Click);
