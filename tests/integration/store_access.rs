@@ -218,13 +218,15 @@ async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
         let store = autoapply::store::sqlite::SqliteStore::open(&path).unwrap();
         drop(store);
         // as a version-1 build left it: no drift table, no one-live-row index, no
-        // verification settle columns
+        // verification settle columns, no receipt or application résumé
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "drop table autoapply_drift; drop index job_applications_one_live_per_user; \
              alter table autoapply_limits drop column verification_settle_seconds; \
              alter table job_applications drop column verification_not_applied_at; \
              alter table job_applications drop column verification_looks; \
+             alter table job_applications drop column receipt; \
+             alter table job_applications drop column resume_path; \
              insert into system_daily_limits values ('2026-11-27', 7); pragma user_version = 1;",
         )
         .unwrap();
@@ -240,7 +242,7 @@ async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((version, kept), (4, 7));
+    assert_eq!((version, kept), (5, 7));
     let settle: i64 = conn
         .query_row(
             "select verification_settle_seconds from autoapply_limits",

@@ -4,8 +4,6 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-
 use super::{PendingQuestion, Stop};
 use crate::{
     answers::{self, Resolution, normalize},
@@ -222,117 +220,6 @@ pub fn describe_step(modal: &Modal, plan: &StepPlan) -> String {
     format!("{} field(s): {}", modal.fields.len(), kinds.join("; "))
 }
 
-/// What was sent for the user, for the platform to show them: every question's
-/// text and the answer given (as typed or chosen), the résumé's file name, the
-/// follow choice. Never a cookie, key or session value. Its `Debug` shows counts only:
-/// answers are personal data and stay out of logs.
-#[derive(Clone, Default, PartialEq, Serialize)]
-pub struct Receipt {
-    /// each question answered, in the order of the form
-    pub questions: Vec<ReceiptAnswer>,
-    /// the résumé's file name as LinkedIn showed it selected, or as uploaded
-    pub resume: Option<String>,
-    /// the follow-company box at Submit
-    pub follow_company: Option<bool>,
-}
-
-impl std::fmt::Debug for Receipt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Receipt")
-            .field("questions", &self.questions.len())
-            .field("resume", &self.resume.is_some())
-            .field("follow_company", &self.follow_company)
-            .finish()
-    }
-}
-
-/// One question of a receipt.
-#[derive(Clone, PartialEq, Serialize)]
-pub struct ReceiptAnswer {
-    /// the question as shown
-    pub question: String,
-    /// text, select, radio, checkbox, ...
-    pub kind: &'static str,
-    /// the answer given: a text, or the ticked options of a checkbox group (an empty
-    /// list: left unticked)
-    pub answer: serde_json::Value,
-}
-
-impl Receipt {
-    /// Notes what was done with `field` (an optional question left empty is not sent,
-    /// and not listed).
-    pub fn note(&mut self, field: &Field, resolution: &Resolution) {
-        use serde_json::Value;
-        let answer = match (field.kind, resolution) {
-            (FieldKind::FollowCompany, Resolution::Follow(follow)) => {
-                self.follow_company = Some(*follow);
-                return;
-            }
-            (FieldKind::FollowCompany, _) => {
-                self.follow_company = Some(field.value == "true");
-                return;
-            }
-            (FieldKind::File, Resolution::Upload(path)) => {
-                self.resume = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                return;
-            }
-            (FieldKind::File, _) => return,
-            (_, Resolution::Type(text) | Resolution::Choose(text)) => Value::String(text.clone()),
-            (_, Resolution::Check(ticked)) => {
-                Value::Array(ticked.iter().cloned().map(Value::String).collect())
-            }
-            (FieldKind::Checkbox, Resolution::Keep) => Value::Array(
-                field
-                    .checked
-                    .iter()
-                    .filter_map(|k| field.options.get(*k as usize).cloned())
-                    .map(Value::String)
-                    .collect(),
-            ),
-            (_, Resolution::Keep) if !field.value.is_empty() => Value::String(field.value.clone()),
-            _ => return,
-        };
-        self.questions.push(ReceiptAnswer {
-            question: field.label.clone(),
-            kind: field.kind.as_str(),
-            answer,
-        });
-    }
-}
-
-/// A stored receipt (`job_applications.receipt`) in lines a person reads: the
-/// résumé and follow choice, then each question and the answer sent.
-pub fn receipt_lines(receipt: &serde_json::Value) -> Vec<String> {
-    use serde_json::Value;
-    let questions = receipt["questions"].as_array().cloned().unwrap_or_default();
-    let follow = match receipt["follow_company"].as_bool() {
-        Some(true) => "yes",
-        Some(false) => "no",
-        None => "not asked",
-    };
-    let mut lines = vec![format!(
-        "receipt: {} answer(s), résumé {}, follow company: {follow}",
-        questions.len(),
-        receipt["resume"].as_str().unwrap_or("none")
-    )];
-    for q in &questions {
-        let answer = match &q["answer"] {
-            Value::Array(ticked) if ticked.is_empty() => "(left unticked)".to_owned(),
-            Value::Array(ticked) => ticked
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(", "),
-            other => other.as_str().unwrap_or_default().to_owned(),
-        };
-        lines.push(format!(
-            "  sent: {} -> {answer}",
-            q["question"].as_str().unwrap_or_default()
-        ));
-    }
-    lines
-}
-
 /// The first required field without an answer (the screenshot outlines it).
 pub fn first_unknown_required(plan: &StepPlan) -> Option<Target> {
     plan.fills
@@ -542,53 +429,6 @@ mod tests {
             },
         );
         assert_eq!(plan.unreadable, 0, "an optional one is only left empty");
-    }
-
-    #[test]
-    fn the_receipt_holds_what_was_sent() {
-        let mut receipt = Receipt::default();
-        let mut text = field(FieldKind::Text, &[], "");
-        text.label = "Years of Python?".into();
-        receipt.note(&text, &Resolution::Type("5".into()));
-        let mut boxes = field(FieldKind::Checkbox, &["AWS", "GCP"], "");
-        boxes.label = "Clouds".into();
-        receipt.note(&boxes, &Resolution::Check(vec!["GCP".into()]));
-        let mut prefilled = field(FieldKind::Radio, &["Yes", "No"], "Yes");
-        prefilled.label = "Authorized?".into();
-        receipt.note(&prefilled, &Resolution::Keep);
-        let skipped = field(FieldKind::Textarea, &[], "");
-        receipt.note(&skipped, &Resolution::Unknown);
-        receipt.note(
-            &field(FieldKind::File, &[], ""),
-            &Resolution::Upload("/r/cv.pdf".into()),
-        );
-        receipt.note(
-            &field(FieldKind::FollowCompany, &[], "true"),
-            &Resolution::Follow(false),
-        );
-        assert_eq!(
-            serde_json::to_value(&receipt).unwrap(),
-            serde_json::json!({
-                "questions": [
-                    {"question": "Years of Python?", "kind": "text", "answer": "5"},
-                    {"question": "Clouds", "kind": "checkbox", "answer": ["GCP"]},
-                    {"question": "Authorized?", "kind": "radio", "answer": "Yes"},
-                ],
-                "resume": "cv.pdf",
-                "follow_company": false
-            })
-        );
-        assert_eq!(
-            format!("{receipt:?}"),
-            "Receipt { questions: 3, resume: true, follow_company: Some(false) }",
-            "no answer in Debug"
-        );
-        let lines = receipt_lines(&serde_json::to_value(&receipt).unwrap());
-        assert_eq!(
-            lines[0],
-            "receipt: 3 answer(s), résumé cv.pdf, follow company: no"
-        );
-        assert_eq!(lines[2], "  sent: Clouds -> GCP");
     }
 
     #[test]

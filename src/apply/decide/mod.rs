@@ -4,10 +4,11 @@
 //! evidence); `form.rs` decides inside it (fields, buttons, the submit gate).
 
 mod form;
+mod receipt;
 
 use serde::Serialize;
 
-pub use self::form::*;
+pub use self::{form::*, receipt::*};
 use crate::page::{Field, Observation};
 
 /// The state of the session, from one look at a page.
