@@ -213,6 +213,9 @@ fn yes_no(text: &str) -> Option<bool> {
     match normalize(text).as_str() {
         "yes" | "y" | "true" | "i agree" | "agree" | "i do" | "i consent" => Some(true),
         "no" | "n" | "false" | "i do not" | "i don t" => Some(false),
+        // the display languages of selectors/linkedin.toml (fr, de, es, pt)
+        "oui" | "ja" | "sí" | "si" | "sim" => Some(true),
+        "non" | "nein" | "não" | "nao" => Some(false),
         _ => None,
     }
 }

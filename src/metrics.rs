@@ -35,6 +35,8 @@ pub struct Metrics {
     outcomes: Mutex<BTreeMap<String, u64>>,
     /// per phase of an application: how many, and their total milliseconds
     phases: Mutex<BTreeMap<&'static str, (u64, u64)>>,
+    /// runs by the display language their first page was in
+    languages: Mutex<BTreeMap<String, u64>>,
 }
 
 /// What the database said at one scrape; each `None` when it could not be read.
@@ -107,6 +109,14 @@ impl Metrics {
                 entry.0 += 1;
                 entry.1 += took.as_millis() as u64;
             }
+        }
+    }
+
+    /// A run read its pages in display language `code` (`fr`; `unsupported:<code>`
+    /// ones are counted under their own code too).
+    pub fn language_seen(&self, code: &str) {
+        if let Ok(mut l) = self.languages.lock() {
+            *l.entry(code.to_owned()).or_default() += 1;
         }
     }
 
@@ -253,6 +263,21 @@ impl Metrics {
                     w,
                     "autoapply_outcomes_total{{outcome=\"{}\"}} {n}",
                     label(outcome)
+                );
+            }
+        }
+        family(
+            w,
+            "autoapply_runs_by_language_total",
+            "counter",
+            "Runs by the display language of the account's LinkedIn pages.",
+        );
+        if let Ok(languages) = self.languages.lock() {
+            for (code, n) in languages.iter() {
+                let _ = writeln!(
+                    w,
+                    "autoapply_runs_by_language_total{{language=\"{}\"}} {n}",
+                    label(code)
                 );
             }
         }
@@ -409,6 +434,7 @@ mod tests {
         m.swept(1, 0, 2);
         m.phases_done(&[("job_page", Duration::from_millis(250))]);
         m.phases_done(&[("job_page", Duration::from_millis(150))]);
+        m.language_seen("fr");
         let counts = [StatusCount {
             status: "submitted".into(),
             reason: "".into(),
@@ -456,6 +482,7 @@ mod tests {
         assert!(text.contains("autoapply_application_duration_seconds_count 1"));
         assert!(text.contains("autoapply_sweeper_rescued_total{kind=\"to_verify\"} 2"));
         assert!(text.contains("autoapply_outcomes_total{outcome=\"submitted\"} 1"));
+        assert!(text.contains("autoapply_runs_by_language_total{language=\"fr\"} 1"));
         assert!(text.contains("autoapply_database_up 1"));
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let value = line.rsplit(' ').next().unwrap();

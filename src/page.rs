@@ -139,6 +139,9 @@ pub struct Modal {
 pub struct Observation {
     /// the page's URL
     pub url: String,
+    /// the page's `<html lang>` (its display language), empty when it has none
+    #[serde(default)]
+    pub lang: String,
     /// the logged-in marker is there
     pub logged_in: bool,
     /// a captcha is there

@@ -95,6 +95,9 @@ pub async fn run_application<S: Store + Clone + 'static>(
     let (report, outcome_label) = match attempt {
         Ok(Ok(report)) => {
             metrics.phases_done(&report.phases);
+            if let Some(code) = &report.language {
+                metrics.language_seen(code);
+            }
             let label = end_of_attempt(&mut end, &report, dry_run);
             (Some(report), label)
         }

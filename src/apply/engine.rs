@@ -84,6 +84,15 @@ impl Engine {
         let per_minute = NonZeroU32::new(parts.navigations_per_minute).unwrap_or(NonZeroU32::MIN);
         Ok(Self {
             spec_json: browser::spec_json(&site),
+            // the file's texts in every display language it has, as observe.js takes them
+            spec_by_language: site
+                .languages()
+                .into_iter()
+                .filter_map(|code| {
+                    let localized = site.in_language(&code)?;
+                    Some((code, browser::spec_json(&localized)))
+                })
+                .collect(),
             limiter: NavigationLimiter::new(per_minute, linkedin),
             launch: LaunchOptions {
                 executable: parts.browser_path,
@@ -142,6 +151,7 @@ impl Engine {
         Setup {
             site: &self.site,
             spec_json: &self.spec_json,
+            spec_by_language: &self.spec_by_language,
             pacing: &self.pacing,
             limiter: &self.limiter,
             waits: self.waits,

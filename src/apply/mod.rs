@@ -45,6 +45,7 @@ pub struct Engine {
     /// the site, origin overridden when configured
     pub site: SiteSpec,
     spec_json: String,
+    spec_by_language: std::collections::BTreeMap<String, String>,
     pacing: Pacing,
     limiter: NavigationLimiter,
     /// launch settings; `label` and `user_agent` are set per application

@@ -277,6 +277,12 @@ fn flow_disposition(
             &question_unreadable(*step, *count),
         ),
         Stop::ResumeMismatch => finish(RetryLater, "resume_mismatch", RESUME_MISMATCH),
+        Stop::UnsupportedLanguage(code) => {
+            let mut outcome = Outcome::new(OutcomeStatus::NeedsUser, Some("unsupported_language"))
+                .with_error(&unsupported_language(code));
+            outcome.details.keep_attempt = true;
+            Disposition::Finish(outcome)
+        }
         Stop::TooManySteps => finish(Failed, "too_many_steps", TOO_MANY_STEPS),
         Stop::SubmitUnconfirmed => {
             finish(NeedsVerification, "submit_unconfirmed", SUBMIT_UNCONFIRMED)
@@ -310,6 +316,13 @@ fn unknown_questions(questions: &[PendingQuestion]) -> Disposition {
         ));
     outcome.details.pending_questions = serde_json::to_value(questions).ok();
     Disposition::Finish(outcome)
+}
+
+/// What a display language without texts tells the operator and the user.
+fn unsupported_language(code: &str) -> String {
+    format!(
+        "the user's LinkedIn is in display language `{code}`, which selectors/linkedin.toml has no texts for: nothing was clicked and no attempt was spent; add a [languages.{code}] table (README, \"Adding a display language\"), or the user switches LinkedIn's display language to one it has, then retry"
+    )
 }
 
 /// What an unreadable question tells the operator.

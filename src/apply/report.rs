@@ -46,6 +46,8 @@ pub struct AttemptReport {
     pub session_validated_at: Option<OffsetDateTime>,
     /// what was sent, once Submit was clicked
     pub receipt: Option<decide::Receipt>,
+    /// the page's display language, once read
+    pub language: Option<String>,
     /// the browser's clean-up (it is closed already), running while the outcome is recorded
     pub(super) teardown: Option<Teardown>,
 }
@@ -60,6 +62,7 @@ impl AttemptReport {
         self.snapshot = drive.snapshot;
         self.session_validated_at = drive.session_validated_at;
         self.receipt = drive.receipt;
+        self.language = drive.language;
         drive.result
     }
 
@@ -86,6 +89,7 @@ impl AttemptReport {
                 .as_ref()
                 .and_then(|r| serde_json::to_value(r).ok());
         }
+        outcome.details.display_language = self.language.clone();
         // a session LinkedIn accepted: recorded unless this attempt marks it dead
         if outcome.details.session_status.is_none() {
             outcome.details.session_validated_at = self.session_validated_at;

@@ -254,6 +254,7 @@
   job.external_apply.forEach(function (entry) { external.push.apply(external, locate(entry, document)); });
   var obs = {
     url: location.href,
+    lang: norm(document.documentElement.getAttribute('lang')),
     logged_in: !!first(sm.logged_in),
     captcha: !!first(sm.captcha, document, true),
     login_wall: sm.login_url_fragments.some(function (f) { return location.pathname.indexOf(f) === 0; }),

@@ -56,6 +56,7 @@ pub(super) fn check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
             spec.selector_keys().len(),
             spec.text_keys().len()
         );
+        print_languages(spec);
     }
     let Some(html_path) = &args.html else {
         return Ok(ExitCode::from(exit::OK));
@@ -67,6 +68,26 @@ pub(super) fn check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
         )
     })?;
     for spec in &specs {
+        // the page in its own display language, where the file has it
+        let tag = page_language(&html);
+        let spec = match tag.as_deref().map(|t| (t, spec.in_language(t))) {
+            Some((t, Some(localized))) => {
+                println!(
+                    "\nthe page's language: {t} (texts of languages.{})",
+                    localized.language
+                );
+                localized
+            }
+            Some((t, None)) => {
+                println!(
+                    "\nthe page's language: {t}, which {}.toml has no texts for (the worker stops there: unsupported_language); checked with English",
+                    spec.name
+                );
+                spec.clone()
+            }
+            None => spec.clone(),
+        };
+        let spec = &spec;
         println!("\n{} against {}:", spec.name, html_path.display());
         let reports = crate::site::check::check_html(spec, &html);
         let matched = reports.iter().filter(|r| r.matched.is_some()).count();
@@ -92,4 +113,42 @@ pub(super) fn check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
         );
     }
     Ok(ExitCode::from(exit::OK))
+}
+
+/// Per display language, how many phrase keys have texts of its own, and which fall
+/// back to English.
+fn print_languages(spec: &crate::site::SiteSpec) {
+    for (code, keys) in spec.language_coverage() {
+        let own: Vec<&str> = keys
+            .iter()
+            .filter(|(_, o)| *o)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        let missing: Vec<&str> = keys
+            .iter()
+            .filter(|(_, o)| !*o)
+            .map(|(k, _)| k.as_str())
+            .collect();
+        println!(
+            "  language {code}: {} of {} phrase keys{}",
+            own.len(),
+            keys.len(),
+            if missing.is_empty() {
+                String::new()
+            } else {
+                format!("; English used for: {}", missing.join(", "))
+            }
+        );
+    }
+}
+
+/// The `lang` of a saved page's `<html>` element.
+fn page_language(html: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse("html[lang]").ok()?;
+    doc.select(&selector)
+        .next()
+        .and_then(|e| e.value().attr("lang"))
+        .map(str::to_owned)
+        .filter(|l| !l.trim().is_empty())
 }

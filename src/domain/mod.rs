@@ -271,6 +271,9 @@ pub struct OutcomeDetails {
     /// what was sent for the user (`job_applications.receipt`)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub receipt: Option<serde_json::Value>,
+    /// the page's display language this run read (`job_applications.display_language`)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_language: Option<String>,
 }
 
 /// What one verification look at the job page saw.

@@ -127,6 +127,24 @@ fn rfc3339(unix_secs: f64) -> String {
 }
 
 impl Session {
+    /// The display language LinkedIn's `lang` cookie carries (`v=2&lang=fr-fr` →
+    /// `fr-fr`), where the export has one: a setting, not a secret.
+    pub fn display_language(&self) -> Option<String> {
+        let cookie = self.cookies.iter().find(|c| c.name == "lang")?;
+        cookie
+            .value
+            .split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == "lang")
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| {
+                !v.is_empty()
+                    && v.len() <= 16
+                    && v.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+    }
+
     /// Parses the plaintext: an array of cookie objects, or
     /// `{cookies: [...], user_agent: "..."}`. Cookies expired at `now` are dropped
     /// (and listed in `expired`).

@@ -200,7 +200,7 @@ mod tests {
         };
         assert_eq!(
             get("job.easy_apply"),
-            Some((7, "role=link[name=\"Easy Apply*\"]".to_owned(), 1))
+            Some((8, "role=link[name=\"Easy Apply*\"]".to_owned(), 1))
         );
         assert_eq!(
             get("modal.root"),

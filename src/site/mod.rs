@@ -5,6 +5,7 @@
 mod aria;
 pub mod check;
 mod job;
+pub mod language;
 pub mod locator;
 pub mod source;
 mod spec;
@@ -72,6 +73,15 @@ pub struct SiteSpec {
     pub fields: FieldsSpec,
     /// after Submit
     pub outcome: OutcomeSpec,
+    /// the phrases of each display language (`language`)
+    #[serde(default)]
+    pub languages: std::collections::BTreeMap<String, language::Phrases>,
+    /// the display language this spec's entries were expanded for
+    #[serde(skip)]
+    pub language: String,
+    /// the file as written (placeholders kept), for the other languages
+    #[serde(skip)]
+    raw: Option<(PathBuf, toml::Value)>,
 }
 
 impl SiteSpec {
@@ -168,14 +178,119 @@ impl SiteSpec {
         ]
     }
 
-    /// Parses and validates the text of `file`.
+    /// Parses and validates the text of `file`: in English, and in every language
+    /// it has a table for (a start-up check of them all).
     pub fn parse(file: &Path, text: &str) -> Result<Self, SiteError> {
-        let spec: Self = toml::from_str(text).map_err(|e| SiteError::Parse {
+        let parse_error = |e: toml::de::Error| SiteError::Parse {
             file: file.to_owned(),
             message: e.to_string().trim().replace('\n', " "),
-        })?;
-        spec.validate(file)?;
+        };
+        let raw: toml::Value = toml::from_str(text).map_err(parse_error)?;
+        let spec = Self::expanded(file, &raw, language::BASE)?;
+        for code in spec.languages.keys() {
+            if language::primary(code).as_deref() != Some(code.as_str()) {
+                return Err(SiteError::Invalid {
+                    file: file.to_owned(),
+                    key: format!("languages.{code}"),
+                    reason: "a language is named by its primary subtag, lower case (fr, de, pt)"
+                        .into(),
+                });
+            }
+            Self::expanded(file, &raw, code)?;
+        }
         Ok(spec)
+    }
+
+    /// The file's spec for display language `code`.
+    fn expanded(file: &Path, raw: &toml::Value, code: &str) -> Result<Self, SiteError> {
+        let invalid = |key: String, reason: String| SiteError::Invalid {
+            file: file.to_owned(),
+            key,
+            reason,
+        };
+        let tables: std::collections::BTreeMap<String, language::Phrases> =
+            match raw.get("languages") {
+                Some(v) => v.clone().try_into().map_err(|e: toml::de::Error| {
+                    invalid("languages".into(), e.message().into())
+                })?,
+                None => Default::default(),
+            };
+        let base = tables.get(language::BASE).cloned().unwrap_or_default();
+        let phrases = tables.get(code).cloned().unwrap_or_default();
+        if let Some(unused) = phrases.keys().find(|k| !base.contains_key(*k)) {
+            return Err(invalid(
+                format!("languages.{code}.{unused}"),
+                format!("no key of languages.{} is named so", language::BASE),
+            ));
+        }
+        let mut value = raw.clone();
+        language::expand(&mut value, &phrases, &base)
+            .map_err(|reason| invalid(format!("languages.{code}"), reason))?;
+        let mut spec: Self = value
+            .try_into()
+            .map_err(|e: toml::de::Error| SiteError::Parse {
+                file: file.to_owned(),
+                message: e.to_string().trim().replace('\n', " "),
+            })?;
+        spec.validate(file)
+            .map_err(|e| match (e, code == language::BASE) {
+                (e, true) => e,
+                (SiteError::Invalid { file, key, reason }, false) => SiteError::Invalid {
+                    file,
+                    key: format!("{key} (in {code})"),
+                    reason,
+                },
+                (e, false) => e,
+            })?;
+        spec.language = code.to_owned();
+        spec.raw = Some((file.to_owned(), raw.clone()));
+        Ok(spec)
+    }
+
+    /// The display languages the file has texts for (English always).
+    pub fn languages(&self) -> Vec<String> {
+        let mut codes: Vec<String> = self.languages.keys().cloned().collect();
+        if !codes.iter().any(|c| c == language::BASE) {
+            codes.insert(0, language::BASE.to_owned());
+        }
+        codes
+    }
+
+    /// This spec for the page's display language (`tag`: `fr-FR`, `de`), its origin
+    /// kept; `None` when the file has no texts for it.
+    pub fn in_language(&self, tag: &str) -> Option<Self> {
+        let code = language::primary(tag)?;
+        if code == self.language {
+            return Some(self.clone());
+        }
+        if !self.languages.contains_key(&code) {
+            return None;
+        }
+        let (file, raw) = self.raw.as_ref()?;
+        // validated at parse time: every language of the file expands
+        Self::expanded(file, raw, &code)
+            .ok()
+            .map(|spec| spec.with_origin(self.origin.clone()))
+    }
+
+    /// For each display language, the phrase keys and whether it has its own texts
+    /// for each (`false`: English is used).
+    pub fn language_coverage(&self) -> Vec<(String, Vec<(String, bool)>)> {
+        let mut keys = Vec::new();
+        if let Some((_, raw)) = &self.raw {
+            language::keys_named(raw, &mut keys);
+        }
+        self.languages()
+            .into_iter()
+            .map(|code| {
+                let own = self.languages.get(&code);
+                let covered = keys
+                    .iter()
+                    .map(|k| (k.clone(), own.is_some_and(|p| p.contains_key(k))))
+                    .collect();
+                (code, covered)
+            })
+            .collect()
     }
 
     fn validate(&self, file: &Path) -> Result<(), SiteError> {
@@ -447,7 +562,7 @@ mod tests {
         let empty = SiteSpec::parse(
             file,
             &shipped().replace(
-                "review = [\"button[aria-label='Review your application']\", \"button[data-live-test-easy-apply-review-button]\", 'role=button[name=\"Review\"]', 'role=button[name=\"Review your application\"]']",
+                "review = [\"button[aria-label='Review your application']\", \"button[data-live-test-easy-apply-review-button]\", 'role=button[name=\"{review}\"]']",
                 "review = []",
             ),
         )

@@ -69,6 +69,9 @@ pub struct Application {
     /// the résumé the platform chose for this application (else the profile's)
     #[serde(default)]
     pub resume_path: Option<String>,
+    /// the display language the last run read on LinkedIn (`fr`)
+    #[serde(default)]
+    pub display_language: Option<String>,
 }
 
 impl Application {

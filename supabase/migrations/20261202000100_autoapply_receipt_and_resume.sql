@@ -8,12 +8,17 @@
 --     LinkedIn's card of the same name is selected, else the file is uploaded. When
 --     null, LinkedIn's selected card is kept (the profile's file is uploaded only where
 --     LinkedIn has none).
--- finish_application is restated with the one new key; everything else is as in
+--   - p_details.keep_attempt now also applies to needs_user (a display language without
+--     texts ends there before any click: no attempt is spent);
+--   - job_applications.display_language: the page's display language the last run read
+--     (p_details->>'display_language').
+-- finish_application is restated with these keys; everything else is as in
 -- 20261128000300_autoapply_verification_settle.sql. CREATE OR REPLACE keeps the grants.
 
 alter table public.job_applications
   add column receipt jsonb,
-  add column resume_path text check (resume_path is null or length(resume_path) between 1 and 1024);
+  add column resume_path text check (resume_path is null or length(resume_path) between 1 and 1024),
+  add column display_language text check (display_language is null or length(display_language) between 2 and 16);
 
 create or replace function public.finish_application(
   p_id uuid, p_token bigint, p_status text,
@@ -106,6 +111,12 @@ begin
     end if;
   end if;
 
+  -- an ending that tried nothing (a display language the worker has no texts for:
+  -- nothing was clicked) spends no attempt
+  if v_status = 'needs_user' and coalesce((v_details->>'keep_attempt')::boolean, false) then
+    v_attempts := greatest(v_attempts - 1, 0);
+  end if;
+
   if v_status = 'queued' and not v_scheduled then
     if coalesce((v_details->>'keep_attempt')::boolean, false) then
       v_attempts := greatest(v_attempts - 1, 0);
@@ -149,6 +160,7 @@ begin
            else pending_questions end,
          screenshot_path = coalesce(v_details->>'screenshot_path', screenshot_path),
          receipt = case when v_details ? 'receipt' then v_details->'receipt' else receipt end,
+         display_language = coalesce(v_details->>'display_language', display_language),
          submitted_at = case when v_status = 'submitted' then pg_catalog.now() else submitted_at end,
          lease_owner = null,
          lease_expires_at = null

@@ -11,6 +11,7 @@ mod everywhere;
 mod exactly_once;
 mod generations;
 mod invariants;
+mod languages;
 mod ops_kit;
 mod peers;
 mod sdui;

@@ -227,6 +227,7 @@ async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
              alter table job_applications drop column verification_looks; \
              alter table job_applications drop column receipt; \
              alter table job_applications drop column resume_path; \
+             alter table job_applications drop column display_language; \
              insert into system_daily_limits values ('2026-11-27', 7); pragma user_version = 1;",
         )
         .unwrap();

@@ -82,6 +82,9 @@ pub enum Stop {
     },
     /// the application names a résumé and another one is selected before Submit
     ResumeMismatch,
+    /// the page is in a display language the site file has no texts for (its
+    /// primary subtag): nothing was clicked
+    UnsupportedLanguage(String),
     /// more steps than any real form has
     TooManySteps,
     /// the user's daily submission cap (begin_submit said so)
@@ -115,6 +118,40 @@ pub fn structural(stop: &Stop) -> Option<&'static str> {
         Stop::StepStuck { .. } => Some("step_stuck"),
         Stop::UnreadableQuestion { .. } => Some("question_unreadable"),
         _ => None,
+    }
+}
+
+/// Which display language the run reads the site in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LanguageChoice {
+    /// the site file's texts of `code`, told by `from`
+    Use {
+        /// primary subtag (`fr`)
+        code: String,
+        /// where it was read
+        from: &'static str,
+    },
+    /// a language the file has no texts for: stop before any click
+    Unsupported(String),
+}
+
+/// The page's `<html lang>` first (what the page is written in), else the session's
+/// `lang` cookie, else English; then whether the site file has texts for it.
+pub fn language(
+    page: &str,
+    cookie: Option<&str>,
+    covered: impl Fn(&str) -> bool,
+) -> LanguageChoice {
+    use crate::site::language::{BASE, primary};
+    let (code, from) = match (primary(page), cookie.and_then(primary)) {
+        (Some(code), _) => (code, "the page's <html lang>"),
+        (None, Some(code)) => (code, "the session's lang cookie"),
+        (None, None) => (BASE.to_owned(), "not told: English assumed"),
+    };
+    if covered(&code) {
+        LanguageChoice::Use { code, from }
+    } else {
+        LanguageChoice::Unsupported(code)
     }
 }
 
@@ -260,7 +297,8 @@ pub fn screenshot_suffix(
             | Stop::DryRunComplete
             | Stop::LeaseLost
             | Stop::VerifiedApplied
-            | Stop::VerifiedNotApplied,
+            | Stop::VerifiedNotApplied
+            | Stop::UnsupportedLanguage(_),
         ) => None,
         None if cancelled => None,
         _ => Some(""),

@@ -236,7 +236,7 @@ impl Driver<'_> {
         let confirmed = self
             .browser
             .wait_for(
-                self.setup.spec_json,
+                self.spec_json,
                 "the confirmation",
                 self.setup.waits.confirmation,
                 &uncancelled,

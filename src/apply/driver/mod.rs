@@ -98,6 +98,8 @@ pub struct Setup<'a> {
     pub site: &'a SiteSpec,
     /// the site spec as JSON for observe.js
     pub spec_json: &'a str,
+    /// the site spec per display language (`en`, `fr`, …), as JSON for observe.js
+    pub spec_by_language: &'a std::collections::BTreeMap<String, String>,
     /// human waits
     pub pacing: &'a Pacing,
     /// LinkedIn navigations per minute
@@ -148,6 +150,8 @@ pub struct DriveReport {
     pub session_validated_at: Option<OffsetDateTime>,
     /// what was sent, once Submit was clicked
     pub receipt: Option<decide::Receipt>,
+    /// the page's display language, once read
+    pub language: Option<String>,
 }
 
 /// One run in one browser.
@@ -168,6 +172,12 @@ pub struct Driver<'a> {
     /// the résumé card LinkedIn last showed selected
     selected_document: Option<String>,
     submit_clicked: bool,
+    /// the spec of the page's display language (English until the first page told)
+    spec_json: &'a str,
+    /// the page's display language, once read
+    language: Option<String>,
+    /// the session's `lang` cookie (where the page does not say)
+    cookie_language: Option<String>,
 }
 
 /// Whether an ending says LinkedIn's markup moved away from the site file (the one
@@ -205,6 +215,9 @@ impl<'a> Driver<'a> {
             receipt: decide::Receipt::default(),
             selected_document: None,
             submit_clicked: false,
+            spec_json: setup.spec_json,
+            language: None,
+            cookie_language: None,
         }
     }
 
@@ -234,8 +247,9 @@ impl<'a> Driver<'a> {
         self.report(result).await
     }
 
-    async fn inject(&self, session: Session) -> Result<(), BrowserError> {
+    async fn inject(&mut self, session: Session) -> Result<(), BrowserError> {
         let site = self.setup.site;
+        self.cookie_language = session.display_language();
         let injected = self
             .browser
             .set_cookies(&session, &site.origin, !site.targets_linkedin())
@@ -273,6 +287,7 @@ impl<'a> Driver<'a> {
             session_validated_at: self.session_validated_at,
             // a dry run keeps what it would have sent, for replay to show
             receipt: keep_receipt.then_some(self.receipt),
+            language: self.language,
         }
     }
 
@@ -338,7 +353,7 @@ impl<'a> Driver<'a> {
     }
 
     async fn observe(&self) -> Result<Observation, BrowserError> {
-        self.browser.observe(self.setup.spec_json).await
+        self.browser.observe(self.spec_json).await
     }
 
     async fn wait_for(
@@ -348,7 +363,7 @@ impl<'a> Driver<'a> {
         ready: impl Fn(&Observation) -> bool,
     ) -> Result<Observation, BrowserError> {
         self.browser
-            .wait_for(self.setup.spec_json, what, timeout, self.cancel, ready)
+            .wait_for(self.spec_json, what, timeout, self.cancel, ready)
             .await
     }
 

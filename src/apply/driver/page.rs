@@ -65,6 +65,9 @@ impl Driver<'_> {
     /// One look at the job's applied state; notes a logged-in page.
     async fn verification_look(&mut self, job_url: &str) -> Result<Stop, DriveError> {
         self.navigate(job_url).await?;
+        if let Some(stop) = self.read_language().await? {
+            return Ok(stop);
+        }
         let obs = match self
             .wait_for("the job's applied state", self.setup.waits.element, |o| {
                 decide::verification(o).is_some()
@@ -89,6 +92,9 @@ impl Driver<'_> {
     /// session on its own page and comes back.
     pub(super) async fn job_page(&mut self, url: &str) -> Result<Landing, DriveError> {
         self.navigate(url).await?;
+        if let Some(stop) = self.read_language().await? {
+            return Ok(Landing::Stop(stop));
+        }
         let element = self.setup.waits.element;
         let mut obs = match self
             .wait_for("the job page's apply button", element, |o| {
@@ -135,6 +141,37 @@ impl Driver<'_> {
         }
         self.pause(Wait::PageLoad).await?;
         Ok(Landing::EasyApply)
+    }
+
+    /// The page's display language, read once on the first page: the site file's
+    /// texts of that language are used from here on; a language the file has no texts
+    /// for stops the run here, before any click.
+    async fn read_language(&mut self) -> Result<Option<Stop>, BrowserError> {
+        if self.language.is_some() {
+            return Ok(None);
+        }
+        let obs = self.observe().await?;
+        let specs = self.setup.spec_by_language;
+        match decide::language(&obs.lang, self.cookie_language.as_deref(), |c| {
+            specs.contains_key(c)
+        }) {
+            decide::LanguageChoice::Use { code, from } => {
+                self.record("language", format!("{code} ({from})"));
+                if let Some(spec) = specs.get(&code) {
+                    self.spec_json = spec;
+                }
+                self.language = Some(code);
+                Ok(None)
+            }
+            decide::LanguageChoice::Unsupported(code) => {
+                self.record(
+                    "language",
+                    format!("{code}: the site file has no texts for it; nothing is clicked"),
+                );
+                self.language = Some(code.clone());
+                Ok(Some(Stop::UnsupportedLanguage(code)))
+            }
+        }
     }
 
     /// Notes the first job page that shows the user logged in (the session's

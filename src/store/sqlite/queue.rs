@@ -202,6 +202,7 @@ pub(super) async fn finish(
                     submitted_at = case when ?2 = 'submitted' then ?11 else submitted_at end,
                     verification_not_applied_at = ?12, verification_looks = ?13,
                     receipt = coalesce(?14, receipt),
+                    display_language = coalesce(?15, display_language),
                     lease_owner = null, lease_expires_at = null, updated_at = ?11
               where id = ?1",
                 params![
@@ -219,6 +220,7 @@ pub(super) async fn finish(
                     next.not_applied_at,
                     looks,
                     details.receipt.as_ref().map(ToString::to_string),
+                    details.display_language,
                 ],
             )
             .sql(OP)?;

@@ -15,7 +15,7 @@ use crate::{
 pub(super) const COLUMNS: &str = "id, user_id, platform, job_url, external_job_id, status, reason, attempts, \
      max_attempts, run_at, lease_token, lease_owner, lease_expires_at, verification_pending, \
      verification_checks, pending_questions, last_error, screenshot_path, submitted_at, \
-     submit_started_at, verification_not_applied_at, verification_looks, receipt, resume_path";
+     submit_started_at, verification_not_applied_at, verification_looks, receipt, resume_path, display_language";
 
 pub(super) fn embedded(operation: &str, err: &rusqlite::Error) -> StoreError {
     let busy = matches!(
@@ -104,6 +104,7 @@ pub(super) fn application_row(row: &Row<'_>) -> rusqlite::Result<Application> {
             .get::<_, Option<String>>(22)?
             .and_then(|r| serde_json::from_str(&r).ok()),
         resume_path: row.get(23)?,
+        display_language: row.get(24)?,
     })
 }
 

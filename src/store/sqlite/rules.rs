@@ -137,6 +137,10 @@ pub(super) fn next_state(
             next.pending = false;
             next.not_applied_at = None;
         }
+        // nothing was tried (a display language without texts): no attempt spent
+        "needs_user" if details.keep_attempt => {
+            next.attempts = (next.attempts - 1).max(0);
+        }
         _ => {}
     }
     next

@@ -9,6 +9,8 @@ pub(super) const SCHEMA_V5: &str = r"
 alter table job_applications add column receipt text;
 alter table job_applications add column resume_path text
   check (resume_path is null or length(resume_path) between 1 and 1024);
+alter table job_applications add column display_language text
+  check (display_language is null or length(display_language) between 2 and 16);
 ";
 
 /// Version 4: exactly-once when LinkedIn lags (as `supabase/migrations/20261128000300_*`).
