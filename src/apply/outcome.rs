@@ -36,6 +36,10 @@ pub enum Ended {
 
 /// What to do with the row.
 #[derive(Debug, Clone, PartialEq, Default)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "one per application, moved a few times: boxing buys nothing"
+)]
 pub enum Disposition {
     /// record this outcome
     Finish(Outcome),

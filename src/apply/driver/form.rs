@@ -19,7 +19,7 @@ const MAX_INTERSTITIALS: usize = 3;
 
 /// What one step ended in: the next step's observation, or the flow's end.
 enum StepEnd {
-    Next(Observation),
+    Next(Box<Observation>),
     Stop(Stop),
 }
 
@@ -93,7 +93,7 @@ impl Driver<'_> {
                 StepEnd::Next(next) => {
                     // each step left by Next or Review: its share of `form_steps`
                     self.phases.push(("form_step", started.elapsed()));
-                    obs = next;
+                    obs = *next;
                 }
                 StepEnd::Stop(stop) => return Ok(stop),
             }
@@ -182,7 +182,7 @@ impl Driver<'_> {
                 .await
             {
                 // the same step again, now with its button
-                Ok(o) => Ok(StepEnd::Next(o)),
+                Ok(o) => Ok(StepEnd::Next(Box::new(o))),
                 Err(BrowserError::Timeout { .. }) => Ok(StepEnd::Stop(Stop::StepStuck { step })),
                 Err(e) => Err(e.into()),
             };
@@ -201,7 +201,7 @@ impl Driver<'_> {
         Ok(match decide::advance(&before, &after) {
             Advance::Errors(errors) => StepEnd::Stop(Stop::ValidationError(errors)),
             Advance::Stop(stop) => StepEnd::Stop(stop),
-            Advance::NewStep | Advance::Pending => StepEnd::Next(after),
+            Advance::NewStep | Advance::Pending => StepEnd::Next(Box::new(after)),
         })
     }
 
