@@ -58,16 +58,28 @@ pub(super) fn check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
         );
         print_languages(spec);
     }
+    println!(
+        "questions: {} profile facts recognised in {} (the built-in lexicon)",
+        crate::answers::lexicon::FACTS.len(),
+        crate::answers::lexicon::languages().join(", ")
+    );
     let Some(html_path) = &args.html else {
         return Ok(ExitCode::from(exit::OK));
     };
+    check_page(&specs, html_path)?;
+    Ok(ExitCode::from(exit::OK))
+}
+
+/// Which keys of each file match the saved page `html_path`, read with the texts of
+/// the page's own display language.
+fn check_page(specs: &[crate::site::SiteSpec], html_path: &std::path::Path) -> Result<(), Failure> {
     let html = std::fs::read_to_string(html_path).map_err(|e| {
         Failure::new(
             exit::USAGE,
             format!("cannot read {}: {e}", html_path.display()),
         )
     })?;
-    for spec in &specs {
+    for spec in specs {
         // the page in its own display language, where the file has it
         let tag = page_language(&html);
         let spec = match tag.as_deref().map(|t| (t, spec.in_language(t))) {
@@ -112,7 +124,7 @@ pub(super) fn check(args: &SelectorsCheckArgs) -> Result<ExitCode, Failure> {
             reports.len()
         );
     }
-    Ok(ExitCode::from(exit::OK))
+    Ok(())
 }
 
 /// Per display language, how many phrase keys have texts of its own, and which fall

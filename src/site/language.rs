@@ -6,7 +6,9 @@
 //! not have falls back to English (LinkedIn leaves some strings untranslated). Adding a
 //! language is a new table, no Rust. Roles, attributes and CSS stay language-free.
 
-use std::collections::BTreeMap;
+use std::{collections::BTreeMap, path::Path};
+
+use super::{SiteError, SiteSpec};
 
 /// The language whose table defines the keys (and is the fallback).
 pub const BASE: &str = "en";
@@ -109,6 +111,99 @@ pub(super) fn keys_named(value: &toml::Value, out: &mut Vec<String>) {
             }
         }
         _ => {}
+    }
+}
+
+impl SiteSpec {
+    /// The file's spec for display language `code`.
+    pub(super) fn expanded(file: &Path, raw: &toml::Value, code: &str) -> Result<Self, SiteError> {
+        let invalid = |key: String, reason: String| SiteError::Invalid {
+            file: file.to_owned(),
+            key,
+            reason,
+        };
+        let tables: std::collections::BTreeMap<String, Phrases> = match raw.get("languages") {
+            Some(v) => v
+                .clone()
+                .try_into()
+                .map_err(|e: toml::de::Error| invalid("languages".into(), e.message().into()))?,
+            None => Default::default(),
+        };
+        let base = tables.get(BASE).cloned().unwrap_or_default();
+        let phrases = tables.get(code).cloned().unwrap_or_default();
+        if let Some(unused) = phrases.keys().find(|k| !base.contains_key(*k)) {
+            return Err(invalid(
+                format!("languages.{code}.{unused}"),
+                format!("no key of languages.{} is named so", BASE),
+            ));
+        }
+        let mut value = raw.clone();
+        expand(&mut value, &phrases, &base)
+            .map_err(|reason| invalid(format!("languages.{code}"), reason))?;
+        let mut spec: Self = value
+            .try_into()
+            .map_err(|e: toml::de::Error| SiteError::Parse {
+                file: file.to_owned(),
+                message: e.to_string().trim().replace('\n', " "),
+            })?;
+        spec.validate(file).map_err(|e| match (e, code == BASE) {
+            (e, true) => e,
+            (SiteError::Invalid { file, key, reason }, false) => SiteError::Invalid {
+                file,
+                key: format!("{key} (in {code})"),
+                reason,
+            },
+            (e, false) => e,
+        })?;
+        spec.language = code.to_owned();
+        spec.raw = Some((file.to_owned(), raw.clone()));
+        Ok(spec)
+    }
+
+    /// The display languages the file has texts for (English always).
+    pub fn languages(&self) -> Vec<String> {
+        let mut codes: Vec<String> = self.languages.keys().cloned().collect();
+        if !codes.iter().any(|c| c == BASE) {
+            codes.insert(0, BASE.to_owned());
+        }
+        codes
+    }
+
+    /// This spec for the page's display language (`tag`: `fr-FR`, `de`), its origin
+    /// kept; `None` when the file has no texts for it.
+    pub fn in_language(&self, tag: &str) -> Option<Self> {
+        let code = primary(tag)?;
+        if code == self.language {
+            return Some(self.clone());
+        }
+        if !self.languages.contains_key(&code) {
+            return None;
+        }
+        let (file, raw) = self.raw.as_ref()?;
+        // validated at parse time: every language of the file expands
+        Self::expanded(file, raw, &code)
+            .ok()
+            .map(|spec| spec.with_origin(self.origin.clone()))
+    }
+
+    /// For each display language, the phrase keys and whether it has its own texts
+    /// for each (`false`: English is used).
+    pub fn language_coverage(&self) -> Vec<(String, Vec<(String, bool)>)> {
+        let mut keys = Vec::new();
+        if let Some((_, raw)) = &self.raw {
+            keys_named(raw, &mut keys);
+        }
+        self.languages()
+            .into_iter()
+            .map(|code| {
+                let own = self.languages.get(&code);
+                let covered = keys
+                    .iter()
+                    .map(|k| (k.clone(), own.is_some_and(|p| p.contains_key(k))))
+                    .collect();
+                (code, covered)
+            })
+            .collect()
     }
 }
 

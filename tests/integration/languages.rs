@@ -1,71 +1,210 @@
 //! Accounts in other display languages (issue 25, in part): the page's language is
 //! read on the first page, the site file's texts of that language are used from there
-//! on, and a language the file has no texts for stops the run before any click.
+//! on, screening questions are recognised in it, and a language the file has no texts
+//! for stops the run before any click. The page is written by hand in French
+//! (`tests/fixtures/foreign-job-fr.html`, a style of its own) and translated here into
+//! German, Spanish and Portuguese word by word, as LinkedIn would show it.
 
-use crate::support::apply::{BROWSER, ada_profile, apply_env, assert_torn_down, page_loads};
+use crate::support::apply::{
+    ApplyEnv, BROWSER, ada_profile, apply_env, assert_torn_down, page_loads,
+};
 
 const COOKIE: &str = "AQEDALanguagesSessionCookie-5d3e";
 
-fn fixture(name: &str) -> String {
-    std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
+/// The French page's texts, and what each language shows instead.
+const WORDS: [&str; 17] = [
+    "fr-FR",
+    "Candidature simplifiée",
+    "Suivant",
+    "Vérifier",
+    "Envoyer la candidature",
+    "Sélectionnez une option",
+    "Numéro de téléphone mobile",
+    "Adresse e-mail",
+    "Êtes-vous autorisé(e) à travailler en France ?",
+    "data-t=\"Oui\" required> Oui",
+    "data-t=\"Non\" required> Non",
+    "Suivre ' + COMPANY + ' pour rester informé(e) de son actualité.",
+    "Votre candidature a été envoyée",
+    "aria-label=\"Vous\"",
+    "aria-label=\"Fermer\"",
+    "Postuler chez",
+    "Vérifiez vos réponses.",
+];
+
+fn translation(code: &str) -> [&'static str; 17] {
+    match code {
+        "de" => [
+            "de-DE",
+            "Einfach bewerben",
+            "Weiter",
+            "Überprüfen",
+            "Bewerbung senden",
+            "Option auswählen",
+            "Mobiltelefonnummer",
+            "E-Mail-Adresse",
+            "Haben Sie eine Arbeitserlaubnis für Deutschland?",
+            "data-t=\"Ja\" required> Ja",
+            "data-t=\"Nein\" required> Nein",
+            "' + COMPANY + ' folgen, um auf dem Laufenden zu bleiben.",
+            "Ihre Bewerbung wurde gesendet",
+            "aria-label=\"Ich\"",
+            "aria-label=\"Schließen\"",
+            "Bewerbung bei",
+            "Prüfen Sie Ihre Antworten.",
+        ],
+        "es" => [
+            "es-ES",
+            "Solicitud sencilla",
+            "Siguiente",
+            "Revisar",
+            "Enviar solicitud",
+            "Selecciona una opción",
+            "Número de teléfono móvil",
+            "Correo electrónico",
+            "¿Está autorizado para trabajar en España?",
+            "data-t=\"Sí\" required> Sí",
+            "data-t=\"No\" required> No",
+            "Seguir a ' + COMPANY + ' para estar al día.",
+            "Se ha enviado tu solicitud",
+            "aria-label=\"Yo\"",
+            "aria-label=\"Cerrar\"",
+            "Solicitar en",
+            "Revisa tus respuestas.",
+        ],
+        "pt" => [
+            "pt-BR",
+            "Candidatura simplificada",
+            "Avançar",
+            "Revisar",
+            "Enviar candidatura",
+            "Selecione uma opção",
+            "Número de celular",
+            "Endereço de e-mail",
+            "Você está autorizado a trabalhar no Brasil?",
+            "data-t=\"Sim\" required> Sim",
+            "data-t=\"Não\" required> Não",
+            "Seguir ' + COMPANY + ' para se manter atualizado.",
+            "Candidatura enviada",
+            "aria-label=\"Eu\"",
+            "aria-label=\"Fechar\"",
+            "Candidatar-se para",
+            "Revise suas respostas.",
+        ],
+        _ => WORDS,
+    }
+}
+
+/// The hand-written page in language `code`, as job `job`, showing `signal` instead
+/// of the form when given.
+fn page(code: &str, job: u64, signal: Option<&str>) -> String {
+    let mut html = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/foreign-job-fr.html"),
     )
-    .unwrap()
+    .unwrap();
+    for (fr, other) in WORDS.iter().zip(translation(code)) {
+        assert!(html.contains(fr), "the fixture says {fr}");
+        html = html.replace(fr, other);
+    }
+    html = html.replace("var JOB = 4270", &format!("var JOB = {job}"));
+    if let Some(signal) = signal {
+        html = html.replace("var SIGNAL = null;", &format!("var SIGNAL = {:?};", signal));
+    }
+    html
+}
+
+async fn run(
+    env: &ApplyEnv,
+    code: &str,
+    job: u64,
+    signal: Option<&str>,
+    li_at: &str,
+) -> (
+    autoapply::store::Application,
+    autoapply::apply::AttemptReport,
+) {
+    env.replica.serve_page(job, page(code, job, signal));
+    let user = env.seed_user(&ada_profile(), li_at);
+    env.seed_job(user, job);
+    env.claim_and_apply(false).await
 }
 
 #[tokio::test]
-async fn a_french_page_is_applied_to_with_the_french_texts() {
-    // written by hand in French (tests/fixtures/foreign-job-fr.html): "Candidature
-    // simplifiée", "Suivant", "Vérifier", "Envoyer la candidature", "Sélectionnez une
-    // option", "Suivre … pour rester informé(e)", "Votre candidature a été envoyée"
+async fn applications_in_french_german_spanish_and_portuguese_are_submitted() {
+    // the plain profile: no explicit answer in any of these languages, the facts
+    // recognised through the lexicon, yes/no options in each language
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
-    env.replica.serve_page(4270, fixture("foreign-job-fr.html"));
-    let mut profile = ada_profile();
-    for (q, a) in [
-        ("Numéro de téléphone mobile", "5550100"),
-        ("Adresse e-mail", "ada@example.org"),
-        ("Êtes-vous autorisé(e) à travailler en France ?", "Oui"),
-    ] {
-        profile["answers"]
-            .as_array_mut()
-            .unwrap()
-            .push(serde_json::json!({"question": q, "answer": a}));
-    }
-    let user = env.seed_user(&profile, COOKIE);
-    env.seed_job(user, 4270);
-    let (row, report) = env.claim_and_apply(false).await;
-    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
-    assert!(
-        report
-            .steps
-            .iter()
-            .any(|s| s.step == "language" && s.detail == "fr (the page's <html lang>)"),
-        "{:?}",
-        report.steps
-    );
-    assert_eq!(row.display_language.as_deref(), Some("fr"));
-    let submissions = env.replica.submissions();
-    assert_eq!(submissions.len(), 1);
-    let s = &submissions[0];
-    for (label, value) in [
-        ("Numéro de téléphone mobile", "5550100"),
-        ("Adresse e-mail", "ada@example.org"),
-        ("Êtes-vous autorisé(e) à travailler en France ?", "Oui"),
-    ] {
-        assert_eq!(
-            s.fields.get(label).map(String::as_str),
-            Some(value),
-            "{label}"
+    for (n, code) in ["fr", "de", "es", "pt"].into_iter().enumerate() {
+        let job = 4270 + n as u64;
+        let (row, report) = run(&env, code, job, None, &format!("{COOKIE}-{code}")).await;
+        assert_eq!(row.status.as_str(), "submitted", "{code}: {report:?}");
+        assert!(
+            report
+                .steps
+                .iter()
+                .any(|s| s.step == "language"
+                    && s.detail == format!("{code} (the page's <html lang>)")),
+            "{code}: {:?}",
+            report.steps
         );
+        assert_eq!(row.display_language.as_deref(), Some(code));
+        let words = translation(code);
+        let s = env.replica.submissions().pop().unwrap();
+        assert_eq!(s.job_id, job);
+        let yes = words[9].rsplit("> ").next().unwrap();
+        for (label, value) in [
+            (words[6], "5550100"),
+            (words[7], "ada@example.org"),
+            (words[8], yes),
+        ] {
+            assert_eq!(
+                s.fields.get(label).map(String::as_str),
+                Some(value),
+                "{code}: {label}"
+            );
+        }
+        assert_eq!(
+            s.follow_company,
+            Some(false),
+            "{code}: the follow box, unticked"
+        );
+        assert_torn_down(&report);
     }
+    assert_eq!(env.replica.submissions().len(), 4);
+}
+
+#[tokio::test]
+async fn linkedins_limit_and_throttle_stop_the_user_in_french_and_german() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let (row, report) = run(
+        &env,
+        "fr",
+        4280,
+        Some("Vous avez atteint la limite quotidienne de candidatures simplifiées. Enregistrez cette offre et revenez demain."),
+        "AQEDALanguagesLimitFr",
+    )
+    .await;
     assert_eq!(
-        s.follow_company,
-        Some(false),
-        "the French follow box, unticked"
+        (row.status.as_str(), row.reason.as_deref()),
+        ("queued", Some("linkedin_daily_limit")),
+        "{report:?}"
     );
+    let (row, report) = run(
+        &env,
+        "de",
+        4281,
+        Some("Sie bewerben sich in schnellem Tempo. Wir haben „Einfach bewerben“ vorübergehend pausiert, um Ihr Konto zu schützen."),
+        "AQEDALanguagesThrottleDe",
+    )
+    .await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("queued", Some("linkedin_throttled")),
+        "{report:?}"
+    );
+    assert!(env.replica.submissions().is_empty());
     assert_torn_down(&report);
 }
 
@@ -73,12 +212,12 @@ async fn a_french_page_is_applied_to_with_the_french_texts() {
 async fn a_language_without_texts_stops_before_any_click_and_spends_no_attempt() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
-    let italian = fixture("foreign-job-fr.html")
+    let italian = page("fr", 4290, None)
         .replace(r#"<html lang="fr-FR">"#, r#"<html lang="it-IT">"#)
         .replace("Candidature simplifiée", "Candidatura semplice");
-    env.replica.serve_page(4271, italian);
+    env.replica.serve_page(4290, italian);
     let user = env.seed_user(&ada_profile(), COOKIE);
-    let id = env.seed_job(user, 4271);
+    let id = env.seed_job(user, 4290);
     let (row, report) = env.claim_and_apply(false).await;
     assert_eq!(
         (row.status.as_str(), row.reason.as_deref()),
@@ -96,7 +235,7 @@ async fn a_language_without_texts_stops_before_any_click_and_spends_no_attempt()
     assert_eq!(row.display_language.as_deref(), Some("it"));
     assert_eq!(
         page_loads(&env.replica),
-        ["/jobs/view/4271/"],
+        ["/jobs/view/4290/"],
         "one page load, nothing else"
     );
     assert!(env.replica.submissions().is_empty());

@@ -2,7 +2,10 @@
 //! told the platform; a question the profile cannot answer stays unanswered
 //! ([`Resolution::Unknown`]), and the flow stops before Submit when it is required.
 //! A value LinkedIn prefilled from the user's own account is kept when the profile
-//! has nothing better.
+//! has nothing better. Questions are recognised in every display language of
+//! `lexicon.toml` (data): a question none of its phrases recognise stays unknown.
+
+pub mod lexicon;
 
 use std::path::{Path, PathBuf};
 
@@ -73,9 +76,7 @@ pub fn normalize(text: &str) -> String {
         .join(" ")
 }
 
-fn has(label: &str, any: &[&str]) -> bool {
-    any.iter().any(|w| label.contains(w))
-}
+use self::lexicon::has;
 
 /// Whole-word (or whole-phrase) containment on normalized text.
 fn has_phrase(label: &str, phrase: &str) -> bool {
@@ -102,7 +103,7 @@ fn explicit(profile: &ApplicantProfile, label: &str) -> Option<Value> {
 }
 
 fn years_for(profile: &ApplicantProfile, label: &str) -> Option<Value> {
-    if !(label.contains("years") && (label.contains("experience") || label.contains("worked"))) {
+    if !(has("years", label) && has("experience", label)) {
         return None;
     }
     // the longest skill name that appears as a phrase: "rust" must not match "rustic"
@@ -125,58 +126,46 @@ fn from_profile(profile: &ApplicantProfile, label: &str) -> Option<Value> {
     if let Some(v) = years_for(profile, label) {
         return Some(v);
     }
-    if label.contains("years") {
+    if has("years", label) {
         return None; // years of something the profile does not list: unknown
     }
-    if has(label, &["first name", "given name"]) {
+    if has("first_name", label) {
         return text(&c.first_name);
     }
-    if has(label, &["last name", "surname", "family name"]) {
+    if has("last_name", label) {
         return text(&c.last_name);
     }
-    if label.contains("email") {
+    if has("email", label) {
         return text(&c.email);
     }
-    if has(label, &["phone country", "country code"]) {
+    if has("phone_country", label) {
         return text(&c.phone_country);
     }
-    if has(label, &["phone", "mobile"]) {
+    if has("phone", label) {
         return text(&c.phone);
     }
-    if has(label, &["sponsorship", "visa"]) {
+    if has("sponsorship", label) {
         return flag(profile.requires_sponsorship);
     }
-    if has(
-        label,
-        &[
-            "authorized to work",
-            "authorised to work",
-            "legally authorized",
-            "legally authorised",
-            "right to work",
-            "work authorization",
-            "work authorisation",
-            "eligible to work",
-        ],
-    ) {
+    if has("work_authorization", label) {
         return flag(profile.work_authorization);
     }
-    if label.contains("relocat") {
+    if has("relocation", label) {
         return flag(profile.willing_to_relocate);
     }
-    if label.contains("commut") {
+    if has("commute", label) {
         return flag(profile.willing_to_commute);
     }
-    if label.contains("background check") {
+    if has("background_check", label) {
         return flag(profile.background_check);
     }
-    if label.contains("notice period") {
+    if has("notice_period", label) {
         return notice_period(profile.notice_period_days?, label);
     }
-    if has(label, &["salary", "compensation", "pay expectation"]) {
+    if has("salary", label) {
         return salary(profile.salary_expectation.as_ref()?, label);
     }
-    if has(label, &["city", "location"]) && !label.contains("relocat") {
+    if has("city", label) && !has("relocation", label) {
         return text(&c.city);
     }
     None
@@ -185,10 +174,10 @@ fn from_profile(profile: &ApplicantProfile, label: &str) -> Option<Value> {
 /// The notice period in the unit the question asks for (weeks or months only when
 /// the days divide evenly: never a rounded answer).
 fn notice_period(days: u32, label: &str) -> Option<Value> {
-    if label.contains("week") {
+    if has("week", label) {
         days.is_multiple_of(7)
             .then(|| Value::Number(u64::from(days / 7)))
-    } else if label.contains("month") && !label.contains("day") {
+    } else if has("month", label) && !has("day", label) {
         days.is_multiple_of(30)
             .then(|| Value::Number(u64::from(days / 30)))
     } else {
@@ -199,9 +188,9 @@ fn notice_period(days: u32, label: &str) -> Option<Value> {
 /// The salary expectation, only when the question asks for the profile's period.
 fn salary(s: &crate::domain::profile::Salary, label: &str) -> Option<Value> {
     let period = s.period.as_deref().unwrap_or("year");
-    let asked = if has(label, &["month", "monthly"]) {
+    let asked = if has("month", label) {
         "month"
-    } else if has(label, &["hour", "hourly"]) {
+    } else if has("hour", label) {
         "hour"
     } else {
         "year"

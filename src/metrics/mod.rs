@@ -12,6 +12,9 @@ use std::{
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
+mod database;
+
+use self::database::{render_database, render_drift};
 use crate::store::{DailyStatus, DriftStatus, StatusCount};
 
 /// Upper bounds (seconds) of the application-duration histogram.
@@ -64,7 +67,7 @@ fn now_ms() -> u64 {
 }
 
 /// Escapes a Prometheus label value.
-fn label(value: &str) -> String {
+pub(super) fn label(value: &str) -> String {
     value
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
@@ -192,12 +195,7 @@ impl Metrics {
             "Answers to the gateway's calls (POST /api/agents/auto_apply), by HTTP status code.",
         );
         if let Ok(r) = self.webhook_responses.lock() {
-            for (code, n) in r.iter() {
-                let _ = writeln!(
-                    w,
-                    "autoapply_webhook_responses_total{{code=\"{code}\"}} {n}"
-                );
-            }
+            counts(w, "autoapply_webhook_responses_total", "code", r.iter());
         }
     }
 
@@ -258,13 +256,7 @@ impl Metrics {
             "Applications this worker finished, by outcome.",
         );
         if let Ok(outcomes) = self.outcomes.lock() {
-            for (outcome, n) in outcomes.iter() {
-                let _ = writeln!(
-                    w,
-                    "autoapply_outcomes_total{{outcome=\"{}\"}} {n}",
-                    label(outcome)
-                );
-            }
+            counts(w, "autoapply_outcomes_total", "outcome", outcomes.iter());
         }
         family(
             w,
@@ -273,13 +265,12 @@ impl Metrics {
             "Runs by the display language of the account's LinkedIn pages.",
         );
         if let Ok(languages) = self.languages.lock() {
-            for (code, n) in languages.iter() {
-                let _ = writeln!(
-                    w,
-                    "autoapply_runs_by_language_total{{language=\"{}\"}} {n}",
-                    label(code)
-                );
-            }
+            counts(
+                w,
+                "autoapply_runs_by_language_total",
+                "language",
+                languages.iter(),
+            );
         }
         family(
             w,
@@ -309,117 +300,22 @@ impl Metrics {
     }
 }
 
-/// What the database says: the queue by status and reason, today's LinkedIn actions,
-/// whether it answered.
-fn render_database(w: &mut String, db: &DatabaseFigures) {
-    let (counts, daily) = (db.counts.as_deref(), db.daily.as_ref());
-    family(
-        w,
-        "autoapply_applications",
-        "gauge",
-        "Applications in the queue table by status and reason.",
-    );
-    for c in counts.unwrap_or_default() {
-        let _ = writeln!(
-            w,
-            "autoapply_applications{{status=\"{}\",reason=\"{}\"}} {}",
-            label(&c.status),
-            label(&c.reason),
-            c.applications
-        );
-    }
-    if let Some(d) = daily {
-        family(
-            w,
-            "autoapply_linkedin_actions_used",
-            "gauge",
-            "LinkedIn actions taken today (UTC) by all workers.",
-        );
-        let _ = writeln!(w, "autoapply_linkedin_actions_used {}", d.used);
-        family(
-            w,
-            "autoapply_linkedin_actions_remaining",
-            "gauge",
-            "LinkedIn actions left today (UTC) under the global limit.",
-        );
-        let _ = writeln!(w, "autoapply_linkedin_actions_remaining {}", d.remaining);
-        family(
-            w,
-            "autoapply_linkedin_actions_limit",
-            "gauge",
-            "The global daily limit of LinkedIn actions.",
-        );
-        let _ = writeln!(w, "autoapply_linkedin_actions_limit {}", d.daily_limit);
-    }
-    if let Some(age) = db.oldest_claimable_seconds {
-        family(
-            w,
-            "autoapply_queue_oldest_claimable_seconds",
-            "gauge",
-            "How long the oldest application a worker could claim now has waited since its run_at (0 when none).",
-        );
-        let _ = writeln!(w, "autoapply_queue_oldest_claimable_seconds {age:.0}");
-    }
-    family(
-        w,
-        "autoapply_database_up",
-        "gauge",
-        "Whether the database answered this scrape.",
-    );
-    let _ = writeln!(
-        w,
-        "autoapply_database_up {}",
-        u8::from(counts.is_some() && daily.is_some() && db.oldest_claimable_seconds.is_some())
-    );
-}
-
-/// The drift breaker, shared by every worker through the store.
-fn render_drift(w: &mut String, d: &DriftStatus) {
-    let now = time::OffsetDateTime::now_utc();
-    family(
-        w,
-        "autoapply_drift_breaker_open",
-        "gauge",
-        "1 while the drift breaker stops every worker from claiming (LinkedIn's markup changed).",
-    );
-    let _ = writeln!(
-        w,
-        "autoapply_drift_breaker_open {}",
-        u8::from(d.is_open(now))
-    );
-    family(
-        w,
-        "autoapply_drift_breaker_open_until_seconds",
-        "gauge",
-        "Unix time the drift breaker stays open until (0 when closed).",
-    );
-    let until = d
-        .open_until
-        .filter(|_| d.is_open(now))
-        .map_or(0, time::OffsetDateTime::unix_timestamp);
-    let _ = writeln!(w, "autoapply_drift_breaker_open_until_seconds {until}");
-    family(
-        w,
-        "autoapply_drift_structural_streak",
-        "gauge",
-        "Structural failures in a row since the last healthy ending, and their distinct users.",
-    );
-    let _ = writeln!(
-        w,
-        "autoapply_drift_structural_streak{{of=\"failures\"}} {}",
-        d.streak
-    );
-    let _ = writeln!(
-        w,
-        "autoapply_drift_structural_streak{{of=\"users\"}} {}",
-        d.users
-    );
-}
-
 /// The `# HELP` and `# TYPE` lines of a metric family.
-fn family(w: &mut String, name: &str, kind: &str, help: &str) {
+pub(super) fn family(w: &mut String, name: &str, kind: &str, help: &str) {
     let _ = writeln!(w, "# HELP {name} {help}");
     let _ = writeln!(w, "# TYPE {name} {kind}");
+}
+
+/// One line per key of a counter family: `name{key="…"} n`.
+fn counts<K: std::fmt::Display, V: std::fmt::Display>(
+    w: &mut String,
+    name: &str,
+    key: &str,
+    values: impl Iterator<Item = (K, V)>,
+) {
+    for (k, n) in values {
+        let _ = writeln!(w, "{name}{{{key}=\"{}\"}} {n}", label(&k.to_string()));
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,117 @@
+//! The words screening questions use for each fact of the profile, per display
+//! language, as data (`lexicon.toml`, built in): a question is recognised in any of
+//! the languages; one none of them recognise is asked, never guessed.
+
+use std::{collections::BTreeMap, sync::OnceLock};
+
+use super::normalize;
+
+/// The facts the profile answers, each a table of `lexicon.toml`.
+pub const FACTS: &[&str] = &[
+    "years",
+    "experience",
+    "first_name",
+    "last_name",
+    "email",
+    "phone_country",
+    "phone",
+    "sponsorship",
+    "work_authorization",
+    "relocation",
+    "commute",
+    "background_check",
+    "notice_period",
+    "salary",
+    "city",
+    "week",
+    "month",
+    "day",
+    "hour",
+];
+
+/// One fact's phrases, folded: `(phrase, prefix)` — a prefix phrase matches the start
+/// of a word.
+type Phrases = Vec<(String, bool)>;
+
+fn lexicon() -> &'static BTreeMap<String, Phrases> {
+    static LEXICON: OnceLock<BTreeMap<String, Phrases>> = OnceLock::new();
+    LEXICON.get_or_init(|| {
+        let raw: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+            toml::from_str(include_str!("lexicon.toml")).expect("the built-in lexicon parses");
+        raw.into_iter()
+            .map(|(fact, languages)| {
+                let phrases = languages
+                    .into_values()
+                    .flatten()
+                    .map(|p| {
+                        let prefix = p.trim_end().ends_with('*');
+                        (normalize(p.trim_end().trim_end_matches('*')), prefix)
+                    })
+                    .filter(|(p, _)| !p.is_empty())
+                    .collect();
+                (fact, phrases)
+            })
+            .collect()
+    })
+}
+
+/// Whether the folded question `label` speaks of `fact` in one of the languages.
+pub fn has(fact: &str, label: &str) -> bool {
+    let padded = format!(" {label} ");
+    lexicon().get(fact).is_some_and(|phrases| {
+        phrases.iter().any(|(phrase, prefix)| {
+            if *prefix {
+                padded.contains(&format!(" {phrase}"))
+            } else {
+                padded.contains(&format!(" {phrase} "))
+            }
+        })
+    })
+}
+
+/// The languages the lexicon has phrases in, per fact (for `selectors check`).
+pub fn languages() -> Vec<String> {
+    let raw: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+        toml::from_str(include_str!("lexicon.toml")).expect("the built-in lexicon parses");
+    let mut codes: Vec<String> = raw.values().flat_map(|l| l.keys().cloned()).collect();
+    codes.sort();
+    codes.dedup();
+    codes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fact_has_phrases_in_the_five_languages() {
+        let raw: BTreeMap<String, BTreeMap<String, Vec<String>>> =
+            toml::from_str(include_str!("lexicon.toml")).unwrap();
+        for fact in FACTS {
+            let languages = raw.get(*fact).unwrap_or_else(|| panic!("no [{fact}]"));
+            for code in ["en", "fr", "de", "es", "pt"] {
+                assert!(
+                    languages.get(code).is_some_and(|p| !p.is_empty()),
+                    "[{fact}] has no {code}"
+                );
+            }
+        }
+        assert_eq!(raw.len(), FACTS.len(), "a table no fact reads");
+        assert_eq!(languages(), ["de", "en", "es", "fr", "pt"]);
+    }
+
+    #[test]
+    fn phrases_match_whole_words_or_word_starts() {
+        let q = |s: &str| normalize(s);
+        assert!(has("phone", &q("Numéro de téléphone mobile")));
+        assert!(has(
+            "work_authorization",
+            &q("Êtes-vous autorisé(e) à travailler en France ?")
+        ));
+        assert!(has("relocation", &q("Are you willing to relocate?")));
+        assert!(has("email", &q("Adresse e-mail")));
+        assert!(has("first_name", &q("Vorname")));
+        assert!(!has("first_name", &q("Nachname")));
+        assert!(!has("years", &q("Yearsley Street")), "whole words only");
+    }
+}
