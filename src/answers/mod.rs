@@ -259,9 +259,32 @@ fn choose(options: &[String], value: &Value) -> Option<String> {
                         .collect();
                     (hits.len() == 1).then(|| hits[0])
                 })
+                .or_else(|| {
+                    // a phone country by its dialling code, in any language:
+                    // "Royaume-Uni (+44)" for "United Kingdom (+44)"; never among several
+                    let code = dialling_code(t)?;
+                    let hits: Vec<&String> = options
+                        .iter()
+                        .filter(|o| dialling_code(o) == Some(code))
+                        .collect();
+                    (hits.len() == 1).then(|| hits[0])
+                })
                 .cloned()
         }
     }
+}
+
+/// The dialling code a phone-country text carries: `(+44)` → 44.
+fn dialling_code(text: &str) -> Option<u32> {
+    let at = text.find("(+")?;
+    let digits: String = text[at + 2..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    text[at + 2 + digits.len()..]
+        .starts_with(')')
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 fn as_text(value: &Value) -> String {
@@ -650,6 +673,61 @@ mod tests {
         assert_eq!(
             format!("{:?}", Resolution::Type("secret answer".into())),
             "Type(..)"
+        );
+    }
+
+    #[test]
+    fn questions_are_recognised_in_the_five_languages() {
+        assert_eq!(
+            resolve_it(
+                "Indicatif du pays",
+                FieldKind::Select,
+                &["Allemagne (+49)", "Royaume-Uni (+44)"]
+            ),
+            Resolution::Choose("Royaume-Uni (+44)".into()),
+            "the phone country by its dialling code"
+        );
+        assert_eq!(
+            resolve_it(
+                "Indicatif du pays",
+                FieldKind::Select,
+                &["Canada (+1)", "États-Unis (+1)"]
+            ),
+            Resolution::Unknown,
+            "never a guess among several"
+        );
+        assert_eq!(
+            resolve_it(
+                "Wie viele Jahre Erfahrung haben Sie mit Python?",
+                FieldKind::Text,
+                &[]
+            ),
+            Resolution::Type("5".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "¿Necesitará patrocinio de visado?",
+                FieldKind::Radio,
+                &["Sí", "No"]
+            ),
+            Resolution::Choose("No".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "Você está autorizado a trabalhar na Alemanha?",
+                FieldKind::Radio,
+                &["Sim", "Não"]
+            ),
+            Resolution::Choose("Sim".into())
+        );
+        assert_eq!(
+            resolve_it(
+                "Quel est votre préavis (en semaines) ?",
+                FieldKind::Text,
+                &[]
+            ),
+            Resolution::Unknown,
+            "30 days are not a whole number of weeks"
         );
     }
 
