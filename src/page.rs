@@ -102,6 +102,16 @@ impl std::fmt::Debug for Field {
     }
 }
 
+/// A required field of the unit tests: handle 3, question `Q`.
+#[cfg(test)]
+pub(crate) fn test_field(kind: FieldKind, options: &[&str], value: &str) -> Field {
+    serde_json::from_value(serde_json::json!({
+        "handle": 3, "label": "Q", "kind": kind, "required": true,
+        "options": options, "value": value
+    }))
+    .expect("a field")
+}
+
 /// The Easy Apply modal.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Modal {

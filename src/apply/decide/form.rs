@@ -312,15 +312,7 @@ pub fn follow_needs_click(field: &Field, follow: bool) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::page::FieldKind;
-
-    fn field(kind: FieldKind, options: &[&str], value: &str) -> Field {
-        serde_json::from_value(serde_json::json!({
-            "handle": 3, "label": "Q", "kind": kind, "required": true,
-            "options": options, "value": value
-        }))
-        .unwrap()
-    }
+    use crate::page::{FieldKind, test_field as field};
 
     #[test]
     fn field_choices() {

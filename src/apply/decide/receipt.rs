@@ -124,13 +124,7 @@ pub fn receipt_lines(receipt: &serde_json::Value) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn field(kind: FieldKind, options: &[&str], value: &str) -> Field {
-        serde_json::from_value(serde_json::json!({
-            "handle": 3, "label": "Q", "kind": kind, "required": true,
-            "options": options, "value": value
-        }))
-        .unwrap()
-    }
+    use crate::page::test_field as field;
 
     #[test]
     fn the_receipt_holds_what_was_sent() {
