@@ -9,7 +9,12 @@
 //! security checkpoint. A job submitted once shows "Applied" afterwards — after a
 //! per-job lag when a test sets one (`set_applied_lag`); a job can also accept a
 //! submission and never answer it (`set_confirmation_never_renders`).
+//!
+//! Languages: the session's `lang` cookie picks the display language of every page
+//! (`i18n`): English, French, German, Spanish or Portuguese; another language is served
+//! in English under its own `<html lang>`.
 
+pub mod i18n;
 pub mod jobs;
 pub mod sdui;
 
@@ -308,7 +313,9 @@ const CHECKPOINT_URL: &str = "/checkpoint/challengesV2/AQGx7Replica";
 
 async fn feed(headers: HeaderMap) -> Response {
     match visitor(&headers) {
-        Visitor::LoggedIn => Html(jobs::feed_page()).into_response(),
+        Visitor::LoggedIn => {
+            Html(i18n::Lang::of_request(&headers).localize(&jobs::feed_page())).into_response()
+        }
         Visitor::LoggedOut => Redirect::to("/login?session_redirect=%2Ffeed%2F").into_response(),
         Visitor::Checkpoint => Redirect::to(CHECKPOINT_URL).into_response(),
     }
@@ -345,6 +352,7 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
         return Redirect::to(CHECKPOINT_URL).into_response();
     }
     let user = li_at(&headers).unwrap_or_default();
+    let lang = i18n::Lang::of_request(&headers);
     let submitted = {
         let recorded = state.recorded.lock().expect("replica state");
         let lag = recorded.applied_lag.get(&id).copied().unwrap_or_default();
@@ -362,12 +370,12 @@ async fn job(State(state): State<AppState>, Path(id): Path<u64>, headers: Header
             },
             ..job.clone()
         };
-        return Html(jobs::job_page(&applied)).into_response();
+        return Html(lang.localize(&jobs::job_page(&applied))).into_response();
     }
     if let Some(page) = page {
         return Html(page).into_response();
     }
-    Html(jobs::job_page(&job)).into_response()
+    Html(lang.localize(&jobs::job_page(&job))).into_response()
 }
 
 async fn submit(

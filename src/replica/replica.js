@@ -8,6 +8,14 @@
   var CITIES = ['London, England, United Kingdom', 'Lisbon, Lisbon, Portugal', 'Berlin, Berlin, Germany', 'Bern, Bern, Switzerland'];
   var jobEl = document.getElementById('replica-job');
   var job = jobEl ? JSON.parse(jobEl.textContent) : null;
+  // the account's display language: English phrase → its words ({} holds a value)
+  var wordsEl = document.getElementById('replica-i18n');
+  var WORDS = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+  function T(text) {
+    var out = WORDS[text] || text;
+    for (var i = 1; i < arguments.length; i++) out = out.replace('{}', arguments[i]);
+    return out;
+  }
   var gen = job ? job.generation : 'artdeco-2025';
   var state = { step: 0, fields: {}, resume: null, follow_company: null, passed: 0, form: null, content: null, shadow: null };
 
@@ -51,8 +59,8 @@
 
   var ARTDECO_MODAL = function () {
     return '<div class="artdeco-modal jobs-easy-apply-modal" role="dialog" aria-labelledby="jobs-apply-header" data-test-modal>' +
-      '<button aria-label="Dismiss" class="artdeco-modal__dismiss artdeco-button artdeco-button--circle" type="button">&times;</button>' +
-      '<div class="artdeco-modal__header"><h2 id="jobs-apply-header">Apply to ' + job.company + '</h2>' +
+      '<button aria-label="' + T('Dismiss') + '" class="artdeco-modal__dismiss artdeco-button artdeco-button--circle" type="button">&times;</button>' +
+      '<div class="artdeco-modal__header"><h2 id="jobs-apply-header">' + T('Apply to {}', job.company) + '</h2>' +
       '<span class="replica-progress" role="progressbar"></span></div>' +
       '<div class="jobs-easy-apply-modal__content jobs-easy-apply-content"><form></form></div></div>';
   };
@@ -66,8 +74,8 @@
       for (var i = 0; i < job.steps; i++) {
         sections += '<section class="_sx2d4" data-replica-section="' + i + '"' + (i ? ' hidden' : '') + '></section>';
       }
-      root = nativeDialog('<div class="_k2a8f1"><h2 id="dialog-header" class="_n8b2d4">Apply to ' + job.company + '</h2>' +
-        '<button type="button" class="_x3c9e0" aria-label="Dismiss" data-replica-action="dismiss">\u2715</button></div>' +
+      root = nativeDialog('<div class="_k2a8f1"><h2 id="dialog-header" class="_n8b2d4">' + T('Apply to {}', job.company) + '</h2>' +
+        '<button type="button" class="_x3c9e0" aria-label="' + T('Dismiss') + '" data-replica-action="dismiss">\u2715</button></div>' +
         '<div data-testid="dialog-content" class="_u6d1b4" data-replica-content><div data-testid="lazy-column" class="_lc7f3">' +
         '<div class="_g0f5a2" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow="0"></div>' +
         sections + '</div></div>',
@@ -84,8 +92,8 @@
       return;
     }
     if (gen === 'dialog-2026-09') {
-      root = nativeDialog('<div class="_k2a8f1"><h2 id="dialog-header" class="_n8b2d4">Apply to ' + job.company + '</h2>' +
-        '<button type="button" class="_x3c9e0" aria-label="Close" data-replica-action="dismiss">\u2715</button></div>' +
+      root = nativeDialog('<div class="_k2a8f1"><h2 id="dialog-header" class="_n8b2d4">' + T('Apply to {}', job.company) + '</h2>' +
+        '<button type="button" class="_x3c9e0" aria-label="' + T('Close') + '" data-replica-action="dismiss">\u2715</button></div>' +
         '<div class="_u6d1b4" data-replica-content><div class="_g0f5a2 replica-progress" role="progressbar"></div><form class="_m4e7c3"></form></div>',
       { 'data-testid': 'dialog', 'class': '_d0e4a7', 'aria-labelledby': 'dialog-header' });
     } else if (gen === 'interop-2026-04') {
@@ -148,34 +156,34 @@
         // SDUI: the value is an opaque id; what the user chose is the option's text
         var ticked = Array.prototype.filter.call(el.querySelectorAll('input'), function (i) { return i.checked; });
         value = ticked.map(function (i) { return i.getAttribute('data-replica-text'); }).join(', ');
-        if (required && !value) error = 'Please make a selection';
+        if (required && !value) error = T('Please make a selection');
       } else if (el.getAttribute('data-replica-resume') === 'true' && gen === 'sdui-2026-10') {
         var card = state.form.querySelector('input[name="sdui-resume"]:checked');
         var name = card ? card.getAttribute('data-replica-text') : '';
         state.resume = name ? { name: name, size: state.uploaded && state.uploaded.name === name ? state.uploaded.size : 0 } : null;
         value = name;
-        if (!value) error = 'A resume is required';
+        if (!value) error = T('A resume is required');
       } else if (el.tagName === 'FIELDSET') {
         var checked = Array.prototype.filter.call(el.querySelectorAll('input'), function (i) { return i.checked; });
         value = checked.map(function (i) { return i.value; }).join(', ');
-        if (required && !value) error = 'Please make a selection';
+        if (required && !value) error = T('Please make a selection');
       } else if (el.id === 'follow-company-checkbox' || el.getAttribute('data-replica-follow') === 'true') {
         value = el.checked ? 'true' : 'false';
         state.follow_company = el.checked;
       } else if (el.getAttribute('data-replica-resume') === 'true') {
         value = state.resume ? state.resume.name : '';
-        if (!value) error = 'A resume is required';
+        if (!value) error = T('A resume is required');
       } else if (el.tagName === 'SELECT') {
-        value = el.value === 'Select an option' ? '' : el.value;
-        if (required && !value) error = 'Please enter a valid answer';
+        value = el.value === T('Select an option') ? '' : el.value;
+        if (required && !value) error = T('Please enter a valid answer');
       } else {
         value = el.value;
         var max = el.getAttribute('data-replica-max');
-        if (required && !value.trim()) error = 'Please enter a valid answer';
+        if (required && !value.trim()) error = T('Please enter a valid answer');
         else if (max !== null && value.trim() && !(/^\d+$/.test(value.trim()) && Number(value) <= Number(max))) {
-          error = 'Enter a whole number between 0 and ' + max;
+          error = T('Enter a whole number between 0 and {}', max);
         } else if (el.getAttribute('data-replica-typeahead') === 'true' && value && CITIES.indexOf(value) < 0) {
-          error = 'Please select a location from the list';
+          error = T('Please select a location from the list');
         }
       }
       setError(el, error);
@@ -193,16 +201,16 @@
       .then(function () {
         if (gen === 'sdui-2026-10') {
           history.pushState({}, '', '/jobs/view/' + job.id + '/post-apply/?openSDUIApplyFlow=true');
-          state.content.innerHTML = '<div class="_pa1b2"><p class="_pt3c4">Your application was sent to ' + job.company +
-            '</p><p class="_ps5d6">You can keep track of it in My jobs.</p></div>';
+          state.content.innerHTML = '<div class="_pa1b2"><p class="_pt3c4">' + T('Your application was sent to {}', job.company) +
+            '</p><p class="_ps5d6">' + T('You can keep track of it in My jobs.') + '</p></div>';
           state.form = null;
           return;
         }
         state.content.innerHTML = gen === 'dialog-2026-09'
-          ? '<h3 class="_n8b2d4">Your application was sent to ' + job.company + '!</h3>'
-          : '<div data-test-easy-apply-post-apply-modal><h3 class="jpac-modal-header t-20">Your application was sent to ' + job.company + '!</h3></div>';
+          ? '<h3 class="_n8b2d4">' + T('Your application was sent to {}!', job.company) + '</h3>'
+          : '<div data-test-easy-apply-post-apply-modal><h3 class="jpac-modal-header t-20">' + T('Your application was sent to {}!', job.company) + '</h3></div>';
         state.form = null;
-        document.getElementById('artdeco-toasts').innerHTML = '<div class="artdeco-toast-item" role="alert"><p>Application sent</p></div>';
+        document.getElementById('artdeco-toasts').innerHTML = '<div class="artdeco-toast-item" role="alert"><p>' + T('Application sent') + '</p></div>';
       });
   }
 
@@ -211,21 +219,21 @@
 
   var INTERSTITIALS = {
     labelled: function () {
-      showDialog('<div class="artdeco-modal jobs-apply-button--safety-reminder" role="dialog"><h2>Job search safety reminder</h2>' +
-        '<p>Be careful of job offers that ask for payment.</p>' +
-        '<button class="artdeco-button artdeco-button--primary" aria-label="Continue applying" type="button" data-replica-action="continue">Continue applying</button></div>');
+      showDialog('<div class="artdeco-modal jobs-apply-button--safety-reminder" role="dialog"><h2>' + T('Job search safety reminder') + '</h2>' +
+        '<p>' + T('Be careful of job offers that ask for payment.') + '</p>' +
+        '<button class="artdeco-button artdeco-button--primary" aria-label="' + T('Continue applying') + '" type="button" data-replica-action="continue">' + T('Continue applying') + '</button></div>');
     },
     // 2026: hashed classes, no aria-label, the name is the text
     text: function () {
-      showDialog('<div class="_3f9a1c _b72e0d" role="dialog" aria-labelledby="sr-title"><h2 id="sr-title" class="_9c1d2e">Job search safety reminder</h2>' +
-        '<p class="_4e8f1a">Be careful of job offers that ask for payment or personal financial information.</p>' +
-        '<div class="_7a0b3c"><button class="_1d4e5f _8b2c9a" type="button" data-replica-action="continue"><span>Continue\u00a0applying</span></button></div></div>');
+      showDialog('<div class="_3f9a1c _b72e0d" role="dialog" aria-labelledby="sr-title"><h2 id="sr-title" class="_9c1d2e">' + T('Job search safety reminder') + '</h2>' +
+        '<p class="_4e8f1a">' + T('Be careful of job offers that ask for payment or personal financial information.') + '</p>' +
+        '<div class="_7a0b3c"><button class="_1d4e5f _8b2c9a" type="button" data-replica-action="continue"><span>' + T('Continue\u00a0applying') + '</span></button></div></div>');
     },
     qualifications: function () {
-      showDialog('<div class="_3f9a1c _b72e0d" role="dialog" aria-labelledby="qn-title"><h2 id="qn-title" class="_9c1d2e">Your profile is missing some required qualifications</h2>' +
-        '<p class="_4e8f1a">You can still apply, but the hiring team may prefer other applicants.</p>' +
-        '<div class="_7a0b3c"><button class="_1d4e5f" type="button" data-replica-action="cancel">Cancel</button>' +
-        '<button class="_1d4e5f _8b2c9a" type="button" data-replica-action="continue">Continue</button></div></div>');
+      showDialog('<div class="_3f9a1c _b72e0d" role="dialog" aria-labelledby="qn-title"><h2 id="qn-title" class="_9c1d2e">' + T('Your profile is missing some required qualifications') + '</h2>' +
+        '<p class="_4e8f1a">' + T('You can still apply, but the hiring team may prefer other applicants.') + '</p>' +
+        '<div class="_7a0b3c"><button class="_1d4e5f" type="button" data-replica-action="cancel">' + T('Cancel') + '</button>' +
+        '<button class="_1d4e5f _8b2c9a" type="button" data-replica-action="continue">' + T('Continue') + '</button></div></div>');
     }
   };
 
@@ -233,8 +241,8 @@
     if (job.signal) {
       var p = document.createElement('p');
       p.className = 'artdeco-inline-feedback__message';
-      p.textContent = job.signal;
-      showDialog('<div class="artdeco-modal" role="dialog"><div class="artdeco-modal__content"><h2>Easy Apply</h2>' +
+      p.textContent = T(job.signal);
+      showDialog('<div class="artdeco-modal" role="dialog"><div class="artdeco-modal__content"><h2>' + T('Easy Apply') + '</h2>' +
         p.outerHTML + '</div></div>');
       return;
     }
@@ -252,29 +260,30 @@
       var confirm = document.createElement('div');
       confirm.className = 'artdeco-modal artdeco-modal--layer-confirmation';
       confirm.setAttribute('role', 'alertdialog');
-      confirm.innerHTML = '<h2>Save this application?</h2><div class="artdeco-modal__actionbar">' +
-        '<button class="artdeco-modal__confirm-dialog-btn artdeco-button artdeco-button--secondary" data-control-name="discard_application_confirm_btn" type="button" data-replica-action="discard">Discard</button>' +
-        '<button class="artdeco-modal__confirm-dialog-btn artdeco-button artdeco-button--primary" data-control-name="save_application_btn" type="button" data-replica-action="save">Save</button></div>';
+      confirm.innerHTML = '<h2>' + T('Save this application?') + '</h2><div class="artdeco-modal__actionbar">' +
+        '<button class="artdeco-modal__confirm-dialog-btn artdeco-button artdeco-button--secondary" data-control-name="discard_application_confirm_btn" type="button" data-replica-action="discard">' + T('Discard') + '</button>' +
+        '<button class="artdeco-modal__confirm-dialog-btn artdeco-button artdeco-button--primary" data-control-name="save_application_btn" type="button" data-replica-action="save">' + T('Save') + '</button></div>';
       outlet().appendChild(confirm);
     } else if (gen === 'interop-2026-04') {
       var box = document.createElement('div');
       box.className = 'artdeco-modal artdeco-modal--layer-confirmation';
       box.setAttribute('role', 'alertdialog');
       box.setAttribute('aria-labelledby', 'save-title');
-      box.innerHTML = '<h2 id="save-title" data-test-dialog-title>Save this application?</h2><p>Save to return to this application later.</p>' +
-        '<button class="artdeco-button" data-test-dialog-secondary-btn type="button" data-replica-action="discard">Discard</button>' +
-        '<button class="artdeco-button artdeco-button--primary" data-test-dialog-primary-btn type="button" data-replica-action="save">Save</button>';
+      box.innerHTML = '<h2 id="save-title" data-test-dialog-title>' + T('Save this application?') + '</h2><p>' + T('Save to return to this application later.') + '</p>' +
+        '<button class="artdeco-button" data-test-dialog-secondary-btn type="button" data-replica-action="discard">' + T('Discard') + '</button>' +
+        '<button class="artdeco-button artdeco-button--primary" data-test-dialog-primary-btn type="button" data-replica-action="save">' + T('Save') + '</button>';
       state.shadow.querySelector('.artdeco-modal-overlay').appendChild(box);
     } else {
-      nativeDialog('<h2 id="save-title" class="_n8b2d4">Save this application?</h2><p class="_4e8f1a">Save to return to this application later.</p>' +
-        '<div class="_7a0b3c"><button type="button" class="_1d4e5f" data-replica-action="discard">Discard</button>' +
-        '<button type="button" class="_1d4e5f _8b2c9a" data-replica-action="save">Save</button></div>',
+      nativeDialog('<h2 id="save-title" class="_n8b2d4">' + T('Save this application?') + '</h2><p class="_4e8f1a">' + T('Save to return to this application later.') + '</p>' +
+        '<div class="_7a0b3c"><button type="button" class="_1d4e5f" data-replica-action="discard">' + T('Discard') + '</button>' +
+        '<button type="button" class="_1d4e5f _8b2c9a" data-replica-action="save">' + T('Save') + '</button></div>',
       { role: 'alertdialog', 'aria-labelledby': 'save-title', 'class': '_s5b0c8' });
     }
   }
 
-  var LABELLED_ACTIONS = { 'Continue applying': 'continue', 'Continue to next step': 'next', 'Review your application': 'next',
-                           'Submit application': 'submit', 'Dismiss': 'dismiss' };
+  var LABELLED_ACTIONS = {};
+  [['Continue applying', 'continue'], ['Continue to next step', 'next'], ['Review your application', 'next'],
+   ['Submit application', 'submit'], ['Dismiss', 'dismiss']].forEach(function (a) { LABELLED_ACTIONS[T(a[0])] = a[1]; });
   function act(t, action) {
     if (action === 'continue') { state.passed += 1; nextInterstitialOrForm(); return; }
     if (action === 'cancel') { closeAll(); return; }
@@ -314,8 +323,8 @@
         card.setAttribute('componentkey', 'easyApplyUploadedResume_' + n);
         card.className = '_rc4d2';
         card.innerHTML = '<input type="radio" id="sdui-up-' + n + '" name="sdui-resume" value="urn:li:fsd_resume:up' + n +
-          '" aria-label="Select this resume" data-replica-text="' + up.name + '" checked><label for="sdui-up-' + n +
-          '" class="_lb7c2"></label><div class="_rt0e5"><p class="_fn1c8">' + up.name + '</p><p class="_fd6a3">Uploaded just now</p></div>';
+          '" aria-label="' + T('Select this resume') + '" data-replica-text="' + up.name + '" checked><label for="sdui-up-' + n +
+          '" class="_lb7c2"></label><div class="_rt0e5"><p class="_fn1c8">' + up.name + '</p><p class="_fd6a3">' + T('Uploaded just now') + '</p></div>';
         list.appendChild(card);
         return;
       }

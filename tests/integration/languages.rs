@@ -1,4 +1,5 @@
-//! Accounts in other display languages (issue 25, in part): the page's language is
+//! Accounts in other display languages (issue 25; the bundled replica in five
+//! languages is `replica_languages.rs`): the page's language is
 //! read on the first page, the site file's texts of that language are used from there
 //! on, screening questions are recognised in it, and a language the file has no texts
 //! for stops the run before any click. The page is written by hand in French

@@ -14,6 +14,7 @@ mod invariants;
 mod languages;
 mod ops_kit;
 mod peers;
+mod replica_languages;
 mod sdui;
 mod secrets;
 mod session_vectors;

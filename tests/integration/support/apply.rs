@@ -191,8 +191,19 @@ pub async fn apply_env() -> ApplyEnv {
 impl ApplyEnv {
     /// A user with an encrypted cookie export (`li_at` = `li_at`), a profile and a résumé.
     pub fn seed_user(&self, profile: &serde_json::Value, li_at: &str) -> UserId {
+        self.seed_user_in(profile, li_at, None)
+    }
+
+    /// A user whose account is in display language `lang` (the export's `lang`
+    /// cookie, `v=2&lang=fr-fr`), when given.
+    pub fn seed_user_in(
+        &self,
+        profile: &serde_json::Value,
+        li_at: &str,
+        lang: Option<&str>,
+    ) -> UserId {
         let user = UserId::new_random();
-        let export = serde_json::json!({
+        let mut export = serde_json::json!({
             "cookies": [
                 {"domain": ".www.linkedin.com", "expirationDate": 4102444800.0, "httpOnly": true, "name": "li_at",
                  "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": li_at},
@@ -201,6 +212,13 @@ impl ApplyEnv {
             ],
             "user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 autoapply-test"
         });
+        if let Some(lang) = lang {
+            export["cookies"].as_array_mut().unwrap().push(serde_json::json!(
+                {"domain": ".linkedin.com", "expirationDate": 4102444800.0, "httpOnly": false, "name": "lang",
+                 "path": "/", "sameSite": "no_restriction", "secure": true, "session": false,
+                 "value": format!("v=2&lang={lang}")}
+            ));
+        }
         let sealed = session::encrypt(
             &self.key,
             CipherEncoding::Hex,
