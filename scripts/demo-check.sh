@@ -42,7 +42,13 @@ expect 'receipt: 14 answer\(s\), résumé resume-ada-lovelace\.pdf, follow compa
 expect 'sent: Which of these cloud platforms have you used\? Select all that apply\. -> AWS, GCP$'
 expect 'sent: Stay in touch -> \(left unticked\)$'
 expect 'sent: Country of residence -> United Kingdom$'
-expect '^6 of 6 applications ended as expected .*; no browser process is left$'
+expect '^[0-9a-f-]{36}  1017 Backend Engineer +submitted +- +yes '
+expect '\(an account in French: French buttons, questions and options; April 2026 markup: .*; page language: fr\)$'
+expect 'receipt: 11 answer\(s\), résumé resume-claire-dubois\.pdf, follow company: no$'
+expect 'sent: Quelle est la durée de votre préavis.*\? -> 30 jours$'
+expect 'sent: Êtes-vous légalement autorisé\(e\) à travailler en Allemagne.*\? -> Oui$'
+expect 'sent: Indicatif du pays -> Royaume-Uni \(\+44\)$'
+expect '^7 of 7 applications ended as expected .*; no browser process is left$'
 # every screenshot the table names exists and is a PNG
 shots=$(grep -Eo '/[^ ]+\.png' "$out" || true)
 [ "$(wc -w <<<"$shots")" -ge 3 ] || fail "expected at least 3 screenshots in the table, got: $shots"
@@ -81,7 +87,7 @@ kill -INT "$pid"
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" = 130 ] || { cat "$away/out" >&2; fail "the interrupted demo exited $rc, not 130"; }
-grep -Eq '^interrupted after [0-9]+ s: [1-5] of 6 applications had ended .*gave the others back to the queue; no browser process is left$' "$away/out" \
+grep -Eq '^interrupted after [0-9]+ s: [1-6] of 7 applications had ended .*gave the others back to the queue; no browser process is left$' "$away/out" \
   || { cat "$away/out" >&2; fail "no 'interrupted' summary"; }
 grep -Eq '^[0-9a-f-]{36}  [0-9]{4} .* queued +- ' "$away/out" || fail "no unfinished application shown back in the queue"
 grep -Eq '^selectors: linkedin\.toml \(built into autoapply\) ' "$away/out" || { cat "$away/out" >&2; fail "the built-in selector file was not used"; }

@@ -1,5 +1,6 @@
 //! The demo's users (sessions encrypted like real ones, a profile, a résumé) and its
-//! six applications (three markup generations), each with where it must end.
+//! seven applications (four markup generations, one account in French), each with
+//! where it must end.
 
 use std::collections::HashMap;
 
@@ -17,6 +18,15 @@ use super::fail;
 /// Demo users' LinkedIn sessions on the replica.
 pub(super) const ADA_LI_AT: &str = "demo-ada-session";
 pub(super) const GRACE_LI_AT: &str = "revoked-demo-grace-session";
+pub(super) const CLAIRE_LI_AT: &str = "demo-claire-session";
+
+/// The demo's users: name, session, and the display language of the account (the
+/// export's `lang` cookie, as LinkedIn sets it).
+const USERS: [(&str, &str, &str); 3] = [
+    ("ada", ADA_LI_AT, "en-us"),
+    ("grace", GRACE_LI_AT, "en-us"),
+    ("claire", CLAIRE_LI_AT, "fr-fr"),
+];
 
 /// One demo application: who, which replica job, and where it must end.
 pub(super) struct Case {
@@ -24,11 +34,12 @@ pub(super) struct Case {
     pub(super) job: u64,
     pub(super) expect: (ApplicationStatus, Option<&'static str>),
     pub(super) what: &'static str,
-    /// the summary lists its receipt (what was sent) question by question
+    /// the application names its résumé, and the summary lists its receipt (what was
+    /// sent) question by question
     pub(super) receipt: bool,
 }
 
-pub(super) const CASES: [Case; 6] = [
+pub(super) const CASES: [Case; 7] = [
     Case {
         user: "ada",
         job: 1002,
@@ -48,6 +59,13 @@ pub(super) const CASES: [Case; 6] = [
         job: 1030,
         expect: (ApplicationStatus::Submitted, None),
         what: "the application's résumé, an opt-in left unticked, a receipt",
+        receipt: true,
+    },
+    Case {
+        user: "claire",
+        job: 1017,
+        expect: (ApplicationStatus::Submitted, None),
+        what: "an account in French: French buttons, questions and options",
         receipt: true,
     },
     Case {
@@ -75,19 +93,54 @@ pub(super) const CASES: [Case; 6] = [
 
 /// A cookie export as a browser extension writes it, for the site's real host (the
 /// worker moves the cookies to the replica's origin, as it does for real exports).
-pub(super) fn cookie_export(li_at: &str, domain: &str) -> serde_json::Value {
+pub(super) fn cookie_export(li_at: &str, domain: &str, lang: &str) -> serde_json::Value {
     serde_json::json!({
         "cookies": [
             {"domain": domain, "expirationDate": 4102444800.0, "httpOnly": true, "name": "li_at",
              "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": li_at},
             {"domain": domain, "expirationDate": 4102444800.0, "httpOnly": false, "name": "JSESSIONID",
-             "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": "\"ajax:0000000000\""}
+             "path": "/", "sameSite": "no_restriction", "secure": true, "session": false, "value": "\"ajax:0000000000\""},
+            {"domain": domain, "httpOnly": false, "name": "lang", "path": "/", "sameSite": "no_restriction",
+             "secure": true, "session": true, "value": format!("v=2&lang={lang}")}
         ],
         "user_agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
     })
 }
 
-/// Two users, their sessions and profile, and the six applications.
+/// A demo user's profile: the example's facts under their own name.
+fn profile_of(name: &str) -> serde_json::Value {
+    let mut profile = crate::domain::profile::example();
+    if name == "grace" {
+        profile["contact"]["first_name"] = "Grace".into();
+        profile["contact"]["last_name"] = "Hopper".into();
+    }
+    if name == "claire" {
+        profile["contact"]["first_name"] = "Claire".into();
+        profile["contact"]["last_name"] = "Dubois".into();
+        // her explicit answers are written as she saw the questions: in French
+        profile["answers"] = serde_json::json!([{
+            "question": "J'accepte le traitement de mes données personnelles pour cette candidature",
+            "answer": "Oui"
+        }]);
+    }
+    profile
+}
+
+/// A demo user's résumé, written in the résumé folder (the worker uploads from
+/// nowhere else).
+fn resume_of(config: &Config, name: &str) -> Result<std::path::PathBuf, Failure> {
+    let file = if name == "claire" {
+        "resume-claire-dubois.pdf"
+    } else {
+        "resume-ada-lovelace.pdf"
+    };
+    let path = config.resume_dir.join(file);
+    std::fs::write(&path, b"%PDF-1.4\n% curriculum vitae (demo)\n")
+        .map_err(|e| fail(format!("cannot write {}: {e}", path.display())))?;
+    Ok(path)
+}
+
+/// Three users, their sessions and profiles, and the seven applications.
 pub(super) async fn seed(
     store: &SqliteStore,
     key: &SessionKey,
@@ -104,21 +157,16 @@ pub(super) async fn seed(
             config.resume_dir.display()
         ))
     })?;
-    let resume = config.resume_dir.join("resume-ada-lovelace.pdf");
-    std::fs::write(
-        &resume,
-        b"%PDF-1.4\n% Ada Lovelace, curriculum vitae (demo)\n",
-    )
-    .map_err(|e| fail(format!("cannot write {}: {e}", resume.display())))?;
     let site = config
         .selectors
         .load(Platform::Linkedin.as_str())
         .map_err(|e| fail(e.to_string()))?;
     let domain = format!(".{}", site.origin.host_str().unwrap_or_default());
     let mut users = HashMap::new();
-    for (name, li_at) in [("ada", ADA_LI_AT), ("grace", GRACE_LI_AT)] {
+    let mut resumes = HashMap::new();
+    for (name, li_at, lang) in USERS {
         let user = UserId::new_random();
-        let export = zeroize::Zeroizing::new(cookie_export(li_at, &domain).to_string());
+        let export = zeroize::Zeroizing::new(cookie_export(li_at, &domain, lang).to_string());
         let sealed = session::encrypt(key, config.session_encoding, export.as_bytes());
         store
             .put_session(&NewSession {
@@ -129,16 +177,13 @@ pub(super) async fn seed(
             })
             .await
             .map_err(store_err)?;
-        let mut profile = crate::domain::profile::example();
-        if name == "grace" {
-            profile["contact"]["first_name"] = "Grace".into();
-            profile["contact"]["last_name"] = "Hopper".into();
-        }
+        let resume = resume_of(config, name)?.display().to_string();
         store
-            .put_profile(user, &profile, Some(&resume.display().to_string()))
+            .put_profile(user, &profile_of(name), Some(&resume))
             .await
             .map_err(store_err)?;
         users.insert(name, user);
+        resumes.insert(name, resume);
     }
     let mut seeded = Vec::new();
     for case in &CASES {
@@ -149,7 +194,7 @@ pub(super) async fn seed(
             max_attempts: 3,
             // the October 2026 form sends the résumé the platform chose, not
             // LinkedIn's preselected card
-            resume_path: case.receipt.then(|| resume.display().to_string()),
+            resume_path: case.receipt.then(|| resumes[case.user].clone()),
         };
         let (Enqueued::Added(row) | Enqueued::Exists(row)) =
             store.enqueue(&new).await.map_err(store_err)?;

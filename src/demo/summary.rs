@@ -135,7 +135,12 @@ pub(super) async fn summary(
             .iter()
             .find(|j| j.id == case.job)
             .map_or("?", |j| j.generation().describe());
-        println!("{:<38}({}; {markup})", "", case.what);
+        // the account's display language, as the worker read it from the page
+        let language = match row.display_language.as_deref() {
+            Some(lang) if lang != "en" => format!("; page language: {lang}"),
+            _ => String::new(),
+        };
+        println!("{:<38}({}; {markup}{language})", "", case.what);
     }
     println!(
         "\nscreenshots: {} (error and success screenshots, and one per form step)",
