@@ -40,6 +40,7 @@ pub mod domain;
 pub mod evidence;
 pub mod exit;
 pub mod heap;
+pub mod lease;
 pub mod metrics;
 pub mod pacing;
 pub mod page;

@@ -13,6 +13,7 @@ use crate::{
     config::Config,
     domain::{ApplicationStatus, Outcome, OutcomeStatus, truncate_error},
     exit::{self, Failure},
+    lease::LeaseClock,
     metrics::Metrics,
     store::{AgentLogEntry, AgentLogStatus, Application, Store},
 };
@@ -32,10 +33,13 @@ pub struct RunOutcome {
     pub duration: Duration,
 }
 
+/// Renews the lease every third of it; only a renewal the store confirmed moves the
+/// local deadline. The lease lost, or its deadline passed, cancels the application.
 async fn heartbeat_loop<S: Store>(
     store: S,
     application: Application,
     lease: Duration,
+    clock: LeaseClock,
     stop: CancellationToken,
     lost: CancellationToken,
 ) {
@@ -44,18 +48,34 @@ async fn heartbeat_loop<S: Store>(
     };
     let every = (lease / 3).max(Duration::from_secs(1));
     loop {
+        let next = tokio::time::Instant::now() + every;
+        // wake at the next heartbeat, or when the deadline passes first
         tokio::select! {
-            () = tokio::time::sleep(every) => {}
+            () = tokio::time::sleep_until(next.min(clock.deadline().into())) => {}
             () = stop.cancelled() => return,
         }
-        match store.heartbeat(held, lease).await {
-            Ok(true) => {}
-            Ok(false) => {
+        if !clock.holds() {
+            tracing::warn!(
+                "the lease ran out on this worker (no heartbeat confirmed in time): \
+                 letting go of this application without another action"
+            );
+            lost.cancel();
+            return;
+        }
+        if tokio::time::Instant::now() < next {
+            continue;
+        }
+        let asked = std::time::Instant::now();
+        // a heartbeat may wait for the store as long as the lease still holds
+        match tokio::time::timeout_at(clock.deadline().into(), store.heartbeat(held, lease)).await {
+            Ok(Ok(true)) => clock.confirmed(asked),
+            Ok(Ok(false)) => {
                 tracing::warn!("the lease was lost: stopping this application");
                 lost.cancel();
                 return;
             }
-            Err(e) => tracing::warn!(error = %e, "heartbeat failed; retrying"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "heartbeat failed; retrying"),
+            Err(_) => tracing::warn!("heartbeat unanswered before the lease's deadline"),
         }
     }
 }
@@ -84,8 +104,22 @@ pub async fn run_application<S: Store + Clone + 'static>(
         tracing::warn!(error = %e, "agent_logs start row not written");
     }
     let dry_run = options.dry_run;
-    let attempt =
-        attempt_with_heartbeat(&store, engine, lease, &application, cancel, options).await;
+    // the lease began after the claim was asked for: counted from then
+    let clock = LeaseClock::starting(
+        application
+            .claimed_at
+            .unwrap_or_else(std::time::Instant::now),
+        lease,
+    );
+    let attempt = attempt_with_heartbeat(
+        &store,
+        engine,
+        (lease, clock.clone()),
+        &application,
+        cancel,
+        options,
+    )
+    .await;
     let mut end = AgentLogEntry::new(
         AgentLogStatus::Failed,
         Some(application.user_id),
@@ -102,9 +136,11 @@ pub async fn run_application<S: Store + Clone + 'static>(
             (Some(report), label)
         }
         Ok(Err(e)) => {
-            // the outcome could not be recorded: the lease expires and the sweeper acts
             end.error = Some(truncate_error(&format!("store_error: {e}")));
             tracing::error!(error = %e, "the application's outcome could not be recorded");
+            if !dry_run {
+                release_after_store_error(&store, &application, &clock).await;
+            }
             (None, "error".to_owned())
         }
         Err(join) => {
@@ -148,18 +184,22 @@ pub async fn run_application<S: Store + Clone + 'static>(
 async fn attempt_with_heartbeat<S: Store + Clone + 'static>(
     store: &S,
     engine: Arc<Engine>,
-    lease: Duration,
+    (lease, clock): (Duration, LeaseClock),
     application: &Application,
     cancel: CancellationToken,
-    options: ApplyOptions,
+    mut options: ApplyOptions,
 ) -> Result<Result<AttemptReport, crate::store::StoreError>, tokio::task::JoinError> {
     let app_cancel = cancel.child_token();
     let stop_heartbeat = CancellationToken::new();
+    if !options.dry_run {
+        options.lease = Some(clock.clone());
+    }
     let heartbeat = tokio::spawn(
         heartbeat_loop(
             store.clone(),
             application.clone(),
             lease,
+            clock,
             stop_heartbeat.clone(),
             app_cancel.clone(),
         )
@@ -230,6 +270,33 @@ fn end_of_attempt(end: &mut AgentLogEntry, report: &AttemptReport, dry_run: bool
         report.ended
     )));
     "dry_run".to_owned()
+}
+
+/// The store failed the run before an outcome was written (an outage outlasting the
+/// retries): the claim is given back at once, without spending the attempt, while
+/// the lease holds — not left `claimed` without a browser until it expires. A row
+/// past its submit gate is untouched (release only moves a `claimed` row).
+async fn release_after_store_error<S: Store>(
+    store: &S,
+    application: &Application,
+    clock: &LeaseClock,
+) {
+    let Some(lease) = application.lease() else {
+        return;
+    };
+    if !clock.holds() {
+        return;
+    }
+    match tokio::time::timeout_at(clock.deadline().into(), store.release(lease)).await {
+        Ok(Ok(true)) => {
+            tracing::warn!("the claim was given back after the store error; no attempt spent");
+        }
+        Ok(Ok(false)) => {}
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "the claim could not be given back (the lease will expire)");
+        }
+        Err(_) => tracing::warn!("the store did not answer before the lease's deadline"),
+    }
 }
 
 async fn record_internal_error<S: Store>(store: &S, application: &Application, what: &str) {

@@ -75,6 +75,8 @@ pub struct ApplyOptions {
     pub step_screenshots: bool,
     /// called with every step as it happens (the replay CLI prints them)
     pub on_step: Option<driver::StepObserver>,
+    /// the claim's local deadline: no browser action, no gate, once it runs out
+    pub lease: Option<crate::lease::LeaseClock>,
 }
 
 impl std::fmt::Debug for ApplyOptions {
@@ -86,17 +88,30 @@ impl std::fmt::Debug for ApplyOptions {
     }
 }
 
-/// The store's `begin_submit` for this claim (a dry run holds none and never asks).
+/// The store's `begin_submit` for this claim (a dry run holds none and never asks),
+/// asked only while the lease's local deadline holds, and answered before it.
 struct Gate<'a, S: Store> {
     store: &'a S,
     lease: Option<Lease>,
+    clock: Option<&'a crate::lease::LeaseClock>,
 }
 
 impl<S: Store> SubmitGate for Gate<'_, S> {
     async fn begin_submit(&self) -> Result<BeginSubmit, StoreError> {
-        match self.lease {
-            Some(lease) => self.store.begin_submit(lease).await,
-            None => Ok(BeginSubmit::LeaseLost),
+        let Some(lease) = self.lease else {
+            return Ok(BeginSubmit::LeaseLost);
+        };
+        let Some(clock) = self.clock else {
+            return self.store.begin_submit(lease).await;
+        };
+        if !clock.holds() {
+            return Ok(BeginSubmit::LeaseLost);
+        }
+        match tokio::time::timeout_at(clock.deadline().into(), self.store.begin_submit(lease)).await
+        {
+            Ok(answer) => answer,
+            // the store did not answer while the lease held: no click on a maybe
+            Err(_) => Ok(BeginSubmit::LeaseLost),
         }
     }
 }
@@ -134,6 +149,13 @@ impl Engine {
         };
         let mut disposition =
             outcome::disposition(&ended, OffsetDateTime::now_utc(), self.throttle_pause);
+        // past the lease's local deadline nothing is recorded under it — but a
+        // confirmed submission always is (the store takes it from the same token)
+        let expired = options.lease.as_ref().is_some_and(|c| !c.holds());
+        if expired && !matches!(ended, Ended::Flow(Stop::Submitted)) {
+            tracing::warn!(ended = %report.ended, "the lease ran out on this worker: nothing recorded");
+            disposition = Disposition::Nothing;
+        }
         if let Disposition::Finish(outcome) = &mut disposition {
             report.annotate(outcome);
         }
@@ -245,7 +267,11 @@ impl Engine {
             return Ok(Ended::Cancelled);
         }
         // the kill switch: one action per attempt, before the first LinkedIn request
-        if !store.reserve_linkedin_action().await? {
+        let reserved = match lease {
+            Some(lease) => store.reserve_linkedin_action_for(lease).await?,
+            None => store.reserve_linkedin_action().await?,
+        };
+        if !reserved {
             return Ok(Ended::KillSwitch);
         }
         report.touched_linkedin = true;
@@ -278,10 +304,13 @@ impl Engine {
         launch.label = application.id.to_string();
         launch.user_agent = visit.user_agent;
         let launch_started = Instant::now();
-        let browser = match LaunchedBrowser::launch(&launch).await {
+        let mut browser = match LaunchedBrowser::launch(&launch).await {
             Ok(b) => b,
             Err(e) => return Ok(Ended::Browser(e)),
         };
+        if let Some(clock) = &options.lease {
+            browser.hold_lease(clock.clone());
+        }
         report.browser = Some((browser.pid(), browser.profile_dir().to_owned()));
         let launched_at = Instant::now();
         report
@@ -316,6 +345,7 @@ impl Engine {
             let gate = Gate {
                 store,
                 lease: visit.lease,
+                clock: options.lease.as_ref(),
             };
             driver.apply(session, job, &gate).await
         };

@@ -347,6 +347,8 @@ fn step_stuck(step: u32) -> String {
 fn browser_failure(e: &BrowserError) -> Disposition {
     let reason = match e {
         BrowserError::Cancelled => return Disposition::Release,
+        // nothing may be recorded under a lease this worker no longer holds
+        BrowserError::LeaseExpired => return Disposition::Nothing,
         BrowserError::Crashed { .. } => "browser_crashed",
         BrowserError::Timeout { .. } => "page_timeout",
         BrowserError::ElementMissing { .. } => "element_missing",

@@ -57,6 +57,10 @@ pub enum BrowserError {
     /// Shutdown interrupted the action.
     #[error("cancelled by shutdown")]
     Cancelled,
+    /// The lease ran out on this worker (frozen, or cut off from the store): the page
+    /// is not touched again and nothing is recorded under it.
+    #[error("the lease ran out on this worker: it let go without another action")]
+    LeaseExpired,
 }
 
 /// How a guarded DevTools wait ended without an answer.

@@ -106,6 +106,7 @@ impl LaunchedBrowser {
 
     /// [`click`](Self::click), keeping the element for what follows (typing).
     async fn click_node(&self, target: Target) -> Result<Node, BrowserError> {
+        self.acting()?;
         let el = self.element(target).await?;
         let scroll = ScrollIntoViewIfNeededParams::builder()
             .object_id(el.object_id.clone())
@@ -154,6 +155,7 @@ impl LaunchedBrowser {
         };
         let point = Point::new(center.x + dx, center.y + dy);
         // the click moves the mouse there first, then presses and releases
+        self.acting()?;
         self.timed("click", self.page.click(point)).await?;
         Ok(el)
     }
@@ -190,6 +192,7 @@ impl LaunchedBrowser {
                 .pause(Wait::Keystroke, cancel)
                 .await
                 .map_err(|_| BrowserError::Cancelled)?;
+            self.acting()?;
             let key: &str = ch.encode_utf8(&mut buf);
             self.timed("type", self.page.execute(InsertTextParams::new(key)))
                 .await?;
@@ -206,6 +209,7 @@ impl LaunchedBrowser {
     /// Chooses the option whose text is `option` in a drop-down, with the input and
     /// change events a person's choice fires. False when no such option exists.
     pub async fn select_option(&self, target: Target, option: &str) -> Result<bool, BrowserError> {
+        self.acting()?;
         let el = self.click_node(target).await?;
         let arg = serde_json::to_string(option).unwrap_or_default();
         let js = format!(
@@ -225,6 +229,7 @@ impl LaunchedBrowser {
 
     /// Sets the files of a file input (the résumé).
     pub async fn upload(&self, target: Target, file: &Path) -> Result<(), BrowserError> {
+        self.acting()?;
         let el = self.element(target).await?;
         let params = SetFileInputFilesParams::builder()
             .files(vec![file.display().to_string()])

@@ -140,6 +140,7 @@ impl LaunchedBrowser {
             handler: Some(handler),
             guard,
             timeout: options.command_timeout,
+            lease: None,
         })
     }
 

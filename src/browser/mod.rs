@@ -53,6 +53,8 @@ pub struct LaunchedBrowser {
     handler: Option<tokio::task::JoinHandle<()>>,
     guard: LaunchGuard,
     timeout: Duration,
+    /// the lease the page is acted on under: no action once it runs out
+    lease: Option<crate::lease::LeaseClock>,
 }
 
 impl std::fmt::Debug for LaunchedBrowser {
@@ -64,6 +66,20 @@ impl std::fmt::Debug for LaunchedBrowser {
 }
 
 impl LaunchedBrowser {
+    /// Acts on the page only while `lease` holds: every navigation, click, keystroke,
+    /// choice and upload asks it first.
+    pub fn hold_lease(&mut self, lease: crate::lease::LeaseClock) {
+        self.lease = Some(lease);
+    }
+
+    /// Refuses an action once the lease has run out.
+    fn acting(&self) -> Result<(), BrowserError> {
+        match &self.lease {
+            Some(lease) if !lease.holds() => Err(BrowserError::LeaseExpired),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether the browser process is still running (not gone, not a zombie).
     fn alive(&self) -> bool {
         self.guard.pid.is_none_or(teardown::running)

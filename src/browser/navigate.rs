@@ -61,6 +61,7 @@ impl LaunchedBrowser {
 
     /// Opens `url` and waits for its load event.
     pub async fn goto(&self, url: &str, cancel: &CancellationToken) -> Result<(), BrowserError> {
+        self.acting()?;
         // subscribe before navigating, or the event can be missed
         let mut loaded = self
             .timed(

@@ -87,6 +87,7 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
         dry_run: args.dry_run,
         step_screenshots: args.screenshots,
         on_step: Some(on_step),
+        ..Default::default()
     };
     let cancel = crate::shutdown::on_signals()
         .map_err(|e| Failure::new(exit::CONFIG, format!("cannot handle signals: {e}")))?;

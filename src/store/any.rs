@@ -86,6 +86,10 @@ impl Store for AnyStore {
         forward!(self, s => s.reserve_linkedin_action())
     }
 
+    async fn reserve_linkedin_action_for(&self, lease: Lease) -> Result<bool, StoreError> {
+        forward!(self, s => s.reserve_linkedin_action_for(lease))
+    }
+
     async fn linkedin_daily_status(&self) -> Result<DailyStatus, StoreError> {
         forward!(self, s => s.linkedin_daily_status())
     }

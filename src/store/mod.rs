@@ -144,6 +144,14 @@ pub trait Store: Send + Sync {
     /// false once the day's limit is reached.
     fn reserve_linkedin_action(&self) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
+    /// [`reserve_linkedin_action`](Self::reserve_linkedin_action) for one claim: its
+    /// one action, reserved once however often it is asked (a repeat whose first
+    /// answer was lost finds it reserved).
+    fn reserve_linkedin_action_for(
+        &self,
+        lease: Lease,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
     /// Today's kill-switch figures.
     fn linkedin_daily_status(&self)
     -> impl Future<Output = Result<DailyStatus, StoreError>> + Send;

@@ -25,6 +25,9 @@ pub struct RetryPolicy {
     pub base_delay: Duration,
     /// the longest backoff
     pub max_delay: Duration,
+    /// how long a call safe to repeat (a lease call, fenced by its token) goes on
+    /// being retried: long enough to ride out a PostgREST or PostgreSQL restart
+    pub patience: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -33,6 +36,7 @@ impl Default for RetryPolicy {
             max_attempts: 4,
             base_delay: Duration::from_millis(200),
             max_delay: Duration::from_secs(3),
+            patience: Duration::from_secs(30),
         }
     }
 }
@@ -141,6 +145,34 @@ impl PostgrestClient {
         decode(&format!("rpc {name}"), &bytes)
     }
 
+    /// [`rpc`](Self::rpc) for a call that is safe to repeat (idempotent under its
+    /// fencing token): transient failures are retried for the policy's `patience`
+    /// (the caller caps it further by the lease's deadline).
+    pub async fn rpc_patient<A: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        name: &str,
+        args: &A,
+    ) -> Result<T, StoreError> {
+        let body = serde_json::to_vec(args).map_err(|e| StoreError::Decode {
+            operation: format!("rpc {name}"),
+            detail: e.to_string(),
+        })?;
+        let bytes = self
+            .send_with(
+                &format!("rpc {name}"),
+                Request {
+                    method: Method::POST,
+                    path: &format!("rpc/{name}"),
+                    query: &[],
+                    body: Some(body),
+                    prefer: None,
+                },
+                Some(std::time::Instant::now() + self.retry.patience),
+            )
+            .await?;
+        decode(&format!("rpc {name}"), &bytes)
+    }
+
     /// `GET /<table>?<query>`: rows as `T`.
     pub async fn select<T: DeserializeOwned>(
         &self,
@@ -209,6 +241,30 @@ impl PostgrestClient {
         body: Option<Vec<u8>>,
         prefer: Option<&str>,
     ) -> Result<Vec<u8>, StoreError> {
+        let request = Request {
+            method,
+            path,
+            query,
+            body,
+            prefer,
+        };
+        self.send_with(operation, request, None).await
+    }
+
+    /// Sends `request`, retrying transient failures `max_attempts` times in all, or
+    /// until `patient_until` when given.
+    async fn send_with(
+        &self,
+        operation: &str,
+        Request {
+            method,
+            path,
+            query,
+            body,
+            prefer,
+        }: Request<'_>,
+        patient_until: Option<std::time::Instant>,
+    ) -> Result<Vec<u8>, StoreError> {
         let url = self.base.join(path).map_err(|e| StoreError::Decode {
             operation: operation.to_owned(),
             detail: format!("bad path: {e}"),
@@ -242,10 +298,14 @@ impl PostgrestClient {
                 }
                 Err(e) => unreachable_error(operation, attempt, &e),
             };
-            if !failure.is_transient() || attempt >= self.retry.max_attempts {
+            let delay = self.retry.delay(attempt);
+            let again = match patient_until {
+                Some(until) => std::time::Instant::now() + delay < until,
+                None => attempt < self.retry.max_attempts,
+            };
+            if !failure.is_transient() || !again {
                 return Err(failure);
             }
-            let delay = self.retry.delay(attempt);
             tracing::warn!(
                 operation,
                 attempt,
@@ -256,6 +316,15 @@ impl PostgrestClient {
             tokio::time::sleep(delay).await;
         }
     }
+}
+
+/// One request's parts.
+struct Request<'a> {
+    method: Method,
+    path: &'a str,
+    query: &'a [(&'a str, String)],
+    body: Option<Vec<u8>>,
+    prefer: Option<&'a str>,
 }
 
 fn unreachable_error(operation: &str, attempts: u32, err: &reqwest::Error) -> StoreError {

@@ -72,12 +72,24 @@ pub struct Application {
     /// the display language the last run read on LinkedIn (`fr`)
     #[serde(default)]
     pub display_language: Option<String>,
+    /// when this worker asked for the claim (its lease began after that): set by
+    /// the claim, never stored
+    #[serde(skip)]
+    pub claimed_at: Option<std::time::Instant>,
 }
 
 impl Application {
     /// The lease this row was claimed with, when it is claimed or submitting.
     pub fn lease(&self) -> Option<Lease> {
         self.lease_token.map(|token| Lease { id: self.id, token })
+    }
+
+    /// The row as claimed by a request sent at `asked`.
+    pub fn claimed_when(self, asked: std::time::Instant) -> Self {
+        Self {
+            claimed_at: Some(asked),
+            ..self
+        }
     }
 }
 

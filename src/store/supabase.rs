@@ -85,6 +85,7 @@ impl Store for SupabaseStore {
         worker: &str,
         lease: Duration,
     ) -> Result<Option<Application>, StoreError> {
+        let asked = std::time::Instant::now();
         let mut rows: Vec<Application> = self
             .client
             .rpc(
@@ -92,7 +93,7 @@ impl Store for SupabaseStore {
                 &json!({"p_worker": worker, "p_lease_seconds": lease_secs(lease)}),
             )
             .await?;
-        Ok(rows.pop())
+        Ok(rows.pop().map(|row| row.claimed_when(asked)))
     }
 
     async fn claim_by_id(
@@ -102,6 +103,7 @@ impl Store for SupabaseStore {
         lease: Duration,
         by: crate::store::ClaimBy,
     ) -> Result<Option<Application>, StoreError> {
+        let asked = std::time::Instant::now();
         let mut rows: Vec<Application> = self
             .client
             .rpc(
@@ -109,7 +111,7 @@ impl Store for SupabaseStore {
                 &json!({"p_id": id, "p_worker": worker, "p_lease_seconds": lease_secs(lease), "p_operator": by.is_operator()}),
             )
             .await?;
-        Ok(rows.pop())
+        Ok(rows.pop().map(|row| row.claimed_when(asked)))
     }
 
     async fn application_counts(&self) -> Result<Vec<StatusCount>, StoreError> {
@@ -124,7 +126,7 @@ impl Store for SupabaseStore {
 
     async fn heartbeat(&self, lease: Lease, duration: Duration) -> Result<bool, StoreError> {
         self.client
-            .rpc(
+            .rpc_patient(
                 "heartbeat_application",
                 &json!({"p_id": lease.id, "p_token": lease.token, "p_lease_seconds": lease_secs(duration)}),
             )
@@ -133,6 +135,12 @@ impl Store for SupabaseStore {
 
     async fn reserve_linkedin_action(&self) -> Result<bool, StoreError> {
         self.client.rpc("reserve_linkedin_action", &json!({})).await
+    }
+
+    async fn reserve_linkedin_action_for(&self, lease: Lease) -> Result<bool, StoreError> {
+        self.client
+            .rpc_patient("reserve_linkedin_action", &json!({"p_token": lease.token}))
+            .await
     }
 
     async fn linkedin_daily_status(&self) -> Result<DailyStatus, StoreError> {
@@ -169,7 +177,7 @@ impl Store for SupabaseStore {
 
     async fn begin_submit(&self, lease: Lease) -> Result<BeginSubmit, StoreError> {
         self.client
-            .rpc(
+            .rpc_patient(
                 "begin_submit",
                 &json!({"p_id": lease.id, "p_token": lease.token}),
             )
@@ -178,7 +186,7 @@ impl Store for SupabaseStore {
 
     async fn finish(&self, lease: Lease, outcome: &Outcome) -> Result<bool, StoreError> {
         self.client
-            .rpc(
+            .rpc_patient(
                 "finish_application",
                 &json!({
                     "p_id": lease.id,
@@ -194,7 +202,7 @@ impl Store for SupabaseStore {
 
     async fn release(&self, lease: Lease) -> Result<bool, StoreError> {
         self.client
-            .rpc(
+            .rpc_patient(
                 "release_application",
                 &json!({"p_id": lease.id, "p_token": lease.token}),
             )

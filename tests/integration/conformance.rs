@@ -70,6 +70,10 @@ conformance!(
     the_drift_breaker_opens_on_failures_across_users_and_a_healthy_ending_resets_it,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     concurrent_failures_open_the_drift_breaker_once,
+    #[tokio::test]
+    every_lease_call_repeated_does_its_work_once,
+    #[tokio::test]
+    a_confirmed_submission_recorded_after_the_sweep_is_kept,
 );
 async fn thirty_two_claimers_take_each_of_1000_rows_once_and_one_user_at_a_time(db: Db) {
     use std::sync::{
@@ -581,6 +585,7 @@ async fn finish_records_questions_screenshot_and_marks_the_session(db: Db) {
             .unwrap(),
         "finished rows stay finished"
     );
+    assert_eq!(db.row(claimed.id).split('|').next(), Some("needs_user"));
 }
 
 /// An attempt that saw the user logged in records when; an older time never moves it
@@ -1115,4 +1120,107 @@ async fn concurrent_failures_open_the_drift_breaker_once(db: Db) {
     assert!(d.is_open(OffsetDateTime::now_utc()));
     assert_eq!(d.streak, 3, "{d:?}");
     assert_eq!(opened, 1, "exactly one failure opened the breaker");
+}
+
+/// Each call a worker repeats when it did not hear the answer (a PostgREST restart):
+/// the heartbeat, the kill switch's reserve, the submit gate, the finish and the
+/// release, each asked twice with the same token, count once and answer the same.
+async fn every_lease_call_repeated_does_its_work_once(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 2);
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    let lease = claimed.lease().unwrap();
+    for _ in 0..2 {
+        assert!(db.store.heartbeat(lease, LEASE).await.unwrap());
+        assert!(db.store.reserve_linkedin_action_for(lease).await.unwrap());
+    }
+    assert_eq!(
+        db.actions_today(),
+        "1",
+        "one action for the claim, asked twice"
+    );
+    for _ in 0..2 {
+        assert_eq!(db.store.begin_submit(lease).await.unwrap(), BeginSubmit::Ok);
+    }
+    assert_eq!(
+        db.both(&format!(
+            "select submissions from user_daily_submissions where user_id = '{user}'"
+        )),
+        "1",
+        "the user's daily slot reserved once"
+    );
+    let done = Outcome::new(OutcomeStatus::Submitted, None);
+    for _ in 0..2 {
+        assert!(
+            db.store.finish(lease, &done).await.unwrap(),
+            "a repeat answers true"
+        );
+    }
+    assert_eq!(db.row(claimed.id), "submitted||1|f");
+    // the same token asking for another ending is not a repeat: refused, unchanged
+    let other = Outcome::new(OutcomeStatus::Failed, Some("browser_error"));
+    assert!(!db.store.finish(lease, &other).await.unwrap());
+    assert_eq!(db.row(claimed.id), "submitted||1|f");
+
+    // a release repeated gives the attempt back once
+    let second = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    let lease = second.lease().unwrap();
+    assert!(db.store.reserve_linkedin_action_for(lease).await.unwrap());
+    assert_eq!(db.actions_today(), "2");
+    for _ in 0..2 {
+        assert!(db.store.release(lease).await.unwrap());
+    }
+    assert_eq!(
+        db.row(second.id),
+        "queued||0|f",
+        "one attempt given back, not two"
+    );
+    assert!(
+        !db.store.finish(lease, &done).await.unwrap(),
+        "released, not finished"
+    );
+    // a new claim of the same row is a new token: a new action
+    let again = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    assert_eq!(again.id, second.id);
+    assert!(
+        db.store
+            .reserve_linkedin_action_for(again.lease().unwrap())
+            .await
+            .unwrap()
+    );
+    assert_eq!(db.actions_today(), "3");
+}
+
+/// A worker saw LinkedIn's confirmation but the store was away past its lease: the
+/// sweeper moved the row to verification; the worker's record, when the store
+/// answers, is kept — the application is not left to the verification settle.
+async fn a_confirmed_submission_recorded_after_the_sweep_is_kept(db: Db) {
+    let user = db.seed_user("valid").await;
+    db.seed_applications(user, "j", 1);
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    let lease = claimed.lease().unwrap();
+    assert_eq!(db.store.begin_submit(lease).await.unwrap(), BeginSubmit::Ok);
+    db.expire_lease(claimed.id);
+    assert_eq!(db.store.rescue_expired().await.unwrap().to_verify, 1);
+    assert_eq!(
+        db.row(claimed.id),
+        "needs_verification|submit_unconfirmed|1|t"
+    );
+    let done = Outcome::new(OutcomeStatus::Submitted, None);
+    assert!(db.store.finish(lease, &done).await.unwrap());
+    assert_eq!(db.row(claimed.id), "submitted||1|f");
+    assert!(db.store.claim("w", LEASE).await.unwrap().is_none());
+
+    // once a verification run claimed it, the old token records nothing
+    db.seed_applications(user, "k", 1);
+    let next = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    let old = next.lease().unwrap();
+    assert_eq!(db.store.begin_submit(old).await.unwrap(), BeginSubmit::Ok);
+    db.expire_lease(next.id);
+    db.store.rescue_expired().await.unwrap();
+    db.set_run_at("true", 0);
+    let verifier = db.store.claim("verifier", LEASE).await.unwrap().unwrap();
+    assert_eq!(verifier.id, next.id);
+    assert!(!db.store.finish(old, &done).await.unwrap());
+    assert_eq!(db.row(next.id).split('|').next(), Some("claimed"));
 }

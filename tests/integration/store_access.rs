@@ -218,7 +218,8 @@ async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
         let store = autoapply::store::sqlite::SqliteStore::open(&path).unwrap();
         drop(store);
         // as a version-1 build left it: no drift table, no one-live-row index, no
-        // verification settle columns, no receipt or application résumé
+        // verification settle columns, no receipt or application résumé, no
+        // repeatable lease calls
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "drop table autoapply_drift; drop index job_applications_one_live_per_user; \
@@ -228,6 +229,9 @@ async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
              alter table job_applications drop column receipt; \
              alter table job_applications drop column resume_path; \
              alter table job_applications drop column display_language; \
+             alter table job_applications drop column finished_token; \
+             alter table job_applications drop column finished_as; \
+             drop table linkedin_action_reservations; \
              insert into system_daily_limits values ('2026-11-27', 7); pragma user_version = 1;",
         )
         .unwrap();
@@ -243,7 +247,7 @@ async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((version, kept), (5, 7));
+    assert_eq!((version, kept), (6, 7));
     let settle: i64 = conn
         .query_row(
             "select verification_settle_seconds from autoapply_limits",

@@ -59,7 +59,7 @@ use time::OffsetDateTime;
 
 use self::{
     rows::embedded,
-    schema::{SCHEMA, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_VERSION},
+    schema::{SCHEMA, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_VERSION},
 };
 use super::{
     AgentLogEntry, Application, BeginSubmit, DailyStatus, DriftRule, DriftStatus, ProfileRow,
@@ -122,7 +122,7 @@ impl SqliteStore {
             .query_row("pragma user_version", [], |r| r.get(0))
             .map_err(|e| embedded(&op, &e))?;
         match version {
-            0..=4 => {
+            0..=5 => {
                 if version == 0 {
                     tx.execute_batch(SCHEMA).map_err(|e| embedded(&op, &e))?;
                 }
@@ -135,7 +135,10 @@ impl SqliteStore {
                 if version <= 3 {
                     tx.execute_batch(SCHEMA_V4).map_err(|e| embedded(&op, &e))?;
                 }
-                tx.execute_batch(SCHEMA_V5).map_err(|e| embedded(&op, &e))?;
+                if version <= 4 {
+                    tx.execute_batch(SCHEMA_V5).map_err(|e| embedded(&op, &e))?;
+                }
+                tx.execute_batch(SCHEMA_V6).map_err(|e| embedded(&op, &e))?;
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                     .map_err(|e| embedded(&op, &e))?;
             }
@@ -231,7 +234,9 @@ impl Store for SqliteStore {
         worker: &str,
         lease: Duration,
     ) -> Result<Option<Application>, StoreError> {
-        queue::claim(self, worker, lease).await
+        let asked = std::time::Instant::now();
+        let row = queue::claim(self, worker, lease).await?;
+        Ok(row.map(|row| row.claimed_when(asked)))
     }
 
     async fn claim_by_id(
@@ -241,7 +246,9 @@ impl Store for SqliteStore {
         lease: Duration,
         by: crate::store::ClaimBy,
     ) -> Result<Option<Application>, StoreError> {
-        queue::claim_by_id(self, id, worker, lease, by).await
+        let asked = std::time::Instant::now();
+        let row = queue::claim_by_id(self, id, worker, lease, by).await?;
+        Ok(row.map(|row| row.claimed_when(asked)))
     }
 
     async fn application_counts(&self) -> Result<Vec<StatusCount>, StoreError> {
@@ -257,7 +264,11 @@ impl Store for SqliteStore {
     }
 
     async fn reserve_linkedin_action(&self) -> Result<bool, StoreError> {
-        quota::reserve_linkedin_action(self).await
+        quota::reserve_linkedin_action(self, None).await
+    }
+
+    async fn reserve_linkedin_action_for(&self, lease: Lease) -> Result<bool, StoreError> {
+        quota::reserve_linkedin_action(self, Some(lease)).await
     }
 
     async fn linkedin_daily_status(&self) -> Result<DailyStatus, StoreError> {

@@ -169,6 +169,13 @@ pub(super) async fn finish(
     store
         .tx(OP, move |tx, now| {
             let now_ms = ms(now);
+            if let Some(asked) = finished_as(tx, lease).sql(OP)? {
+                return Ok(asked == outcome.status.as_str());
+            }
+            if outcome.status == crate::domain::OutcomeStatus::Submitted {
+                // found below when revived; otherwise the row is not ours: false
+                revive_for_late_submission(tx, lease, now_ms).sql(OP)?;
+            }
             let Some(row) = tx
                 .query_row(
                     &format!(
@@ -203,6 +210,7 @@ pub(super) async fn finish(
                     verification_not_applied_at = ?12, verification_looks = ?13,
                     receipt = coalesce(?14, receipt),
                     display_language = coalesce(?15, display_language),
+                    finished_token = ?16, finished_as = ?17,
                     lease_owner = null, lease_expires_at = null, updated_at = ?11
               where id = ?1",
                 params![
@@ -221,6 +229,8 @@ pub(super) async fn finish(
                     looks,
                     details.receipt.as_ref().map(ToString::to_string),
                     details.display_language,
+                    lease.token.0,
+                    outcome.status.as_str(),
                 ],
             )
             .sql(OP)?;
@@ -228,6 +238,43 @@ pub(super) async fn finish(
             Ok(true)
         })
         .await
+}
+
+/// What the token already finished the row as (a status, or `released`), when it
+/// did: the call is a repeat.
+fn finished_as(tx: &rusqlite::Transaction<'_>, lease: Lease) -> rusqlite::Result<Option<String>> {
+    tx.query_row(
+        "select coalesce(finished_as, '') from job_applications
+          where id = ?1 and finished_token = ?2",
+        params![lease.id.to_string(), lease.token.0],
+        |r| r.get(0),
+    )
+    .optional()
+}
+
+/// A confirmed submission whose record came after the lease: the sweeper moved the
+/// row to verification and nobody claimed it since (the token is still ours), so it
+/// is `submitting` again for this finish. Not when the user's next application runs
+/// (one live row per user): the verification records it then.
+fn revive_for_late_submission(
+    tx: &rusqlite::Transaction<'_>,
+    lease: Lease,
+    now_ms: i64,
+) -> rusqlite::Result<bool> {
+    let revived = tx.execute(
+        "update job_applications set status = 'submitting', lease_expires_at = ?3
+          where id = ?1 and lease_token = ?2 and status = 'needs_verification'",
+        params![lease.id.to_string(), lease.token.0, now_ms + 60_000],
+    );
+    match revived {
+        Ok(n) => Ok(n == 1),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The row's timeline of verification looks with `look` appended (the last 20), as
@@ -251,10 +298,14 @@ fn looks_with(row: &Application, look: Option<crate::domain::Look>, now_ms: i64)
 pub(super) async fn release(store: &SqliteStore, lease: Lease) -> Result<bool, StoreError> {
     const OP: &str = "release_application";
     store.tx(OP, move |tx, now| {
+        if let Some(asked) = finished_as(tx, lease).sql(OP)? {
+            return Ok(asked == "released");
+        }
         let changed = tx
             .execute(
                 "update job_applications
-                    set status = case when verification_pending then 'needs_verification' else 'queued' end,
+                    set finished_token = ?2, finished_as = 'released',
+                        status = case when verification_pending then 'needs_verification' else 'queued' end,
                         attempts = case when verification_pending then attempts else max(attempts - 1, 0) end,
                         verification_checks = case when verification_pending
                                                    then max(verification_checks - 1, 0)

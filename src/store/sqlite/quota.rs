@@ -33,13 +33,45 @@ pub(super) async fn oldest_claimable_seconds(store: &SqliteStore) -> Result<f64,
         .await
 }
 
-pub(super) async fn reserve_linkedin_action(store: &SqliteStore) -> Result<bool, StoreError> {
+/// Reserves one LinkedIn action for today; with a claim's `lease`, once per claim
+/// however often it is asked.
+pub(super) async fn reserve_linkedin_action(
+    store: &SqliteStore,
+    lease: Option<Lease>,
+) -> Result<bool, StoreError> {
     const OP: &str = "reserve_linkedin_action";
     store
-        .tx(OP, |tx, now| {
+        .tx(OP, move |tx, now| {
+            if let Some(lease) = lease {
+                let fresh = tx
+                    .execute(
+                        "insert into linkedin_action_reservations (lease_token, reserved_on)
+                         values (?1, ?2) on conflict (lease_token) do nothing",
+                        params![lease.token.0, utc_day(now)],
+                    )
+                    .sql(OP)?;
+                if fresh == 0 {
+                    return Ok(true);
+                }
+                tx.execute(
+                    "delete from linkedin_action_reservations where reserved_on < ?1",
+                    params![utc_day(now - time::Duration::days(1))],
+                )
+                .sql(OP)?;
+            }
             let limit = limits(tx).sql(OP)?.linkedin_actions_per_day;
+            let refuse = |tx: &rusqlite::Transaction<'_>| -> Result<bool, StoreError> {
+                if let Some(lease) = lease {
+                    tx.execute(
+                        "delete from linkedin_action_reservations where lease_token = ?1",
+                        params![lease.token.0],
+                    )
+                    .sql(OP)?;
+                }
+                Ok(false)
+            };
             if limit <= 0 {
-                return Ok(false);
+                return refuse(tx);
             }
             let changed = tx
                 .execute(
@@ -50,7 +82,7 @@ pub(super) async fn reserve_linkedin_action(store: &SqliteStore) -> Result<bool,
                     params![utc_day(now), limit],
                 )
                 .sql(OP)?;
-            Ok(changed == 1)
+            if changed == 1 { Ok(true) } else { refuse(tx) }
         })
         .await
 }
@@ -85,6 +117,19 @@ pub(super) async fn begin_submit(
     store
         .tx(OP, move |tx, now| {
             let now_ms = ms(now);
+            // the gate was passed by this token and its answer lost: the same answer
+            let passed: Option<i64> = tx
+                .query_row(
+                    "select 1 from job_applications where id = ?1 and lease_token = ?2
+                        and status = 'submitting' and lease_expires_at > ?3",
+                    params![lease.id.to_string(), lease.token.0, now_ms],
+                    |r| r.get(0),
+                )
+                .optional()
+                .sql(OP)?;
+            if passed.is_some() {
+                return Ok(BeginSubmit::Ok);
+            }
             let row: Option<(String, bool)> = tx
                 .query_row(
                     "select user_id, verification_pending from job_applications

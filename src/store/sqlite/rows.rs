@@ -77,6 +77,7 @@ pub(super) fn uuid_column<T>(
 pub(super) fn application_row(row: &Row<'_>) -> rusqlite::Result<Application> {
     let questions: Option<String> = row.get(15)?;
     Ok(Application {
+        claimed_at: None,
         id: uuid_column(row, 0, ApplicationId::parse)?,
         user_id: uuid_column(row, 1, UserId::parse)?,
         platform: enum_column(row, 2)?,

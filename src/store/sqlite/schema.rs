@@ -1,7 +1,19 @@
 //! The embedded schema, versioned with `PRAGMA user_version`.
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub(super) const SCHEMA_VERSION: i32 = 5;
+pub(super) const SCHEMA_VERSION: i32 = 6;
+
+/// Version 6: lease calls that can be repeated (as
+/// `supabase/migrations/20261202000200_*`): the token that finished a row, and one
+/// LinkedIn action per claim.
+pub(super) const SCHEMA_V6: &str = r"
+alter table job_applications add column finished_token integer;
+alter table job_applications add column finished_as text;
+create table linkedin_action_reservations (
+  lease_token integer primary key,
+  reserved_on text not null
+);
+";
 
 /// Version 5: the receipt and the application's résumé (as
 /// `supabase/migrations/20261202000100_*`).

@@ -175,6 +175,8 @@ pub fn store_for(rest_url: &Url, key: &str) -> SupabaseStore {
             max_attempts: 3,
             base_delay: Duration::from_millis(20),
             max_delay: Duration::from_millis(100),
+            // lease calls ride out a PostgREST restart, as in production
+            patience: Duration::from_secs(30),
         },
     )
     .unwrap();
