@@ -12,6 +12,7 @@
 //! - [`site`]: the selector files (site knowledge as data, job URLs included)
 //! - [`pacing`]: human waits and the navigation limiter
 //! - [`shutdown`], [`systemd`], [`heap`]: signals, sd_notify, the allocator
+//! - [`lease`]: the lease's local deadline (no action once it runs out)
 //! - [`replica`]: the local LinkedIn replica (tests and the demo)
 //! - [`resume`]: which file may be uploaded as a résumé (confined to one folder)
 //! - [`config`]: typed configuration from the environment, from one settings table

@@ -126,38 +126,15 @@ pub async fn run_application<S: Store + Clone + 'static>(
         Some(application.id),
         OffsetDateTime::now_utc(),
     );
-    let (report, outcome_label) = match attempt {
-        Ok(Ok(report)) => {
-            metrics.phases_done(&report.phases);
-            if let Some(code) = &report.language {
-                metrics.language_seen(code);
-            }
-            let label = end_of_attempt(&mut end, &report, dry_run);
-            (Some(report), label)
-        }
-        Ok(Err(e)) => {
-            end.error = Some(truncate_error(&format!("store_error: {e}")));
-            tracing::error!(error = %e, "the application's outcome could not be recorded");
-            if !dry_run {
-                release_after_store_error(&store, &application, &clock).await;
-            }
-            (None, "error".to_owned())
-        }
-        Err(join) => {
-            let what = if join.is_panic() {
-                "a bug (panic)"
-            } else {
-                "the task was aborted"
-            };
-            tracing::error!(
-                cause = what,
-                "internal error in an application; its browser was torn down"
-            );
-            record_internal_error(&store, &application, what).await;
-            end.error = Some(format!("internal_error: {what} during the application"));
-            (None, "error".to_owned())
-        }
-    };
+    let (report, outcome_label) = settle(
+        &store,
+        &application,
+        (&clock, dry_run),
+        &metrics,
+        attempt,
+        &mut end,
+    )
+    .await;
     end.duration_ms = Some(i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX));
     end.expires_at = OffsetDateTime::now_utc()
         + if end.status == AgentLogStatus::Failed {
@@ -176,6 +153,50 @@ pub async fn run_application<S: Store + Clone + 'static>(
         log_status: end.status,
         error: end.error,
         duration: started.elapsed(),
+    }
+}
+
+/// What an attempt ended with: the report and the metrics' label, the `agent_logs`
+/// end row filled; a store error gives the claim back, a panic is recorded.
+async fn settle<S: Store>(
+    store: &S,
+    application: &Application,
+    (clock, dry_run): (&LeaseClock, bool),
+    metrics: &Metrics,
+    attempt: Result<Result<AttemptReport, crate::store::StoreError>, tokio::task::JoinError>,
+    end: &mut AgentLogEntry,
+) -> (Option<AttemptReport>, String) {
+    match attempt {
+        Ok(Ok(report)) => {
+            metrics.phases_done(&report.phases);
+            if let Some(code) = &report.language {
+                metrics.language_seen(code);
+            }
+            let label = end_of_attempt(end, &report, dry_run);
+            (Some(report), label)
+        }
+        Ok(Err(e)) => {
+            end.error = Some(truncate_error(&format!("store_error: {e}")));
+            tracing::error!(error = %e, "the application's outcome could not be recorded");
+            if !dry_run {
+                release_after_store_error(store, application, clock).await;
+            }
+            (None, "error".to_owned())
+        }
+        Err(join) => {
+            let what = if join.is_panic() {
+                "a bug (panic)"
+            } else {
+                "the task was aborted"
+            };
+            tracing::error!(
+                cause = what,
+                "internal error in an application; its browser was torn down"
+            );
+            record_internal_error(store, application, what).await;
+            end.error = Some(format!("internal_error: {what} during the application"));
+            (None, "error".to_owned())
+        }
     }
 }
 

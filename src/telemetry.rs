@@ -5,7 +5,10 @@
 //!
 //! chromiumoxide logs raw DevTools messages (at trace and debug, and in some
 //! warnings), and those carry cookie values: whatever `RUST_LOG` says, its events
-//! pass only at ERROR, and its connection module never ([`secret_guard`]).
+//! pass only at ERROR, and its connection module never ([`secret_guard`]). Its
+//! handler's "WS Connection error" (an ERROR each time a browser ends, closed or
+//! killed) does not pass either: the browser's own handler task says, once, at INFO,
+//! that the connection ended, and a crash is the run's WARN with its application.
 
 use std::{
     io::{IsTerminal, Write},
@@ -27,7 +30,9 @@ use crate::config::LogFormat;
 pub fn secret_guard() -> FilterFn<impl Fn(&Metadata<'_>) -> bool + Clone> {
     filter_fn(|meta| {
         let target = meta.target();
-        if target.starts_with(crate::browser::DEVTOOLS_RAW_LOG_TARGET) {
+        if target.starts_with(crate::browser::DEVTOOLS_RAW_LOG_TARGET)
+            || target.starts_with(crate::browser::DEVTOOLS_HANDLER_LOG_TARGET)
+        {
             false
         } else if target.starts_with(crate::browser::DEVTOOLS_LOG_TARGET) {
             *meta.level() <= Level::ERROR

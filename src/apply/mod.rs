@@ -6,6 +6,7 @@
 pub mod decide;
 pub mod driver;
 mod engine;
+mod lease_calls;
 pub mod outcome;
 mod report;
 pub mod shots;
@@ -26,7 +27,8 @@ use tokio_util::sync::CancellationToken;
 
 use self::{
     decide::Stop,
-    driver::{DriveError, Driver, Job, RunOptions, SubmitGate, Waits},
+    driver::{DriveError, Driver, Job, RunOptions, Waits},
+    lease_calls::{Gate, record},
     outcome::{Disposition, Ended},
     shots::Shots,
     teardown::Teardown,
@@ -37,7 +39,7 @@ use crate::{
     pacing::{NavigationLimiter, Pacing},
     session::{self, CipherEncoding, EncryptedSession, Session, SessionKey},
     site::SiteSpec,
-    store::{Application, BeginSubmit, ProfileRow, Store, StoreError},
+    store::{Application, ProfileRow, Store, StoreError},
 };
 
 /// Everything that stays the same from one application to the next.
@@ -88,34 +90,6 @@ impl std::fmt::Debug for ApplyOptions {
     }
 }
 
-/// The store's `begin_submit` for this claim (a dry run holds none and never asks),
-/// asked only while the lease's local deadline holds, and answered before it.
-struct Gate<'a, S: Store> {
-    store: &'a S,
-    lease: Option<Lease>,
-    clock: Option<&'a crate::lease::LeaseClock>,
-}
-
-impl<S: Store> SubmitGate for Gate<'_, S> {
-    async fn begin_submit(&self) -> Result<BeginSubmit, StoreError> {
-        let Some(lease) = self.lease else {
-            return Ok(BeginSubmit::LeaseLost);
-        };
-        let Some(clock) = self.clock else {
-            return self.store.begin_submit(lease).await;
-        };
-        if !clock.holds() {
-            return Ok(BeginSubmit::LeaseLost);
-        }
-        match tokio::time::timeout_at(clock.deadline().into(), self.store.begin_submit(lease)).await
-        {
-            Ok(answer) => answer,
-            // the store did not answer while the lease held: no click on a maybe
-            Err(_) => Ok(BeginSubmit::LeaseLost),
-        }
-    }
-}
-
 impl Engine {
     /// Runs one claimed application and records its outcome with the store.
     /// Store errors are returned (the lease then expires and the sweeper acts);
@@ -161,7 +135,7 @@ impl Engine {
         }
         report.recorded = match (&disposition, lease) {
             (_, None) => false,
-            (Disposition::Finish(outcome), Some(lease)) => store.finish(lease, outcome).await?,
+            (Disposition::Finish(outcome), Some(lease)) => record(store, lease, outcome).await?,
             (Disposition::Release, Some(lease)) => store.release(lease).await?,
             (Disposition::Nothing, Some(_)) => false,
         };

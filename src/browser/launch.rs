@@ -108,14 +108,25 @@ impl LaunchedBrowser {
         guard.group = guard
             .pid
             .filter(|pid| super::reap::stat(*pid).is_some_and(|p| p.pgrp == *pid));
+        let application = options.label.clone();
         let handler = tokio::spawn(
             async move {
                 // keep polling until the connection ends: one bad message must not
                 // stop the browser's event loop
+                let mut told = false;
                 while let Some(event) = handler.next().await {
-                    if let Err(e) = event {
+                    match event {
+                        // the connection ended (the browser closed, or was killed):
+                        // said once, as the expected event it is
+                        Err(chromiumoxide::error::CdpError::Ws(_)) if !told => {
+                            told = true;
+                            tracing::info!(%application, "the browser's DevTools connection ended");
+                        }
                         // the error's text can quote a raw DevTools message (cookies): kind only
-                        tracing::debug!(kind = error_kind(&e), "devtools handler event error");
+                        Err(e) => {
+                            tracing::debug!(kind = error_kind(&e), "devtools handler event error");
+                        }
+                        Ok(()) => {}
                     }
                 }
             }

@@ -41,6 +41,9 @@ const SNAPSHOT_JS: &str = include_str!("snapshot.js");
 pub const DEVTOOLS_LOG_TARGET: &str = "chromiumoxide";
 /// The log target of its connection, which logs every message it sends and receives.
 pub const DEVTOOLS_RAW_LOG_TARGET: &str = "chromiumoxide::conn";
+/// The log target of its event loop, which logs every end of a connection (a
+/// browser closed or killed) as an ERROR.
+pub const DEVTOOLS_HANDLER_LOG_TARGET: &str = "chromiumoxide::handler";
 
 /// The longest [`LaunchedBrowser::teardown`] takes: close (5 s), wait (5 s), kill (5 s),
 /// the handler (2 s), the process table empty (5 s). The unit's `TimeoutStopSec` counts it.
@@ -143,12 +146,22 @@ impl LaunchedBrowser {
     /// open; helpers may still be ending.
     pub async fn close(&mut self) {
         tracing::debug!("teardown: closing the browser");
-        let polite = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
-        let exited = matches!(polite, Ok(Ok(_)))
-            && matches!(
-                tokio::time::timeout(Duration::from_secs(5), self.browser.wait()).await,
+        // a browser already dead (killed, crashed) is collected at once: no polite
+        // close to a process that is gone, no zombie left waiting for one
+        let exited = if self.alive() {
+            let polite = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
+            matches!(polite, Ok(Ok(_)))
+                && matches!(
+                    tokio::time::timeout(Duration::from_secs(5), self.browser.wait()).await,
+                    Ok(Ok(_))
+                )
+        } else {
+            tracing::debug!("teardown: the browser had already ended; collecting it");
+            matches!(
+                tokio::time::timeout(Duration::from_secs(1), self.browser.wait()).await,
                 Ok(Ok(_))
-            );
+            )
+        };
         if !exited {
             let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.kill()).await;
         }

@@ -54,25 +54,7 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
     let target = if args.dry_run {
         application
     } else {
-        let worker = format!("replay-{}", config.worker_id);
-        match store
-            .claim_by_id(id, &worker, config.lease, ClaimBy::Operator)
-            .await
-        {
-            Ok(Some(claimed)) => claimed,
-            Ok(None) => {
-                return Err(Failure::new(
-                    exit::NOT_CLAIMABLE,
-                    format!(
-                        "application {id} cannot be replayed from status {} now (the user's \
-                         session must be valid and not paused, and no other application of \
-                         the user may be in a browser)",
-                        application.status
-                    ),
-                ));
-            }
-            Err(e) => return Err(Failure::new(exit::STORE, e.to_string())),
-        }
+        claim(&store, &config, application).await?
     };
     let started = std::time::Instant::now();
     let on_step: crate::apply::driver::StepObserver = std::sync::Arc::new(move |s| {
@@ -107,6 +89,32 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
         .await
         .map_err(|e| Failure::new(exit::STORE, e.to_string()))?;
     Ok(report(&outcome, row.as_ref(), args.dry_run))
+}
+
+/// The operator's claim of the application (a dry run needs none).
+async fn claim(
+    store: &AnyStore,
+    config: &crate::config::Config,
+    application: crate::store::Application,
+) -> Result<crate::store::Application, Failure> {
+    let id = application.id;
+    let worker = format!("replay-{}", config.worker_id);
+    match store
+        .claim_by_id(id, &worker, config.lease, ClaimBy::Operator)
+        .await
+    {
+        Ok(Some(claimed)) => Ok(claimed),
+        Ok(None) => Err(Failure::new(
+            exit::NOT_CLAIMABLE,
+            format!(
+                "application {id} cannot be replayed from status {} now (the user's \
+                 session must be valid and not paused, and no other application of \
+                 the user may be in a browser)",
+                application.status
+            ),
+        )),
+        Err(e) => Err(Failure::new(exit::STORE, e.to_string())),
+    }
 }
 
 /// Every log record from now on goes to `<storage>/logs/replay-<id>.log` (said on

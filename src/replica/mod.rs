@@ -48,6 +48,23 @@ pub struct RequestRecord {
     pub had_session: bool,
     /// the User-Agent header
     pub user_agent: String,
+    /// when it arrived
+    #[serde(skip)]
+    pub at: std::time::Instant,
+}
+
+/// One thing a page's user did (a click, typing, a choice).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageAction {
+    /// when the replica heard of it
+    pub at: std::time::Instant,
+    /// `click`, `input` or `change`
+    pub kind: String,
+    /// the field's label (`data-replica-label`), when it was in a field
+    pub label: String,
+    /// the page load it happened on: a random id per load, so one browser's page is
+    /// told from another's
+    pub page: String,
 }
 
 /// One submitted application, as the form sent it.
@@ -159,6 +176,30 @@ impl Replica {
             .clone()
     }
 
+    /// What the pages' user did (clicks, typing, choices), in order.
+    pub fn page_actions(&self) -> Vec<PageAction> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.method == "POST" && r.path.starts_with("/replica/api/event/"))
+            .map(|r| {
+                let param = |name: &str| {
+                    url::form_urlencoded::parse(
+                        r.path.split_once('?').unwrap_or_default().1.as_bytes(),
+                    )
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.into_owned())
+                    .unwrap_or_default()
+                };
+                PageAction {
+                    at: r.at,
+                    kind: param("kind"),
+                    label: param("label"),
+                    page: param("page"),
+                }
+            })
+            .collect()
+    }
+
     /// Every submission so far.
     pub fn submissions(&self) -> Vec<Submission> {
         self.state
@@ -241,6 +282,11 @@ fn router(state: AppState) -> Router {
         )
         .route("/replica/api/submit/{id}", post(submit))
         .route("/replica/api/discard/{id}", post(discard))
+        // what a page's user did (recorded as a request): see `Replica::page_actions`
+        .route(
+            "/replica/api/event/{id}",
+            post(|| async { StatusCode::NO_CONTENT }),
+        )
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<h1>Page not found</h1>")) })
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .with_state(state)
@@ -272,6 +318,7 @@ async fn record(State(state): State<AppState>, request: Request, next: Next) -> 
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned(),
+        at: std::time::Instant::now(),
     };
     state
         .recorded

@@ -295,6 +295,20 @@
     if (action === 'save') { fetch('/replica/api/save/' + job.id, { method: 'POST' }); closeAll(); }
   }
 
+  // what the page received from its user (clicks, typing, choices), for tests to tell
+  // which browser acted when: one id per page load
+  var PAGE_ID = Math.random().toString(36).slice(2, 10);
+  ['click', 'input', 'change'].forEach(function (type) {
+    document.addEventListener(type, function (e) {
+      if (!e.isTrusted || !job) return;
+      var el = origin(e);
+      var field = el.closest ? el.closest('[data-replica-label]') : null;
+      var label = field ? field.getAttribute('data-replica-label') : '';
+      fetch('/replica/api/event/' + job.id + '?kind=' + type + '&label=' + encodeURIComponent(label) +
+        '&page=' + PAGE_ID, { method: 'POST', keepalive: true });
+    }, true);
+  });
+
   var typeaheadTimer = null;
   var handlers = {
     input: function (e) {

@@ -128,21 +128,7 @@ impl PostgrestClient {
         name: &str,
         args: &A,
     ) -> Result<T, StoreError> {
-        let body = serde_json::to_vec(args).map_err(|e| StoreError::Decode {
-            operation: format!("rpc {name}"),
-            detail: e.to_string(),
-        })?;
-        let bytes = self
-            .send(
-                &format!("rpc {name}"),
-                Method::POST,
-                &format!("rpc/{name}"),
-                &[],
-                Some(body),
-                None,
-            )
-            .await?;
-        decode(&format!("rpc {name}"), &bytes)
+        self.call(name, args, None).await
     }
 
     /// [`rpc`](Self::rpc) for a call that is safe to repeat (idempotent under its
@@ -153,24 +139,30 @@ impl PostgrestClient {
         name: &str,
         args: &A,
     ) -> Result<T, StoreError> {
+        let until = std::time::Instant::now() + self.retry.patience;
+        self.call(name, args, Some(until)).await
+    }
+
+    async fn call<A: Serialize + ?Sized, T: DeserializeOwned>(
+        &self,
+        name: &str,
+        args: &A,
+        patient_until: Option<std::time::Instant>,
+    ) -> Result<T, StoreError> {
+        let operation = format!("rpc {name}");
         let body = serde_json::to_vec(args).map_err(|e| StoreError::Decode {
-            operation: format!("rpc {name}"),
+            operation: operation.clone(),
             detail: e.to_string(),
         })?;
-        let bytes = self
-            .send_with(
-                &format!("rpc {name}"),
-                Request {
-                    method: Method::POST,
-                    path: &format!("rpc/{name}"),
-                    query: &[],
-                    body: Some(body),
-                    prefer: None,
-                },
-                Some(std::time::Instant::now() + self.retry.patience),
-            )
-            .await?;
-        decode(&format!("rpc {name}"), &bytes)
+        let request = Request {
+            method: Method::POST,
+            path: &format!("rpc/{name}"),
+            query: &[],
+            body: Some(body),
+            prefer: None,
+        };
+        let bytes = self.send_with(&operation, request, patient_until).await?;
+        decode(&operation, &bytes)
     }
 
     /// `GET /<table>?<query>`: rows as `T`.

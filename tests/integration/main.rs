@@ -9,6 +9,7 @@ mod daemon;
 mod enqueue;
 mod everywhere;
 mod exactly_once;
+mod faults;
 mod generations;
 mod invariants;
 mod languages;

@@ -42,6 +42,7 @@ macro_rules! claimable_where {
 mod admin;
 mod queue;
 mod quota;
+mod repeat;
 mod rows;
 mod rules;
 mod schema;
@@ -297,7 +298,7 @@ impl Store for SqliteStore {
     }
 
     async fn release(&self, lease: Lease) -> Result<bool, StoreError> {
-        queue::release(self, lease).await
+        repeat::release(self, lease).await
     }
 
     async fn rescue_expired(&self) -> Result<RescueCounts, StoreError> {

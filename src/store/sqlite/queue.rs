@@ -1,11 +1,18 @@
 //! The queue on SQLite: claims (lease and fencing token from one counter), heartbeats,
-//! finishing, releasing and the sweeper's rescue, rule for rule as the SQL functions.
+//! finishing and the sweeper's rescue, rule for rule as the SQL functions (releasing
+//! and what makes a repeated call safe: `repeat.rs`).
 
 use std::time::Duration;
 
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
-use super::{Sql as _, SqliteStore, quota::limits, rows::*, rules::next_state};
+use super::{
+    Sql as _, SqliteStore,
+    quota::limits,
+    repeat::{finished_as, revive_for_late_submission},
+    rows::*,
+    rules::next_state,
+};
 use crate::{
     domain::{ApplicationId, Lease, Outcome, SessionStatus, truncate_error},
     store::{Application, ClaimBy, RescueCounts, StatusCount, StoreError},
@@ -240,43 +247,6 @@ pub(super) async fn finish(
         .await
 }
 
-/// What the token already finished the row as (a status, or `released`), when it
-/// did: the call is a repeat.
-fn finished_as(tx: &rusqlite::Transaction<'_>, lease: Lease) -> rusqlite::Result<Option<String>> {
-    tx.query_row(
-        "select coalesce(finished_as, '') from job_applications
-          where id = ?1 and finished_token = ?2",
-        params![lease.id.to_string(), lease.token.0],
-        |r| r.get(0),
-    )
-    .optional()
-}
-
-/// A confirmed submission whose record came after the lease: the sweeper moved the
-/// row to verification and nobody claimed it since (the token is still ours), so it
-/// is `submitting` again for this finish. Not when the user's next application runs
-/// (one live row per user): the verification records it then.
-fn revive_for_late_submission(
-    tx: &rusqlite::Transaction<'_>,
-    lease: Lease,
-    now_ms: i64,
-) -> rusqlite::Result<bool> {
-    let revived = tx.execute(
-        "update job_applications set status = 'submitting', lease_expires_at = ?3
-          where id = ?1 and lease_token = ?2 and status = 'needs_verification'",
-        params![lease.id.to_string(), lease.token.0, now_ms + 60_000],
-    );
-    match revived {
-        Ok(n) => Ok(n == 1),
-        Err(rusqlite::Error::SqliteFailure(e, _))
-            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(e),
-    }
-}
-
 /// The row's timeline of verification looks with `look` appended (the last 20), as
 /// JSON text: `[{"at", "saw", "by"}]`.
 fn looks_with(row: &Application, look: Option<crate::domain::Look>, now_ms: i64) -> String {
@@ -293,31 +263,6 @@ fn looks_with(row: &Application, look: Option<crate::domain::Look>, now_ms: i64)
     }
     let skip = looks.len().saturating_sub(20);
     serde_json::Value::from(looks.split_off(skip)).to_string()
-}
-
-pub(super) async fn release(store: &SqliteStore, lease: Lease) -> Result<bool, StoreError> {
-    const OP: &str = "release_application";
-    store.tx(OP, move |tx, now| {
-        if let Some(asked) = finished_as(tx, lease).sql(OP)? {
-            return Ok(asked == "released");
-        }
-        let changed = tx
-            .execute(
-                "update job_applications
-                    set finished_token = ?2, finished_as = 'released',
-                        status = case when verification_pending then 'needs_verification' else 'queued' end,
-                        attempts = case when verification_pending then attempts else max(attempts - 1, 0) end,
-                        verification_checks = case when verification_pending
-                                                   then max(verification_checks - 1, 0)
-                                                   else verification_checks end,
-                        run_at = ?3, lease_owner = null, lease_expires_at = null, updated_at = ?3
-                  where id = ?1 and lease_token = ?2 and status = 'claimed'",
-                params![lease.id.to_string(), lease.token.0, ms(now)],
-            )
-            .sql(OP)?;
-        Ok(changed == 1)
-    })
-    .await
 }
 
 pub(super) async fn rescue_expired(store: &SqliteStore) -> Result<RescueCounts, StoreError> {
