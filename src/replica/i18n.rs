@@ -15,6 +15,8 @@
 
 use axum::http::HeaderMap;
 
+use super::jobs::esc;
+
 /// A display language: its primary subtag and, when the replica has its texts, the
 /// column of [`TEXTS`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,7 +149,7 @@ impl Lang {
             None => (trimmed, ""),
         };
         match self.say(&unescape(words)) {
-            Some(said) => segment.replacen(trimmed, &format!("{}{star}", escape(&said)), 1),
+            Some(said) => segment.replacen(trimmed, &format!("{}{star}", esc(&said)), 1),
             None => segment.to_owned(),
         }
     }
@@ -170,7 +172,7 @@ impl Lang {
                 continue;
             };
             if let Some(said) = self.say(&unescape(&tag[start..start + len])) {
-                tag.replace_range(start..start + len, &escape(&said));
+                tag.replace_range(start..start + len, &esc(&said));
             }
         }
         tag
@@ -214,14 +216,6 @@ fn unescape(s: &str) -> String {
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&amp;", "&")
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// Every English text of the replica and how French, German, Spanish and Portuguese

@@ -774,7 +774,8 @@ pub fn job_for(catalog: &[Job], id: u64) -> Option<Job> {
         .map(|t| Job { id, ..t.clone() })
 }
 
-fn esc(s: &str) -> String {
+/// Text as HTML writes it (in text and in a quoted attribute).
+pub(super) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

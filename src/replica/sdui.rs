@@ -10,19 +10,11 @@
 
 use std::fmt::Write as _;
 
-use super::jobs::{Footer, Job, Question, Step};
+use super::jobs::{Footer, Job, Question, Step, esc};
 
 /// The résumés LinkedIn already has for the replica's user, as cards; the first is
 /// preselected.
 pub const RESUME_CARDS: &[&str] = &["Ada_Lovelace_CV_2024.pdf", "Ada_Lovelace_CV_2026.pdf"];
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
 
 /// An opaque option id, as SDUI writes `value`s.
 fn opaque(step: usize, q: usize, option: usize) -> String {
