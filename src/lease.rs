@@ -56,6 +56,14 @@ impl LeaseClock {
         Instant::now() < self.deadline()
     }
 
+    /// Waits for `call` while the lease may be acted under; `None` when the deadline
+    /// passed first (the call is dropped: only calls safe to repeat go through here).
+    pub async fn within<F: std::future::Future>(&self, call: F) -> Option<F::Output> {
+        tokio::time::timeout_at(self.deadline().into(), call)
+            .await
+            .ok()
+    }
+
     /// How long the lease may still be acted under.
     pub fn remaining(&self) -> Duration {
         self.deadline().saturating_duration_since(Instant::now())

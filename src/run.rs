@@ -67,15 +67,15 @@ async fn heartbeat_loop<S: Store>(
         }
         let asked = std::time::Instant::now();
         // a heartbeat may wait for the store as long as the lease still holds
-        match tokio::time::timeout_at(clock.deadline().into(), store.heartbeat(held, lease)).await {
-            Ok(Ok(true)) => clock.confirmed(asked),
-            Ok(Ok(false)) => {
+        match clock.within(store.heartbeat(held, lease)).await {
+            Some(Ok(true)) => clock.confirmed(asked),
+            Some(Ok(false)) => {
                 tracing::warn!("the lease was lost: stopping this application");
                 lost.cancel();
                 return;
             }
-            Ok(Err(e)) => tracing::warn!(error = %e, "heartbeat failed; retrying"),
-            Err(_) => tracing::warn!("heartbeat unanswered before the lease's deadline"),
+            Some(Err(e)) => tracing::warn!(error = %e, "heartbeat failed; retrying"),
+            None => tracing::warn!("heartbeat unanswered before the lease's deadline"),
         }
     }
 }
@@ -308,15 +308,15 @@ async fn release_after_store_error<S: Store>(
     if !clock.holds() {
         return;
     }
-    match tokio::time::timeout_at(clock.deadline().into(), store.release(lease)).await {
-        Ok(Ok(true)) => {
+    match clock.within(store.release(lease)).await {
+        Some(Ok(true)) => {
             tracing::warn!("the claim was given back after the store error; no attempt spent");
         }
-        Ok(Ok(false)) => {}
-        Ok(Err(e)) => {
+        Some(Ok(false)) => {}
+        Some(Err(e)) => {
             tracing::warn!(error = %e, "the claim could not be given back (the lease will expire)");
         }
-        Err(_) => tracing::warn!("the store did not answer before the lease's deadline"),
+        None => tracing::warn!("the store did not answer before the lease's deadline"),
     }
 }
 

@@ -30,12 +30,11 @@ impl<S: Store> SubmitGate for Gate<'_, S> {
         if !clock.holds() {
             return Ok(BeginSubmit::LeaseLost);
         }
-        match tokio::time::timeout_at(clock.deadline().into(), self.store.begin_submit(lease)).await
-        {
-            Ok(answer) => answer,
-            // the store did not answer while the lease held: no click on a maybe
-            Err(_) => Ok(BeginSubmit::LeaseLost),
-        }
+        // the store did not answer while the lease held: no click on a maybe
+        clock
+            .within(self.store.begin_submit(lease))
+            .await
+            .unwrap_or(Ok(BeginSubmit::LeaseLost))
     }
 }
 
