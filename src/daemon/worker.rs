@@ -77,6 +77,9 @@ struct LoopState {
     drift_open_until: Option<OffsetDateTime>,
     /// when the breaker was last read from the store
     drift_checked: Option<tokio::time::Instant>,
+    /// a claim whose answer was not heard (the store unreachable): asked again with
+    /// the same request, it hands back the row it took rather than taking a second
+    claim_unanswered: Option<crate::store::ClaimRequest>,
 }
 
 /// Takes the drift breaker as the store reports it; an opening is logged once, and
@@ -166,6 +169,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
             kill_switch_closed: false,
             drift_open_until: None,
             drift_checked: None,
+            claim_unanswered: None,
         };
         let watchdog = systemd::watchdog_interval();
         let mut last_ping = tokio::time::Instant::now();
@@ -255,11 +259,20 @@ impl<S: Store + Clone + 'static> Worker<S> {
         slot: crate::admission::Slot,
         cancel: &CancellationToken,
     ) -> Turn {
+        // a request older than a quarter lease: its row, if any, is not worth having
+        // (the run would start with little of its lease left)
+        let request = state
+            .claim_unanswered
+            .take()
+            .filter(|r| r.asked.elapsed() < self.settings.lease / 4)
+            .unwrap_or_default();
         let claimed = self
             .store
-            .claim(&self.settings.worker_id, self.settings.lease)
+            .claim_as(&self.settings.worker_id, self.settings.lease, request)
             .await;
-        if claimed.is_ok() {
+        if claimed.is_err() {
+            state.claim_unanswered = Some(request);
+        } else {
             if state.backoff.failures > 0 {
                 tracing::info!("the database is reachable again");
             }

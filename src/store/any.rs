@@ -52,12 +52,13 @@ macro_rules! forward {
 }
 
 impl Store for AnyStore {
-    async fn claim(
+    async fn claim_as(
         &self,
         worker: &str,
         lease: Duration,
+        request: crate::store::ClaimRequest,
     ) -> Result<Option<Application>, StoreError> {
-        forward!(self, s => s.claim(worker, lease))
+        forward!(self, s => s.claim_as(worker, lease, request))
     }
 
     async fn claim_by_id(

@@ -111,6 +111,18 @@ pub trait Store: Send + Sync {
         &self,
         worker: &str,
         lease: Duration,
+    ) -> impl Future<Output = Result<Option<Application>, StoreError>> + Send {
+        self.claim_as(worker, lease, ClaimRequest::new())
+    }
+
+    /// [`Store::claim`] as `request`: asked again with the same request (its answer
+    /// was lost), it answers the row that request claimed while its lease holds,
+    /// unchanged, instead of claiming a second one.
+    fn claim_as(
+        &self,
+        worker: &str,
+        lease: Duration,
+        request: ClaimRequest,
     ) -> impl Future<Output = Result<Option<Application>, StoreError>> + Send;
 
     /// Claims one given application now (replay, webhook); `None` when it is not

@@ -93,6 +93,33 @@ impl Application {
     }
 }
 
+/// One claim as a worker asks for it: an id kept across the retries of that claim (a
+/// repeat whose first answer was lost gets the same row back, not a second one) and
+/// when it was first asked (the lease is counted from then).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClaimRequest {
+    /// picked once per claim, sent with every try of it
+    pub id: uuid::Uuid,
+    /// the first try
+    pub asked: std::time::Instant,
+}
+
+impl ClaimRequest {
+    /// A claim asked for now.
+    pub fn new() -> Self {
+        Self {
+            id: uuid::Uuid::new_v4(),
+            asked: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Default for ClaimRequest {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// Answer of the submit gate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -80,20 +80,20 @@ impl SupabaseStore {
 }
 
 impl Store for SupabaseStore {
-    async fn claim(
+    async fn claim_as(
         &self,
         worker: &str,
         lease: Duration,
+        request: crate::store::ClaimRequest,
     ) -> Result<Option<Application>, StoreError> {
-        let asked = std::time::Instant::now();
         let mut rows: Vec<Application> = self
             .client
             .rpc(
                 "claim_application",
-                &json!({"p_worker": worker, "p_lease_seconds": lease_secs(lease)}),
+                &json!({"p_worker": worker, "p_lease_seconds": lease_secs(lease), "p_request": request.id}),
             )
             .await?;
-        Ok(rows.pop().map(|row| row.claimed_when(asked)))
+        Ok(rows.pop().map(|row| row.claimed_when(request.asked)))
     }
 
     async fn claim_by_id(

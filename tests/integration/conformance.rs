@@ -7,7 +7,9 @@ use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use autoapply::{
     domain::{Outcome, OutcomeStatus, UserId},
-    store::{BeginSubmit, ClaimBy, DriftRule, Enqueued, NewApplication, Store, StoreAdmin},
+    store::{
+        BeginSubmit, ClaimBy, ClaimRequest, DriftRule, Enqueued, NewApplication, Store, StoreAdmin,
+    },
 };
 use time::OffsetDateTime;
 
@@ -74,6 +76,8 @@ conformance!(
     every_lease_call_repeated_does_its_work_once,
     #[tokio::test]
     a_confirmed_submission_recorded_after_the_sweep_is_kept,
+    #[tokio::test]
+    a_claim_asked_again_with_its_request_hands_back_the_same_row,
 );
 async fn thirty_two_claimers_take_each_of_1000_rows_once_and_one_user_at_a_time(db: Db) {
     use std::sync::{
@@ -1223,4 +1227,73 @@ async fn a_confirmed_submission_recorded_after_the_sweep_is_kept(db: Db) {
     assert_eq!(verifier.id, next.id);
     assert!(!db.store.finish(old, &done).await.unwrap());
     assert_eq!(db.row(next.id).split('|').next(), Some("claimed"));
+}
+
+/// A claim whose answer was lost (PostgREST restarting) is asked again with the same
+/// request: the same row, token and attempt come back, not a second row; another
+/// worker, a new request or a row claimed since by someone else get nothing of it.
+async fn a_claim_asked_again_with_its_request_hands_back_the_same_row(db: Db) {
+    let ada = db.seed_user("valid").await;
+    let bob = db.seed_user("valid").await;
+    db.seed_applications(ada, "a", 1);
+    db.seed_applications(bob, "b", 1);
+    let request = ClaimRequest::new();
+    let first = db
+        .store
+        .claim_as("w", LEASE, request)
+        .await
+        .unwrap()
+        .unwrap();
+    let again = db
+        .store
+        .claim_as("w", LEASE, request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (again.id, again.lease_token, again.attempts),
+        (first.id, first.lease_token, first.attempts),
+        "{}: the same claim handed back",
+        db.name()
+    );
+    assert_eq!(
+        db.both(
+            "select count(*) || ':' || sum(attempts) from job_applications where status = 'claimed'"
+        ),
+        "1:1",
+        "one row claimed, one attempt spent"
+    );
+    // the same request id from another worker is not this worker's claim
+    let other = db
+        .store
+        .claim_as("v", LEASE, request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_ne!(other.id, first.id, "another worker gets the other row");
+    // once the row was released and claimed again, the old request hands back nothing
+    assert!(db.store.release(first.lease().unwrap()).await.unwrap());
+    let taken = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    assert_eq!(taken.id, first.id);
+    assert!(db.store.release(taken.lease().unwrap()).await.unwrap());
+    let fresh = db
+        .store
+        .claim_as("w", LEASE, request)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(fresh.id, first.id, "claimed anew");
+    assert_ne!(fresh.lease_token, taken.lease_token, "a new token");
+    assert_ne!(fresh.lease_token, first.lease_token, "not the old claim");
+    // an expired claim is not handed back: it is the sweeper's
+    db.expire_lease(fresh.id);
+    assert!(
+        db.store
+            .claim_as("w", LEASE, request)
+            .await
+            .unwrap()
+            .is_none(),
+        "{}: an expired claim is not handed back",
+        db.name()
+    );
 }

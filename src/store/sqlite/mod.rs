@@ -60,7 +60,9 @@ use time::OffsetDateTime;
 
 use self::{
     rows::embedded,
-    schema::{SCHEMA, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_VERSION},
+    schema::{
+        SCHEMA, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4, SCHEMA_V5, SCHEMA_V6, SCHEMA_V7, SCHEMA_VERSION,
+    },
 };
 use super::{
     AgentLogEntry, Application, BeginSubmit, DailyStatus, DriftRule, DriftStatus, ProfileRow,
@@ -123,7 +125,7 @@ impl SqliteStore {
             .query_row("pragma user_version", [], |r| r.get(0))
             .map_err(|e| embedded(&op, &e))?;
         match version {
-            0..=5 => {
+            0..=6 => {
                 if version == 0 {
                     tx.execute_batch(SCHEMA).map_err(|e| embedded(&op, &e))?;
                 }
@@ -139,7 +141,10 @@ impl SqliteStore {
                 if version <= 4 {
                     tx.execute_batch(SCHEMA_V5).map_err(|e| embedded(&op, &e))?;
                 }
-                tx.execute_batch(SCHEMA_V6).map_err(|e| embedded(&op, &e))?;
+                if version <= 5 {
+                    tx.execute_batch(SCHEMA_V6).map_err(|e| embedded(&op, &e))?;
+                }
+                tx.execute_batch(SCHEMA_V7).map_err(|e| embedded(&op, &e))?;
                 tx.pragma_update(None, "user_version", SCHEMA_VERSION)
                     .map_err(|e| embedded(&op, &e))?;
             }
@@ -230,14 +235,14 @@ impl<T> Sql<T> for rusqlite::Result<T> {
 }
 
 impl Store for SqliteStore {
-    async fn claim(
+    async fn claim_as(
         &self,
         worker: &str,
         lease: Duration,
+        request: crate::store::ClaimRequest,
     ) -> Result<Option<Application>, StoreError> {
-        let asked = std::time::Instant::now();
-        let row = queue::claim(self, worker, lease).await?;
-        Ok(row.map(|row| row.claimed_when(asked)))
+        let row = queue::claim(self, worker, lease, request.id).await?;
+        Ok(row.map(|row| row.claimed_when(request.asked)))
     }
 
     async fn claim_by_id(

@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension as _, Transaction, params};
 use super::{
     Sql as _, SqliteStore,
     quota::limits,
-    repeat::{finished_as, revive_for_late_submission},
+    repeat::{claimed_by_request, finished_as, revive_for_late_submission},
     rows::*,
     rules::next_state,
 };
@@ -22,13 +22,25 @@ pub(super) async fn claim(
     store: &SqliteStore,
     worker: &str,
     lease: Duration,
+    request: uuid::Uuid,
 ) -> Result<Option<Application>, StoreError> {
     const OP: &str = "claim_application";
     check_worker(worker)?;
     let worker = worker.to_owned();
+    let request = request.to_string();
     store
         .tx(OP, move |tx, now| {
             let now_ms = ms(now);
+            if let Some(id) = claimed_by_request(tx, &request, &worker, now_ms).sql(OP)? {
+                return tx
+                    .query_row(
+                        &format!("select {COLUMNS} from job_applications where id = ?1"),
+                        params![id],
+                        application_row,
+                    )
+                    .optional()
+                    .sql(OP);
+            }
             let candidate: Option<String> = tx
                 .query_row(
                     concat!(
@@ -55,9 +67,10 @@ pub(super) async fn claim(
                     verification_checks = verification_checks
                       + case when status = 'needs_verification' then 1 else 0 end,
                     status = 'claimed', lease_owner = ?2, lease_token = ?3,
-                    lease_expires_at = ?4, updated_at = ?5
+                    lease_expires_at = ?4, updated_at = ?5,
+                    claim_request = ?6, claim_request_token = ?3
               where id = ?1",
-                params![id, worker, token, now_ms + lease_ms(lease), now_ms],
+                params![id, worker, token, now_ms + lease_ms(lease), now_ms, request],
             )
             .sql(OP)?;
             tx.query_row(

@@ -1,11 +1,31 @@
 //! What makes a repeated lease call safe on SQLite (as
-//! `supabase/migrations/20261202000200_*`): the token that finished or released a
-//! row, what it asked for, the late record of a confirmed submission, and the release.
+//! `supabase/migrations/20261202000200_*` and `20261202000300_*`): the row a claim
+//! request already took, the token that finished or released a row, what it asked
+//! for, the late record of a confirmed submission, and the release.
 
 use rusqlite::{OptionalExtension as _, params};
 
 use super::{Sql as _, SqliteStore, rows::*};
 use crate::{domain::Lease, store::StoreError};
+
+/// The row `request` claimed for `worker`, while that claim's lease holds under the
+/// token it got (any later claim of the row gave it a new token): the claim is a
+/// repeat whose answer was lost.
+pub(super) fn claimed_by_request(
+    tx: &rusqlite::Transaction<'_>,
+    request: &str,
+    worker: &str,
+    now_ms: i64,
+) -> rusqlite::Result<Option<String>> {
+    tx.query_row(
+        "select id from job_applications
+          where claim_request = ?1 and claim_request_token = lease_token
+            and status = 'claimed' and lease_owner = ?2 and lease_expires_at > ?3",
+        params![request, worker, now_ms],
+        |r| r.get(0),
+    )
+    .optional()
+}
 
 /// What the token already finished the row as (a status, or `released`), when it
 /// did: the call is a repeat.

@@ -1,7 +1,15 @@
 //! The embedded schema, versioned with `PRAGMA user_version`.
 
 /// The schema version this build writes (`PRAGMA user_version`).
-pub(super) const SCHEMA_VERSION: i32 = 6;
+pub(super) const SCHEMA_VERSION: i32 = 7;
+
+/// Version 7: a claim that can be repeated (as
+/// `supabase/migrations/20261202000300_*`): the request that claimed a row, and the
+/// lease token it got.
+pub(super) const SCHEMA_V7: &str = r"
+alter table job_applications add column claim_request text;
+alter table job_applications add column claim_request_token integer;
+";
 
 /// Version 6: lease calls that can be repeated (as
 /// `supabase/migrations/20261202000200_*`): the token that finished a row, and one
