@@ -6,8 +6,9 @@
 # drive a real, headful Chromium. The tests start their own throwaway PostgreSQL
 # cluster, PostgREST processes and LinkedIn replica, and stop them at the end.
 # Then the demo is run and checked, the 200-application soak runs (on the test build)
-# (AUTOAPPLY_SKIP_SOAK=1 skips it locally; CI never sets it), and the dependencies are
-# audited (cargo-deny, yanked versions, RustSec where reachable).
+# (AUTOAPPLY_SKIP_SOAK=1 skips it locally; CI never sets it), the fleet runs under
+# injected faults (scripts/fleet.sh; AUTOAPPLY_SKIP_FLEET=1 skips it locally), and the
+# dependencies are audited (cargo-deny, yanked versions, RustSec where reachable).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,6 +27,12 @@ if [ "${AUTOAPPLY_SKIP_SOAK:-0}" = 1 ]; then
 else
   log "the soak: 200 applications through the daemon (scripts/soak.sh, ~10 min)"
   bash scripts/soak.sh
+fi
+if [ "${AUTOAPPLY_SKIP_FLEET:-0}" = 1 ]; then
+  log "the fleet under faults: skipped (AUTOAPPLY_SKIP_FLEET=1)"
+else
+  log "the fleet under faults: 3 workers, 48 applications, ~30 faults (scripts/fleet.sh, ~4 min)"
+  bash scripts/fleet.sh
 fi
 log "the dependency audit (scripts/audit.sh: cargo-deny, yanked versions, RustSec)"
 bash scripts/audit.sh

@@ -132,19 +132,23 @@ impl LaunchedBrowser {
             }
             .instrument(tracing::debug_span!("browser_handler")),
         );
-        let page =
-            match tokio::time::timeout(options.command_timeout, browser.new_page("about:blank"))
-                .await
-            {
-                Ok(Ok(page)) => page,
-                Ok(Err(e)) => return Err(cdp_error("open a page", &e)),
-                Err(_) => {
-                    return Err(BrowserError::Timeout {
-                        action: "open a page".into(),
-                        after_ms: options.command_timeout.as_millis() as u64,
-                    });
-                }
-            };
+        // a browser killed meanwhile fails the launch at once, not after the timeout
+        let opened = tokio::select! {
+            opened = tokio::time::timeout(options.command_timeout, browser.new_page("about:blank")) => opened,
+            () = super::process_ended(guard.pid) => {
+                return Err(BrowserError::Crashed { action: "open a page" });
+            }
+        };
+        let page = match opened {
+            Ok(Ok(page)) => page,
+            Ok(Err(e)) => return Err(cdp_error("open a page", &e)),
+            Err(_) => {
+                return Err(BrowserError::Timeout {
+                    action: "open a page".into(),
+                    after_ms: options.command_timeout.as_millis() as u64,
+                });
+            }
+        };
         Ok(Self {
             browser,
             page,

@@ -68,6 +68,17 @@ impl std::fmt::Debug for LaunchedBrowser {
     }
 }
 
+/// Resolves once process `pid` has ended (gone, or a zombie waiting to be
+/// collected); never when there is no pid to watch.
+async fn process_ended(pid: Option<u32>) {
+    let Some(pid) = pid else {
+        return std::future::pending().await;
+    };
+    while teardown::running(pid) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 impl LaunchedBrowser {
     /// Acts on the page only while `lease` holds: every navigation, click, keystroke,
     /// choice and upload asks it first.
@@ -88,6 +99,12 @@ impl LaunchedBrowser {
         self.guard.pid.is_none_or(teardown::running)
     }
 
+    /// Resolves once the browser process has ended (killed, crashed): a run waiting
+    /// a person's pause learns of it then, and collects it, not at its next action.
+    pub async fn ended(&self) {
+        process_ended(self.guard.pid).await;
+    }
+
     /// Awaits `fut` for at most the command timeout, and fails fast (as a crash)
     /// when the browser process goes away meanwhile: a killed browser can leave a
     /// DevTools request unanswered, and that must read as a crash, not a timeout.
@@ -96,14 +113,7 @@ impl LaunchedBrowser {
         action: &'static str,
         fut: impl Future<Output = T>,
     ) -> Result<T, Unanswered> {
-        let died = async {
-            loop {
-                tokio::time::sleep(Duration::from_millis(250)).await;
-                if !self.alive() {
-                    return;
-                }
-            }
-        };
+        let died = self.ended();
         tokio::select! {
             result = tokio::time::timeout(self.timeout, fut) => match result {
                 Ok(v) => Ok(v),

@@ -141,6 +141,27 @@ pub fn reap_adopted() -> usize {
     reaped
 }
 
+/// Collects adopted zombies as they end (on every SIGCHLD) until `cancel`: a
+/// browser's helper left behind is gone within moments, not at the next sweep.
+pub async fn collect_as_they_end(cancel: tokio_util::sync::CancellationToken) {
+    let Ok(mut ended) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::child())
+    else {
+        tracing::warn!("cannot watch SIGCHLD: adopted helpers are collected by the sweeper only");
+        return;
+    };
+    loop {
+        tokio::select! {
+            got = ended.recv() => {
+                if got.is_none() {
+                    return;
+                }
+                reap_adopted();
+            }
+            () = cancel.cancelled() => return,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,6 +152,10 @@ impl<S: Store + Clone + 'static> Worker<S> {
     /// Runs until `cancel`; returns once every in-flight application has reached a
     /// safe point (released, or recorded).
     pub async fn run(self, cancel: CancellationToken) {
+        // until the last application drained, not only until shutdown began
+        let collector = tokio::spawn(crate::browser::reap::collect_as_they_end(
+            CancellationToken::new(),
+        ));
         let sweeper = tokio::spawn(
             super::sweep::sweep_loop(
                 self.store.clone(),
@@ -206,6 +210,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
         systemd::status("stopping: waiting for in-flight applications");
         while state.tasks.join_next().await.is_some() {}
         sweeper.abort();
+        collector.abort();
     }
 
     /// The kill switch is closed: has the global limit room again?

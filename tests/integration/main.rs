@@ -10,6 +10,7 @@ mod enqueue;
 mod everywhere;
 mod exactly_once;
 mod faults;
+mod fleet;
 mod generations;
 mod invariants;
 mod languages;

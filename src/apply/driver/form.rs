@@ -215,7 +215,16 @@ impl Driver<'_> {
             return Ok(Stop::DryRunComplete);
         }
         self.pause(Wait::BeforeClick).await?;
-        match decide::at_gate(gate.begin_submit().await.map_err(DriveError::Gate)?) {
+        // a browser that dies while the gate is asked (the store slow to answer) is
+        // collected now; a gate passed meanwhile leaves the row `submitting`, which
+        // the store never retries blindly
+        let answer = tokio::select! {
+            answer = gate.begin_submit() => answer.map_err(DriveError::Gate)?,
+            () = self.browser.ended() => {
+                return Err(BrowserError::Crashed { action: "wait for the submit gate" }.into());
+            }
+        };
+        match decide::at_gate(answer) {
             AtGate::Click => {}
             AtGate::Stop(stop) => return Ok(stop),
             AtGate::DiscardAndStop(stop) => {

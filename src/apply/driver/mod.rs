@@ -335,12 +335,15 @@ impl<'a> Driver<'a> {
         self.phase_started = now;
     }
 
+    /// A person's pause; cut short by a cancellation, or by the browser ending
+    /// meanwhile (read as its crash, so it is collected at once).
     async fn pause(&self, wait: Wait) -> Result<(), BrowserError> {
-        self.setup
-            .pacing
-            .pause(wait, self.cancel)
-            .await
-            .map_err(|_| BrowserError::Cancelled)
+        tokio::select! {
+            paused = self.setup.pacing.pause(wait, self.cancel) => {
+                paused.map_err(|_| BrowserError::Cancelled)
+            }
+            () = self.browser.ended() => Err(BrowserError::Crashed { action: "pause" }),
+        }
     }
 
     async fn navigate(&mut self, url: &str) -> Result<(), BrowserError> {
