@@ -13,7 +13,7 @@
     return s.visibility !== 'hidden' && s.display !== 'none';
   }
   function norm(s) { return (s || '').replace(/\s+/g, ' ').trim(); }
-  // text as phrases are compared (site::check::fold_text does the same): lower case,
+  // text as phrases are compared (site::text::fold_text does the same): lower case,
   // typographic quotes as straight ones, an ellipsis as three dots, white space
   // (NBSP included) as one space
   function fold(s) {

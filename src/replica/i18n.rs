@@ -15,7 +15,7 @@
 
 use axum::http::HeaderMap;
 
-use super::jobs::esc;
+use super::model::esc;
 
 /// A display language: its primary subtag and, when the replica has its texts, the
 /// column of [`TEXTS`].

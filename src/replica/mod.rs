@@ -16,6 +16,7 @@
 
 pub mod i18n;
 pub mod jobs;
+pub mod model;
 pub mod sdui;
 
 use std::{

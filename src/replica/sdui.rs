@@ -10,7 +10,7 @@
 
 use std::fmt::Write as _;
 
-use super::jobs::{Footer, Job, Question, Step, esc};
+use super::model::{Footer, Job, Question, Step, esc};
 
 /// The résumés LinkedIn already has for the replica's user, as cards; the first is
 /// preselected.

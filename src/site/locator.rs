@@ -14,7 +14,7 @@
 //! NBSP, typographic quotes and apostrophes, ellipses: [`fold_text`]); `*` stands
 //! for any text. `observe.js` applies the same grammar in the page.
 
-use super::check::{fold_text, parse_css};
+use super::text::{fold_text, parse_css};
 
 /// The roles a locator may name (ARIA roles a job page or a form uses).
 pub const ROLES: &[&str] = &[

@@ -9,6 +9,7 @@ pub mod language;
 pub mod locator;
 pub mod source;
 mod spec;
+pub mod text;
 
 use std::path::{Path, PathBuf};
 
