@@ -147,7 +147,7 @@ impl Engine {
             report.drift = self.record_drift(store, application.user_id, signal).await;
         }
         if let Some(teardown) = report.teardown.take() {
-            teardown.finish(&mut report).await;
+            report.note_teardown(teardown.finish().await);
         }
         Ok(report)
     }
@@ -329,7 +329,7 @@ impl Engine {
             Ok(stop) => Ended::Flow(stop),
             Err(DriveError::Browser(e)) => Ended::Browser(e),
             Err(DriveError::Gate(e)) => {
-                teardown.finish(report).await;
+                report.note_teardown(teardown.finish().await);
                 return Err(e);
             }
         };

@@ -53,6 +53,13 @@ pub struct AttemptReport {
 }
 
 impl AttemptReport {
+    /// The teardown's phase, when it ran to its end.
+    pub(super) fn note_teardown(&mut self, took: Option<std::time::Duration>) {
+        if let Some(took) = took {
+            self.phases.push(("teardown", took));
+        }
+    }
+
     /// Takes what the driver's run left; returns how it ended.
     pub(super) fn take_drive(&mut self, drive: DriveReport) -> Result<decide::Stop, DriveError> {
         self.steps = drive.steps;

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument as _;
 
-use super::AttemptReport;
 use crate::browser::LaunchedBrowser;
 
 /// A browser being torn down.
@@ -33,17 +32,21 @@ impl Teardown {
         Self { task }
     }
 
-    /// Waits for the teardown and notes its phase.
-    pub(super) async fn finish(self, report: &mut AttemptReport) {
+    /// Waits for the teardown; how long it took (the `teardown` phase), when it ran
+    /// to its end.
+    pub(super) async fn finish(self) -> Option<Duration> {
         match self.task.await {
             Ok((killed, took)) => {
-                report.phases.push(("teardown", took));
                 if killed > 0 {
                     tracing::debug!(killed, "leftover browser processes killed at teardown");
                 }
+                Some(took)
             }
             // the browser's guard killed it and deleted its profile as the task ended
-            Err(e) => tracing::error!(error = %e, "the browser's teardown task failed"),
+            Err(e) => {
+                tracing::error!(error = %e, "the browser's teardown task failed");
+                None
+            }
         }
     }
 }
