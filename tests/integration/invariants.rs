@@ -389,3 +389,239 @@ fn the_crate_map_and_the_code_map_name_every_module() {
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
+
+/// Arrows between the files of one folder: `from -> to`, with the names `from` takes.
+type FolderArrows = BTreeMap<(String, String), BTreeSet<String>>;
+
+/// The first names of the paths that follow `prefix` in `text`: `prefix name` and,
+/// for a use tree `prefix {a, b::c}`, each name at its first depth.
+fn names_after(text: &str, prefix: &str) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    for (at, _) in text.match_indices(prefix) {
+        // `prefix` must start a path: not the tail of a longer name or path
+        if text[..at].ends_with(|c: char| ident(c) || c == ':') {
+            continue;
+        }
+        let rest = &text[at + prefix.len()..];
+        if let Some(inner) = rest.strip_prefix('{') {
+            let mut depth = 1;
+            let mut path = String::new();
+            for c in inner.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 || (c == ',' && depth == 1) {
+                    out.push(split_path(&path));
+                    path.clear();
+                    if depth == 0 {
+                        break;
+                    }
+                } else if depth == 1 || c != '}' {
+                    path.push(c);
+                }
+            }
+        } else {
+            let path: String = rest
+                .chars()
+                .take_while(|c| ident(*c) || *c == ':')
+                .collect();
+            out.push(split_path(&path));
+        }
+    }
+    out.retain(|(first, _)| !first.is_empty());
+    out
+}
+
+/// `a::b::{..}` → (`a`, Some(`b`)); `a` → (`a`, None).
+fn split_path(path: &str) -> (String, Option<String>) {
+    let mut parts = path
+        .trim()
+        .split("::")
+        .map(|p| p.trim().trim_start_matches('{').trim());
+    let first = parts
+        .next()
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let second = parts
+        .next()
+        .map(|p| {
+            p.chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|p| !p.is_empty());
+    (first, second)
+}
+
+/// `pub use …` (a re-export), which may span lines: only its first line is told
+/// apart here, so re-exports are written on one line or as `pub use self::{…}` blocks.
+fn is_reexport(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("pub use ")
+        || t.starts_with("pub(crate) use ")
+        || t.starts_with("pub(super) use ")
+}
+
+/// Every folder's arrows between its files (a sub-folder counts as the file of its
+/// `mod.rs`), each name resolved to the file that defines it.
+fn folder_arrows() -> FolderArrows {
+    let sources = sources();
+    let folder_of = |path: &str| -> (String, String) {
+        // (folder, member): `apply/driver/form.rs` is `form` of `apply/driver`;
+        // `apply/driver/mod.rs` is `mod` of `apply/driver` and `driver` of `apply`
+        let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+        (dir.to_owned(), file.trim_end_matches(".rs").to_owned())
+    };
+    // what each folder's files define: name -> member
+    let mut defined: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    let kinds = [
+        "fn ", "struct ", "enum ", "const ", "static ", "type ", "trait ", "mod ",
+    ];
+    for s in &sources {
+        let (dir, member) = folder_of(&s.path);
+        for (_, line) in s.code() {
+            let t = line.trim_start();
+            let Some(rest) = t.strip_prefix("pub") else {
+                continue;
+            };
+            let rest = rest
+                .trim_start_matches(['(', ')'])
+                .trim_start_matches("crate)")
+                .trim_start_matches("super)")
+                .trim_start();
+            let rest = rest.strip_prefix("async ").unwrap_or(rest);
+            let Some(name) = kinds.iter().find_map(|k| rest.strip_prefix(k)) else {
+                continue;
+            };
+            let name: String = name
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            defined
+                .entry(dir.clone())
+                .or_default()
+                .entry(name)
+                .or_insert_with(|| member.clone());
+        }
+    }
+    let members: BTreeMap<String, BTreeSet<String>> =
+        sources.iter().fold(BTreeMap::new(), |mut m, s| {
+            let (dir, member) = folder_of(&s.path);
+            m.entry(dir.clone()).or_default().insert(member);
+            // a sub-folder is a member of its parent folder
+            if let Some((parent, sub)) = dir.rsplit_once('/') {
+                m.entry(parent.to_owned())
+                    .or_default()
+                    .insert(sub.to_owned());
+            } else if !dir.is_empty() {
+                m.entry(String::new()).or_default().insert(dir.clone());
+            }
+            m
+        });
+    let mut arrows = FolderArrows::new();
+    for s in &sources {
+        let (dir, member) = folder_of(&s.path);
+        if dir.is_empty() {
+            continue; // the top level: `modules_depend_one_way`
+        }
+        // a `mod.rs`'s re-exports are the folder's face, not a use of its files
+        let text: String = s
+            .code()
+            .filter(|(_, l)| member != "mod" || !is_reexport(l))
+            .map(|(_, l)| format!("{l}\n"))
+            .collect();
+        let siblings = &members[&dir];
+        let mut named = Vec::new();
+        if member == "mod" {
+            named.extend(names_after(&text, "self::"));
+            for child in siblings.iter().filter(|c| *c != "mod") {
+                named.extend(
+                    names_after(&text, &format!("{child}::"))
+                        .into_iter()
+                        .map(|(first, _)| (child.clone(), Some(first))),
+                );
+            }
+        } else {
+            named.extend(names_after(&text, "super::"));
+        }
+        named.extend(names_after(
+            &text,
+            &format!("crate::{}::", dir.replace('/', "::")),
+        ));
+        for (first, second) in named {
+            let to = if siblings.contains(&first) && first != "mod" {
+                first.clone()
+            } else if let Some(by) = defined.get(&dir).and_then(|d| d.get(&first)) {
+                by.clone()
+            } else if member == "mod" {
+                continue; // a name of mod.rs's own, or from elsewhere
+            } else {
+                "mod".to_owned() // taken from the folder's mod.rs scope
+            };
+            if to != member {
+                let name = second.map_or(first.clone(), |s| format!("{first}::{s}"));
+                arrows
+                    .entry((
+                        format!("src/{dir}/{member}.rs"),
+                        format!("src/{dir}/{to}.rs"),
+                    ))
+                    .or_default()
+                    .insert(name);
+            }
+        }
+    }
+    arrows
+}
+
+#[test]
+fn files_inside_a_folder_depend_one_way() {
+    // a folder's `mod.rs` is its root: the files beside it may use what it defines,
+    // and it uses them (the module tree); between those files, arrows run one way
+    let arrows: FolderArrows = folder_arrows()
+        .into_iter()
+        .filter(|((from, to), _)| !from.ends_with("/mod.rs") && !to.ends_with("/mod.rs"))
+        .collect();
+    // two files that name each other (directly, or through others) are a circle
+    let mut next: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (from, to) in arrows.keys() {
+        next.entry(from).or_default().push(to);
+    }
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from];
+        while let Some(at) = stack.pop() {
+            if at == to {
+                return true;
+            }
+            if seen.insert(at) {
+                stack.extend(next.get(at).into_iter().flatten());
+            }
+        }
+        false
+    };
+    let circles: Vec<String> = arrows
+        .iter()
+        .filter(|((from, to), _)| reaches(to, from))
+        .map(|((from, to), names)| format!("{from} -> {to}: {names:?}"))
+        .collect();
+    assert!(
+        circles.is_empty(),
+        "arrows back inside a folder (ARCHITECTURE.md, \"Layers\"): move what both use \
+         into a file of its own that names neither:\n{}",
+        circles.join("\n")
+    );
+    // the reading is not empty: the folders' known one-way arrows are seen
+    assert!(
+        arrows.contains_key(&(
+            "src/apply/driver/mod.rs".into(),
+            "src/apply/driver/form.rs".into()
+        )) || arrows.keys().any(|(f, _)| f.starts_with("src/apply/")),
+        "no arrow found inside src/apply: the reading is broken"
+    );
+}
