@@ -99,7 +99,7 @@ impl LaunchedBrowser {
         let launcher =
             write_launcher(&profile, &options.executable).map_err(BrowserError::Profile)?;
         let config = browser_config(options, &profile, &launcher)?;
-        let (mut browser, mut handler) = Browser::launch(config)
+        let (mut browser, handler) = Browser::launch(config)
             .await
             .map_err(|e| BrowserError::Launch(e.to_string().chars().take(300).collect()))?;
         guard.pid = browser.get_mut_child().and_then(|c| c.as_mut_inner().id());
@@ -108,30 +108,7 @@ impl LaunchedBrowser {
         guard.group = guard
             .pid
             .filter(|pid| super::reap::stat(*pid).is_some_and(|p| p.pgrp == *pid));
-        let application = options.label.clone();
-        let handler = tokio::spawn(
-            async move {
-                // keep polling until the connection ends: one bad message must not
-                // stop the browser's event loop
-                let mut told = false;
-                while let Some(event) = handler.next().await {
-                    match event {
-                        // the connection ended (the browser closed, or was killed):
-                        // said once, as the expected event it is
-                        Err(chromiumoxide::error::CdpError::Ws(_)) if !told => {
-                            told = true;
-                            tracing::info!(%application, "the browser's DevTools connection ended");
-                        }
-                        // the error's text can quote a raw DevTools message (cookies): kind only
-                        Err(e) => {
-                            tracing::debug!(kind = error_kind(&e), "devtools handler event error");
-                        }
-                        Ok(()) => {}
-                    }
-                }
-            }
-            .instrument(tracing::debug_span!("browser_handler")),
-        );
+        let handler = spawn_handler(handler, options.label.clone());
         // a browser killed meanwhile fails the launch at once, not after the timeout
         let opened = tokio::select! {
             opened = tokio::time::timeout(options.command_timeout, browser.new_page("about:blank")) => opened,
@@ -168,6 +145,37 @@ impl LaunchedBrowser {
     pub fn profile_dir(&self) -> &Path {
         &self.guard.profile
     }
+}
+
+/// Polls the browser's DevTools event loop in a task of its own until the
+/// connection ends, its end said once at INFO with the application's id.
+fn spawn_handler(
+    mut handler: chromiumoxide::Handler,
+    application: String,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(
+        async move {
+            // keep polling until the connection ends: one bad message must not
+            // stop the browser's event loop
+            let mut told = false;
+            while let Some(event) = handler.next().await {
+                match event {
+                    // the connection ended (the browser closed, or was killed):
+                    // said once, as the expected event it is
+                    Err(chromiumoxide::error::CdpError::Ws(_)) if !told => {
+                        told = true;
+                        tracing::info!(%application, "the browser's DevTools connection ended");
+                    }
+                    // the error's text can quote a raw DevTools message (cookies): kind only
+                    Err(e) => {
+                        tracing::debug!(kind = error_kind(&e), "devtools handler event error");
+                    }
+                    Ok(()) => {}
+                }
+            }
+        }
+        .instrument(tracing::debug_span!("browser_handler")),
+    )
 }
 
 /// The launch flags: headful, this profile, the stored user agent, no background

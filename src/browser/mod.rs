@@ -157,8 +157,13 @@ impl LaunchedBrowser {
     pub async fn close(&mut self) {
         tracing::debug!("teardown: closing the browser");
         // a browser already dead (killed, crashed) is collected at once: no polite
-        // close to a process that is gone, no zombie left waiting for one
-        let exited = if self.alive() {
+        // close to a process that is gone, no zombie left waiting for one; and a run
+        // past its lease lets go at once: killed, not asked to close
+        let past_lease = self.lease.as_ref().is_some_and(|l| !l.holds());
+        let exited = if past_lease {
+            tracing::debug!("teardown: the lease ran out; killing the browser");
+            false
+        } else if self.alive() {
             let polite = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
             matches!(polite, Ok(Ok(_)))
                 && matches!(

@@ -153,9 +153,10 @@ impl<S: Store + Clone + 'static> Worker<S> {
     /// safe point (released, or recorded).
     pub async fn run(self, cancel: CancellationToken) {
         // until the last application drained, not only until shutdown began
-        let collector = tokio::spawn(crate::browser::reap::collect_as_they_end(
-            CancellationToken::new(),
-        ));
+        let collector = tokio::spawn(
+            crate::browser::reap::collect_as_they_end(CancellationToken::new())
+                .instrument(tracing::info_span!("collector")),
+        );
         let sweeper = tokio::spawn(
             super::sweep::sweep_loop(
                 self.store.clone(),

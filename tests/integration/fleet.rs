@@ -317,8 +317,6 @@ impl Fleet {
 
     /// `kill -9` of worker `i`, its browsers killed with it, restarted a second later.
     async fn kill(&mut self, env: &ApplyEnv, i: usize) {
-        let rows = held_by(env, &self.workers[i].name);
-        self.hit(rows);
         let pid = self.workers[i].daemon.pid();
         self.workers[i].daemon.signal(libc::SIGKILL);
         let _ = self.workers[i]
@@ -326,6 +324,10 @@ impl Fleet {
             .wait_exit(Duration::from_secs(5))
             .await;
         signal_browsers_of(&self.profiles, pid, libc::SIGKILL);
+        // what it held, read once it is dead (a claim it sent just before still lands)
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let rows = held_by(env, &self.workers[i].name);
+        self.hit(rows);
         self.daemons.lock().unwrap().remove(&pid);
         tokio::time::sleep(Duration::from_secs(1)).await;
         let (slot, next) = (self.workers[i].slot, self.workers[i].incarnation + 1);
@@ -340,12 +342,14 @@ impl Fleet {
     }
 
     /// Freezes worker `i` and its browsers for 1.5 leases.
-    fn freeze(&mut self, env: &ApplyEnv, i: usize) {
-        let rows = held_by(env, &self.workers[i].name);
-        self.hit(rows);
+    async fn freeze(&mut self, env: &ApplyEnv, i: usize) {
         let pid = self.workers[i].daemon.pid();
         self.workers[i].daemon.signal(libc::SIGSTOP);
         let frozen = signal_browsers_of(&self.profiles, pid, libc::SIGSTOP);
+        // what it holds, read once it is stopped (a claim it sent just before lands)
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let rows = held_by(env, &self.workers[i].name);
+        self.hit(rows);
         self.stale
             .lock()
             .unwrap()
@@ -426,7 +430,7 @@ impl Fleet {
         let i = awake[rng.random_range(0..awake.len())];
         match rng.random_range(0..10) {
             0..=2 => self.kill(env, i).await,
-            3 if !frozen => self.freeze(env, i),
+            3 if !frozen => self.freeze(env, i).await,
             4..=6 => {
                 if !self.kill_browser(i) {
                     self.kill(env, i).await;
