@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 
 source scripts/setup.sh
 
+log "commit messages (scripts/commits.sh)"
+bash scripts/commits.sh
 log "cargo fmt --check"
 cargo fmt --check
 log "cargo clippy --all-targets -- -D warnings"
