@@ -219,7 +219,7 @@ async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
         drop(store);
         // as a version-1 build left it: no drift table, no one-live-row index, no
         // verification settle columns, no receipt or application résumé, no
-        // repeatable lease calls
+        // repeatable lease calls or claims
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute_batch(
             "drop table autoapply_drift; drop index job_applications_one_live_per_user; \
@@ -231,6 +231,8 @@ async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
              alter table job_applications drop column display_language; \
              alter table job_applications drop column finished_token; \
              alter table job_applications drop column finished_as; \
+             alter table job_applications drop column claim_request; \
+             alter table job_applications drop column claim_request_token; \
              drop table linkedin_action_reservations; \
              insert into system_daily_limits values ('2026-11-27', 7); pragma user_version = 1;",
         )
