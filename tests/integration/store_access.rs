@@ -249,7 +249,7 @@ async fn a_version_1_sqlite_file_is_upgraded_step_by_step_and_keeps_its_rows() {
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!((version, kept), (6, 7));
+    assert_eq!((version, kept), (7, 7));
     let settle: i64 = conn
         .query_row(
             "select verification_settle_seconds from autoapply_limits",
