@@ -31,15 +31,8 @@ pub(super) async fn claim(
     store
         .tx(OP, move |tx, now| {
             let now_ms = ms(now);
-            if let Some(id) = claimed_by_request(tx, &request, &worker, now_ms).sql(OP)? {
-                return tx
-                    .query_row(
-                        &format!("select {COLUMNS} from job_applications where id = ?1"),
-                        params![id],
-                        application_row,
-                    )
-                    .optional()
-                    .sql(OP);
+            if let Some(row) = claimed_by_request(tx, &request, &worker, now_ms).sql(OP)? {
+                return Ok(Some(row));
             }
             let candidate: Option<String> = tx
                 .query_row(

@@ -6,7 +6,10 @@
 use rusqlite::{OptionalExtension as _, params};
 
 use super::{Sql as _, SqliteStore, rows::*};
-use crate::{domain::Lease, store::StoreError};
+use crate::{
+    domain::Lease,
+    store::{Application, StoreError},
+};
 
 /// The row `request` claimed for `worker`, while that claim's lease holds under the
 /// token it got (any later claim of the row gave it a new token): the claim is a
@@ -16,13 +19,15 @@ pub(super) fn claimed_by_request(
     request: &str,
     worker: &str,
     now_ms: i64,
-) -> rusqlite::Result<Option<String>> {
+) -> rusqlite::Result<Option<Application>> {
     tx.query_row(
-        "select id from job_applications
-          where claim_request = ?1 and claim_request_token = lease_token
-            and status = 'claimed' and lease_owner = ?2 and lease_expires_at > ?3",
+        &format!(
+            "select {COLUMNS} from job_applications
+              where claim_request = ?1 and claim_request_token = lease_token
+                and status = 'claimed' and lease_owner = ?2 and lease_expires_at > ?3"
+        ),
         params![request, worker, now_ms],
-        |r| r.get(0),
+        application_row,
     )
     .optional()
 }
