@@ -16,20 +16,19 @@
 //! - [`replica`]: the local LinkedIn replica (tests and the demo)
 //! - [`resume`]: which file may be uploaded as a résumé (confined to one folder)
 //! - [`config`]: typed configuration from the environment, from one settings table
-//! - [`admission`]: one gate for the loop and the webhook: slots and per-user spacing
 //! - [`answers`]: applicant profile to answers; unknown stays unknown
 //! - [`evidence`]: screenshot files
 //! - [`browser`]: Chromium over the DevTools protocol; the only user of chromiumoxide
 //! - [`store`]: the database behind a narrow trait; the only place that knows SQL
 //! - [`apply`]: one application, from stored session to recorded outcome
 //! - [`metrics`], [`telemetry`]: Prometheus figures, tracing set-up
-//! - [`run`]: one application run as loop, webhook and replay do it
-//! - [`webhook`]: the gateway's webhook, health, readiness, metrics
-//! - [`daemon`]: `autoapply run`: start-up, the loop, the sweeper
-//! - [`demo`]: `autoapply demo`
+//! - [`run`]: running applications: the admission gate, the one way a run is started
+//!   (loop, webhook, replay), one run, the worker's loop and sweeper, its start-up
+//! - [`webhook`], [`demo`] (side by side): the gateway's webhook, health, readiness,
+//!   metrics; `autoapply demo`
+//! - [`daemon`]: `autoapply run`: the worker with the webhook served beside it
 //! - [`cli`]: the command line
 
-pub mod admission;
 pub mod answers;
 pub mod apply;
 pub mod browser;

@@ -73,17 +73,21 @@ pub(super) async fn replay(args: ReplayArgs) -> Result<ExitCode, Failure> {
     };
     let cancel = crate::shutdown::on_signals()
         .map_err(|e| Failure::new(exit::CONFIG, format!("cannot handle signals: {e}")))?;
-    let metrics = std::sync::Arc::new(crate::metrics::Metrics::default());
-    let outcome = crate::run::run_application(
+    // the daemon's way to start a run, with one slot and no spacing
+    let runner = crate::run::Runner::for_one(
         store.clone(),
         std::sync::Arc::new(engine),
         config.lease,
-        metrics,
-        target,
         cancel,
-        options,
-    )
-    .await;
+    );
+    let slot = runner
+        .slot()
+        .ok_or_else(|| Failure::new(exit::CONFIG, "a replay's one slot is taken"))?;
+    let outcome = runner
+        .start(slot, target, options, crate::run::Via::Replay)
+        .map_err(|_| Failure::new(exit::CONFIG, "a replay has no user spacing to wait for"))?
+        .await
+        .map_err(|e| Failure::new(exit::NOT_APPLIED, format!("internal error: {e}")))?;
     let row = store
         .application(id)
         .await

@@ -16,7 +16,6 @@ use std::{
     collections::HashMap,
     path::{Path, PathBuf},
     process::ExitCode,
-    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -98,31 +97,12 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     drop(key);
     println!("  queued    {} applications\n", seeded.len());
 
-    let settings = crate::daemon::worker::WorkerSettings {
-        worker_id: config.worker_id.clone(),
-        poll_interval: config.poll_interval,
-        lease: config.lease,
-        sweep_interval: config.sweep_interval,
-        screenshots_dir: config.screenshots_dir(),
-        step_screenshots: true,
-    };
-    let metrics = Arc::new(crate::metrics::Metrics::default());
-    let admission = Arc::new(crate::admission::Admission::new(1, config.user_spacing));
-    let worker = crate::daemon::worker::Worker::new(
-        store.clone(),
-        Arc::new(engine),
-        settings,
-        metrics,
-        admission,
-    );
     let cancel =
         crate::shutdown::on_signals().map_err(|e| fail(format!("cannot handle signals: {e}")))?;
-    let stop = cancel.clone();
-    let loop_task = tokio::spawn(
-        worker
-            .run(stop)
-            .instrument(tracing::info_span!("worker", worker.id = "demo")),
-    );
+    // the daemon's worker, one application at a time, every step kept
+    let worker =
+        crate::run::start_worker(&config, store.clone(), engine, cancel.clone(), true).worker;
+    let loop_task = tokio::spawn(worker.run(cancel.clone()).in_current_span());
     let finished = watch(&store, &seeded, &cancel).await;
     // Ctrl-C or SIGTERM before every application ended (the worker stops at a safe
     // point and gives unfinished claims back)

@@ -1,6 +1,7 @@
 //! `POST /api/agents/auto_apply`: admitted (secret, content type, body, signature),
-//! then either the loop is woken, or one application is claimed by id and run
-//! through [`run_application`], answered when it ends (or 202 past the deadline).
+//! then either the loop is woken, or one application is claimed by id and started
+//! through the loop's [`crate::run::Runner`], answered when it ends (or 202 past the
+//! deadline).
 
 use std::{sync::Arc, time::Instant};
 
@@ -11,7 +12,6 @@ use axum::{
     response::Response,
 };
 use secrecy::ExposeSecret as _;
-use tracing::Instrument as _;
 
 use super::{
     MAX_BODY, WebhookState, answer,
@@ -21,7 +21,7 @@ use super::{
 use crate::{
     apply::ApplyOptions,
     domain::ApplicationId,
-    run::{RunOutcome, run_application},
+    run::{RunOutcome, TooSoon, Via},
     store::{AgentLogStatus, Application, ClaimBy, Store},
 };
 
@@ -44,43 +44,30 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
         return answer(StatusCode::ACCEPTED, "success", started, 0, None);
     };
     // one gate with the loop: a slot of the same concurrency, the same spacing
-    let Some(slot) = st.admission.try_slot() else {
+    let Some(slot) = st.runner.slot() else {
         return Refusal::new(
             StatusCode::TOO_MANY_REQUESTS,
             format!(
                 "the worker is running its {} applications at once: call again later",
-                st.admission.concurrency()
+                st.runner.concurrency()
             ),
         )
-        .retry_after(st.lease.as_secs().max(1))
+        .retry_after(st.runner.lease().as_secs().max(1))
         .answer(started);
     };
     let claimed = match claim(&st, &call, id).await {
         Ok(claimed) => claimed,
         Err(refused) => return refused.answer(started),
     };
-    if let Some(wait) = st.admission.spacing_wait(&user) {
-        return too_soon(&st, &claimed, wait).await.answer(started);
-    }
-    let span =
-        tracing::info_span!("application", application.id = %id, user.id = %user, via = "webhook");
-    let run = run_application(
-        st.store.clone(),
-        st.engine.clone(),
-        st.lease,
-        st.metrics.clone(),
-        claimed,
-        st.cancel.clone(),
-        ApplyOptions::default(),
-    );
-    let handle = st.tasks.spawn(
-        async move {
-            // the slot is given back when the application ends
-            let _slot = slot;
-            run.await
+    let handle = match st
+        .runner
+        .start(slot, claimed, ApplyOptions::default(), Via::Webhook)
+    {
+        Ok(handle) => handle,
+        Err(TooSoon { application, wait }) => {
+            return too_soon(&st, &application, wait).await.answer(started);
         }
-        .instrument(span),
-    );
+    };
     if call.run_async {
         return answer(StatusCode::ACCEPTED, "success", started, 0, None);
     }
@@ -289,7 +276,7 @@ async fn claim<S: Store>(
         ));
     }
     st.store
-        .claim_by_id(id, &st.worker_id, st.lease, ClaimBy::Caller)
+        .claim_by_id(id, &st.worker_id, st.runner.lease(), ClaimBy::Caller)
         .await
         .map_err(unreachable)?
         .ok_or_else(|| {

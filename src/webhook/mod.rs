@@ -34,7 +34,7 @@ pub mod serve;
 
 pub use self::auth::{Call, ReplayCache, parse_call};
 use self::call::auto_apply;
-use crate::{apply::Engine, metrics::Metrics, store::Store};
+use crate::{metrics::Metrics, run::Runner, store::Store};
 
 /// The largest body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -45,8 +45,8 @@ pub const MAX_SKEW: Duration = Duration::from_secs(300);
 pub struct WebhookState<S> {
     /// the store
     pub store: S,
-    /// the engine
-    pub engine: Arc<Engine>,
+    /// starts the applications a call names (the loop's runner: one gate)
+    pub runner: Arc<Runner<S>>,
     /// the worker's figures
     pub metrics: Arc<Metrics>,
     /// wakes the worker's loop
@@ -57,8 +57,6 @@ pub struct WebhookState<S> {
     pub agent_secret: SecretString,
     /// `AUTOAPPLY_WEBHOOK_HMAC_SECRET`
     pub hmac_secret: Option<SecretString>,
-    /// lease of an application run from here
-    pub lease: Duration,
     /// `lease_owner` of those runs
     pub worker_id: String,
     /// a synchronous call is answered 202 after this
@@ -71,10 +69,6 @@ pub struct WebhookState<S> {
     pub browser_path: PathBuf,
     /// for `/readyz`: no display needed
     pub headless: bool,
-    /// applications started from here; shutdown waits for them
-    pub tasks: tokio_util::task::TaskTracker,
-    /// the gate the loop shares: concurrency and per-user spacing
-    pub admission: Arc<crate::admission::Admission>,
     /// signed calls already received
     pub replays: ReplayCache,
 }

@@ -250,6 +250,58 @@ fn arrows() -> BTreeMap<String, BTreeSet<String>> {
     graph
 }
 
+/// Where `needle` is written in code (not in comments): `path:line`.
+fn written(needle: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for source in sources() {
+        for (n, line) in source.code() {
+            if line.contains(needle) {
+                found.push(format!("{}:{n}", source.path));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn one_admit_and_spawn_and_one_worker_start_up() {
+    // a run is started one way (ARCHITECTURE.md, "The daemon"): the runner's
+    // `start` calls the one run, and nothing else does
+    let calls = |needle: &str| -> Vec<String> {
+        written(needle)
+            .into_iter()
+            .map(|at| at.split(':').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        calls("run_application("),
+        ["run/runner.rs"],
+        "the one run (run/one.rs) is called from Runner::start alone"
+    );
+    assert_eq!(
+        calls(".start(slot,"),
+        ["cli/replay.rs", "run/worker.rs", "webhook/call.rs"],
+        "replay, the loop and the webhook each start theirs through Runner::start"
+    );
+    for needle in ["tasks.spawn(", "Admission::new(", "Worker::new("] {
+        let at = calls(needle);
+        assert!(
+            at.iter().all(|p| p.starts_with("run/")),
+            "{needle} outside src/run/: {at:?}"
+        );
+    }
+    assert_eq!(
+        calls("Worker::new("),
+        ["run/startup.rs"],
+        "one worker start-up"
+    );
+    assert_eq!(
+        calls("start_worker("),
+        ["daemon.rs", "demo/mod.rs"],
+        "`run` and the demo share the one start-up"
+    );
+}
+
 #[test]
 fn modules_depend_one_way() {
     // each module may name only modules of lower layers (ARCHITECTURE.md, "Layers")
@@ -258,13 +310,12 @@ fn modules_depend_one_way() {
             "domain", "exit", "heap", "lease", "page", "pacing", "replica", "resume", "session",
             "shutdown", "site", "systemd",
         ],
-        &["admission", "answers", "config", "evidence"],
+        &["answers", "config", "evidence"],
         &["browser", "store"],
         &["apply", "metrics", "telemetry"],
         &["run"],
-        &["webhook"],
+        &["demo", "webhook"],
         &["daemon"],
-        &["demo"],
         &["cli"],
         &["lib", "main"],
     ];

@@ -6,13 +6,11 @@ use std::{sync::Arc, time::Duration};
 
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
-use tracing::Instrument as _;
 
+use super::heartbeat::attempt_with_heartbeat;
 use crate::{
     apply::{ApplyOptions, AttemptReport, Engine, outcome::Disposition},
-    config::Config,
     domain::{ApplicationStatus, Outcome, OutcomeStatus, truncate_error},
-    exit::{self, Failure},
     lease::LeaseClock,
     metrics::Metrics,
     store::{AgentLogEntry, AgentLogStatus, Application, Store},
@@ -33,57 +31,10 @@ pub struct RunOutcome {
     pub duration: Duration,
 }
 
-/// Renews the lease every third of it; only a renewal the store confirmed moves the
-/// local deadline. The lease lost, or its deadline passed, cancels the application.
-async fn heartbeat_loop<S: Store>(
-    store: S,
-    application: Application,
-    lease: Duration,
-    clock: LeaseClock,
-    stop: CancellationToken,
-    lost: CancellationToken,
-) {
-    let Some(held) = application.lease() else {
-        return;
-    };
-    let every = (lease / 3).max(Duration::from_secs(1));
-    loop {
-        let next = tokio::time::Instant::now() + every;
-        // wake at the next heartbeat, or when the deadline passes first
-        tokio::select! {
-            () = tokio::time::sleep_until(next.min(clock.deadline().into())) => {}
-            () = stop.cancelled() => return,
-        }
-        if !clock.holds() {
-            tracing::warn!(
-                "the lease ran out on this worker (no heartbeat confirmed in time): \
-                 letting go of this application without another action"
-            );
-            lost.cancel();
-            return;
-        }
-        if tokio::time::Instant::now() < next {
-            continue;
-        }
-        let asked = std::time::Instant::now();
-        // a heartbeat may wait for the store as long as the lease still holds
-        match clock.within(store.heartbeat(held, lease)).await {
-            Some(Ok(true)) => clock.confirmed(asked),
-            Some(Ok(false)) => {
-                tracing::warn!("the lease was lost: stopping this application");
-                lost.cancel();
-                return;
-            }
-            Some(Err(e)) => tracing::warn!(error = %e, "heartbeat failed; retrying"),
-            None => tracing::warn!("heartbeat unanswered before the lease's deadline"),
-        }
-    }
-}
-
 /// Runs one claimed application as the daemon does: `agent_logs` at start and end,
 /// a heartbeat beside it, the engine in a task of its own (a panic is recorded as a
-/// failed application). The replay CLI and the webhook call this too.
-pub async fn run_application<S: Store + Clone + 'static>(
+/// failed application). [`super::Runner::start`] is its one caller.
+pub(super) async fn run_application<S: Store + Clone + 'static>(
     store: S,
     engine: Arc<Engine>,
     lease: Duration,
@@ -200,49 +151,6 @@ async fn settle<S: Store>(
     }
 }
 
-/// The engine in a task of its own (so a panic in it is caught here), with the
-/// heartbeat beside it; a lost lease cancels the application.
-async fn attempt_with_heartbeat<S: Store + Clone + 'static>(
-    store: &S,
-    engine: Arc<Engine>,
-    (lease, clock): (Duration, LeaseClock),
-    application: &Application,
-    cancel: CancellationToken,
-    mut options: ApplyOptions,
-) -> Result<Result<AttemptReport, crate::store::StoreError>, tokio::task::JoinError> {
-    let app_cancel = cancel.child_token();
-    let stop_heartbeat = CancellationToken::new();
-    if !options.dry_run {
-        options.lease = Some(clock.clone());
-    }
-    let heartbeat = tokio::spawn(
-        heartbeat_loop(
-            store.clone(),
-            application.clone(),
-            lease,
-            clock,
-            stop_heartbeat.clone(),
-            app_cancel.clone(),
-        )
-        .in_current_span(),
-    );
-    let attempt = {
-        let (store, application) = (store.clone(), application.clone());
-        tokio::spawn(
-            async move {
-                engine
-                    .apply(&store, &application, &app_cancel, &options)
-                    .await
-            }
-            .in_current_span(),
-        )
-        .await
-    };
-    stop_heartbeat.cancel();
-    let _ = heartbeat.await;
-    attempt
-}
-
 /// Fills the `agent_logs` end row from a finished attempt; returns the metrics'
 /// outcome label.
 fn end_of_attempt(end: &mut AgentLogEntry, report: &AttemptReport, dry_run: bool) -> String {
@@ -336,36 +244,4 @@ async fn record_internal_error<S: Store>(store: &S, application: &Application, w
     if let Err(e) = store.finish(lease, &outcome).await {
         tracing::error!(error = %e, "the internal error could not be recorded (the lease will expire)");
     }
-}
-
-/// Configuration (the settings `uses` names), selectors, engine, display and
-/// browser: what `run` and `replay` need.
-pub fn prepare(uses: crate::config::Uses) -> Result<(Config, crate::apply::Engine), Failure> {
-    // what Chromium orphans becomes ours to collect, not a zombie under a PID 1 that
-    // does not reap
-    if let Err(e) = crate::browser::reap::become_subreaper() {
-        tracing::warn!(error = %e, "cannot become a child subreaper; orphaned browser helpers go to PID 1");
-    }
-    let (config, _) = Config::from_process_env_for(uses);
-    let config = config.map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    config.selectors.announce();
-    config
-        .selectors
-        .load_all()
-        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    let engine = crate::apply::Engine::from_config(&config)
-        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    if !config.headless {
-        crate::browser::check_display().map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
-    }
-    if !config.browser_path.is_file() {
-        return Err(Failure::new(
-            exit::CONFIG,
-            format!(
-                "AUTOAPPLY_BROWSER_PATH: {} not found (install chromium)",
-                config.browser_path.display()
-            ),
-        ));
-    }
-    Ok((config, engine))
 }

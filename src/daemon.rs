@@ -1,12 +1,9 @@
-//! The daemon (`autoapply run`): its start-up wiring. The loop is [`worker`], the
-//! sweeper [`sweep`]; the webhook is served beside them from the same state.
-
-pub mod sweep;
-pub mod worker;
+//! The daemon (`autoapply run`): the worker [`crate::run::start_worker`] assembles,
+//! with the webhook served beside its loop through the same runner.
 
 use std::{process::ExitCode, sync::Arc, time::Duration};
 
-use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
 use crate::{
@@ -37,33 +34,13 @@ pub async fn run() -> Result<ExitCode, Failure> {
     if !database_answers(&store, &cancel).await {
         return Ok(ExitCode::from(exit::OK));
     }
-    let settings = self::worker::WorkerSettings {
-        worker_id: config.worker_id.clone(),
-        poll_interval: config.poll_interval,
-        lease: config.lease,
-        sweep_interval: config.sweep_interval,
-        screenshots_dir: config.screenshots_dir(),
-        step_screenshots: false,
-    };
-    let metrics = Arc::new(crate::metrics::Metrics::default());
-    let engine = Arc::new(engine);
-    // the loop and the webhook start applications through one gate
-    let admission = Arc::new(crate::admission::Admission::new(
-        config.concurrency,
-        config.user_spacing,
-    ));
-    let worker = self::worker::Worker::new(
-        store.clone(),
-        engine.clone(),
-        settings,
-        metrics.clone(),
-        admission.clone(),
-    );
-    let tasks = TaskTracker::new();
+    // the loop and the webhook start applications through one runner (one gate)
+    let crate::run::Started { runner, worker } =
+        crate::run::start_worker(&config, store.clone(), engine, cancel.clone(), false);
     let state = Arc::new(crate::webhook::WebhookState {
         store,
-        engine,
-        metrics,
+        metrics: runner.metrics().clone(),
+        runner: runner.clone(),
         wake: worker.wake_handle(),
         cancel: cancel.clone(),
         agent_secret: config
@@ -71,28 +48,21 @@ pub async fn run() -> Result<ExitCode, Failure> {
             .clone()
             .ok_or_else(|| Failure::new(exit::CONFIG, "AGENT_SECRET: missing (a secret)"))?,
         hmac_secret: config.webhook_hmac_secret.clone(),
-        lease: config.lease,
         worker_id: format!("{}-webhook", config.worker_id),
         deadline: config.webhook_deadline,
         max_tick_age: (config.poll_interval * 3).max(Duration::from_secs(150)),
         selectors: config.selectors.clone(),
         browser_path: config.browser_path.clone(),
         headless: config.headless,
-        tasks: tasks.clone(),
-        admission,
         replays: crate::webhook::ReplayCache::default(),
     });
     let (server, server_stop) = serve_webhook(&config, state).await?;
     crate::systemd::ready();
     tracing::info!(worker = %config.worker_id, concurrency = config.concurrency, webhook = %config.webhook_addr, "worker ready");
     wake_on_sigusr1(worker.wake_handle(), cancel.clone())?;
-    worker
-        .run(cancel)
-        .instrument(tracing::info_span!("worker", worker.id = %config.worker_id))
-        .await;
+    worker.run(cancel).await;
     // applications the webhook started finish (or release) too; meanwhile calls get 503
-    tasks.close();
-    tasks.wait().await;
+    runner.drain().await;
     server_stop.cancel();
     let _ = tokio::time::timeout(crate::webhook::serve::DRAIN, server).await;
     tracing::info!("worker stopped");

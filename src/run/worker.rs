@@ -13,20 +13,21 @@
 
 use std::{path::PathBuf, sync::Arc, time::Duration};
 
+use futures_util::{StreamExt as _, stream::FuturesUnordered};
 use rand::RngExt as _;
-
-use super::sweep::jittered;
 use time::OffsetDateTime;
-use tokio::{sync::Notify, task::JoinSet};
+use tokio::{sync::Notify, task::JoinHandle};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
+use super::{
+    RunOutcome,
+    runner::{Runner, TooSoon, Via},
+    sweep::jittered,
+};
 use crate::{
-    admission::Admission,
-    apply::{ApplyOptions, Engine},
+    apply::ApplyOptions,
     domain::{Outcome, OutcomeStatus},
-    metrics::Metrics,
-    run::{RunOutcome, run_application},
     store::{Application, Store},
     systemd,
 };
@@ -38,8 +39,6 @@ pub struct WorkerSettings {
     pub worker_id: String,
     /// polling when idle
     pub poll_interval: Duration,
-    /// lease length; heartbeats every third of it
-    pub lease: Duration,
     /// how often the sweeper runs
     pub sweep_interval: Duration,
     /// screenshots (for retention)
@@ -51,11 +50,9 @@ pub struct WorkerSettings {
 /// The worker.
 pub struct Worker<S> {
     store: S,
-    engine: Arc<Engine>,
+    runner: Arc<Runner<S>>,
     settings: WorkerSettings,
     wake: Arc<Notify>,
-    metrics: Arc<Metrics>,
-    admission: Arc<Admission>,
 }
 
 /// What one turn of the loop calls for.
@@ -68,7 +65,7 @@ enum Turn {
 
 /// The loop's state between turns.
 struct LoopState {
-    tasks: JoinSet<RunOutcome>,
+    tasks: FuturesUnordered<JoinHandle<RunOutcome>>,
     /// an application ran since the queue was last dry
     worked: bool,
     backoff: Backoff,
@@ -125,22 +122,13 @@ impl Backoff {
 }
 
 impl<S: Store + Clone + 'static> Worker<S> {
-    /// A worker over `store` with `engine`, counting into `metrics`, starting what
-    /// `admission` lets in.
-    pub fn new(
-        store: S,
-        engine: Arc<Engine>,
-        settings: WorkerSettings,
-        metrics: Arc<Metrics>,
-        admission: Arc<Admission>,
-    ) -> Self {
+    /// A worker claiming from `runner`'s store and starting what it claims there.
+    pub fn new(runner: Arc<Runner<S>>, settings: WorkerSettings) -> Self {
         Self {
-            store,
-            engine,
+            store: runner.store().clone(),
+            runner,
             settings,
             wake: Arc::new(Notify::new()),
-            metrics,
-            admission,
         }
     }
 
@@ -149,9 +137,14 @@ impl<S: Store + Clone + 'static> Worker<S> {
         self.wake.clone()
     }
 
-    /// Runs until `cancel`; returns once every in-flight application has reached a
+    /// Runs until `cancel`; returns once every application it started has reached a
     /// safe point (released, or recorded).
     pub async fn run(self, cancel: CancellationToken) {
+        let span = tracing::info_span!("worker", worker.id = %self.settings.worker_id);
+        self.run_loop(cancel).instrument(span).await;
+    }
+
+    async fn run_loop(self, cancel: CancellationToken) {
         // until the last application drained, not only until shutdown began
         let collector = tokio::spawn(
             crate::browser::reap::collect_as_they_end(CancellationToken::new())
@@ -162,13 +155,13 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 self.store.clone(),
                 self.settings.sweep_interval,
                 self.settings.screenshots_dir.clone(),
-                self.metrics.clone(),
+                self.runner.metrics().clone(),
                 cancel.clone(),
             )
             .instrument(tracing::info_span!("sweeper")),
         );
         let mut state = LoopState {
-            tasks: JoinSet::new(),
+            tasks: FuturesUnordered::new(),
             worked: false,
             backoff: Backoff { failures: 0 },
             kill_switch_closed: false,
@@ -180,7 +173,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
         let mut last_ping = tokio::time::Instant::now();
         systemd::status("applying");
         loop {
-            self.metrics.tick();
+            self.runner.metrics().tick();
             if let Some(every) = watchdog
                 && last_ping.elapsed() >= every
             {
@@ -194,8 +187,8 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 self.kill_switch_turn(&mut state).await
             } else if let Some(wait) = self.drift_wait(&mut state).await {
                 wait
-            } else if let Some(slot) = self.admission.try_slot() {
-                self.claim_turn(&mut state, slot, &cancel).await
+            } else if let Some(slot) = self.runner.slot() {
+                self.claim_turn(&mut state, slot).await
             } else {
                 Turn::Wait(jittered(self.settings.poll_interval))
             };
@@ -209,7 +202,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
         }
         systemd::stopping();
         systemd::status("stopping: waiting for in-flight applications");
-        while state.tasks.join_next().await.is_some() {}
+        while state.tasks.next().await.is_some() {}
         sweeper.abort();
         collector.abort();
     }
@@ -259,22 +252,17 @@ impl<S: Store + Clone + 'static> Worker<S> {
 
     /// Claims the next application and starts it in `slot` (or defers it: its user's
     /// previous application was too recent).
-    async fn claim_turn(
-        &self,
-        state: &mut LoopState,
-        slot: crate::admission::Slot,
-        cancel: &CancellationToken,
-    ) -> Turn {
+    async fn claim_turn(&self, state: &mut LoopState, slot: super::admission::Slot) -> Turn {
         // a request older than a quarter lease: its row, if any, is not worth having
         // (the run would start with little of its lease left)
         let request = state
             .claim_unanswered
             .take()
-            .filter(|r| r.asked.elapsed() < self.settings.lease / 4)
+            .filter(|r| r.asked.elapsed() < self.runner.lease() / 4)
             .unwrap_or_default();
         let claimed = self
             .store
-            .claim_as(&self.settings.worker_id, self.settings.lease, request)
+            .claim_as(&self.settings.worker_id, self.runner.lease(), request)
             .await;
         if claimed.is_err() {
             state.claim_unanswered = Some(request);
@@ -302,32 +290,17 @@ impl<S: Store + Clone + 'static> Worker<S> {
                 return Turn::Wait(delay);
             }
         };
-        if let Some(wait) = self.admission.spacing_wait(&application.user_id) {
-            self.defer(&application, wait).await;
-            return Turn::Again;
-        }
-        state.worked = true;
-        let span = tracing::info_span!("application", application.id = %application.id, user.id = %application.user_id);
-        let run = run_application(
-            self.store.clone(),
-            self.engine.clone(),
-            self.settings.lease,
-            self.metrics.clone(),
-            application,
-            cancel.clone(),
-            ApplyOptions {
-                step_screenshots: self.settings.step_screenshots,
-                ..ApplyOptions::default()
-            },
-        );
-        state.tasks.spawn(
-            async move {
-                // the slot is given back when the application ends
-                let _slot = slot;
-                run.await
+        let options = ApplyOptions {
+            step_screenshots: self.settings.step_screenshots,
+            ..ApplyOptions::default()
+        };
+        match self.runner.start(slot, application, options, Via::Loop) {
+            Ok(run) => {
+                state.worked = true;
+                state.tasks.push(run);
             }
-            .instrument(span),
-        );
+            Err(TooSoon { application, wait }) => self.defer(&application, wait).await,
+        }
         Turn::Again
     }
 
@@ -337,7 +310,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
         tokio::select! {
             () = tokio::time::sleep(delay) => {}
             () = self.wake.notified() => {}
-            Some(joined) = state.tasks.join_next(), if !state.tasks.is_empty() => {
+            Some(joined) = state.tasks.next(), if !state.tasks.is_empty() => {
                 let Ok(finished) = joined else { return };
                 if let Some(status) = finished.report.as_ref().and_then(|r| r.drift.as_ref()) {
                     note_drift(state, status);
