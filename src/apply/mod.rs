@@ -5,6 +5,7 @@
 
 pub mod decide;
 pub mod driver;
+mod ending;
 mod engine;
 mod lease_calls;
 pub mod outcome;
@@ -28,8 +29,9 @@ use tokio_util::sync::CancellationToken;
 use self::{
     decide::Stop,
     driver::{DriveError, Driver, Job, RunOptions, Waits},
-    lease_calls::{Gate, record},
-    outcome::{Disposition, Ended},
+    lease_calls::Gate,
+    outcome::Ended,
+    report::Seen,
     shots::Shots,
     teardown::Teardown,
 };
@@ -112,81 +114,27 @@ impl Engine {
                 });
             }
         };
-        let mut report = AttemptReport::default();
-        let ended = self
-            .attempt(store, application, lease, cancel, options, &mut report)
+        let attempt = self
+            .attempt(store, application, lease, cancel, options)
             .await?;
-        report.kill_switch_closed = matches!(ended, Ended::KillSwitch);
-        report.ended = match &ended {
-            Ended::Flow(stop) => format!("{stop:?}"),
-            other => format!("{other:?}"),
+        let settled = self
+            .record_ending(store, application, lease, options, &attempt)
+            .await?;
+        let Attempted { browsed, .. } = attempt;
+        let (seen, teardown) = match browsed {
+            Some(Browsed { seen, teardown }) => (Some(seen), Some(teardown)),
+            None => (None, None),
         };
-        let mut disposition =
-            outcome::disposition(&ended, OffsetDateTime::now_utc(), self.throttle_pause);
-        // past the lease's local deadline nothing is recorded under it — but a
-        // confirmed submission always is (the store takes it from the same token)
-        let expired = options.lease.as_ref().is_some_and(|c| !c.holds());
-        if expired && !matches!(ended, Ended::Flow(Stop::Submitted)) {
-            tracing::warn!(ended = %report.ended, "the lease ran out on this worker: nothing recorded");
-            disposition = Disposition::Nothing;
-        }
-        if let Disposition::Finish(outcome) = &mut disposition {
-            report.annotate(outcome);
-        }
-        report.recorded = match (&disposition, lease) {
-            (_, None) => false,
-            (Disposition::Finish(outcome), Some(lease)) => record(store, lease, outcome).await?,
-            (Disposition::Release, Some(lease)) => store.release(lease).await?,
-            (Disposition::Nothing, Some(_)) => false,
+        // the browser's clean-up, under way while the ending was recorded, ends it
+        let teardown = match teardown {
+            Some(teardown) => teardown.finish().await,
+            None => None,
         };
-        if !report.recorded && lease.is_some() && !matches!(disposition, Disposition::Nothing) {
-            tracing::warn!("the lease was lost before the outcome could be recorded");
-        }
-        report.disposition = disposition;
-        if let (Some(signal), Some(_)) = (outcome::drift_signal(&ended), lease) {
-            report.drift = self.record_drift(store, application.user_id, signal).await;
-        }
-        if let Some(teardown) = report.teardown.take() {
-            report.note_teardown(teardown.finish().await);
-        }
-        Ok(report)
+        Ok(AttemptReport::new(settled, seen, teardown))
     }
 
     /// Everything before the browser: the profile, the session, the job URL and
     /// the kill switch; then the browser run.
-    /// Counts an ending for the drift breaker; says so loudly when this ending
-    /// opened it. A store error is logged: the breaker is a safety net, not a gate.
-    async fn record_drift<S: Store>(
-        &self,
-        store: &S,
-        user: crate::domain::UserId,
-        structural: Option<&str>,
-    ) -> Option<crate::store::DriftStatus> {
-        match store.record_drift(user, structural, self.drift).await {
-            Ok(status) => {
-                // a structural ending that leaves the streak at 0 opened the breaker
-                if structural.is_some()
-                    && status.streak == 0
-                    && status.is_open(OffsetDateTime::now_utc())
-                {
-                    tracing::error!(
-                        reason = structural,
-                        open_until = ?status.open_until,
-                        "drift breaker opened: structural failures across several users in a row \
-                         say LinkedIn's markup changed; every worker stops claiming until then. \
-                         Check selectors/linkedin.toml against the page snapshots beside the \
-                         screenshots (`autoapply selectors check --html <id>.html`)"
-                    );
-                }
-                Some(status)
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "the drift breaker could not count this ending");
-                None
-            }
-        }
-    }
-
     async fn attempt<S: Store>(
         &self,
         store: &S,
@@ -194,10 +142,9 @@ impl Engine {
         lease: Option<Lease>,
         cancel: &CancellationToken,
         options: &ApplyOptions,
-        report: &mut AttemptReport,
-    ) -> Result<Ended, StoreError> {
+    ) -> Result<Attempted, StoreError> {
         let Some(profile) = store.profile(application.user_id).await? else {
-            return Ok(Ended::ProfileMissing);
+            return Ok(Ended::ProfileMissing.into());
         };
         // only a file of the résumé folder is ever uploaded; the application's own
         // résumé (the platform chose it for this job) before the profile's
@@ -209,7 +156,7 @@ impl Engine {
         {
             Some(path) => match crate::resume::confine(&self.resume_dir, Path::new(path)) {
                 Ok(resolved) => Some(resolved),
-                Err(e) => return Ok(Ended::ResumeRefused(e)),
+                Err(e) => return Ok(Ended::ResumeRefused(e).into()),
             },
             None => None,
         };
@@ -217,7 +164,7 @@ impl Engine {
             .session(application.user_id, application.platform)
             .await?
         else {
-            return Ok(Ended::SessionMissing);
+            return Ok(Ended::SessionMissing.into());
         };
         let sealed = EncryptedSession {
             ciphertext: stored.session_encrypted,
@@ -231,14 +178,14 @@ impl Engine {
             OffsetDateTime::now_utc(),
         ) {
             Ok(s) => s,
-            Err(e) => return Ok(Ended::Session(e)),
+            Err(e) => return Ok(Ended::Session(e).into()),
         };
         drop(sealed);
         let Some(job_url) = self.job_url(&application.job_url) else {
-            return Ok(Ended::InvalidJobUrl);
+            return Ok(Ended::InvalidJobUrl.into());
         };
         if cancel.is_cancelled() {
-            return Ok(Ended::Cancelled);
+            return Ok(Ended::Cancelled.into());
         }
         // the kill switch: one action per attempt, before the first LinkedIn request
         let reserved = match lease {
@@ -246,9 +193,8 @@ impl Engine {
             None => store.reserve_linkedin_action().await?,
         };
         if !reserved {
-            return Ok(Ended::KillSwitch);
+            return Ok(Ended::KillSwitch.into());
         }
-        report.touched_linkedin = true;
         let user_agent = stored.user_agent.or_else(|| session.user_agent.clone());
         let visit = Visit {
             application,
@@ -259,11 +205,18 @@ impl Engine {
             resume_named: named,
             user_agent,
         };
-        self.in_browser(store, visit, session, cancel, options, report)
-            .await
+        let (ended, browsed) = self
+            .in_browser(store, visit, session, cancel, options)
+            .await?;
+        Ok(Attempted {
+            ended,
+            touched_linkedin: true,
+            browsed,
+        })
     }
 
-    /// Launches the browser, lets the driver run, tears the browser down.
+    /// Launches the browser, lets the driver run, closes the browser and starts its
+    /// clean-up; how it ended, and the browser's part when one was launched.
     async fn in_browser<S: Store>(
         &self,
         store: &S,
@@ -271,8 +224,7 @@ impl Engine {
         session: Session,
         cancel: &CancellationToken,
         options: &ApplyOptions,
-        report: &mut AttemptReport,
-    ) -> Result<Ended, StoreError> {
+    ) -> Result<(Ended, Option<Browsed>), StoreError> {
         let application = visit.application;
         let mut launch = self.launch.clone();
         launch.label = application.id.to_string();
@@ -280,16 +232,14 @@ impl Engine {
         let launch_started = Instant::now();
         let mut browser = match LaunchedBrowser::launch(&launch).await {
             Ok(b) => b,
-            Err(e) => return Ok(Ended::Browser(e)),
+            Err(e) => return Ok((Ended::Browser(e), None)),
         };
         if let Some(clock) = &options.lease {
             browser.hold_lease(clock.clone());
         }
-        report.browser = Some((browser.pid(), browser.profile_dir().to_owned()));
+        let process = (browser.pid(), browser.profile_dir().to_owned());
         let launched_at = Instant::now();
-        report
-            .phases
-            .push(("browser_launch", launched_at - launch_started));
+        let launch_took = launched_at - launch_started;
         let driver = Driver::new(
             &browser,
             self.setup(),
@@ -305,7 +255,7 @@ impl Engine {
             ),
             launched_at,
         );
-        let drive = if application.verification_pending {
+        let (result, drive) = if application.verification_pending {
             driver.verify(session, visit.job_url).await
         } else {
             let job = Job {
@@ -323,26 +273,56 @@ impl Engine {
             };
             driver.apply(session, job, &gate).await
         };
-        let result = report.take_drive(drive);
         let teardown = Teardown::start(browser).await;
         let ended = match result {
             Ok(stop) => Ended::Flow(stop),
             Err(DriveError::Browser(e)) => Ended::Browser(e),
             Err(DriveError::Gate(e)) => {
-                report.note_teardown(teardown.finish().await);
+                teardown.finish().await;
                 return Err(e);
             }
         };
-        // closed; cleaned up while `apply` records the outcome
-        report.teardown = Some(teardown);
         if let Ended::Flow(Stop::Submitted) = ended {
             tracing::info!(
                 status = OutcomeStatus::Submitted.as_str(),
                 "application submitted"
             );
         }
-        Ok(ended)
+        let seen = Seen {
+            process,
+            launch: launch_took,
+            drive,
+        };
+        // closed; cleaned up while `apply` records the outcome
+        Ok((ended, Some(Browsed { seen, teardown })))
     }
+}
+
+/// What an attempt did, before its ending is recorded.
+struct Attempted {
+    ended: Ended,
+    /// a LinkedIn action was reserved for it
+    touched_linkedin: bool,
+    /// its browser, when one was launched
+    browsed: Option<Browsed>,
+}
+
+impl From<Ended> for Attempted {
+    /// An attempt that ended before it reserved a LinkedIn action.
+    fn from(ended: Ended) -> Self {
+        Self {
+            ended,
+            touched_linkedin: false,
+            browsed: None,
+        }
+    }
+}
+
+/// An attempt's browser, closed: what it showed, and its clean-up under way (the
+/// run's last step, [`Teardown::finish`]).
+struct Browsed {
+    seen: Seen,
+    teardown: Teardown,
 }
 
 /// One application's run in the browser: what it needs from before the launch.

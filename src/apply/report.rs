@@ -1,20 +1,21 @@
-//! What one attempt did ([`AttemptReport`]), and what of it goes on the recorded
-//! outcome: the screenshot, the snapshot's place, the receipt, the session's check.
+//! What one attempt did ([`AttemptReport`]), built once from what its parts
+//! returned ([`Seen`], [`Settled`]), and what of the browser's findings goes on the
+//! recorded outcome: the screenshot, the snapshot's place, the receipt, the
+//! session's check.
 
-use std::path::PathBuf;
+use std::{path::PathBuf, time::Duration};
 
 use time::OffsetDateTime;
 
 use super::{
     decide,
-    driver::{DriveError, DriveReport, StepRecord},
+    driver::{DriveReport, StepRecord},
     outcome::Disposition,
-    teardown::Teardown,
 };
 use crate::domain::{Outcome, OutcomeStatus};
 
 /// What one attempt did.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct AttemptReport {
     /// how it ended, in words
     pub ended: String,
@@ -48,58 +49,100 @@ pub struct AttemptReport {
     pub receipt: Option<decide::Receipt>,
     /// the page's display language, once read
     pub language: Option<String>,
-    /// the browser's clean-up (it is closed already), running while the outcome is recorded
-    pub(super) teardown: Option<Teardown>,
+}
+
+/// What an attempt's browser showed: its process, how long it took to launch, and
+/// what the driver found.
+#[derive(Debug)]
+pub(super) struct Seen {
+    /// the browser's process id and profile directory
+    pub(super) process: (Option<u32>, PathBuf),
+    /// the `browser_launch` phase
+    pub(super) launch: Duration,
+    /// the driver's findings
+    pub(super) drive: DriveReport,
+}
+
+/// What became of an attempt's ending.
+#[derive(Debug)]
+pub(super) struct Settled {
+    /// how it ended, in words
+    pub(super) ended: String,
+    /// the kill switch refused it
+    pub(super) kill_switch_closed: bool,
+    /// a LinkedIn action was reserved for it
+    pub(super) touched_linkedin: bool,
+    /// what was done with the row
+    pub(super) disposition: Disposition,
+    /// the store accepted it
+    pub(super) recorded: bool,
+    /// the drift breaker after it counted
+    pub(super) drift: Option<crate::store::DriftStatus>,
 }
 
 impl AttemptReport {
-    /// The teardown's phase, when it ran to its end.
-    pub(super) fn note_teardown(&mut self, took: Option<std::time::Duration>) {
-        if let Some(took) = took {
-            self.phases.push(("teardown", took));
+    /// The report of an attempt that ended as `settled`, after what its browser
+    /// showed (`seen`, when one was launched) and a teardown of `teardown`.
+    pub(super) fn new(settled: Settled, seen: Option<Seen>, teardown: Option<Duration>) -> Self {
+        let (browser, launch, drive) = match seen {
+            Some(seen) => (Some(seen.process), Some(seen.launch), seen.drive),
+            None => (None, None, DriveReport::default()),
+        };
+        let phases = launch
+            .map(|took| ("browser_launch", took))
+            .into_iter()
+            .chain(drive.phases)
+            .chain(teardown.map(|took| ("teardown", took)))
+            .collect();
+        Self {
+            ended: settled.ended,
+            disposition: settled.disposition,
+            recorded: settled.recorded,
+            screenshot: drive.screenshot,
+            steps: drive.steps,
+            touched_linkedin: settled.touched_linkedin,
+            browser,
+            kill_switch_closed: settled.kill_switch_closed,
+            step_screenshots: drive.step_screenshots,
+            drift: settled.drift,
+            snapshot: drive.snapshot,
+            phases,
+            session_validated_at: drive.session_validated_at,
+            receipt: drive.receipt,
+            language: drive.language,
         }
     }
+}
 
-    /// Takes what the driver's run left; returns how it ended.
-    pub(super) fn take_drive(&mut self, drive: DriveReport) -> Result<decide::Stop, DriveError> {
-        self.steps = drive.steps;
-        self.phases.extend(drive.phases);
-        self.screenshot = drive.screenshot;
-        self.step_screenshots = drive.step_screenshots;
-        self.snapshot = drive.snapshot;
-        self.session_validated_at = drive.session_validated_at;
-        self.receipt = drive.receipt;
-        self.language = drive.language;
-        drive.result
+/// Puts on `outcome` what the driver found for the row (`drive`: none when no
+/// browser was launched).
+pub(super) fn annotate(drive: Option<&DriveReport>, outcome: &mut Outcome) {
+    let none = DriveReport::default();
+    let drive = drive.unwrap_or(&none);
+    if let Some(path) = &drive.screenshot {
+        outcome.details.screenshot_path = Some(path.display().to_string());
     }
-
-    /// Puts on `outcome` what this attempt left for the row.
-    pub(super) fn annotate(&self, outcome: &mut Outcome) {
-        if let Some(path) = &self.screenshot {
-            outcome.details.screenshot_path = Some(path.display().to_string());
-        }
-        if let Some(path) = &self.snapshot {
-            let error = outcome.error.take().unwrap_or_default();
-            outcome.error = Some(crate::domain::truncate_error(&format!(
-                "{error} [page snapshot: {}; `autoapply selectors check --html` reads it]",
-                path.display()
-            )));
-        }
-        // what was sent: recorded once Submit was clicked (a submission not yet
-        // confirmed keeps it for when the verification finds it)
-        if matches!(
-            outcome.status,
-            OutcomeStatus::Submitted | OutcomeStatus::NeedsVerification
-        ) {
-            outcome.details.receipt = self
-                .receipt
-                .as_ref()
-                .and_then(|r| serde_json::to_value(r).ok());
-        }
-        outcome.details.display_language = self.language.clone();
-        // a session LinkedIn accepted: recorded unless this attempt marks it dead
-        if outcome.details.session_status.is_none() {
-            outcome.details.session_validated_at = self.session_validated_at;
-        }
+    if let Some(path) = &drive.snapshot {
+        let error = outcome.error.take().unwrap_or_default();
+        outcome.error = Some(crate::domain::truncate_error(&format!(
+            "{error} [page snapshot: {}; `autoapply selectors check --html` reads it]",
+            path.display()
+        )));
+    }
+    // what was sent: recorded once Submit was clicked (a submission not yet
+    // confirmed keeps it for when the verification finds it)
+    if matches!(
+        outcome.status,
+        OutcomeStatus::Submitted | OutcomeStatus::NeedsVerification
+    ) {
+        outcome.details.receipt = drive
+            .receipt
+            .as_ref()
+            .and_then(|r| serde_json::to_value(r).ok());
+    }
+    outcome.details.display_language = drive.language.clone();
+    // a session LinkedIn accepted: recorded unless this attempt marks it dead
+    if outcome.details.session_status.is_none() {
+        outcome.details.session_validated_at = drive.session_validated_at;
     }
 }

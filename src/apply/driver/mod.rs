@@ -1,8 +1,8 @@
 //! The driver: performs the flow's decisions in the browser, one step at a time,
 //! with human pacing and explicit waits. It is built with everything one run needs
-//! ([`Driver::new`]) and returns one [`DriveReport`]: how the flow ended, the steps,
-//! the phases' timings, the screenshots (written by [`Shots`]) and when LinkedIn
-//! showed the user logged in. Every decision it performs comes from `decide`.
+//! ([`Driver::new`]) and returns how the flow ended with one [`DriveReport`]: the
+//! steps, the phases' timings, the screenshots (written by [`Shots`]) and when
+//! LinkedIn showed the user logged in. Every decision it performs comes from `decide`.
 //!
 //! `form.rs` walks the Easy Apply form; `fill.rs` fills one field.
 
@@ -130,11 +130,9 @@ pub struct Job<'a> {
     pub resume: decide::ResumeChoice<'a>,
 }
 
-/// Everything one run of the driver did.
-#[derive(Debug)]
+/// Everything one run of the driver did, beside how it ended.
+#[derive(Debug, Default)]
 pub struct DriveReport {
-    /// how the flow ended
-    pub result: Result<Stop, DriveError>,
     /// the steps as they happened
     pub steps: Vec<StepRecord>,
     /// how long each phase took (`cookies`, `session_check` when needed, `job_page`,
@@ -228,7 +226,7 @@ impl<'a> Driver<'a> {
         session: Session,
         job: Job<'_>,
         gate: &impl SubmitGate,
-    ) -> DriveReport {
+    ) -> (Result<Stop, DriveError>, DriveReport) {
         let result = match self.inject(session).await {
             Ok(()) => self.flow(job, gate).await,
             Err(e) => Err(e.into()),
@@ -239,7 +237,11 @@ impl<'a> Driver<'a> {
     /// A verification run: is the application of an interrupted submit on LinkedIn?
     /// Opens the job page with the user's session and reads its applied state;
     /// never clicks anything.
-    pub async fn verify(mut self, session: Session, job_url: &str) -> DriveReport {
+    pub async fn verify(
+        mut self,
+        session: Session,
+        job_url: &str,
+    ) -> (Result<Stop, DriveError>, DriveReport) {
         let result = match self.inject(session).await {
             Ok(()) => self.verification(job_url).await,
             Err(e) => Err(e.into()),
@@ -260,7 +262,10 @@ impl<'a> Driver<'a> {
     }
 
     /// The screenshot the ending calls for, and everything else as one report.
-    async fn report(self, result: Result<Stop, DriveError>) -> DriveReport {
+    async fn report(
+        self,
+        result: Result<Stop, DriveError>,
+    ) -> (Result<Stop, DriveError>, DriveReport) {
         let stop = result.as_ref().ok();
         let cancelled = matches!(result, Err(DriveError::Browser(BrowserError::Cancelled)));
         let suffix = match &result {
@@ -277,8 +282,7 @@ impl<'a> Driver<'a> {
             .finish(self.browser, self.last_target, suffix)
             .await;
         let keep_receipt = self.submit_clicked || matches!(result, Ok(Stop::DryRunComplete));
-        DriveReport {
-            result,
+        let report = DriveReport {
             steps: self.steps,
             phases: self.phases,
             screenshot,
@@ -288,7 +292,8 @@ impl<'a> Driver<'a> {
             // a dry run keeps what it would have sent, for replay to show
             receipt: keep_receipt.then_some(self.receipt),
             language: self.language,
-        }
+        };
+        (result, report)
     }
 
     /// The flow for one job page: the job page (which tells whether the session
