@@ -133,6 +133,21 @@ impl Engine {
         Ok(AttemptReport::new(settled, seen, teardown))
     }
 
+    /// The résumé to upload: only a file of the résumé folder ever is; the
+    /// application's own (the platform chose it for this job) before the profile's.
+    fn resume_for(
+        &self,
+        application: &Application,
+        profile: &ProfileRow,
+    ) -> Result<Option<PathBuf>, crate::resume::ResumeError> {
+        application
+            .resume_path
+            .as_deref()
+            .or(profile.resume_path.as_deref())
+            .map(|path| crate::resume::confine(&self.resume_dir, Path::new(path)))
+            .transpose()
+    }
+
     /// Everything before the browser: the profile, the session, the job URL and
     /// the kill switch; then the browser run.
     async fn attempt<S: Store>(
@@ -146,19 +161,9 @@ impl Engine {
         let Some(profile) = store.profile(application.user_id).await? else {
             return Ok(Ended::ProfileMissing.into());
         };
-        // only a file of the résumé folder is ever uploaded; the application's own
-        // résumé (the platform chose it for this job) before the profile's
-        let named = application.resume_path.is_some();
-        let resume = match application
-            .resume_path
-            .as_deref()
-            .or(profile.resume_path.as_deref())
-        {
-            Some(path) => match crate::resume::confine(&self.resume_dir, Path::new(path)) {
-                Ok(resolved) => Some(resolved),
-                Err(e) => return Ok(Ended::ResumeRefused(e).into()),
-            },
-            None => None,
+        let resume = match self.resume_for(application, &profile) {
+            Ok(resume) => resume,
+            Err(e) => return Ok(Ended::ResumeRefused(e).into()),
         };
         let Some(stored) = store
             .session(application.user_id, application.platform)
@@ -202,7 +207,7 @@ impl Engine {
             job_url: job_url.as_str(),
             profile: &profile,
             resume,
-            resume_named: named,
+            resume_named: application.resume_path.is_some(),
             user_agent,
         };
         let (ended, browsed) = self
@@ -228,7 +233,7 @@ impl Engine {
         let application = visit.application;
         let mut launch = self.launch.clone();
         launch.label = application.id.to_string();
-        launch.user_agent = visit.user_agent;
+        launch.user_agent = visit.user_agent.clone();
         let launch_started = Instant::now();
         let mut browser = match LaunchedBrowser::launch(&launch).await {
             Ok(b) => b,
@@ -240,39 +245,16 @@ impl Engine {
         let process = (browser.pid(), browser.profile_dir().to_owned());
         let launched_at = Instant::now();
         let launch_took = launched_at - launch_started;
-        let driver = Driver::new(
-            &browser,
-            self.setup(),
-            cancel,
-            RunOptions {
-                dry_run: options.dry_run,
-                observer: options.on_step.clone(),
-            },
-            Shots::new(
-                self.screenshots_dir.clone(),
-                application.id,
-                options.step_screenshots,
-            ),
-            launched_at,
-        );
-        let (result, drive) = if application.verification_pending {
-            driver.verify(session, visit.job_url).await
-        } else {
-            let job = Job {
-                url: visit.job_url,
-                profile: &visit.profile.profile,
-                resume: decide::ResumeChoice {
-                    path: visit.resume.as_deref(),
-                    named: visit.resume_named,
-                },
-            };
-            let gate = Gate {
+        let (result, drive) = self
+            .drive(
                 store,
-                lease: visit.lease,
-                clock: options.lease.as_ref(),
-            };
-            driver.apply(session, job, &gate).await
-        };
+                &browser,
+                &visit,
+                session,
+                (cancel, options),
+                launched_at,
+            )
+            .await;
         let teardown = Teardown::start(browser).await;
         let ended = match result {
             Ok(stop) => Ended::Flow(stop),
@@ -295,6 +277,52 @@ impl Engine {
         };
         // closed; cleaned up while `apply` records the outcome
         Ok((ended, Some(Browsed { seen, teardown })))
+    }
+
+    /// The driver's run in `browser`: the verification look, or the application.
+    async fn drive<S: Store>(
+        &self,
+        store: &S,
+        browser: &LaunchedBrowser,
+        visit: &Visit<'_>,
+        session: Session,
+        (cancel, options): (&CancellationToken, &ApplyOptions),
+        launched_at: Instant,
+    ) -> (Result<Stop, DriveError>, driver::DriveReport) {
+        let application = visit.application;
+        let driver = Driver::new(
+            browser,
+            self.setup(),
+            cancel,
+            RunOptions {
+                dry_run: options.dry_run,
+                observer: options.on_step.clone(),
+            },
+            Shots::new(
+                self.screenshots_dir.clone(),
+                application.id,
+                options.step_screenshots,
+            ),
+            launched_at,
+        );
+        if application.verification_pending {
+            driver.verify(session, visit.job_url).await
+        } else {
+            let job = Job {
+                url: visit.job_url,
+                profile: &visit.profile.profile,
+                resume: decide::ResumeChoice {
+                    path: visit.resume.as_deref(),
+                    named: visit.resume_named,
+                },
+            };
+            let gate = Gate {
+                store,
+                lease: visit.lease,
+                clock: options.lease.as_ref(),
+            };
+            driver.apply(session, job, &gate).await
+        }
     }
 }
 
