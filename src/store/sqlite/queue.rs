@@ -189,18 +189,7 @@ pub(super) async fn finish(
                 // found below when revived; otherwise the row is not ours: false
                 revive_for_late_submission(tx, lease, now_ms).sql(OP)?;
             }
-            let Some(row) = tx
-                .query_row(
-                    &format!(
-                        "select {COLUMNS} from job_applications
-                      where id = ?1 and lease_token = ?2 and status in ('claimed', 'submitting')"
-                    ),
-                    params![lease.id.to_string(), lease.token.0],
-                    application_row,
-                )
-                .optional()
-                .sql(OP)?
-            else {
+            let Some(row) = held_application(tx, lease).sql(OP)? else {
                 return Ok(false);
             };
             let limits = limits(tx).sql(OP)?;

@@ -121,6 +121,22 @@ pub(super) fn select_application(
     .optional()
 }
 
+/// The row `lease` holds, while it is live (`claimed` or `submitting`).
+pub(super) fn held_application(
+    tx: &Connection,
+    lease: crate::domain::Lease,
+) -> rusqlite::Result<Option<Application>> {
+    tx.query_row(
+        &format!(
+            "select {COLUMNS} from job_applications
+              where id = ?1 and lease_token = ?2 and status in ('claimed', 'submitting')"
+        ),
+        params![lease.id.to_string(), lease.token.0],
+        application_row,
+    )
+    .optional()
+}
+
 pub(super) fn next_token(tx: &Transaction<'_>) -> rusqlite::Result<i64> {
     tx.query_row(
         "update lease_sequence set last = last + 1 where id = 1 returning last",
