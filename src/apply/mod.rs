@@ -3,6 +3,8 @@
 //! browser (`driver`), every ending is classified (`outcome`). The browser is torn
 //! down in every path; a screenshot is kept whenever the application did not go in.
 
+mod before;
+mod browse;
 pub mod decide;
 pub mod driver;
 mod ending;
@@ -18,30 +20,17 @@ pub use self::{
     report::AttemptReport,
 };
 
-use std::{
-    path::{Path, PathBuf},
-    time::Instant,
-};
+use std::path::PathBuf;
 
-use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
 
-use self::{
-    decide::Stop,
-    driver::{DriveError, Driver, Job, RunOptions, Waits},
-    lease_calls::Gate,
-    outcome::Ended,
-    report::Seen,
-    shots::Shots,
-    teardown::Teardown,
-};
+use self::{driver::Waits, outcome::Ended, report::Seen, teardown::Teardown};
 use crate::{
-    browser::{LaunchOptions, LaunchedBrowser},
-    domain::{Lease, OutcomeStatus},
+    browser::LaunchOptions,
     pacing::{NavigationLimiter, Pacing},
-    session::{self, CipherEncoding, EncryptedSession, Session, SessionKey},
+    session::{CipherEncoding, SessionKey},
     site::SiteSpec,
-    store::{Application, ProfileRow, Store, StoreError},
+    store::{Application, Store, StoreError},
 };
 
 /// Everything that stays the same from one application to the next.
@@ -114,9 +103,23 @@ impl Engine {
                 });
             }
         };
-        let attempt = self
-            .attempt(store, application, lease, cancel, options)
-            .await?;
+        let attempt = match self
+            .before_browser(store, application, lease, cancel)
+            .await?
+        {
+            Err(ended) => Attempted::from(ended),
+            // a LinkedIn action is reserved for it from here on
+            Ok((visit, session)) => {
+                let (ended, browsed) = self
+                    .in_browser(store, visit, session, cancel, options)
+                    .await?;
+                Attempted {
+                    ended,
+                    touched_linkedin: true,
+                    browsed,
+                }
+            }
+        };
         let settled = self
             .record_ending(store, application, lease, options, &attempt)
             .await?;
@@ -131,198 +134,6 @@ impl Engine {
             None => None,
         };
         Ok(AttemptReport::new(settled, seen, teardown))
-    }
-
-    /// The résumé to upload: only a file of the résumé folder ever is; the
-    /// application's own (the platform chose it for this job) before the profile's.
-    fn resume_for(
-        &self,
-        application: &Application,
-        profile: &ProfileRow,
-    ) -> Result<Option<PathBuf>, crate::resume::ResumeError> {
-        application
-            .resume_path
-            .as_deref()
-            .or(profile.resume_path.as_deref())
-            .map(|path| crate::resume::confine(&self.resume_dir, Path::new(path)))
-            .transpose()
-    }
-
-    /// Everything before the browser: the profile, the session, the job URL and
-    /// the kill switch; then the browser run.
-    async fn attempt<S: Store>(
-        &self,
-        store: &S,
-        application: &Application,
-        lease: Option<Lease>,
-        cancel: &CancellationToken,
-        options: &ApplyOptions,
-    ) -> Result<Attempted, StoreError> {
-        let Some(profile) = store.profile(application.user_id).await? else {
-            return Ok(Ended::ProfileMissing.into());
-        };
-        let resume = match self.resume_for(application, &profile) {
-            Ok(resume) => resume,
-            Err(e) => return Ok(Ended::ResumeRefused(e).into()),
-        };
-        let Some(stored) = store
-            .session(application.user_id, application.platform)
-            .await?
-        else {
-            return Ok(Ended::SessionMissing.into());
-        };
-        let sealed = EncryptedSession {
-            ciphertext: stored.session_encrypted,
-            iv: stored.session_iv,
-        };
-        let session = match session::open(
-            &self.session_key,
-            self.session_encoding,
-            &sealed,
-            &self.site.session.required_cookies,
-            OffsetDateTime::now_utc(),
-        ) {
-            Ok(s) => s,
-            Err(e) => return Ok(Ended::Session(e).into()),
-        };
-        drop(sealed);
-        let Some(job_url) = self.job_url(&application.job_url) else {
-            return Ok(Ended::InvalidJobUrl.into());
-        };
-        if cancel.is_cancelled() {
-            return Ok(Ended::Cancelled.into());
-        }
-        // the kill switch: one action per attempt, before the first LinkedIn request
-        let reserved = match lease {
-            Some(lease) => store.reserve_linkedin_action_for(lease).await?,
-            None => store.reserve_linkedin_action().await?,
-        };
-        if !reserved {
-            return Ok(Ended::KillSwitch.into());
-        }
-        let user_agent = stored.user_agent.or_else(|| session.user_agent.clone());
-        let visit = Visit {
-            application,
-            lease,
-            job_url: job_url.as_str(),
-            profile: &profile,
-            resume,
-            resume_named: application.resume_path.is_some(),
-            user_agent,
-        };
-        let (ended, browsed) = self
-            .in_browser(store, visit, session, cancel, options)
-            .await?;
-        Ok(Attempted {
-            ended,
-            touched_linkedin: true,
-            browsed,
-        })
-    }
-
-    /// Launches the browser, lets the driver run, closes the browser and starts its
-    /// clean-up; how it ended, and the browser's part when one was launched.
-    async fn in_browser<S: Store>(
-        &self,
-        store: &S,
-        visit: Visit<'_>,
-        session: Session,
-        cancel: &CancellationToken,
-        options: &ApplyOptions,
-    ) -> Result<(Ended, Option<Browsed>), StoreError> {
-        let application = visit.application;
-        let mut launch = self.launch.clone();
-        launch.label = application.id.to_string();
-        launch.user_agent = visit.user_agent.clone();
-        let launch_started = Instant::now();
-        let mut browser = match LaunchedBrowser::launch(&launch).await {
-            Ok(b) => b,
-            Err(e) => return Ok((Ended::Browser(e), None)),
-        };
-        if let Some(clock) = &options.lease {
-            browser.hold_lease(clock.clone());
-        }
-        let process = (browser.pid(), browser.profile_dir().to_owned());
-        let launched_at = Instant::now();
-        let launch_took = launched_at - launch_started;
-        let (result, drive) = self
-            .drive(
-                store,
-                &browser,
-                &visit,
-                session,
-                (cancel, options),
-                launched_at,
-            )
-            .await;
-        let teardown = Teardown::start(browser).await;
-        let ended = match result {
-            Ok(stop) => Ended::Flow(stop),
-            Err(DriveError::Browser(e)) => Ended::Browser(e),
-            Err(DriveError::Gate(e)) => {
-                teardown.finish().await;
-                return Err(e);
-            }
-        };
-        if let Ended::Flow(Stop::Submitted) = ended {
-            tracing::info!(
-                status = OutcomeStatus::Submitted.as_str(),
-                "application submitted"
-            );
-        }
-        let seen = Seen {
-            process,
-            launch: launch_took,
-            drive,
-        };
-        // closed; cleaned up while `apply` records the outcome
-        Ok((ended, Some(Browsed { seen, teardown })))
-    }
-
-    /// The driver's run in `browser`: the verification look, or the application.
-    async fn drive<S: Store>(
-        &self,
-        store: &S,
-        browser: &LaunchedBrowser,
-        visit: &Visit<'_>,
-        session: Session,
-        (cancel, options): (&CancellationToken, &ApplyOptions),
-        launched_at: Instant,
-    ) -> (Result<Stop, DriveError>, driver::DriveReport) {
-        let application = visit.application;
-        let driver = Driver::new(
-            browser,
-            self.setup(),
-            cancel,
-            RunOptions {
-                dry_run: options.dry_run,
-                observer: options.on_step.clone(),
-            },
-            Shots::new(
-                self.screenshots_dir.clone(),
-                application.id,
-                options.step_screenshots,
-            ),
-            launched_at,
-        );
-        if application.verification_pending {
-            driver.verify(session, visit.job_url).await
-        } else {
-            let job = Job {
-                url: visit.job_url,
-                profile: &visit.profile.profile,
-                resume: decide::ResumeChoice {
-                    path: visit.resume.as_deref(),
-                    named: visit.resume_named,
-                },
-            };
-            let gate = Gate {
-                store,
-                lease: visit.lease,
-                clock: options.lease.as_ref(),
-            };
-            driver.apply(session, job, &gate).await
-        }
     }
 }
 
@@ -351,17 +162,4 @@ impl From<Ended> for Attempted {
 struct Browsed {
     seen: Seen,
     teardown: Teardown,
-}
-
-/// One application's run in the browser: what it needs from before the launch.
-struct Visit<'a> {
-    application: &'a Application,
-    /// the résumé, confined to the résumé folder
-    resume: Option<PathBuf>,
-    /// the application itself names it
-    resume_named: bool,
-    lease: Option<Lease>,
-    job_url: &'a str,
-    profile: &'a ProfileRow,
-    user_agent: Option<String>,
 }
