@@ -36,10 +36,8 @@ pub async fn run() -> Result<ExitCode, Failure> {
     }
     // the loop and the webhook start applications through one runner (one gate)
     let crate::run::Started { runner, worker } =
-        crate::run::start_worker(&config, store.clone(), engine, cancel.clone(), false);
+        crate::run::start_worker(&config, store, engine, cancel.clone(), false);
     let state = Arc::new(crate::webhook::WebhookState {
-        store,
-        metrics: runner.metrics().clone(),
         runner: runner.clone(),
         wake: worker.wake_handle(),
         cancel: cancel.clone(),

@@ -75,7 +75,6 @@ impl Engine {
             job_url,
             profile,
             resume,
-            resume_named: application.resume_path.is_some(),
             user_agent,
         };
         Ok(Ok((visit, session)))
@@ -102,8 +101,6 @@ pub(super) struct Visit<'a> {
     pub(super) application: &'a Application,
     /// the résumé, confined to the résumé folder
     pub(super) resume: Option<PathBuf>,
-    /// the application itself names it
-    pub(super) resume_named: bool,
     /// the claim's lease (none in a dry run)
     pub(super) lease: Option<Lease>,
     /// the job page on the site's origin

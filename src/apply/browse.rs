@@ -117,7 +117,7 @@ impl Engine {
                 profile: &visit.profile.profile,
                 resume: decide::ResumeChoice {
                     path: visit.resume.as_deref(),
-                    named: visit.resume_named,
+                    named: application.resume_path.is_some(),
                 },
             };
             let gate = Gate {

@@ -123,15 +123,10 @@ impl Engine {
         let settled = self
             .record_ending(store, application, lease, options, &attempt)
             .await?;
-        let Attempted { browsed, .. } = attempt;
-        let (seen, teardown) = match browsed {
-            Some(Browsed { seen, teardown }) => (Some(seen), Some(teardown)),
-            None => (None, None),
-        };
         // the browser's clean-up, under way while the ending was recorded, ends it
-        let teardown = match teardown {
-            Some(teardown) => teardown.finish().await,
-            None => None,
+        let (seen, teardown) = match attempt.browsed {
+            Some(Browsed { seen, teardown }) => (Some(seen), teardown.finish().await),
+            None => (None, None),
         };
         Ok(AttemptReport::new(settled, seen, teardown))
     }

@@ -41,6 +41,17 @@ pub enum Via {
     Replay,
 }
 
+impl Via {
+    /// The span's `via`: none for the loop's runs (the daemon's own).
+    fn name(self) -> Option<&'static str> {
+        match self {
+            Self::Loop => None,
+            Self::Webhook => Some("webhook"),
+            Self::Replay => Some("replay"),
+        }
+    }
+}
+
 /// The user's previous application started less than the spacing ago: the claimed
 /// application, not started, and how long until it may be.
 #[derive(Debug)]
@@ -99,17 +110,15 @@ impl<S: Store + Clone + 'static> Runner<S> {
                 wait,
             });
         }
-        let span = match via {
-            Via::Loop => {
-                tracing::info_span!("application", application.id = %application.id, user.id = %application.user_id)
-            }
-            Via::Webhook => {
-                tracing::info_span!("application", application.id = %application.id, user.id = %application.user_id, via = "webhook")
-            }
-            Via::Replay => {
-                tracing::info_span!("application", application.id = %application.id, user.id = %application.user_id, via = "replay")
-            }
-        };
+        let span = tracing::info_span!(
+            "application",
+            application.id = %application.id,
+            user.id = %application.user_id,
+            via = tracing::field::Empty,
+        );
+        if let Some(name) = via.name() {
+            span.record("via", name);
+        }
         let run = run_application(
             self.store.clone(),
             self.engine.clone(),

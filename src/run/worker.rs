@@ -49,7 +49,6 @@ pub struct WorkerSettings {
 
 /// The worker.
 pub struct Worker<S> {
-    store: S,
     runner: Arc<Runner<S>>,
     settings: WorkerSettings,
     wake: Arc<Notify>,
@@ -125,7 +124,6 @@ impl<S: Store + Clone + 'static> Worker<S> {
     /// A worker claiming from `runner`'s store and starting what it claims there.
     pub fn new(runner: Arc<Runner<S>>, settings: WorkerSettings) -> Self {
         Self {
-            store: runner.store().clone(),
             runner,
             settings,
             wake: Arc::new(Notify::new()),
@@ -152,7 +150,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
         );
         let sweeper = tokio::spawn(
             super::sweep::sweep_loop(
-                self.store.clone(),
+                self.runner.store().clone(),
                 self.settings.sweep_interval,
                 self.settings.screenshots_dir.clone(),
                 self.runner.metrics().clone(),
@@ -209,7 +207,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
 
     /// The kill switch is closed: has the global limit room again?
     async fn kill_switch_turn(&self, state: &mut LoopState) -> Turn {
-        match self.store.linkedin_daily_status().await {
+        match self.runner.store().linkedin_daily_status().await {
             Ok(status) if status.remaining > 0 => {
                 tracing::info!(
                     remaining = status.remaining,
@@ -233,7 +231,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
         let every = (self.settings.poll_interval * 6).min(Duration::from_secs(30));
         if state.drift_checked.is_none_or(|t| t.elapsed() >= every) {
             state.drift_checked = Some(tokio::time::Instant::now());
-            match self.store.drift_status().await {
+            match self.runner.store().drift_status().await {
                 Ok(status) => note_drift(state, &status),
                 // the claim that follows reports an unreachable database
                 Err(e) => tracing::debug!(error = %e, "drift breaker check failed"),
@@ -261,7 +259,8 @@ impl<S: Store + Clone + 'static> Worker<S> {
             .filter(|r| r.asked.elapsed() < self.runner.lease() / 4)
             .unwrap_or_default();
         let claimed = self
-            .store
+            .runner
+            .store()
             .claim_as(&self.settings.worker_id, self.runner.lease(), request)
             .await;
         if claimed.is_err() {
@@ -334,7 +333,7 @@ impl<S: Store + Clone + 'static> Worker<S> {
         let mut outcome = Outcome::new(OutcomeStatus::RetryLater, Some("user_spacing"));
         outcome.details.keep_attempt = true;
         outcome.details.run_at = Some(OffsetDateTime::now_utc() + wait);
-        if let Err(e) = self.store.finish(lease, &outcome).await {
+        if let Err(e) = self.runner.store().finish(lease, &outcome).await {
             tracing::warn!(error = %e, "could not defer an application (its lease will expire)");
         }
     }

@@ -127,7 +127,7 @@ async fn too_soon<S: Store>(
     wait: std::time::Duration,
 ) -> Refusal {
     if let Some(lease) = claimed.lease()
-        && let Err(e) = st.store.release(lease).await
+        && let Err(e) = st.runner.store().release(lease).await
     {
         tracing::warn!(error = %e, "webhook: could not give a claim back (its lease will expire)");
     }
@@ -248,7 +248,13 @@ async fn claim<S: Store>(
             "database unreachable: call again later (the worker's log has the detail)",
         )
     };
-    let application = match st.store.application(id).await.map_err(unreachable)? {
+    let application = match st
+        .runner
+        .store()
+        .application(id)
+        .await
+        .map_err(unreachable)?
+    {
         Some(a) if a.user_id == call.user => a,
         _ => {
             return Err(Refusal::new(
@@ -258,7 +264,8 @@ async fn claim<S: Store>(
         }
     };
     let day = st
-        .store
+        .runner
+        .store()
         .linkedin_daily_status()
         .await
         .map_err(unreachable)?;
@@ -268,14 +275,20 @@ async fn claim<S: Store>(
             "the global LinkedIn limit for today is reached",
         ));
     }
-    let drift = st.store.drift_status().await.map_err(unreachable)?;
+    let drift = st
+        .runner
+        .store()
+        .drift_status()
+        .await
+        .map_err(unreachable)?;
     if drift.is_open(time::OffsetDateTime::now_utc()) {
         return Err(Refusal::new(
             StatusCode::SERVICE_UNAVAILABLE,
             "the drift breaker is open: LinkedIn's markup no longer matches the site file; no application is started until it closes (see /readyz)",
         ));
     }
-    st.store
+    st.runner
+        .store()
         .claim_by_id(id, &st.worker_id, st.runner.lease(), ClaimBy::Caller)
         .await
         .map_err(unreachable)?

@@ -34,7 +34,7 @@ pub mod serve;
 
 pub use self::auth::{Call, ReplayCache, parse_call};
 use self::call::auto_apply;
-use crate::{metrics::Metrics, run::Runner, store::Store};
+use crate::{run::Runner, store::Store};
 
 /// The largest body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -43,12 +43,9 @@ pub const MAX_SKEW: Duration = Duration::from_secs(300);
 
 /// What the handlers share.
 pub struct WebhookState<S> {
-    /// the store
-    pub store: S,
-    /// starts the applications a call names (the loop's runner: one gate)
+    /// starts the applications a call names (the loop's runner: one gate), and holds
+    /// the store and the worker's figures the other endpoints read
     pub runner: Arc<Runner<S>>,
-    /// the worker's figures
-    pub metrics: Arc<Metrics>,
     /// wakes the worker's loop
     pub wake: Arc<Notify>,
     /// shutdown
@@ -137,7 +134,7 @@ pub fn router<S: Store + Clone + 'static>(state: Arc<WebhookState<S>>) -> Router
 }
 
 async fn healthz<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
-    match st.metrics.since_last_tick() {
+    match st.runner.metrics().since_last_tick() {
         Some(age) if age <= st.max_tick_age => {
             (StatusCode::OK, Json(serde_json::json!({"status": "ok", "last_tick_age_ms": age.as_millis() as u64}))).into_response()
         }
@@ -161,7 +158,8 @@ async fn readyz<S: Store>(
         auth::constant_time_eq(given.as_bytes(), st.agent_secret.expose_secret().as_bytes())
     });
     let database = st
-        .store
+        .runner
+        .store()
         .linkedin_daily_status()
         .await
         .map(|_| ())
@@ -182,7 +180,7 @@ async fn readyz<S: Store>(
         crate::browser::check_display().map_err(|e| e.to_string())
     };
     // an open drift breaker: no worker claims, so the service is not ready
-    let drift = match st.store.drift_status().await {
+    let drift = match st.runner.store().drift_status().await {
         Ok(d) if d.is_open(time::OffsetDateTime::now_utc()) => Err(format!(
             "open until {} after structural failures ({}): LinkedIn's markup changed; check selectors/linkedin.toml",
             d.open_until
@@ -234,18 +232,20 @@ async fn count_answers<S: Store>(
     let a_call = request.uri().path() == "/api/agents/auto_apply";
     let response = next.run(request).await;
     if a_call {
-        st.metrics.webhook_answered(response.status().as_u16());
+        st.runner
+            .metrics()
+            .webhook_answered(response.status().as_u16());
     }
     response
 }
 
 async fn metrics<S: Store>(State(st): State<Arc<WebhookState<S>>>) -> Response {
     let figures = crate::metrics::DatabaseFigures {
-        counts: st.store.application_counts().await.ok(),
-        daily: st.store.linkedin_daily_status().await.ok(),
-        drift: st.store.drift_status().await.ok(),
-        oldest_claimable_seconds: st.store.oldest_claimable_seconds().await.ok(),
+        counts: st.runner.store().application_counts().await.ok(),
+        daily: st.runner.store().linkedin_daily_status().await.ok(),
+        drift: st.runner.store().drift_status().await.ok(),
+        oldest_claimable_seconds: st.runner.store().oldest_claimable_seconds().await.ok(),
     };
-    let text = st.metrics.render(&figures);
+    let text = st.runner.metrics().render(&figures);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response()
 }

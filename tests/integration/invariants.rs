@@ -250,13 +250,13 @@ fn arrows() -> BTreeMap<String, BTreeSet<String>> {
     graph
 }
 
-/// Where `needle` is written in code (not in comments): `path:line`.
+/// The files (under src/) whose code, not comments, writes `needle`: one entry per line.
 fn written(needle: &str) -> Vec<String> {
     let mut found = Vec::new();
     for source in sources() {
-        for (n, line) in source.code() {
+        for (_, line) in source.code() {
             if line.contains(needle) {
-                found.push(format!("{}:{n}", source.path));
+                found.push(source.path.clone());
             }
         }
     }
@@ -267,36 +267,32 @@ fn written(needle: &str) -> Vec<String> {
 fn one_admit_and_spawn_and_one_worker_start_up() {
     // a run is started one way (ARCHITECTURE.md, "The daemon"): the runner's
     // `start` calls the one run, and nothing else does
-    let calls = |needle: &str| -> Vec<String> {
-        written(needle)
-            .into_iter()
-            .map(|at| at.split(':').next().unwrap().to_owned())
-            .collect()
-    };
     assert_eq!(
-        calls("run_application("),
+        written("run_application("),
         ["run/runner.rs"],
         "the one run (run/one.rs) is called from Runner::start alone"
     );
     assert_eq!(
-        calls(".start(slot,"),
+        written(".start(slot,"),
         ["cli/replay.rs", "run/worker.rs", "webhook/call.rs"],
         "replay, the loop and the webhook each start theirs through Runner::start"
     );
-    for needle in ["tasks.spawn(", "Admission::new(", "Worker::new("] {
-        let at = calls(needle);
-        assert!(
-            at.iter().all(|p| p.starts_with("run/")),
-            "{needle} outside src/run/: {at:?}"
-        );
-    }
+    let outside = confined(
+        &["tasks.spawn(", "Admission::new(", "Worker::new("],
+        &["run/"],
+    );
+    assert!(
+        outside.is_empty(),
+        "outside src/run/:\n{}",
+        outside.join("\n")
+    );
     assert_eq!(
-        calls("Worker::new("),
+        written("Worker::new("),
         ["run/startup.rs"],
         "one worker start-up"
     );
     assert_eq!(
-        calls("start_worker("),
+        written("start_worker("),
         ["daemon.rs", "demo/mod.rs"],
         "`run` and the demo share the one start-up"
     );
