@@ -53,7 +53,7 @@ impl FieldKind {
 /// One question of the current step.
 #[derive(Clone, PartialEq, Deserialize)]
 pub struct Field {
-    /// the tag observe.js put on the control (`field-N`)
+    /// the control's number on this step (its target is `field-N`)
     pub handle: u32,
     /// the question as shown
     pub label: String,
@@ -190,7 +190,8 @@ pub struct Observation {
     pub suggestions: Vec<String>,
 }
 
-/// Something observe.js tagged, that the driver can act on.
+/// Something `observe.js` found on its last look that the driver can act on: the
+/// browser holds it as a handle of its isolated world, by [`key`](Target::key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
     /// the Easy Apply entry
@@ -218,9 +219,9 @@ pub enum Target {
 }
 
 impl Target {
-    /// The CSS selector of the tag.
-    pub fn css(self) -> String {
-        let tag = match self {
+    /// Its key among the last look's targets (`observe.js` names them alike).
+    pub fn key(self) -> String {
+        match self {
             Self::EasyApply => "easy_apply".to_owned(),
             Self::ContinueApplying => "continue".to_owned(),
             Self::Next => "next".to_owned(),
@@ -232,8 +233,7 @@ impl Target {
             Self::FieldOption(n, k) => format!("field-{n}-opt-{k}"),
             Self::Suggestion(k) => format!("suggestion-{k}"),
             Self::Document(k) => format!("doc-{k}"),
-        };
-        format!("[data-autoapply='{tag}']")
+        }
     }
 }
 

@@ -3,12 +3,11 @@
 //! shows their own lines only ([`init_for_a_person`], [`log_to_file`]).
 //! Never log cookies, keys, ciphertext, IVs, form values or answers.
 //!
-//! chromiumoxide logs raw DevTools messages (at trace and debug, and in some
-//! warnings), and those carry cookie values: whatever `RUST_LOG` says, its events
-//! pass only at ERROR, and its connection module never ([`secret_guard`]). Its
-//! handler's "WS Connection error" (an ERROR each time a browser ends, closed or
-//! killed) does not pass either: the browser's own handler task says, once, at INFO,
-//! that the connection ended, and a crash is the run's WARN with its application.
+//! DevTools messages carry cookie values (`Network.setCookies`). No library stands
+//! between us and the browser any more: our own wire (`browser::cdp`) logs the kind
+//! and size of what goes wrong, never a message; and whatever `RUST_LOG` says, its
+//! TRACE events never pass ([`secret_guard`]), so a line added there later cannot
+//! print one by accident.
 
 use std::{
     io::{IsTerminal, Write},
@@ -30,15 +29,8 @@ use crate::config::LogFormat;
 pub fn secret_guard() -> FilterFn<impl Fn(&Metadata<'_>) -> bool + Clone> {
     filter_fn(|meta| {
         let target = meta.target();
-        if target.starts_with(crate::browser::DEVTOOLS_RAW_LOG_TARGET)
-            || target.starts_with(crate::browser::DEVTOOLS_HANDLER_LOG_TARGET)
-        {
-            false
-        } else if target.starts_with(crate::browser::DEVTOOLS_LOG_TARGET) {
-            *meta.level() <= Level::ERROR
-        } else {
-            true
-        }
+        !(target.starts_with(crate::browser::DEVTOOLS_WIRE_LOG_TARGET)
+            && *meta.level() == Level::TRACE)
     })
 }
 

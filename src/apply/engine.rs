@@ -102,6 +102,7 @@ impl Engine {
                 headless: parts.headless,
                 targets_linkedin: linkedin,
                 command_timeout: Duration::from_secs(20),
+                mode: browser::Mode::Person,
             },
             site,
             pacing,

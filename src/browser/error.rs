@@ -17,6 +17,9 @@ pub enum BrowserError {
         "refusing to run headless against LinkedIn: the worker is headful only (run under Xvfb)"
     )]
     HeadlessRefused,
+    /// The sensor's positive control was asked for against LinkedIn.
+    #[error("refusing to launch the sensor's positive control against LinkedIn")]
+    ControlRefused,
     /// The Chromium binary is missing.
     #[error("browser binary {0} not found or not executable (AUTOAPPLY_BROWSER_PATH)")]
     BinaryMissing(PathBuf),
@@ -51,7 +54,7 @@ pub enum BrowserError {
     Cdp {
         /// what was being done
         action: &'static str,
-        /// chromiumoxide's message
+        /// Chrome's message (it names the problem, never a parameter)
         detail: String,
     },
     /// Shutdown interrupted the action.
@@ -83,48 +86,14 @@ impl Unanswered {
     }
 }
 
-pub(super) fn cdp_error(action: &'static str, e: &chromiumoxide::error::CdpError) -> BrowserError {
-    use chromiumoxide::error::CdpError;
+pub(super) fn cdp_error(action: &'static str, e: &super::cdp::CdpError) -> BrowserError {
+    use super::cdp::CdpError;
     match e {
-        CdpError::Ws(_)
-        | CdpError::ChannelSendError(_)
-        | CdpError::NoResponse
-        | CdpError::Io(_) => BrowserError::Crashed { action },
-        CdpError::Timeout => BrowserError::Timeout {
-            action: action.into(),
-            after_ms: 0,
-        },
-        // Chrome's own error text names the problem ("No node with given id"); the
-        // other variants' text may quote a raw message, so only their kind is kept
-        CdpError::ChromeMessage(message) => BrowserError::Cdp {
-            action,
-            detail: message.chars().take(200).collect(),
-        },
+        // the pipe ended: the browser is gone
+        CdpError::Closed => BrowserError::Crashed { action },
         other => BrowserError::Cdp {
             action,
-            detail: error_kind(other).into(),
+            detail: other.to_string().chars().take(200).collect(),
         },
-    }
-}
-
-pub(super) fn error_kind(e: &chromiumoxide::error::CdpError) -> &'static str {
-    use chromiumoxide::error::CdpError;
-    match e {
-        CdpError::Ws(_) => "websocket error",
-        CdpError::Io(_) => "i/o error",
-        CdpError::Serde(_) => "unexpected DevTools message",
-        CdpError::Chrome(_) => "Chrome reported an error",
-        CdpError::NoResponse => "no response",
-        CdpError::ChannelSendError(_) => "the connection is closed",
-        CdpError::Timeout => "timed out",
-        CdpError::FrameNotFound(_) => "frame not found",
-        CdpError::ChromeMessage(_) => "Chrome message",
-        CdpError::DecodeError(_) => "decode error",
-        CdpError::ScrollingFailed(_) => "scrolling failed",
-        CdpError::NotFound => "not found",
-        CdpError::JavascriptException(_) => "JavaScript exception",
-        CdpError::Url(_) => "bad URL",
-        CdpError::InvalidMessage(..) => "invalid DevTools message",
-        _ => "DevTools error",
     }
 }

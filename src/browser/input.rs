@@ -1,84 +1,70 @@
-//! Acting like a person on what `observe.js` tagged: mouse clicks at the element,
-//! typed keys with human delays, options, file uploads; and screenshots.
+//! Acting like a person on what `observe.js` found: mouse clicks at the element,
+//! key presses with human delays, options, file uploads; and screenshots. Elements
+//! are handles of our isolated world (`__targets`, kept by `observe.js`), never
+//! found through anything written into the page.
 
 use std::path::Path;
 
-use chromiumoxide::{
-    cdp::{
-        browser_protocol::{
-            dom::{GetContentQuadsParams, ScrollIntoViewIfNeededParams, SetFileInputFilesParams},
-            input::InsertTextParams,
-            page::{CaptureScreenshotFormat, CaptureScreenshotParams},
+use base64::Engine as _;
+use chromiumoxide_cdp::cdp::{
+    browser_protocol::{
+        dom::{GetContentQuadsParams, ScrollIntoViewIfNeededParams, SetFileInputFilesParams},
+        input::{
+            DispatchKeyEventParams, DispatchKeyEventType, DispatchMouseEventParams,
+            DispatchMouseEventType, InsertTextParams, MouseButton,
         },
-        js_protocol::runtime::{CallFunctionOnParams, EvaluateParams, RemoteObjectId},
+        page::{CaptureScreenshotFormat, CaptureScreenshotParams},
     },
-    layout::Point,
+    js_protocol::runtime::{CallFunctionOnParams, RemoteObjectId},
 };
 use rand::RngExt as _;
 use tokio_util::sync::CancellationToken;
 
-use super::{BrowserError, LaunchedBrowser};
+use super::{BrowserError, LaunchedBrowser, Mode, keys, world::Evaluated};
 use crate::{
     pacing::{Pacing, Wait},
     page::{Rect, Target},
 };
 
-/// An element the page tagged, held by its DevTools handle: found through open
-/// shadow roots, where the DevTools `querySelector` does not look. The DOM commands
-/// (scroll, quads, files) take the handle itself.
+/// An element of the last look, held by its handle in our isolated world. The DOM
+/// commands (scroll, quads, files) take the handle itself.
 struct Node {
     object_id: RemoteObjectId,
 }
 
-/// Finds the first element matching a CSS selector in the document or any open
-/// shadow root.
-const FIND_DEEP_JS: &str = "(function (css) {
-  var roots = [document];
-  for (var i = 0; i < roots.length; i++) {
-    var hit = roots[i].querySelector(css);
-    if (hit) return hit;
-    var all = roots[i].querySelectorAll('*');
-    for (var j = 0; j < all.length; j++) if (all[j].shadowRoot) roots.push(all[j].shadowRoot);
-  }
-  return null;
-})";
+/// The element `observe.js` kept under a key, while it is still in the document.
+const TARGET_JS: &str = "(function (key) { var el = (globalThis.__targets || {})[key]; return el && el.isConnected ? el : null; })";
+
+/// Modifier bits of `Input.dispatchKeyEvent`.
+const CONTROL: i64 = 2;
+const SHIFT: i64 = 8;
 
 impl LaunchedBrowser {
     async fn element(&self, target: Target) -> Result<Node, BrowserError> {
-        let css = target.css();
+        let key = target.key();
         let missing = || BrowserError::ElementMissing {
-            target: css.clone(),
+            target: key.clone(),
         };
         let expression = format!(
-            "{FIND_DEEP_JS}({})",
-            serde_json::to_string(&css).unwrap_or_default()
+            "{TARGET_JS}({})",
+            serde_json::to_string(&key).unwrap_or_default()
         );
-        let params = EvaluateParams::builder()
-            .expression(expression)
-            .build()
-            .map_err(|detail| BrowserError::Cdp {
-                action: "find an element",
-                detail,
-            })?;
-        let found = match self
-            .guarded("find an element", self.page.execute(params))
+        match self
+            .timed(
+                "find an element",
+                self.world.evaluate(&expression, false, false),
+            )
             .await
         {
-            Ok(Ok(found)) => found,
-            Ok(Err(_)) if !self.alive() => {
-                return Err(BrowserError::Crashed {
-                    action: "find an element",
-                });
-            }
-            Ok(Err(_)) => return Err(missing()),
-            Err(ended) => return Err(ended.into_error(format!("finding {css}"), self.timeout)),
-        };
-        let object_id = found.result.result.object_id.clone().ok_or_else(missing)?;
-        Ok(Node { object_id })
+            Ok(Evaluated::Value(found)) => found.object_id.ok_or_else(missing),
+            Ok(Evaluated::Threw(_)) | Err(BrowserError::Cdp { .. }) => Err(missing()),
+            Err(e) => Err(e),
+        }
+        .map(|object_id| Node { object_id })
     }
 
-    /// Runs `function() {...}` with the element as `this`; its value when it returns
-    /// a primitive.
+    /// Runs `function() {...}` with the element as `this` (in the element's world);
+    /// its value when it returns a primitive.
     async fn call_on(
         &self,
         node: &Node,
@@ -91,12 +77,30 @@ impl LaunchedBrowser {
             .return_by_value(true)
             .build()
             .map_err(|detail| BrowserError::Cdp { action, detail })?;
-        Ok(self
-            .timed(action, self.page.execute(params))
-            .await?
-            .result
-            .result
-            .value)
+        let called = self.timed(action, self.page.call(params)).await?;
+        if called.exception_details.is_some() {
+            return Err(BrowserError::Cdp {
+                action,
+                detail: "script error".into(),
+            });
+        }
+        Ok(called.result.value)
+    }
+
+    /// One mouse event at (`x`, `y`).
+    async fn mouse(
+        &self,
+        kind: DispatchMouseEventType,
+        x: f64,
+        y: f64,
+    ) -> Result<(), BrowserError> {
+        let mut event = DispatchMouseEventParams::new(kind.clone(), x, y);
+        if kind != DispatchMouseEventType::MouseMoved {
+            event.button = Some(MouseButton::Left);
+            event.click_count = Some(1);
+            event.buttons = Some(i64::from(kind == DispatchMouseEventType::MousePressed));
+        }
+        self.timed("click", self.page.call(event)).await.map(drop)
     }
 
     /// Moves the mouse to a random point inside the element and clicks there.
@@ -111,17 +115,16 @@ impl LaunchedBrowser {
         let scroll = ScrollIntoViewIfNeededParams::builder()
             .object_id(el.object_id.clone())
             .build();
-        self.timed("scroll to the element", self.page.execute(scroll))
+        self.timed("scroll to the element", self.page.call(scroll))
             .await?;
         let quads = GetContentQuadsParams::builder()
             .object_id(el.object_id.clone())
             .build();
         let quads = self
-            .timed("find a clickable point", self.page.execute(quads))
+            .timed("find a clickable point", self.page.call(quads))
             .await?;
         // the first quad with an area: its centre and its bounding size
-        let (center, width, height) = quads
-            .result
+        let (cx, cy, width, height) = quads
             .quads
             .iter()
             .map(|q| q.inner())
@@ -137,15 +140,11 @@ impl LaunchedBrowser {
                     ys.iter().copied().fold(f64::MAX, f64::min),
                     ys.iter().copied().fold(f64::MIN, f64::max),
                 );
-                (
-                    Point::new((x0 + x1) / 2.0, (y0 + y1) / 2.0),
-                    x1 - x0,
-                    y1 - y0,
-                )
+                ((x0 + x1) / 2.0, (y0 + y1) / 2.0, x1 - x0, y1 - y0)
             })
-            .find(|(_, w, h)| w * h > 1.0)
+            .find(|(_, _, w, h)| w * h > 1.0)
             .ok_or_else(|| BrowserError::ElementMissing {
-                target: target.css(),
+                target: target.key(),
             })?;
         let (dx, dy) = {
             let mut rng = rand::rng();
@@ -153,15 +152,106 @@ impl LaunchedBrowser {
             let jy = (height / 5.0).clamp(0.0, 6.0);
             (rng.random_range(-jx..=jx), rng.random_range(-jy..=jy))
         };
-        let point = Point::new(center.x + dx, center.y + dy);
-        // the click moves the mouse there first, then presses and releases
+        let (x, y) = (cx + dx, cy + dy);
+        // the mouse moves there first, then presses and releases
         self.acting()?;
-        self.timed("click", self.page.click(point)).await?;
+        self.mouse(DispatchMouseEventType::MouseMoved, x, y).await?;
+        self.mouse(DispatchMouseEventType::MousePressed, x, y)
+            .await?;
+        self.mouse(DispatchMouseEventType::MouseReleased, x, y)
+            .await?;
         Ok(el)
     }
 
-    /// Clicks into a text field, replaces its content and types `text` key by key
-    /// with human delays.
+    /// One key event.
+    async fn key_event(
+        &self,
+        kind: DispatchKeyEventType,
+        key: &keys::Key,
+        modifiers: i64,
+        commands: Option<Vec<String>>,
+    ) -> Result<(), BrowserError> {
+        let mut event = DispatchKeyEventParams::new(kind.clone());
+        event.key = Some(key.key.clone());
+        event.code = Some(key.code.to_owned());
+        event.windows_virtual_key_code = Some(key.key_code);
+        event.native_virtual_key_code = Some(key.key_code);
+        event.modifiers = Some(modifiers);
+        event.commands = commands;
+        if kind == DispatchKeyEventType::KeyDown && !key.text.is_empty() {
+            event.text = Some(key.text.clone());
+            event.unmodified_text = Some(key.text.clone());
+        }
+        self.timed("type", self.page.call(event)).await.map(drop)
+    }
+
+    /// Presses and releases `key` (with Shift held around it when it needs it).
+    async fn press(&self, key: &keys::Key) -> Result<(), BrowserError> {
+        let shift = keys::Key {
+            key: "Shift".into(),
+            code: "ShiftLeft",
+            key_code: 16,
+            shift: false,
+            text: String::new(),
+        };
+        let modifiers = if key.shift { SHIFT } else { 0 };
+        if key.shift {
+            self.key_event(DispatchKeyEventType::RawKeyDown, &shift, SHIFT, None)
+                .await?;
+        }
+        let down = if key.text.is_empty() {
+            DispatchKeyEventType::RawKeyDown
+        } else {
+            DispatchKeyEventType::KeyDown
+        };
+        self.key_event(down, key, modifiers, None).await?;
+        self.key_event(DispatchKeyEventType::KeyUp, key, modifiers, None)
+            .await?;
+        if key.shift {
+            self.key_event(DispatchKeyEventType::KeyUp, &shift, 0, None)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Empties the focused field as a person does: Ctrl+A, then Backspace.
+    async fn clear_focused(&self) -> Result<(), BrowserError> {
+        let control = keys::Key {
+            key: "Control".into(),
+            code: "ControlLeft",
+            key_code: 17,
+            shift: false,
+            text: String::new(),
+        };
+        let a = keys::Key {
+            text: String::new(),
+            ..keys::key_for('a')
+        };
+        let backspace = keys::Key {
+            key: "Backspace".into(),
+            code: "Backspace",
+            key_code: 8,
+            shift: false,
+            text: String::new(),
+        };
+        self.key_event(DispatchKeyEventType::RawKeyDown, &control, CONTROL, None)
+            .await?;
+        self.key_event(
+            DispatchKeyEventType::RawKeyDown,
+            &a,
+            CONTROL,
+            Some(vec!["selectAll".into()]),
+        )
+        .await?;
+        self.key_event(DispatchKeyEventType::KeyUp, &a, CONTROL, None)
+            .await?;
+        self.key_event(DispatchKeyEventType::KeyUp, &control, 0, None)
+            .await?;
+        self.press(&backspace).await
+    }
+
+    /// Clicks into a text field, empties it and types `text` key by key with human
+    /// delays.
     pub async fn type_text(
         &self,
         target: Target,
@@ -170,32 +260,27 @@ impl LaunchedBrowser {
         cancel: &CancellationToken,
     ) -> Result<(), BrowserError> {
         let el = self.click_node(target).await?;
-        // select what is there, so typing replaces it
-        self.call_on(
-            &el,
-            "select the field's text",
-            "function() { if (this.select) { this.select(); } }",
-        )
-        .await?;
-        let mut chars = text.chars().peekable();
-        if chars.peek().is_none() {
-            self.call_on(
-                &el,
-                "clear the field",
-                "function() { this.value = ''; this.dispatchEvent(new Event('input', {bubbles: true})); }",
-            )
-            .await?;
+        let control = self.conn.mode() == Mode::Control;
+        if control {
+            super::control::clear_from_script(self, &el.object_id).await?;
+        } else {
+            self.clear_focused().await?;
         }
         let mut buf = [0u8; 4];
-        for ch in chars {
+        for ch in text.chars() {
             pacing
                 .pause(Wait::Keystroke, cancel)
                 .await
                 .map_err(|_| BrowserError::Cancelled)?;
             self.acting()?;
-            let key: &str = ch.encode_utf8(&mut buf);
-            self.timed("type", self.page.execute(InsertTextParams::new(key)))
-                .await?;
+            if control {
+                // the old way, for the sensor to catch: text without key presses
+                let text: &str = ch.encode_utf8(&mut buf);
+                self.timed("type", self.page.call(InsertTextParams::new(text)))
+                    .await?;
+            } else {
+                self.press(&keys::key_for(ch)).await?;
+            }
         }
         self.call_on(
             &el,
@@ -239,7 +324,7 @@ impl LaunchedBrowser {
                 action: "upload",
                 detail: e,
             })?;
-        self.timed("upload the file", self.page.execute(params))
+        self.timed("upload the file", self.page.call(params))
             .await
             .map(drop)
     }
@@ -264,7 +349,15 @@ impl LaunchedBrowser {
         let params = CaptureScreenshotParams::builder()
             .format(CaptureScreenshotFormat::Png)
             .build();
-        self.timed("take a screenshot", self.page.screenshot(params))
-            .await
+        let shot = self
+            .timed("take a screenshot", self.page.call(params))
+            .await?;
+        let data: &str = shot.data.as_ref();
+        base64::engine::general_purpose::STANDARD
+            .decode(data)
+            .map_err(|_| BrowserError::Cdp {
+                action: "take a screenshot",
+                detail: "the screenshot was not base64".into(),
+            })
     }
 }

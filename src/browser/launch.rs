@@ -1,22 +1,28 @@
 //! Launching Chromium for one application: headful (a display is checked first),
-//! a fresh private profile, the stored user agent, bare flags (chromiumoxide adds
-//! the leading `--`), and a minimal environment: never the daemon's, which holds
-//! the session key, the agent secret and the service-role key.
+//! a fresh private profile, our own flags and a minimal environment
+//! (`process.rs`), then the one page opened and attached over the pipe.
 
 use std::{
     path::{Path, PathBuf},
     time::Duration,
 };
 
-use chromiumoxide::{Browser, BrowserConfig};
-use futures_util::StreamExt as _;
+use chromiumoxide_cdp::cdp::{
+    browser_protocol::{
+        page::EnableParams as PageEnable,
+        target::{AttachToTargetParams, CreateTargetParams},
+    },
+    js_protocol::runtime::EnableParams as RuntimeEnable,
+};
 use rand::RngExt as _;
-use tracing::Instrument as _;
 
 use super::{
     BrowserError, LaunchedBrowser,
-    error::{cdp_error, error_kind},
+    cdp::{CdpError, Connection, Mode, Session},
+    error::cdp_error,
+    process,
     teardown::LaunchGuard,
+    world::World,
 };
 
 /// How to launch.
@@ -36,6 +42,9 @@ pub struct LaunchOptions {
     pub targets_linkedin: bool,
     /// timeout of one DevTools command
     pub command_timeout: Duration,
+    /// the worker ([`Mode::Person`]), or the sensor's positive control (refused
+    /// against LinkedIn)
+    pub mode: Mode,
 }
 
 /// Checks that headful Chromium has somewhere to draw (`DISPLAY`, and for a local
@@ -67,17 +76,15 @@ pub(super) fn check_display_value(
     Ok(())
 }
 
-fn is_root() -> bool {
-    // SAFETY: geteuid has no preconditions
-    unsafe { libc::geteuid() == 0 }
-}
-
 impl LaunchedBrowser {
     /// Launches Chromium for one application. On any error the processes and the
     /// profile directory of this launch are gone before this returns.
     pub async fn launch(options: &LaunchOptions) -> Result<Self, BrowserError> {
         if options.headless && options.targets_linkedin {
             return Err(BrowserError::HeadlessRefused);
+        }
+        if options.mode == Mode::Control && options.targets_linkedin {
+            return Err(BrowserError::ControlRefused);
         }
         if !options.headless {
             check_display()?;
@@ -92,32 +99,39 @@ impl LaunchedBrowser {
             options.label,
             std::process::id()
         ));
-        create_private_dir(&options.profile_root).map_err(BrowserError::Profile)?;
-        create_private_dir(&profile).map_err(BrowserError::Profile)?;
+        process::create_private_dir(&options.profile_root).map_err(BrowserError::Profile)?;
+        process::create_private_dir(&profile).map_err(BrowserError::Profile)?;
         let mut guard = LaunchGuard::new(profile.clone());
 
-        let launcher =
-            write_launcher(&profile, &options.executable).map_err(BrowserError::Profile)?;
-        let config = browser_config(options, &profile, &launcher)?;
-        let (mut browser, handler) = Browser::launch(config)
-            .await
-            .map_err(|e| BrowserError::Launch(e.to_string().chars().take(300).collect()))?;
-        guard.pid = browser.get_mut_child().and_then(|c| c.as_mut_inner().id());
+        let flags = process::flags(
+            &profile,
+            options.user_agent.as_deref(),
+            options.headless,
+            options.mode,
+        );
+        let spawned = process::spawn(&options.executable, &profile, &flags)?;
+        guard.pid = spawned.child.id();
         // pinned now, while it is certainly ours (not yet collected by anyone)
         guard.pidfd = guard.pid.and_then(super::reap::pidfd);
         guard.group = guard
             .pid
             .filter(|pid| super::reap::stat(*pid).is_some_and(|p| p.pgrp == *pid));
-        let handler = spawn_handler(handler, options.label.clone());
+        let conn = Connection::open(spawned.writer, spawned.reader, options.mode);
         // a browser killed meanwhile fails the launch at once, not after the timeout
         let opened = tokio::select! {
-            opened = tokio::time::timeout(options.command_timeout, browser.new_page("about:blank")) => opened,
+            opened = tokio::time::timeout(options.command_timeout, open_page(&conn)) => opened,
             () = super::process_ended(guard.pid) => {
                 return Err(BrowserError::Crashed { action: "open a page" });
             }
         };
-        let page = match opened {
-            Ok(Ok(page)) => page,
+        let (page, frame) = match opened {
+            Ok(Ok(opened)) => opened,
+            Ok(Err(CdpError::Closed)) => {
+                return Err(BrowserError::Launch(format!(
+                    "{} ended before it answered on the DevTools pipe",
+                    options.executable.display()
+                )));
+            }
             Ok(Err(e)) => return Err(cdp_error("open a page", &e)),
             Err(_) => {
                 return Err(BrowserError::Timeout {
@@ -127,9 +141,10 @@ impl LaunchedBrowser {
             }
         };
         Ok(Self {
-            browser,
+            world: World::new(page.clone(), frame),
+            conn,
             page,
-            handler: Some(handler),
+            child: spawned.child,
             guard,
             timeout: options.command_timeout,
             lease: None,
@@ -147,136 +162,28 @@ impl LaunchedBrowser {
     }
 }
 
-/// Polls the browser's DevTools event loop in a task of its own until the
-/// connection ends, its end said once at INFO with the application's id.
-fn spawn_handler(
-    mut handler: chromiumoxide::Handler,
-    application: String,
-) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(
-        async move {
-            // keep polling until the connection ends: one bad message must not
-            // stop the browser's event loop
-            let mut told = false;
-            while let Some(event) = handler.next().await {
-                match event {
-                    // the connection ended (the browser closed, or was killed):
-                    // said once, as the expected event it is
-                    Err(chromiumoxide::error::CdpError::Ws(_)) if !told => {
-                        told = true;
-                        tracing::info!(%application, "the browser's DevTools connection ended");
-                    }
-                    // the error's text can quote a raw DevTools message (cookies): kind only
-                    Err(e) => {
-                        tracing::debug!(kind = error_kind(&e), "devtools handler event error");
-                    }
-                    Ok(()) => {}
-                }
-            }
-        }
-        .instrument(tracing::debug_span!("browser_handler")),
-    )
-}
-
-/// The launch flags: headful, this profile, the stored user agent, no background
-/// traffic; HTTPS errors respected against LinkedIn.
-fn browser_config(
-    options: &LaunchOptions,
-    profile: &Path,
-    launcher: &Path,
-) -> Result<BrowserConfig, BrowserError> {
-    // chromiumoxide adds the leading "--" itself: bare names only
-    let mut builder = BrowserConfig::builder()
-        .chrome_executable(launcher)
-        .user_data_dir(profile)
-        .window_size(1280, 900)
-        .viewport(None)
-        .launch_timeout(Duration::from_secs(30))
-        .request_timeout(options.command_timeout)
-        .args([
-            "no-first-run",
-            // no first tab (with its renderer): the page is opened over DevTools
-            "no-startup-window",
-            "no-default-browser-check",
-            "disable-sync",
-            "disable-component-update",
-            "disable-quic",
-            "disable-dev-shm-usage",
-            "password-store=basic",
-            "disable-features=Translate,MediaRouter,OptimizationHints",
-        ]);
-    if let Some(ua) = options.user_agent.as_deref() {
-        builder = builder.arg(("user-agent", ua));
+/// Opens the one page and attaches to it (a flat session); its page events on (the
+/// load, navigations). Returns the session and the page's main frame id. The
+/// positive control also turns the Runtime domain on, as automation tools do.
+async fn open_page(conn: &Connection) -> Result<(Session, String), CdpError> {
+    let target = conn
+        .call(CreateTargetParams::new("about:blank"))
+        .await?
+        .target_id;
+    let attached = conn
+        .call(
+            AttachToTargetParams::builder()
+                .target_id(target.clone())
+                .flatten(true)
+                .build()
+                .map_err(CdpError::Decode)?,
+        )
+        .await?;
+    let page = conn.session(attached.session_id.into());
+    page.call(PageEnable::default()).await?;
+    if conn.mode() == Mode::Control {
+        page.call(RuntimeEnable::default()).await?;
     }
-    if !options.headless {
-        builder = builder.with_head();
-    }
-    if is_root() {
-        builder = builder.no_sandbox();
-    }
-    if options.targets_linkedin {
-        builder = builder.respect_https_errors();
-    }
-    builder.build().map_err(BrowserError::Launch)
-}
-
-/// The variables Chromium may see besides its own HOME and PATH.
-const PASSED_TO_CHROMIUM: [&str; 5] = ["DISPLAY", "XAUTHORITY", "LANG", "LC_ALL", "TZ"];
-
-/// chromiumoxide cannot clear the environment of the process it spawns, so Chromium
-/// is started through a launcher in the profile directory that `exec`s it under
-/// `env -i` (the process id stays Chromium's): the display, a HOME inside the profile
-/// (caches and any crash report go into the directory deleted at teardown), PATH and
-/// the locale; no secret, no `NOTIFY_SOCKET`.
-fn write_launcher(profile: &Path, chromium: &Path) -> std::io::Result<PathBuf> {
-    use std::{io::Write as _, os::unix::fs::OpenOptionsExt as _};
-    let home = profile.join("home");
-    create_private_dir(&home)?;
-    let mut vars = vec![
-        ("HOME".to_owned(), home.display().to_string()),
-        ("PATH".to_owned(), "/usr/local/bin:/usr/bin:/bin".to_owned()),
-    ];
-    for name in PASSED_TO_CHROMIUM {
-        if let Ok(value) = std::env::var(name) {
-            vars.push((name.to_owned(), value));
-        }
-    }
-    // a session and process group of its own (the pid stays Chromium's: the shell
-    // is no group leader, so setsid execs without forking), killed whole at teardown
-    let setsid = if Path::new("/usr/bin/setsid").is_file() {
-        "/usr/bin/setsid "
-    } else {
-        ""
-    };
-    let mut script = format!(
-        "#!/bin/sh\n# autoapply: Chromium gets this environment only\nexec {setsid}/usr/bin/env -i"
-    );
-    for (name, value) in &vars {
-        script.push_str(&format!(" {name}={}", sh_quote(value)));
-    }
-    script.push_str(&format!(
-        " {} \"$@\"\n",
-        sh_quote(&chromium.display().to_string())
-    ));
-    let path = profile.join("launch-chromium.sh");
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o700)
-        .open(&path)?;
-    file.write_all(script.as_bytes())?;
-    Ok(path)
-}
-
-/// `value` as one single-quoted shell word.
-fn sh_quote(value: &str) -> String {
-    format!("'{}'", value.replace('\'', "'\\''"))
-}
-
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt as _;
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
+    // a page target's main frame has the target's id
+    Ok((page, target.into()))
 }

@@ -1,24 +1,31 @@
-//! The browser: the only module that imports chromiumoxide (pinned to 0.9.1). It
-//! launches the system Chromium headful with a fresh profile per application,
-//! injects cookies before the first navigation, observes pages through
-//! `observe.js`, acts like a person (mouse clicks at the element, typed keys with
+//! The browser: the only module that speaks DevTools. It spawns the system
+//! Chromium headful with a fresh profile per application and our own flag list
+//! (`process.rs`), talks to it over a pipe it owns end to end (`cdp/`: every
+//! message on an allowlist, no domain a page could detect), injects cookies before
+//! the first navigation, reads pages from an isolated world (`world.rs`,
+//! `observe.js`: nothing written into the page, elements held as that world's
+//! handles), acts like a person (mouse clicks at the element, typed keys with
 //! human delays, select/radio/checkbox/typeahead/file upload), takes screenshots,
 //! and tears everything down in every path.
 //!
-//! `apply/` decides; this module acts. Every CDP command has a timeout.
+//! `apply/` decides; this module acts. Every DevTools command has a timeout.
 
+pub mod cdp;
+mod control;
 mod error;
 mod input;
+mod keys;
 mod launch;
 mod navigate;
+mod process;
 pub mod reap;
 pub mod teardown;
+mod world;
 
 use std::{future::Future, time::Duration};
 
-use chromiumoxide::{Browser, Page};
-
 pub use self::{
+    cdp::Mode,
     error::BrowserError,
     launch::{LaunchOptions, check_display},
 };
@@ -36,24 +43,21 @@ const SETTLE_JS: &str = include_str!("settle.js");
 /// Serializes a sanitized copy of the page (drift evidence).
 const SNAPSHOT_JS: &str = include_str!("snapshot.js");
 
-/// The log target of the DevTools library's events: they can print raw DevTools
-/// messages, which carry cookie values (see `telemetry::secret_guard`).
-pub const DEVTOOLS_LOG_TARGET: &str = "chromiumoxide";
-/// The log target of its connection, which logs every message it sends and receives.
-pub const DEVTOOLS_RAW_LOG_TARGET: &str = "chromiumoxide::conn";
-/// The log target of its event loop, which logs every end of a connection (a
-/// browser closed or killed) as an ERROR.
-pub const DEVTOOLS_HANDLER_LOG_TARGET: &str = "chromiumoxide::handler";
+/// The log target of the DevTools wire: it never logs a message (they carry
+/// cookie values), and `telemetry::secret_guard` drops its TRACE events.
+pub const DEVTOOLS_WIRE_LOG_TARGET: &str = "autoapply::browser::cdp";
 
 /// The longest [`LaunchedBrowser::teardown`] takes: close (5 s), wait (5 s), kill (5 s),
-/// the handler (2 s), the process table empty (5 s). The unit's `TimeoutStopSec` counts it.
+/// the process table empty (5 s), with 2 s to spare. The unit's `TimeoutStopSec`
+/// counts it.
 pub const TEARDOWN_MAX: Duration = Duration::from_secs(22);
 
 /// One launched browser with one page: everything of one application.
 pub struct LaunchedBrowser {
-    browser: Browser,
-    page: Page,
-    handler: Option<tokio::task::JoinHandle<()>>,
+    conn: cdp::Connection,
+    page: cdp::Session,
+    world: world::World,
+    child: tokio::process::Child,
     guard: LaunchGuard,
     timeout: Duration,
     /// the lease the page is acted on under: no action once it runs out
@@ -102,7 +106,10 @@ impl LaunchedBrowser {
     /// Resolves once the browser process has ended (killed, crashed): a run waiting
     /// a person's pause learns of it then, and collects it, not at its next action.
     pub async fn ended(&self) {
-        process_ended(self.guard.pid).await;
+        tokio::select! {
+            () = process_ended(self.guard.pid) => {}
+            () = self.conn.closed() => {}
+        }
     }
 
     /// Awaits `fut` for at most the command timeout, and fails fast (as a crash)
@@ -117,7 +124,7 @@ impl LaunchedBrowser {
         tokio::select! {
             result = tokio::time::timeout(self.timeout, fut) => match result {
                 Ok(v) => Ok(v),
-                Err(_) if self.handler.as_ref().is_some_and(|h| h.is_finished()) || !self.alive() => {
+                Err(_) if self.conn.is_closed() || !self.alive() => {
                     Err(Unanswered::Crashed(BrowserError::Crashed { action }))
                 }
                 Err(_) => Err(Unanswered::TimedOut),
@@ -130,7 +137,7 @@ impl LaunchedBrowser {
     async fn timed<T>(
         &self,
         action: &'static str,
-        fut: impl Future<Output = Result<T, chromiumoxide::error::CdpError>>,
+        fut: impl Future<Output = Result<T, cdp::CdpError>>,
     ) -> Result<T, BrowserError> {
         match self.guarded(action, fut).await {
             Ok(Ok(v)) => Ok(v),
@@ -164,33 +171,33 @@ impl LaunchedBrowser {
             tracing::debug!("teardown: the lease ran out; killing the browser");
             false
         } else if self.alive() {
-            let polite = tokio::time::timeout(Duration::from_secs(5), self.browser.close()).await;
-            matches!(polite, Ok(Ok(_)))
+            let polite = tokio::time::timeout(
+                Duration::from_secs(5),
+                self.conn.call(
+                    chromiumoxide_cdp::cdp::browser_protocol::browser::CloseParams::default(),
+                ),
+            )
+            .await;
+            // the pipe may close before the answer: that is the close too
+            matches!(polite, Ok(Ok(_)) | Ok(Err(cdp::CdpError::Closed)))
                 && matches!(
-                    tokio::time::timeout(Duration::from_secs(5), self.browser.wait()).await,
+                    tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await,
                     Ok(Ok(_))
                 )
         } else {
             tracing::debug!("teardown: the browser had already ended; collecting it");
             matches!(
-                tokio::time::timeout(Duration::from_secs(1), self.browser.wait()).await,
+                tokio::time::timeout(Duration::from_secs(1), self.child.wait()).await,
                 Ok(Ok(_))
             )
         };
         if !exited {
-            let _ = tokio::time::timeout(Duration::from_secs(5), self.browser.kill()).await;
+            let _ = self.child.start_kill();
+            let _ = tokio::time::timeout(Duration::from_secs(5), self.child.wait()).await;
         }
         tracing::debug!(exited, "teardown: browser closed");
-        if let Some(handler) = self.handler.take() {
-            // the handler ends with the connection; give it a moment, then stop it
-            let abort = handler.abort_handle();
-            if tokio::time::timeout(Duration::from_secs(2), handler)
-                .await
-                .is_err()
-            {
-                abort.abort();
-            }
-        }
+        // the connection's task ends with the pipe
+        let _ = tokio::time::timeout(Duration::from_secs(2), self.conn.closed()).await;
     }
 
     /// The second half: every process of the launch killed and gone, the profile
@@ -246,13 +253,30 @@ mod tests {
     }
 
     #[test]
-    fn targets_are_tags_observe_js_writes() {
-        assert_eq!(Target::Field(3).css(), "[data-autoapply='field-3']");
-        assert_eq!(
-            Target::FieldOption(3, 1).css(),
-            "[data-autoapply='field-3-opt-1']"
-        );
+    fn targets_are_keys_observe_js_keeps_and_it_writes_nothing() {
+        assert_eq!(Target::Field(3).key(), "field-3");
+        assert_eq!(Target::FieldOption(3, 1).key(), "field-3-opt-1");
         assert!(OBSERVE_JS.contains("'field-' + handle + '-opt-' + k"));
         assert!(OBSERVE_JS.contains("tag(el, b[0])"));
+        // nothing of ours is written into the page by any script we run
+        for (name, js) in [
+            ("observe", OBSERVE_JS),
+            ("settle", SETTLE_JS),
+            ("snapshot", SNAPSHOT_JS),
+        ] {
+            for write in [
+                "setAttribute",
+                "removeAttribute",
+                "dataset",
+                "appendChild",
+                "insertBefore",
+                ".innerHTML =",
+            ] {
+                assert!(
+                    !js.contains(write),
+                    "{name}.js writes into the page: {write}"
+                );
+            }
+        }
     }
 }

@@ -3,17 +3,17 @@
 
 use std::time::Duration;
 
-use chromiumoxide::cdp::{
-    browser_protocol::{
-        network::{CookieParam, CookieSameSite, TimeSinceEpoch},
-        page::{EventLoadEventFired, NavigateParams},
-    },
-    js_protocol::runtime::EvaluateParams,
+use chromiumoxide_cdp::cdp::browser_protocol::{
+    network::{CookieParam, CookieSameSite, SetCookiesParams, TimeSinceEpoch},
+    page::{EventLoadEventFired, NavigateParams},
+    target::GetTargetInfoParams,
 };
-use futures_util::StreamExt as _;
 use tokio_util::sync::CancellationToken;
 
-use super::{BrowserError, LaunchedBrowser, OBSERVE_JS, SETTLE_JS, SNAPSHOT_JS};
+use super::{
+    BrowserError, LaunchedBrowser, OBSERVE_JS, SETTLE_JS, SNAPSHOT_JS, error::cdp_error,
+    world::Evaluated,
+};
 use crate::{
     page::Observation,
     session::{SameSite, Session},
@@ -53,40 +53,56 @@ impl LaunchedBrowser {
                 p
             })
             .collect();
-        // `params` (with the values) is consumed by the command and dropped with it
-        self.timed("inject cookies", self.browser.set_cookies(params))
-            .await
-            .map(drop)
+        // `params` (with the values) is consumed by the command and dropped with it;
+        // the message's bytes are wiped once written
+        self.timed(
+            "inject cookies",
+            self.page.call(SetCookiesParams::new(params)),
+        )
+        .await
+        .map(drop)
     }
 
     /// Opens `url` and waits for its load event.
     pub async fn goto(&self, url: &str, cancel: &CancellationToken) -> Result<(), BrowserError> {
         self.acting()?;
         // subscribe before navigating, or the event can be missed
-        let mut loaded = self
-            .timed(
-                "subscribe to page loads",
-                self.page.event_listener::<EventLoadEventFired>(),
-            )
-            .await?;
+        let mut events = self.conn.subscribe();
         // a plain Page.navigate (answered when the navigation commits), raced against
         // shutdown; the load event is then awaited here, also cancellable
         let navigate = NavigateParams::new(url);
         tracing::debug!("navigating");
         let answer = tokio::select! {
-            answer = self.timed("navigate", self.page.execute(navigate)) => answer?,
+            answer = self.timed("navigate", self.page.call(navigate)) => answer?,
             () = cancel.cancelled() => return Err(BrowserError::Cancelled),
         };
-        if let Some(error) = answer.result.error_text.as_deref() {
+        if let Some(error) = answer.error_text.as_deref() {
             return Err(BrowserError::Cdp {
                 action: "navigate",
                 detail: error.chars().take(200).collect(),
             });
         }
+        // a new document: a new world for it
+        self.world.forget();
+        let session = self.page.id().to_owned();
+        let loaded = async move {
+            loop {
+                match events.recv().await {
+                    Ok(event)
+                        if event.method == EventLoadEventFired::IDENTIFIER
+                            && event.session.as_deref() == Some(session.as_str()) =>
+                    {
+                        return true;
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(tokio::sync::broadcast::error::RecvError::Closed) => return false,
+                }
+            }
+        };
         tokio::select! {
-            loaded = self.guarded("page load", loaded.next()) => match loaded {
-                Ok(Some(_)) => Ok(()),
-                Ok(None) => Err(BrowserError::Crashed { action: "page load" }),
+            loaded = self.guarded("page load", loaded) => match loaded {
+                Ok(true) => Ok(()),
+                Ok(false) => Err(BrowserError::Crashed { action: "page load" }),
                 Err(ended) => Err(ended.into_error("page load".into(), self.timeout)),
             },
             () = cancel.cancelled() => Err(BrowserError::Cancelled),
@@ -95,10 +111,17 @@ impl LaunchedBrowser {
 
     /// The page's URL.
     pub async fn url(&self) -> Result<String, BrowserError> {
-        Ok(self
-            .timed("read the URL", self.page.url())
-            .await?
-            .unwrap_or_default())
+        let info = self
+            .timed(
+                "read the URL",
+                self.conn.call(
+                    GetTargetInfoParams::builder()
+                        .target_id(self.world.frame().to_owned())
+                        .build(),
+                ),
+            )
+            .await?;
+        Ok(info.target_info.url)
     }
 
     /// One look at the page through the site's selectors.
@@ -187,52 +210,65 @@ impl LaunchedBrowser {
         expression: String,
         await_promise: bool,
     ) -> Result<Observation, BrowserError> {
-        self.evaluate("observe the page", expression, await_promise)
-            .await?
-            .into_value::<Observation>()
-            .map_err(|e| BrowserError::Cdp {
-                action: "observe",
-                // serde's message could quote a field value: position only
-                detail: format!(
-                    "unexpected observation (line {}, column {})",
-                    e.line(),
-                    e.column()
-                ),
-            })
+        let value = self
+            .evaluate("observe the page", &expression, await_promise)
+            .await?;
+        self.mark_targets().await?;
+        serde_json::from_value::<Observation>(value).map_err(|e| BrowserError::Cdp {
+            action: "observe",
+            // serde's message could quote a field value: position only
+            detail: format!(
+                "unexpected observation (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        })
     }
 
     /// A sanitized copy of the page as it is now (`snapshot.js`): shadow roots
     /// inlined; scripts, input values and checked states left out.
     pub async fn dom_snapshot(&self) -> Result<String, BrowserError> {
-        self.evaluate("snapshot the page", SNAPSHOT_JS.to_owned(), false)
+        match self
+            .evaluate("snapshot the page", SNAPSHOT_JS, false)
             .await?
-            .into_value::<String>()
-            .map_err(|_| BrowserError::Cdp {
+        {
+            serde_json::Value::String(html) => Ok(html),
+            _ => Err(BrowserError::Cdp {
                 action: "snapshot the page",
                 detail: "the page gave no snapshot".into(),
-            })
+            }),
+        }
     }
 
-    /// Evaluates `expression` in the page, its value returned by value; with
-    /// `await_promise`, a promise, and what it resolves to.
-    async fn evaluate(
+    /// Evaluates `expression` in our isolated world, its value returned by value;
+    /// with `await_promise`, a promise, and what it resolves to.
+    pub(super) async fn evaluate(
         &self,
         action: &'static str,
-        expression: String,
+        expression: &str,
         await_promise: bool,
-    ) -> Result<chromiumoxide::js::EvaluationResult, BrowserError> {
-        let params = EvaluateParams::builder()
-            .expression(expression)
-            .return_by_value(true)
-            .await_promise(await_promise)
-            .build()
-            .map_err(|detail| BrowserError::Cdp { action, detail })?;
-        self.timed(action, self.page.evaluate_expression(params))
-            .await
+    ) -> Result<serde_json::Value, BrowserError> {
+        let evaluated = self
+            .timed(action, self.world.evaluate(expression, await_promise, true))
+            .await?;
+        match evaluated {
+            Evaluated::Value(returned) => Ok(returned.value.unwrap_or_default()),
+            Evaluated::Threw(message) => Err(BrowserError::Cdp {
+                action,
+                detail: format!("script error: {message}"),
+            }),
+        }
     }
 
     /// The page's HTML as it is now (an operator saves it for `selectors check`).
     pub async fn html(&self) -> Result<String, BrowserError> {
-        self.timed("read the page", self.page.content()).await
+        const HTML_JS: &str = "(function () { var d = document.doctype; return (d ? '<!DOCTYPE ' + d.name + '>' : '') + document.documentElement.outerHTML; })()";
+        match self.evaluate("read the page", HTML_JS, false).await? {
+            serde_json::Value::String(html) => Ok(html),
+            _ => Err(cdp_error(
+                "read the page",
+                &super::cdp::CdpError::Decode("no HTML".into()),
+            )),
+        }
     }
 }

@@ -1,5 +1,8 @@
 // Reads the page with the entries of the site file (passed as SPEC) and reports what
-// it shows; tags the elements the driver may act on with data-autoapply.
+// it shows; keeps the elements the driver may act on in this world's `__targets`
+// (by key: `next`, `field-3`, `field-3-opt-1`), where the driver finds them as
+// handles. It runs in an isolated world: it shares the page's DOM, not its globals,
+// and it writes nothing into the page.
 // Site knowledge stays in selectors/*.toml: this script only applies it.
 //
 // An entry is a CSS selector or a semantic locator (site::locator documents the
@@ -195,9 +198,9 @@
     return [];
   }
   function first(entries, scope, anyVisibility, accept) { return all(entries, scope, anyVisibility, accept)[0] || null; }
-  function tag(el, name) { if (el) el.setAttribute('data-autoapply', name); }
-
-  query(document, '[data-autoapply]').forEach(function (el) { el.removeAttribute('data-autoapply'); });
+  // what may be acted on, this look's only: the last look's keys are gone
+  var TARGETS = globalThis.__targets = {};
+  function tag(el, name) { if (el) TARGETS[name] = el; }
 
   // the page's visible text, shadow roots included
   var pageText = (document.body ? document.body.innerText || '' : '') + ' ' + ROOTS.slice(1).map(function (root) {

@@ -516,7 +516,7 @@ async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
     let (own_group, profile, args) = rx.await.unwrap();
     assert!(task.await.unwrap_err().is_panic());
     assert!(own_group, "Chromium leads a process group of its own");
-    // the flags reached Chromium as written (chromiumoxide adds the leading dashes itself)
+    // the flags reached Chromium as written
     assert!(args.iter().any(|a| a == "--no-first-run"), "{args:?}");
     assert!(
         args.iter()
@@ -592,6 +592,7 @@ async fn headless_against_linkedin_is_refused() {
         headless: true,
         targets_linkedin: true,
         command_timeout: std::time::Duration::from_secs(5),
+        mode: autoapply::browser::Mode::Person,
     };
     let err = autoapply::browser::LaunchedBrowser::launch(&options)
         .await

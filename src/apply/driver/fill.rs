@@ -43,7 +43,7 @@ impl Driver<'_> {
             Resolution::Choose(option) => {
                 if !self.browser.select_option(target, option).await? {
                     return Err(BrowserError::ElementMissing {
-                        target: format!("an option of {}", target.css()),
+                        target: format!("an option of {}", target.key()),
                     });
                 }
             }

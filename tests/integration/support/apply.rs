@@ -44,6 +44,7 @@ pub fn local_launch(name: &str, command_timeout: Duration) -> LaunchOptions {
         headless: false,
         targets_linkedin: false,
         command_timeout,
+        mode: autoapply::browser::Mode::Person,
     }
 }
 
