@@ -52,3 +52,18 @@ if [ ! -x target/tools/postgrest ] || ! target/tools/postgrest --version | grep 
 fi
 log "$(target/tools/postgrest --version)"
 
+
+# BotD, the open-source bot detector the replica loads into its pages (the sensor
+# tests assert it says "human" for the worker and "bot" for the positive control)
+BOTD_VERSION=2.0.0
+if [ "$(cat target/tools/botd/VERSION 2>/dev/null)" != "$BOTD_VERSION" ]; then
+  log "unpacking BotD ${BOTD_VERSION} from npm"
+  mkdir -p target/tools/botd
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent "@fingerprintjs/botd@${BOTD_VERSION}" >/dev/null && tar xzf fingerprintjs-botd-*.tgz)
+  install -m 0644 "$tmp/package/dist/botd.esm.js" target/tools/botd/botd.esm.js
+  install -m 0644 "$tmp/package/LICENSE" target/tools/botd/LICENSE 2>/dev/null || true
+  echo "$BOTD_VERSION" > target/tools/botd/VERSION
+  rm -rf "$tmp"
+fi
+log "BotD $(cat target/tools/botd/VERSION) (target/tools/botd)"

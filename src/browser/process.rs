@@ -50,8 +50,6 @@ pub fn flags(profile: &Path, user_agent: Option<&str>, headless: bool, mode: Mod
         "--no-startup-window",
         // a desktop window, not the 800x600 of a bare X display
         "--window-size=1280,900",
-        // belt and braces: navigator.webdriver stays false whatever a wrapper adds
-        "--disable-blink-features=AutomationControlled",
         // a server has no keyring: without it Chromium waits on a keyring prompt
         "--password-store=basic",
         // systemd's and containers' /dev/shm is small; the renderer would crash
@@ -77,6 +75,13 @@ pub fn flags(profile: &Path, user_agent: Option<&str>, headless: bool, mode: Mod
     .map(str::to_owned)
     .collect();
     flags.push(format!("--user-data-dir={}", profile.display()));
+    if mode == Mode::Control {
+        // the sensor's positive control: the automation flag on purpose
+        flags.push("--enable-automation".into());
+    } else {
+        // belt and braces: navigator.webdriver stays false whatever a wrapper adds
+        flags.push("--disable-blink-features=AutomationControlled".into());
+    }
     if let Some(ua) = user_agent {
         // the stored user agent (the session was made under it)
         flags.push(format!("--user-agent={ua}"));
@@ -88,10 +93,6 @@ pub fn flags(profile: &Path, user_agent: Option<&str>, headless: bool, mode: Mod
     if is_root() {
         // Chromium refuses to start as root with its sandbox (tests, the demo)
         flags.push("--no-sandbox".into());
-    }
-    if mode == Mode::Control {
-        // the sensor's positive control: the automation flag on purpose
-        flags.push("--enable-automation".into());
     }
     flags
 }

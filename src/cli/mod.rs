@@ -2,6 +2,7 @@
 //! sets up logging and calls [`run`]. `run` starts the daemon (`crate::daemon`),
 //! `demo` the demo (`crate::demo`); the others are handled here.
 
+mod browser;
 mod config;
 mod enqueue;
 mod replay;
@@ -13,6 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use self::{
+    browser::{BrowserCheckArgs, BrowserCommand},
     config::ConfigCommand,
     enqueue::EnqueueArgs,
     replay::ReplayArgs,
@@ -52,6 +54,9 @@ pub enum Command {
     /// Stored-session commands.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// The browser's automation tells, checked on the bundled replica.
+    #[command(subcommand)]
+    Browser(BrowserCommand),
     /// Selector-file commands.
     #[command(subcommand)]
     Selectors(SelectorsCommand),
@@ -83,6 +88,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Config(ConfigCommand::Table) => Ok(config::table()),
         Command::Session(SessionCommand::Inspect(args)) => session::inspect(args).await,
         Command::Selectors(SelectorsCommand::Check(args)) => selectors::check(&args),
+        Command::Browser(BrowserCommand::Check(args)) => browser::check(&args).await,
         Command::Enqueue(args) => enqueue::enqueue(args).await,
         Command::Demo(args) => crate::demo::run(args).await,
     }

@@ -18,6 +18,7 @@ pub mod i18n;
 pub mod jobs;
 pub mod model;
 pub mod sdui;
+pub mod sensor;
 
 use std::{
     collections::HashSet,
@@ -104,6 +105,8 @@ struct Recorded {
     applied_lag: std::collections::HashMap<u64, Duration>,
     /// jobs that accept a submission and never answer it (no confirmation renders)
     never_confirm: HashSet<u64>,
+    /// the sensor's latest report of each page load
+    sensor: Vec<sensor::SensorReport>,
 }
 
 #[derive(Clone)]
@@ -161,10 +164,30 @@ impl Replica {
             .expect("a socket address is a valid origin")
     }
 
+    /// Job `id`'s page on this replica.
+    pub fn job_url(&self, id: u64) -> url::Url {
+        self.origin()
+            .join(&format!("/jobs/view/{id}/"))
+            .expect("a job path joins an origin")
+    }
+
+    /// The session cookie a logged-in visitor of the replica carries: (name, domain).
+    pub const SESSION_COOKIE: (&'static str, &'static str) = ("li_at", ".www.linkedin.com");
+
     /// The job page URL as LinkedIn writes it, on the real origin (the worker
     /// rewrites it to the configured origin).
     pub fn linkedin_job_url(id: u64) -> String {
         format!("https://www.linkedin.com/jobs/view/{id}/")
+    }
+
+    /// The automation sensor's report of every page load so far (`sensor.js`).
+    pub fn sensor_reports(&self) -> Vec<sensor::SensorReport> {
+        self.state
+            .recorded
+            .lock()
+            .expect("replica state")
+            .sensor
+            .clone()
     }
 
     /// Every request so far.
@@ -281,6 +304,12 @@ fn router(state: AppState) -> Router {
             "/replica/static/replica.css",
             get(|| async { static_file("text/css", include_str!("replica.css")) }),
         )
+        .route(
+            "/replica/static/sensor.js",
+            get(|| async { static_file("application/javascript", include_str!("sensor.js")) }),
+        )
+        .route("/replica/static/botd.esm.js", get(sensor::botd))
+        .route("/replica/sensor", post(sensor::receive))
         .route("/replica/api/submit/{id}", post(submit))
         .route("/replica/api/discard/{id}", post(discard))
         // what a page's user did (recorded as a request): see `Replica::page_actions`
@@ -289,6 +318,7 @@ fn router(state: AppState) -> Router {
             post(|| async { StatusCode::NO_CONTENT }),
         )
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<h1>Page not found</h1>")) })
+        .layer(middleware::from_fn(sensor::inject))
         .layer(middleware::from_fn_with_state(state.clone(), record))
         .with_state(state)
 }

@@ -145,6 +145,25 @@ impl Session {
             })
     }
 
+    /// A session of one cookie the program made up itself (never decrypted): what
+    /// `autoapply browser check` presents to the bundled replica.
+    pub fn made_up(name: &str, value: &str, domain: &str) -> Self {
+        Self {
+            cookies: vec![Cookie {
+                name: name.to_owned(),
+                value: Zeroizing::new(value.to_owned()),
+                domain: domain.to_owned(),
+                path: "/".to_owned(),
+                expires: None,
+                secure: true,
+                http_only: true,
+                same_site: SameSite::None,
+            }],
+            user_agent: None,
+            expired: Vec::new(),
+        }
+    }
+
     /// Parses the plaintext: an array of cookie objects, or
     /// `{cookies: [...], user_agent: "..."}`. Cookies expired at `now` are dropped
     /// (and listed in `expired`).

@@ -19,6 +19,7 @@ mod peers;
 mod replica_languages;
 mod sdui;
 mod secrets;
+mod sensor;
 mod session_vectors;
 mod soak;
 mod store_access;

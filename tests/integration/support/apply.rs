@@ -249,8 +249,10 @@ impl ApplyEnv {
         ApplicationId::parse(id.lines().next().unwrap()).unwrap()
     }
 
-    /// Claims the next application and runs it.
+    /// Claims the next application and runs it; then asserts that the pages it
+    /// opened saw no automation tell of the DevTools layer ([`assert_unseen`]).
     pub async fn claim_and_apply(&self, dry_run: bool) -> (Application, AttemptReport) {
+        let seen_before = self.replica.sensor_reports().len();
         let claimed = self
             .app
             .store
@@ -278,6 +280,7 @@ impl ApplyEnv {
             .await
             .unwrap()
             .unwrap();
+        assert_unseen(&self.replica.sensor_reports()[seen_before..]);
         (row, report)
     }
 
@@ -286,6 +289,33 @@ impl ApplyEnv {
         let user = self.seed_user(&ada_profile(), li_at);
         self.seed_job(user, job);
         self.claim_and_apply(false).await
+    }
+}
+
+/// BotD is where the replica loads it from (`scripts/setup.sh` unpacks it).
+pub fn require_botd() {
+    assert!(
+        autoapply::replica::sensor::botd_path().is_some(),
+        "BotD is not installed: run scripts/setup.sh (it unpacks @fingerprintjs/botd into target/tools/botd)"
+    );
+}
+
+/// What the replica's sensor saw on these page loads: no automation flag, no Runtime
+/// domain, no mark in the DOM, no page API called from foreign code; and BotD,
+/// wherever it ran, said a person.
+pub fn assert_unseen(reports: &[autoapply::replica::sensor::SensorReport]) {
+    for r in reports {
+        for check in [
+            "webdriver",
+            "runtime domain",
+            "dom marks",
+            "foreign page-API calls",
+        ] {
+            assert_eq!(r.fired(check), None, "{check} on {}", r.url);
+        }
+        if let Some(botd) = &r.botd {
+            assert!(!botd.bot, "BotD says bot ({}) on {}", botd.kind, r.url);
+        }
     }
 }
 

@@ -1,0 +1,267 @@
+//! `autoapply browser check`: runs the configured Chromium on the bundled replica,
+//! where the automation sensor (`replica/sensor.js`) and the published BotD watch
+//! every page, through what an application does first (the job page, Easy Apply,
+//! a typed answer), and prints one line per check and BotD's verdict. Exit 0 when
+//! nothing told; 1 naming what did. With `--control` it drives the browser the old
+//! way (the automation flag, the Runtime domain, scripts and marks in the page,
+//! text without key presses) and exits 0 only when the sensor caught every one of
+//! those: the proof that a clean run means something on this Chromium.
+//! What an operator runs after a Chromium upgrade.
+
+use std::{path::PathBuf, process::ExitCode, time::Duration};
+
+use clap::{Args, Subcommand};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    browser::{self, LaunchOptions, LaunchedBrowser, Mode, Target},
+    exit::{self, Failure},
+    pacing::Pacing,
+    replica::{
+        Replica,
+        sensor::{self, CHECKS, SensorReport},
+    },
+    session::Session,
+    site::SelectorSource,
+};
+
+/// `autoapply browser ...`
+#[derive(Debug, Subcommand)]
+pub enum BrowserCommand {
+    /// Drive the configured Chromium on the bundled replica under the automation
+    /// sensor and BotD; print each check; exit 1 on any tell.
+    Check(BrowserCheckArgs),
+}
+
+/// Arguments of `browser check`.
+#[derive(Debug, Args)]
+pub struct BrowserCheckArgs {
+    /// the Chromium binary (default: AUTOAPPLY_BROWSER_PATH, else /usr/bin/chromium)
+    #[arg(long, value_name = "FILE")]
+    pub browser: Option<PathBuf>,
+    /// a user agent to present, as a stored session's (default: the browser's own)
+    #[arg(long, value_name = "UA")]
+    pub user_agent: Option<String>,
+    /// drive the browser the old way and check that the sensor catches it
+    #[arg(long)]
+    pub control: bool,
+}
+
+/// The replica job the check applies on (a multi-step form, a text field first).
+const JOB: u64 = 1002;
+
+/// What the control must trip: the tells of the DevTools layer and of typing.
+pub const CONTROL_TRIPS: [&str; 5] = [
+    "webdriver",
+    "runtime domain",
+    "dom marks",
+    "foreign page-API calls",
+    "text without key presses",
+];
+
+pub(super) async fn check(args: &BrowserCheckArgs) -> Result<ExitCode, Failure> {
+    let executable = args
+        .browser
+        .clone()
+        .or_else(|| std::env::var_os("AUTOAPPLY_BROWSER_PATH").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    let replica = Replica::start(([127, 0, 0, 1], 0).into())
+        .await
+        .map_err(|e| Failure::new(exit::CONFIG, format!("cannot serve the replica: {e}")))?;
+    let mode = if args.control {
+        Mode::Control
+    } else {
+        Mode::Person
+    };
+    let options = LaunchOptions {
+        executable: executable.clone(),
+        profile_root: std::env::temp_dir().join("autoapply-browser-check"),
+        label: "browser-check".into(),
+        user_agent: args.user_agent.clone(),
+        headless: false,
+        targets_linkedin: false,
+        command_timeout: Duration::from_secs(20),
+        mode,
+    };
+    let who = if args.control {
+        "the positive control (the old way)"
+    } else {
+        "the worker"
+    };
+    println!(
+        "browser check: {} on the bundled replica, as {who}",
+        executable.display()
+    );
+    match sensor::botd_path() {
+        Some(path) => println!("BotD: {}", path.display()),
+        None => println!(
+            "BotD: not installed (set AUTOAPPLY_BOTD_JS to @fingerprintjs/botd's dist/botd.esm.js; scripts/setup.sh unpacks it)"
+        ),
+    }
+    let browser = LaunchedBrowser::launch(&options)
+        .await
+        .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;
+    let driven = drive(&browser, &replica).await;
+    browser.teardown().await;
+    driven.map_err(|e| {
+        Failure::new(
+            exit::NOT_APPLIED,
+            format!("the check could not drive the page: {e}"),
+        )
+    })?;
+    let report = merged(&replica.sensor_reports());
+    Ok(verdict(&report, args.control))
+}
+
+/// The job page, Easy Apply, a typed answer; then the sensor's last word.
+async fn drive(browser: &LaunchedBrowser, replica: &Replica) -> Result<(), String> {
+    let spec = SelectorSource::from_env()
+        .load("linkedin")
+        .map_err(|e| e.to_string())?
+        .with_origin(replica.origin());
+    let spec = browser::spec_json(&spec);
+    let (name, domain) = Replica::SESSION_COOKIE;
+    let session = Session::made_up(name, "AQEDAbrowsercheck", domain);
+    let e = |e: browser::BrowserError| e.to_string();
+    browser
+        .set_cookies(&session, &replica.origin(), true)
+        .await
+        .map_err(e)?;
+    let cancel = CancellationToken::new();
+    let job = replica.job_url(JOB);
+    browser.goto(job.as_str(), &cancel).await.map_err(e)?;
+    let wait = Duration::from_secs(15);
+    browser
+        .wait_for(&spec, "Easy Apply", wait, &cancel, |o| o.easy_apply)
+        .await
+        .map_err(e)?;
+    browser.click(Target::EasyApply).await.map_err(e)?;
+    let seen = browser
+        .wait_for(&spec, "the form", wait, &cancel, |o| {
+            o.modal.as_ref().is_some_and(|m| !m.fields.is_empty())
+        })
+        .await
+        .map_err(e)?;
+    let first_text = seen
+        .modal
+        .iter()
+        .flat_map(|m| &m.fields)
+        .find(|f| f.kind == crate::page::FieldKind::Text)
+        .map(|f| f.handle)
+        .ok_or("the form has no text field")?;
+    let pacing = Pacing::new(0.0, false).map_err(|e| e.to_string())?;
+    browser
+        .type_text(Target::Field(first_text), "Ada", &pacing, &cancel)
+        .await
+        .map_err(e)?;
+    // the sensor reports a change within 150 ms, BotD once the page loaded
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let settle = tokio::time::Instant::now() + Duration::from_millis(600);
+    loop {
+        let now = tokio::time::Instant::now();
+        let botd_known = replica
+            .sensor_reports()
+            .iter()
+            .any(|r| r.botd.is_some() || r.botd_error.is_some());
+        if (botd_known && now >= settle) || now >= deadline {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Every page's report as one: a check fired when it fired on any page.
+pub fn merged(reports: &[SensorReport]) -> SensorReport {
+    let mut all = SensorReport {
+        page: "all".into(),
+        url: String::new(),
+        webdriver: false,
+        runtime_domain: false,
+        dom_marks: Vec::new(),
+        foreign_calls: Vec::new(),
+        untrusted_events: Vec::new(),
+        text_without_keys: 0,
+        clicks: 0,
+        clicks_without_path: 0,
+        identity: Vec::new(),
+        botd: None,
+        botd_error: None,
+    };
+    let join = |into: &mut Vec<String>, from: &[String]| {
+        for item in from {
+            if !into.contains(item) {
+                into.push(item.clone());
+            }
+        }
+    };
+    for r in reports {
+        all.webdriver |= r.webdriver;
+        all.runtime_domain |= r.runtime_domain;
+        join(&mut all.dom_marks, &r.dom_marks);
+        join(&mut all.foreign_calls, &r.foreign_calls);
+        join(&mut all.untrusted_events, &r.untrusted_events);
+        join(&mut all.identity, &r.identity);
+        all.text_without_keys += r.text_without_keys;
+        all.clicks += r.clicks;
+        all.clicks_without_path += r.clicks_without_path;
+        match (&all.botd, &r.botd) {
+            (Some(seen), _) if seen.bot => {}
+            (_, Some(now)) => all.botd = Some(now.clone()),
+            _ => {}
+        }
+        if all.botd_error.is_none() {
+            all.botd_error.clone_from(&r.botd_error);
+        }
+    }
+    all
+}
+
+/// Prints one line per check and BotD's verdict; the exit code.
+fn verdict(report: &SensorReport, control: bool) -> ExitCode {
+    for check in CHECKS {
+        match report.fired(check) {
+            Some(what) => println!("  {check:<28} TELL  {what}"),
+            None => println!("  {check:<28} ok"),
+        }
+    }
+    let botd = match (&report.botd, &report.botd_error) {
+        (Some(v), _) if v.bot => format!("bot ({})", v.kind),
+        (Some(_), _) => "human".to_owned(),
+        (None, Some(why)) => format!("did not run: {why}"),
+        (None, None) => "did not report".to_owned(),
+    };
+    println!("  {:<28} {botd}", "BotD");
+    let tells = report.tells();
+    if control {
+        let missed: Vec<&str> = CONTROL_TRIPS
+            .into_iter()
+            .filter(|c| !tells.contains(c))
+            .collect();
+        let botd_missed = report.botd.as_ref().is_some_and(|v| !v.bot);
+        if missed.is_empty() && !botd_missed {
+            println!("the sensor caught the control: {}", tells.join(", "));
+            ExitCode::SUCCESS
+        } else {
+            println!(
+                "the sensor missed the control's tells: {}{}",
+                missed.join(", "),
+                if botd_missed {
+                    " (and BotD said human)"
+                } else {
+                    ""
+                }
+            );
+            ExitCode::FAILURE
+        }
+    } else if tells.is_empty() && !report.botd.as_ref().is_some_and(|v| v.bot) {
+        println!("automation tells: none");
+        ExitCode::SUCCESS
+    } else {
+        let mut named: Vec<String> = tells.iter().map(|t| (*t).to_owned()).collect();
+        if report.botd.as_ref().is_some_and(|v| v.bot) {
+            named.push("BotD".into());
+        }
+        println!("automation tells: {} ({})", named.len(), named.join(", "));
+        ExitCode::FAILURE
+    }
+}

@@ -1,0 +1,235 @@
+//! The replica's automation sensor (`sensor.js`): served first on every HTML page
+//! the replica sends (its own generations, every language, a test's own markup),
+//! it reports what a site's anti-automation script would see, and the verdict of the
+//! published BotD when the replica has it (`AUTOAPPLY_BOTD_JS`, or
+//! `target/tools/botd/botd.esm.js` as `scripts/setup.sh` unpacks it from npm).
+
+use std::path::PathBuf;
+
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use serde::{Deserialize, Serialize};
+
+use super::AppState;
+
+/// The script tag that puts the sensor first on a page.
+const SENSOR_TAG: &str = r#"<script src="/replica/static/sensor.js"></script>"#;
+
+/// BotD's verdict on one page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BotdVerdict {
+    /// BotD says a bot drives the page
+    pub bot: bool,
+    /// which kind (`headless_chrome`, `selenium`, …), empty for a person
+    #[serde(default)]
+    pub kind: String,
+}
+
+/// What the sensor saw on one page load (its latest report).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SensorReport {
+    /// a random id per page load
+    pub page: String,
+    /// the page's path and query
+    pub url: String,
+    /// `navigator.webdriver` true, or tampered with
+    pub webdriver: bool,
+    /// the Runtime-domain probe fired
+    pub runtime_domain: bool,
+    /// attributes and elements that appeared in the page and were never in it
+    #[serde(default)]
+    pub dom_marks: Vec<String>,
+    /// page APIs called from code that is not the page's own
+    #[serde(default)]
+    pub foreign_calls: Vec<String>,
+    /// event types seen with `isTrusted === false` (the page's own apart)
+    #[serde(default)]
+    pub untrusted_events: Vec<String>,
+    /// text that changed a field with no key press for it
+    #[serde(default)]
+    pub text_without_keys: u32,
+    /// trusted mouse presses
+    #[serde(default)]
+    pub clicks: u32,
+    /// … of them with fewer than three mouse moves before
+    #[serde(default)]
+    pub clicks_without_path: u32,
+    /// contradictions between the user agent and what else the page reads
+    #[serde(default)]
+    pub identity: Vec<String>,
+    /// BotD's verdict, once it ran
+    #[serde(default)]
+    pub botd: Option<BotdVerdict>,
+    /// why BotD did not run (not installed, failed)
+    #[serde(default)]
+    pub botd_error: Option<String>,
+}
+
+/// The sensor's checks, in the order `autoapply browser check` prints them.
+pub const CHECKS: [&str; 8] = [
+    "webdriver",
+    "runtime domain",
+    "dom marks",
+    "foreign page-API calls",
+    "untrusted events",
+    "text without key presses",
+    "clicks without a mouse path",
+    "identity",
+];
+
+impl SensorReport {
+    /// What fired for `check` (one of [`CHECKS`]), `None` when it did not.
+    pub fn fired(&self, check: &str) -> Option<String> {
+        let list = |l: &[String]| (!l.is_empty()).then(|| l.join(", "));
+        match check {
+            "webdriver" => self.webdriver.then(|| "navigator.webdriver".to_owned()),
+            "runtime domain" => self
+                .runtime_domain
+                .then(|| "console.debug read an Error's name twice".to_owned()),
+            "dom marks" => list(&self.dom_marks),
+            "foreign page-API calls" => list(&self.foreign_calls),
+            "untrusted events" => list(&self.untrusted_events),
+            "text without key presses" => (self.text_without_keys > 0)
+                .then(|| format!("{} insertions", self.text_without_keys)),
+            "clicks without a mouse path" => (self.clicks_without_path > 0)
+                .then(|| format!("{} of {} clicks", self.clicks_without_path, self.clicks)),
+            "identity" => list(&self.identity),
+            _ => None,
+        }
+    }
+
+    /// Every check that fired on this page.
+    pub fn tells(&self) -> Vec<&'static str> {
+        CHECKS
+            .into_iter()
+            .filter(|c| self.fired(c).is_some())
+            .collect()
+    }
+}
+
+/// Where BotD's ESM build is, when the replica has it.
+pub fn botd_path() -> Option<PathBuf> {
+    let path = std::env::var_os("AUTOAPPLY_BOTD_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/target/tools/botd/botd.esm.js"
+            ))
+        });
+    path.is_file().then_some(path)
+}
+
+/// `GET /replica/static/botd.esm.js`: BotD, or 404 when the replica has none.
+pub(super) async fn botd() -> Response {
+    match botd_path().map(std::fs::read) {
+        Some(Ok(body)) => (
+            [
+                (header::CONTENT_TYPE, "application/javascript"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            body,
+        )
+            .into_response(),
+        _ => (StatusCode::NOT_FOUND, "BotD is not installed").into_response(),
+    }
+}
+
+/// `POST /replica/sensor`: a page's latest report replaces its earlier ones.
+pub(super) async fn receive(State(state): State<AppState>, body: axum::body::Bytes) -> StatusCode {
+    let Ok(report) = serde_json::from_slice::<SensorReport>(&body) else {
+        return StatusCode::BAD_REQUEST;
+    };
+    let mut recorded = state.recorded.lock().expect("replica state");
+    match recorded.sensor.iter_mut().find(|r| r.page == report.page) {
+        Some(earlier) => *earlier = report,
+        None => recorded.sensor.push(report),
+    }
+    StatusCode::NO_CONTENT
+}
+
+/// Puts the sensor first in every HTML page the replica sends.
+pub(super) async fn inject(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if !html {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 * 1024 * 1024).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let page = with_sensor(&String::from_utf8_lossy(&bytes));
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(page))
+}
+
+/// `html` with the sensor's tag right after `<head>` (or `<html>`, or first).
+pub fn with_sensor(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    let after = ["<head", "<html"].iter().find_map(|open| {
+        let at = lower.find(open)?;
+        // the tag's own end, not a `<header>`'s
+        let rest = &lower[at + open.len()..];
+        if !rest.starts_with(['>', ' ', '\n', '\t']) {
+            return None;
+        }
+        Some(at + open.len() + rest.find('>')? + 1)
+    });
+    let at = after.unwrap_or(
+        lower
+            .find("<!doctype")
+            .and_then(|d| lower[d..].find('>').map(|e| d + e + 1))
+            .unwrap_or(0),
+    );
+    format!("{}{SENSOR_TAG}{}", &html[..at], &html[at..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sensor_goes_first_in_every_kind_of_page() {
+        assert_eq!(
+            with_sensor("<!DOCTYPE html><html lang=\"en\"><head><title>x</title></head></html>"),
+            format!(
+                "<!DOCTYPE html><html lang=\"en\"><head>{SENSOR_TAG}<title>x</title></head></html>"
+            )
+        );
+        assert_eq!(
+            with_sensor("<html><body><header>h</header></body></html>"),
+            format!("<html>{SENSOR_TAG}<body><header>h</header></body></html>")
+        );
+        assert_eq!(
+            with_sensor("<h1>Page not found</h1>"),
+            format!("{SENSOR_TAG}<h1>Page not found</h1>")
+        );
+    }
+
+    #[test]
+    fn a_report_names_what_fired() {
+        let mut report: SensorReport = serde_json::from_str(
+            r#"{"page": "p", "url": "/", "webdriver": false, "runtime_domain": false}"#,
+        )
+        .unwrap();
+        assert!(report.tells().is_empty());
+        report.webdriver = true;
+        report.dom_marks.push("attribute data-x".into());
+        report.text_without_keys = 2;
+        assert_eq!(
+            report.tells(),
+            ["webdriver", "dom marks", "text without key presses"]
+        );
+        assert_eq!(report.fired("dom marks").unwrap(), "attribute data-x");
+    }
+}

@@ -1,0 +1,229 @@
+//! Issue 33, the page never sees us: the replica's sensor and the published BotD
+//! on every page. `autoapply browser check` shows the positive control (the old
+//! way: the automation flag, the Runtime domain, scripts and marks in the page, text
+//! without key presses) caught on every one of those checks, and the worker on
+//! none; a detector of another shape, on a job page written by hand, sees the
+//! control and not the worker, who applies there correctly from its isolated world.
+//! Every application of the other suites is checked too (`assert_unseen`, from
+//! `claim_and_apply`).
+
+use std::collections::BTreeSet;
+
+use autoapply::{
+    browser::{LaunchOptions, LaunchedBrowser, Mode, Target},
+    page::FieldKind,
+    replica::Replica,
+};
+
+use crate::support::apply::{
+    BROWSER, apply_env, local_launch, replica_spec, require_botd, require_display,
+};
+
+const COOKIE: &str = "AQEDASensorSessionCookie-7c1d";
+
+/// `autoapply browser check` with `args`: its exit code and what it printed.
+fn browser_check(args: &[&str]) -> (Option<i32>, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_autoapply"))
+        .args(["browser", "check"])
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.code(), text)
+}
+
+/// The line of `check` in the check's output.
+fn line<'a>(out: &'a str, check: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.trim_start().starts_with(check) && l.starts_with("  "))
+        .unwrap_or_else(|| panic!("no line for {check}:\n{out}"))
+}
+
+#[tokio::test]
+async fn browser_check_catches_the_control_and_none_of_the_devtools_tells_of_the_worker() {
+    let _one = BROWSER.lock().await;
+    require_display();
+    require_botd();
+    let (code, out) = browser_check(&["--control"]);
+    assert_eq!(code, Some(0), "the sensor must catch the control:\n{out}");
+    for check in [
+        "webdriver",
+        "runtime domain",
+        "dom marks",
+        "foreign page-API calls",
+        "text without key presses",
+    ] {
+        assert!(
+            line(&out, check).contains("TELL"),
+            "{check} not caught:\n{out}"
+        );
+    }
+    assert!(
+        line(&out, "dom marks").contains("data-control-mark"),
+        "{out}"
+    );
+    assert!(
+        line(&out, "BotD").contains("bot ("),
+        "BotD on the control:\n{out}"
+    );
+
+    let (code, out) = browser_check(&[]);
+    for check in [
+        "webdriver",
+        "runtime domain",
+        "dom marks",
+        "foreign page-API calls",
+        "text without key presses",
+        "identity",
+    ] {
+        assert!(
+            line(&out, check).ends_with(" ok"),
+            "the worker tripped {check}:\n{out}"
+        );
+    }
+    assert!(line(&out, "BotD").ends_with("human"), "{out}");
+    // the exit code says what the lines say
+    assert_eq!(code == Some(0), !out.contains("TELL"), "{out}");
+    assert_eq!(
+        out.contains("automation tells: none"),
+        code == Some(0),
+        "{out}"
+    );
+}
+
+/// The hand-written job page with the other detector first in its head.
+fn detector_page() -> String {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let page = std::fs::read_to_string(dir.join("foreign-job.html")).unwrap();
+    let detector = std::fs::read_to_string(dir.join("detector.js")).unwrap();
+    let head = page.find("<head>").expect("a head") + "<head>".len();
+    format!(
+        "{}<script>{detector}</script>{}",
+        &page[..head],
+        &page[head..]
+    )
+}
+
+/// What the detector reported from the `from`-th request on.
+fn detector_tells(replica: &Replica, from: usize) -> BTreeSet<String> {
+    replica.requests()[from..]
+        .iter()
+        .filter_map(|r| r.path.strip_prefix("/detector?tells="))
+        .flat_map(|t| t.split(',').map(str::to_owned).collect::<Vec<_>>())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_detector_of_another_shape_sees_the_control_and_not_the_worker_who_applies() {
+    let _one = BROWSER.lock().await;
+    require_botd();
+    let env = apply_env().await;
+    let page = detector_page();
+    env.replica.serve_page(4242, page.clone());
+    let (row, report) = env.run_job(4242, COOKIE).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let submissions = env.replica.submissions();
+    assert_eq!(submissions.len(), 1, "submitted exactly once");
+    for (label, value) in [
+        ("Mobile phone number", "5550100"),
+        ("Email address", "ada@example.org"),
+        ("How many years of experience do you have with Python?", "5"),
+        ("Are you legally authorized to work in Germany?", "Yes"),
+        ("City", "London, England, United Kingdom"),
+    ] {
+        assert_eq!(
+            submissions[0].fields.get(label).map(String::as_str),
+            Some(value),
+            "{label}"
+        );
+    }
+    let worker = detector_tells(&env.replica, 0);
+    assert!(worker.contains("loaded"), "the detector ran: {worker:?}");
+    let worker: Vec<_> = worker.into_iter().filter(|t| t != "loaded").collect();
+    assert!(worker.is_empty(), "the detector saw the worker: {worker:?}");
+    let botd: Vec<_> = env
+        .replica
+        .sensor_reports()
+        .into_iter()
+        .filter_map(|r| r.botd)
+        .collect();
+    assert!(!botd.is_empty() && botd.iter().all(|v| !v.bot), "{botd:?}");
+
+    // the positive control, the old way, on the same page
+    env.replica.serve_page(4243, page);
+    let from = env.replica.requests().len();
+    let options = LaunchOptions {
+        mode: Mode::Control,
+        ..local_launch("detector-control", std::time::Duration::from_secs(20))
+    };
+    let browser = LaunchedBrowser::launch(&options).await.unwrap();
+    drive_the_form(&browser, &env.replica).await;
+    let want = [
+        "webdriver",
+        "runtime",
+        "mark",
+        "keys",
+        "foreign:querySelectorAll",
+    ];
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let control = loop {
+        let tells = detector_tells(&env.replica, from);
+        if want.iter().all(|w| tells.contains(*w)) || std::time::Instant::now() > deadline {
+            break tells;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    browser.teardown().await;
+    for tell in want {
+        assert!(
+            control.contains(tell),
+            "the detector missed {tell}: {control:?}"
+        );
+    }
+}
+
+/// The job page, its apply button, the first text field typed into.
+async fn drive_the_form(browser: &LaunchedBrowser, replica: &Replica) {
+    let session = autoapply::session::Session::parse(
+        format!(r#"[{{"name": "li_at", "value": "{COOKIE}", "domain": ".www.linkedin.com", "expirationDate": 4102444800}}]"#).as_bytes(),
+        time::OffsetDateTime::now_utc(),
+    )
+    .unwrap();
+    browser
+        .set_cookies(&session, &replica.origin(), true)
+        .await
+        .unwrap();
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let spec = replica_spec(replica);
+    let job = replica.origin().join("/jobs/view/4243/").unwrap();
+    browser.goto(job.as_str(), &cancel).await.unwrap();
+    let wait = std::time::Duration::from_secs(10);
+    browser
+        .wait_for(&spec, "Easy Apply", wait, &cancel, |o| o.easy_apply)
+        .await
+        .unwrap();
+    browser.click(Target::EasyApply).await.unwrap();
+    let seen = browser
+        .wait_for(&spec, "the form", wait, &cancel, |o| {
+            o.modal.as_ref().is_some_and(|m| !m.fields.is_empty())
+        })
+        .await
+        .unwrap();
+    let field = seen
+        .modal
+        .iter()
+        .flat_map(|m| &m.fields)
+        .find(|f| f.kind == FieldKind::Text)
+        .expect("a text field")
+        .handle;
+    let pacing = autoapply::pacing::Pacing::new(0.0, false).unwrap();
+    browser
+        .type_text(Target::Field(field), "5550100", &pacing, &cancel)
+        .await
+        .unwrap();
+}
