@@ -19,7 +19,7 @@ pub async fn run() -> Result<ExitCode, Failure> {
     let (config, engine) = crate::run::prepare(crate::config::Uses::WORKER)?;
     create_dirs(&config)?;
     let (removed, killed) =
-        crate::browser::teardown::sweep_orphans(&config.runtime_dir.join("profiles")).await;
+        crate::browser::leftovers::sweep_orphans(&config.runtime_dir.join("profiles")).await;
     if removed + killed > 0 {
         tracing::warn!(
             profiles = removed,

@@ -43,7 +43,7 @@ pub(super) async fn clear_from_script(
             detail,
         })?;
     browser
-        .timed("clear the field", browser.page.call(params))
+        .timed("clear the field", browser.tab.call(params))
         .await
         .map(drop)
 }

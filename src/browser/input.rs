@@ -77,7 +77,7 @@ impl LaunchedBrowser {
             .return_by_value(true)
             .build()
             .map_err(|detail| BrowserError::Cdp { action, detail })?;
-        let called = self.timed(action, self.page.call(params)).await?;
+        let called = self.timed(action, self.tab.call(params)).await?;
         if called.exception_details.is_some() {
             return Err(BrowserError::Cdp {
                 action,
@@ -100,7 +100,7 @@ impl LaunchedBrowser {
             event.click_count = Some(1);
             event.buttons = Some(i64::from(kind == DispatchMouseEventType::MousePressed));
         }
-        self.timed("click", self.page.call(event)).await.map(drop)
+        self.timed("click", self.tab.call(event)).await.map(drop)
     }
 
     /// Moves the mouse to a random point inside the element and clicks there.
@@ -115,13 +115,13 @@ impl LaunchedBrowser {
         let scroll = ScrollIntoViewIfNeededParams::builder()
             .object_id(el.object_id.clone())
             .build();
-        self.timed("scroll to the element", self.page.call(scroll))
+        self.timed("scroll to the element", self.tab.call(scroll))
             .await?;
         let quads = GetContentQuadsParams::builder()
             .object_id(el.object_id.clone())
             .build();
         let quads = self
-            .timed("find a clickable point", self.page.call(quads))
+            .timed("find a clickable point", self.tab.call(quads))
             .await?;
         // the first quad with an area: its centre and its bounding size
         let (cx, cy, width, height) = quads
@@ -182,7 +182,7 @@ impl LaunchedBrowser {
             event.text = Some(key.text.clone());
             event.unmodified_text = Some(key.text.clone());
         }
-        self.timed("type", self.page.call(event)).await.map(drop)
+        self.timed("type", self.tab.call(event)).await.map(drop)
     }
 
     /// Presses and releases `key` (with Shift held around it when it needs it).
@@ -276,7 +276,7 @@ impl LaunchedBrowser {
             if control {
                 // the old way, for the sensor to catch: text without key presses
                 let text: &str = ch.encode_utf8(&mut buf);
-                self.timed("type", self.page.call(InsertTextParams::new(text)))
+                self.timed("type", self.tab.call(InsertTextParams::new(text)))
                     .await?;
             } else {
                 self.press(&keys::key_for(ch)).await?;
@@ -324,7 +324,7 @@ impl LaunchedBrowser {
                 action: "upload",
                 detail: e,
             })?;
-        self.timed("upload the file", self.page.call(params))
+        self.timed("upload the file", self.tab.call(params))
             .await
             .map(drop)
     }
@@ -350,7 +350,7 @@ impl LaunchedBrowser {
             .format(CaptureScreenshotFormat::Png)
             .build();
         let shot = self
-            .timed("take a screenshot", self.page.call(params))
+            .timed("take a screenshot", self.tab.call(params))
             .await?;
         let data: &str = shot.data.as_ref();
         base64::engine::general_purpose::STANDARD

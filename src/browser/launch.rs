@@ -20,8 +20,8 @@ use super::{
     BrowserError, LaunchedBrowser,
     cdp::{CdpError, Connection, Mode, Session},
     error::cdp_error,
+    leftovers::LaunchGuard,
     process,
-    teardown::LaunchGuard,
     world::World,
 };
 
@@ -143,7 +143,7 @@ impl LaunchedBrowser {
         Ok(Self {
             world: World::new(page.clone(), frame),
             conn,
-            page,
+            tab: page,
             child: spawned.child,
             guard,
             timeout: options.command_timeout,

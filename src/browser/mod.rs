@@ -16,10 +16,10 @@ mod error;
 mod input;
 mod keys;
 mod launch;
+pub mod leftovers;
 mod navigate;
 mod process;
 pub mod reap;
-pub mod teardown;
 mod world;
 
 use std::{future::Future, time::Duration};
@@ -31,7 +31,7 @@ pub use self::{
 };
 use self::{
     error::{Unanswered, cdp_error},
-    teardown::LaunchGuard,
+    leftovers::LaunchGuard,
 };
 pub use crate::page::{Field, FieldKind, Modal, Observation, Rect, Target};
 
@@ -55,7 +55,8 @@ pub const TEARDOWN_MAX: Duration = Duration::from_secs(22);
 /// One launched browser with one page: everything of one application.
 pub struct LaunchedBrowser {
     conn: cdp::Connection,
-    page: cdp::Session,
+    /// the one page's DevTools session
+    tab: cdp::Session,
     world: world::World,
     child: tokio::process::Child,
     guard: LaunchGuard,
@@ -78,7 +79,7 @@ async fn process_ended(pid: Option<u32>) {
     let Some(pid) = pid else {
         return std::future::pending().await;
     };
-    while teardown::running(pid) {
+    while leftovers::running(pid) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -100,7 +101,7 @@ impl LaunchedBrowser {
 
     /// Whether the browser process is still running (not gone, not a zombie).
     fn alive(&self) -> bool {
-        self.guard.pid.is_none_or(teardown::running)
+        self.guard.pid.is_none_or(leftovers::running)
     }
 
     /// Resolves once the browser process has ended (killed, crashed): a run waiting
@@ -203,15 +204,15 @@ impl LaunchedBrowser {
     /// The second half: every process of the launch killed and gone, the profile
     /// deleted. Returns how many leftover processes had to be killed.
     pub async fn clean_up(mut self) -> usize {
-        let killed = teardown::kill_all(
+        let killed = leftovers::kill_all(
             &self.guard.profile,
             self.guard.pidfd.as_ref(),
             self.guard.group,
         );
-        if !teardown::wait_gone(&self.guard.profile, Duration::from_secs(5)).await {
+        if !leftovers::wait_gone(&self.guard.profile, Duration::from_secs(5)).await {
             tracing::warn!("browser processes still running 5 s after SIGKILL");
         }
-        if let Err(e) = teardown::remove_profile(&self.guard.profile) {
+        if let Err(e) = leftovers::remove_profile(&self.guard.profile) {
             tracing::warn!(error = %e, "browser profile directory could not be deleted");
         } else {
             self.guard.disarm();

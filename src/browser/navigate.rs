@@ -57,7 +57,7 @@ impl LaunchedBrowser {
         // the message's bytes are wiped once written
         self.timed(
             "inject cookies",
-            self.page.call(SetCookiesParams::new(params)),
+            self.tab.call(SetCookiesParams::new(params)),
         )
         .await
         .map(drop)
@@ -73,7 +73,7 @@ impl LaunchedBrowser {
         let navigate = NavigateParams::new(url);
         tracing::debug!("navigating");
         let answer = tokio::select! {
-            answer = self.timed("navigate", self.page.call(navigate)) => answer?,
+            answer = self.timed("navigate", self.tab.call(navigate)) => answer?,
             () = cancel.cancelled() => return Err(BrowserError::Cancelled),
         };
         if let Some(error) = answer.error_text.as_deref() {
@@ -84,7 +84,7 @@ impl LaunchedBrowser {
         }
         // a new document: a new world for it
         self.world.forget();
-        let session = self.page.id().to_owned();
+        let session = self.tab.id().to_owned();
         let loaded = async move {
             loop {
                 match events.recv().await {

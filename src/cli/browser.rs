@@ -109,7 +109,7 @@ pub(super) async fn check(args: &BrowserCheckArgs) -> Result<ExitCode, Failure> 
             format!("the check could not drive the page: {e}"),
         )
     })?;
-    let report = merged(&replica.sensor_reports());
+    let report = SensorReport::merged(&replica.sensor_reports());
     Ok(verdict(&report, args.control))
 }
 
@@ -170,52 +170,6 @@ async fn drive(browser: &LaunchedBrowser, replica: &Replica) -> Result<(), Strin
     }
 }
 
-/// Every page's report as one: a check fired when it fired on any page.
-pub fn merged(reports: &[SensorReport]) -> SensorReport {
-    let mut all = SensorReport {
-        page: "all".into(),
-        url: String::new(),
-        webdriver: false,
-        runtime_domain: false,
-        dom_marks: Vec::new(),
-        foreign_calls: Vec::new(),
-        untrusted_events: Vec::new(),
-        text_without_keys: 0,
-        clicks: 0,
-        clicks_without_path: 0,
-        identity: Vec::new(),
-        botd: None,
-        botd_error: None,
-    };
-    let join = |into: &mut Vec<String>, from: &[String]| {
-        for item in from {
-            if !into.contains(item) {
-                into.push(item.clone());
-            }
-        }
-    };
-    for r in reports {
-        all.webdriver |= r.webdriver;
-        all.runtime_domain |= r.runtime_domain;
-        join(&mut all.dom_marks, &r.dom_marks);
-        join(&mut all.foreign_calls, &r.foreign_calls);
-        join(&mut all.untrusted_events, &r.untrusted_events);
-        join(&mut all.identity, &r.identity);
-        all.text_without_keys += r.text_without_keys;
-        all.clicks += r.clicks;
-        all.clicks_without_path += r.clicks_without_path;
-        match (&all.botd, &r.botd) {
-            (Some(seen), _) if seen.bot => {}
-            (_, Some(now)) => all.botd = Some(now.clone()),
-            _ => {}
-        }
-        if all.botd_error.is_none() {
-            all.botd_error.clone_from(&r.botd_error);
-        }
-    }
-    all
-}
-
 /// Prints one line per check and BotD's verdict; the exit code.
 fn verdict(report: &SensorReport, control: bool) -> ExitCode {
     for check in CHECKS {
@@ -224,13 +178,7 @@ fn verdict(report: &SensorReport, control: bool) -> ExitCode {
             None => println!("  {check:<28} ok"),
         }
     }
-    let botd = match (&report.botd, &report.botd_error) {
-        (Some(v), _) if v.bot => format!("bot ({})", v.kind),
-        (Some(_), _) => "human".to_owned(),
-        (None, Some(why)) => format!("did not run: {why}"),
-        (None, None) => "did not report".to_owned(),
-    };
-    println!("  {:<28} {botd}", "BotD");
+    println!("  {:<28} {}", "BotD", report.botd_verdict());
     let tells = report.tells();
     if control {
         let missed: Vec<&str> = CONTROL_TRIPS
@@ -253,15 +201,12 @@ fn verdict(report: &SensorReport, control: bool) -> ExitCode {
             );
             ExitCode::FAILURE
         }
-    } else if tells.is_empty() && !report.botd.as_ref().is_some_and(|v| v.bot) {
-        println!("automation tells: none");
-        ExitCode::SUCCESS
     } else {
-        let mut named: Vec<String> = tells.iter().map(|t| (*t).to_owned()).collect();
-        if report.botd.as_ref().is_some_and(|v| v.bot) {
-            named.push("BotD".into());
+        println!("{}", report.summary());
+        if report.seen() {
+            ExitCode::FAILURE
+        } else {
+            ExitCode::SUCCESS
         }
-        println!("automation tells: {} ({})", named.len(), named.join(", "));
-        ExitCode::FAILURE
     }
 }

@@ -25,7 +25,7 @@ use crate::{
     config::Config,
     domain::ApplicationId,
     exit::{self, Failure},
-    replica::Replica,
+    replica::{Replica, sensor::SensorReport},
     session::SessionKey,
     store::sqlite::SqliteStore,
 };
@@ -111,11 +111,14 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     if loop_task.await.is_err() {
         return Err(fail("the worker loop panicked"));
     }
+    // what a site's anti-automation script saw on every page (the replica's sensor)
+    let seen = SensorReport::merged(&replica.sensor_reports());
     drop(replica);
 
     let durations = run_durations(&store).await;
-    let left = crate::browser::teardown::processes_under(&config.runtime_dir);
+    let left = crate::browser::leftovers::processes_under(&config.runtime_dir);
     let ok = summary(&store, &seeded, &durations, &config, &left).await?;
+    println!("{}; BotD: {}", seen.summary(), seen.botd_verdict());
     Ok(verdict(
         &finished,
         seeded.len(),

@@ -103,6 +103,83 @@ impl SensorReport {
         }
     }
 
+    /// Every page's report as one: a check fired when it fired on any page, and
+    /// BotD said bot when it said so on any page.
+    pub fn merged(reports: &[SensorReport]) -> SensorReport {
+        let mut all = SensorReport {
+            page: "all".into(),
+            url: String::new(),
+            webdriver: false,
+            runtime_domain: false,
+            dom_marks: Vec::new(),
+            foreign_calls: Vec::new(),
+            untrusted_events: Vec::new(),
+            text_without_keys: 0,
+            clicks: 0,
+            clicks_without_path: 0,
+            identity: Vec::new(),
+            botd: None,
+            botd_error: None,
+        };
+        let join = |into: &mut Vec<String>, from: &[String]| {
+            for item in from {
+                if !into.contains(item) {
+                    into.push(item.clone());
+                }
+            }
+        };
+        for r in reports {
+            all.webdriver |= r.webdriver;
+            all.runtime_domain |= r.runtime_domain;
+            join(&mut all.dom_marks, &r.dom_marks);
+            join(&mut all.foreign_calls, &r.foreign_calls);
+            join(&mut all.untrusted_events, &r.untrusted_events);
+            join(&mut all.identity, &r.identity);
+            all.text_without_keys += r.text_without_keys;
+            all.clicks += r.clicks;
+            all.clicks_without_path += r.clicks_without_path;
+            match (&all.botd, &r.botd) {
+                (Some(seen), _) if seen.bot => {}
+                (_, Some(now)) => all.botd = Some(now.clone()),
+                _ => {}
+            }
+            if all.botd_error.is_none() {
+                all.botd_error.clone_from(&r.botd_error);
+            }
+        }
+        all
+    }
+
+    /// BotD's verdict as a person reads it.
+    pub fn botd_verdict(&self) -> String {
+        match (&self.botd, &self.botd_error) {
+            (Some(v), _) if v.bot => format!("bot ({})", v.kind),
+            (Some(_), _) => "human".to_owned(),
+            (None, Some(why)) => {
+                format!("did not run ({})", why.chars().take(60).collect::<String>())
+            }
+            (None, None) => "did not report".to_owned(),
+        }
+    }
+
+    /// Whether anything told: a check fired, or BotD said bot.
+    pub fn seen(&self) -> bool {
+        !self.tells().is_empty() || self.botd.as_ref().is_some_and(|v| v.bot)
+    }
+
+    /// `automation tells: none`, or how many and which (BotD's "bot" among them).
+    pub fn summary(&self) -> String {
+        let mut named: Vec<String> = self.tells().iter().map(|t| (*t).to_owned()).collect();
+        if self.botd.as_ref().is_some_and(|v| v.bot) {
+            named.push("BotD".into());
+        }
+        if named.is_empty() {
+            "automation tells: none".to_owned()
+        } else {
+            format!("automation tells: {} ({})", named.len(), named.join(", "))
+        }
+    }
+
     /// Every check that fired on this page.
     pub fn tells(&self) -> Vec<&'static str> {
         CHECKS

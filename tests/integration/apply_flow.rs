@@ -530,11 +530,11 @@ async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
     );
     // SIGKILL is asynchronous: the processes are given a moment to end
     let gone =
-        autoapply::browser::teardown::wait_gone(&profile, std::time::Duration::from_secs(5)).await;
+        autoapply::browser::leftovers::wait_gone(&profile, std::time::Duration::from_secs(5)).await;
     assert!(
         gone,
         "left after the panic: {:?}",
-        autoapply::browser::teardown::processes_of(&profile)
+        autoapply::browser::leftovers::processes_of(&profile)
     );
     assert!(!profile.exists());
 }
@@ -559,7 +559,7 @@ async fn every_browser_call_reports_a_killed_browser_as_a_crash() {
     let job = replica.origin().join("/jobs/view/1002/").unwrap();
     browser.goto(job.as_str(), &cancel).await.unwrap();
     let profile = browser.profile_dir().to_owned();
-    assert!(autoapply::browser::teardown::kill_all(&profile, None, browser.pid()) > 0);
+    assert!(autoapply::browser::leftovers::kill_all(&profile, None, browser.pid()) > 0);
     let crashed = |what: &str, r: Result<(), BrowserError>| {
         assert!(
             matches!(r, Err(BrowserError::Crashed { .. })),

@@ -434,6 +434,33 @@ fn the_crate_map_and_the_code_map_name_every_module() {
             bad.push(format!("ARCHITECTURE.md's code map does not name {path}"));
         }
     }
+    // the folders whose files hold the engine and the browser: every file named
+    for folder in ["apply", "browser"] {
+        let root = manifest_dir().join("src").join(folder);
+        let mut dirs = vec![root.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let rel = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                let (sub, file) = rel.rsplit_once('/').unwrap_or(("", rel.as_str()));
+                let named = architecture.contains(&format!("`{file}`"))
+                    && (sub.is_empty() || architecture.contains(&format!("`{sub}/`")));
+                if !named && file != "mod.rs" {
+                    bad.push(format!(
+                        "ARCHITECTURE.md's code map does not name src/{folder}/{rel}"
+                    ));
+                }
+            }
+        }
+    }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
 }
 

@@ -8,9 +8,9 @@
 
 mod fill;
 mod form;
-mod page;
+mod job_page;
 
-use self::page::Landing;
+use self::job_page::Landing;
 
 use std::{
     path::PathBuf,

@@ -322,7 +322,7 @@ pub fn assert_unseen(reports: &[autoapply::replica::sensor::SensorReport]) {
 /// Asserts the browser of an attempt is gone: no process of it in the table, no profile directory.
 pub fn assert_torn_down(report: &AttemptReport) {
     let (_pid, profile) = report.browser.clone().expect("a browser was launched");
-    let left = autoapply::browser::teardown::processes_of(&profile);
+    let left = autoapply::browser::leftovers::processes_of(&profile);
     assert!(left.is_empty(), "browser processes left: {left:?}");
     assert!(
         !profile.exists(),

@@ -217,14 +217,14 @@ pub fn browsers_under(runtime: &std::path::Path) -> Vec<u32> {
     };
     entries
         .flatten()
-        .flat_map(|e| autoapply::browser::teardown::processes_of(&e.path()))
+        .flat_map(|e| autoapply::browser::leftovers::processes_of(&e.path()))
         .collect()
 }
 
 pub fn kill_browsers(runtime: &std::path::Path) {
     if let Ok(entries) = std::fs::read_dir(runtime.join("profiles")) {
         for e in entries.flatten() {
-            autoapply::browser::teardown::kill_all(&e.path(), None, None);
+            autoapply::browser::leftovers::kill_all(&e.path(), None, None);
         }
     }
 }

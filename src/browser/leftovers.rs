@@ -1,6 +1,8 @@
-//! The last line of teardown: find every process of one launch in the process
-//! table, kill it, and delete the launch's profile directory. Runs from the async
-//! teardown and, as a backstop, from `Drop` (panic, cancellation).
+//! What a launch leaves behind, and the last line of its teardown: every process
+//! of one launch found in the process table and killed, the launch's profile
+//! directory deleted; and what a crashed daemon's launches left (`sweep_orphans`).
+//! Runs from the async teardown and, as a backstop, from `Drop` (panic,
+//! cancellation).
 
 use std::{
     os::fd::OwnedFd,
