@@ -20,8 +20,8 @@ if [ "${1:-}" = --peers ]; then
   cp scripts/peer/package.json scripts/peer/apply.mjs target/tools/peer/
   (cd target/tools/peer && npm install --silent --no-audit --no-fund)
   log "autoapply replay against the Playwright peer (release build)"
-  xvfb-run -a -s "-screen 0 1366x900x24" cargo test --release --locked --test integration -- --ignored --nocapture --test-threads 1 peers::
-  cat target/bench/peers.json
+  xvfb-run -a -s "-screen 0 1366x900x24" cargo test --release --locked --test integration -- --ignored --nocapture --test-threads 1 peers:: peer_tells::
+  cat target/bench/peers.json target/bench/sensor.json
   exit 0
 fi
 log "benchmark (release build)"

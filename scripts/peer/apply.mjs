@@ -3,10 +3,11 @@
 // the way a competent Playwright user writes it — locators by role and label,
 // Playwright's auto-waiting, no sleeps — in the same system Chromium, headful, with
 // a fresh profile. Usage: node apply.mjs '<json>' where the JSON holds chromium,
-// origin, jobUrl, liAt and resume. Exit 0 once LinkedIn's confirmation shows.
-import { chromium } from 'playwright-core';
-
+// origin, jobUrl, liAt and resume, and optionally lib: the Playwright build to drive
+// with (`playwright-core`, the default, or Patchright's `patchright-core`, its
+// undetected fork with the same API). Exit 0 once LinkedIn's confirmation shows.
 const cfg = JSON.parse(process.argv[2]);
+const { chromium } = await import(cfg.lib || 'playwright-core');
 const browser = await chromium.launch({
   executablePath: cfg.chromium,
   headless: false,

@@ -15,6 +15,7 @@ mod generations;
 mod invariants;
 mod languages;
 mod ops_kit;
+mod peer_tells;
 mod peers;
 mod replica_languages;
 mod sdui;
