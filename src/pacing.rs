@@ -21,6 +21,10 @@ pub enum Wait {
     BeforeClick,
     /// between two key presses (40–180 ms)
     Keystroke,
+    /// between two points of a mouse path (6–16 ms: a mouse reports 60–160 times a second)
+    MouseStep,
+    /// a mouse button held down (50–130 ms)
+    MouseHold,
 }
 
 impl Wait {
@@ -30,6 +34,8 @@ impl Wait {
             Self::BetweenFields => (400, 1_500),
             Self::BeforeClick => (800, 2_500),
             Self::Keystroke => (40, 180),
+            Self::MouseStep => (6, 16),
+            Self::MouseHold => (50, 130),
         }
     }
 }

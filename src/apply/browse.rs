@@ -38,6 +38,7 @@ impl Engine {
         let mut launch = self.launch.clone();
         launch.label = application.id.to_string();
         launch.user_agent = visit.user_agent.clone();
+        launch.language = session.display_language();
         let launch_started = Instant::now();
         let mut browser = match LaunchedBrowser::launch(&launch).await {
             Ok(b) => b,
@@ -46,6 +47,7 @@ impl Engine {
         if let Some(clock) = &options.lease {
             browser.hold_lease(clock.clone());
         }
+        browser.hold_pacing(self.pacing.clone());
         let process = (browser.pid(), browser.profile_dir().to_owned());
         let launched_at = Instant::now();
         let launch_took = launched_at - launch_started;

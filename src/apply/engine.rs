@@ -99,6 +99,7 @@ impl Engine {
                 profile_root: parts.runtime_dir.join("profiles"),
                 label: String::new(),
                 user_agent: None,
+                language: None,
                 headless: parts.headless,
                 targets_linkedin: linkedin,
                 command_timeout: Duration::from_secs(20),

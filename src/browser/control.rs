@@ -8,7 +8,7 @@
 
 use chromiumoxide_cdp::cdp::js_protocol::runtime::{CallFunctionOnParams, RemoteObjectId};
 
-use super::{BrowserError, LaunchedBrowser, Mode};
+use super::{BrowserError, LaunchedBrowser, Mode, Target};
 
 /// The attribute the control writes on each element it may act on, as tools that
 /// tag the page do.
@@ -46,4 +46,28 @@ pub(super) async fn clear_from_script(
         .timed("clear the field", browser.tab.call(params))
         .await
         .map(drop)
+}
+
+/// The control sets a list's value from script and dispatches `input` and `change`
+/// itself (untrusted events), after one click on it.
+pub(super) async fn select_from_script(
+    browser: &LaunchedBrowser,
+    target: Target,
+    option: &str,
+) -> Result<bool, BrowserError> {
+    let el = browser.click_node(target).await?;
+    let arg = serde_json::to_string(option).unwrap_or_default();
+    let js = format!(
+        "function() {{ var want = {arg}.replace(/\\s+/g, ' ').trim().toLowerCase();
+           var opts = Array.prototype.slice.call(this.options);
+           var o = opts.find(function (x) {{ return x.text.replace(/\\s+/g, ' ').trim().toLowerCase() === want; }});
+           if (!o) {{ return false; }}
+           this.value = o.value; o.selected = true;
+           this.dispatchEvent(new Event('input', {{bubbles: true}}));
+           this.dispatchEvent(new Event('change', {{bubbles: true}}));
+           this.blur();
+           return true; }}"
+    );
+    let result = browser.call_on(&el, "choose an option", &js).await?;
+    Ok(result.and_then(|v| v.as_bool()).unwrap_or(false))
 }

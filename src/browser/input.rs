@@ -1,315 +1,79 @@
-//! Acting like a person on what `observe.js` found: mouse clicks at the element,
-//! key presses with human delays, options, file uploads; and screenshots. Elements
-//! are handles of our isolated world (`__targets`, kept by `observe.js`), never
-//! found through anything written into the page.
+//! Choosing, uploading, measuring and photographing: a list chosen by keyboard, a
+//! file set on its input, an element's rectangle, a screenshot. Clicks are
+//! `pointer.rs`'s, typing `typing.rs`'s, the elements `handles.rs`'s.
 
 use std::path::Path;
 
 use base64::Engine as _;
-use chromiumoxide_cdp::cdp::{
-    browser_protocol::{
-        dom::{GetContentQuadsParams, ScrollIntoViewIfNeededParams, SetFileInputFilesParams},
-        input::{
-            DispatchKeyEventParams, DispatchKeyEventType, DispatchMouseEventParams,
-            DispatchMouseEventType, InsertTextParams, MouseButton,
-        },
-        page::{CaptureScreenshotFormat, CaptureScreenshotParams},
-    },
-    js_protocol::runtime::{CallFunctionOnParams, RemoteObjectId},
+use chromiumoxide_cdp::cdp::browser_protocol::{
+    dom::SetFileInputFilesParams,
+    page::{CaptureScreenshotFormat, CaptureScreenshotParams},
 };
-use rand::RngExt as _;
-use tokio_util::sync::CancellationToken;
 
-use super::{BrowserError, LaunchedBrowser, Mode, keys, world::Evaluated};
+use super::{BrowserError, LaunchedBrowser, Mode, keys};
 use crate::{
-    pacing::{Pacing, Wait},
+    pacing::Wait,
     page::{Rect, Target},
 };
 
-/// An element of the last look, held by its handle in our isolated world. The DOM
-/// commands (scroll, quads, files) take the handle itself.
-struct Node {
-    object_id: RemoteObjectId,
-}
-
-/// The element `observe.js` kept under a key, while it is still in the document.
-const TARGET_JS: &str = "(function (key) { var el = (globalThis.__targets || {})[key]; return el && el.isConnected ? el : null; })";
-
-/// Modifier bits of `Input.dispatchKeyEvent`.
-const CONTROL: i64 = 2;
-const SHIFT: i64 = 8;
-
 impl LaunchedBrowser {
-    async fn element(&self, target: Target) -> Result<Node, BrowserError> {
-        let key = target.key();
-        let missing = || BrowserError::ElementMissing {
-            target: key.clone(),
-        };
-        let expression = format!(
-            "{TARGET_JS}({})",
-            serde_json::to_string(&key).unwrap_or_default()
-        );
-        match self
-            .timed(
-                "find an element",
-                self.world.evaluate(&expression, false, false),
-            )
-            .await
-        {
-            Ok(Evaluated::Value(found)) => found.object_id.ok_or_else(missing),
-            Ok(Evaluated::Threw(_)) | Err(BrowserError::Cdp { .. }) => Err(missing()),
-            Err(e) => Err(e),
-        }
-        .map(|object_id| Node { object_id })
-    }
-
-    /// Runs `function() {...}` with the element as `this` (in the element's world);
-    /// its value when it returns a primitive.
-    async fn call_on(
-        &self,
-        node: &Node,
-        action: &'static str,
-        js: &str,
-    ) -> Result<Option<serde_json::Value>, BrowserError> {
-        let params = CallFunctionOnParams::builder()
-            .function_declaration(js)
-            .object_id(node.object_id.clone())
-            .return_by_value(true)
-            .build()
-            .map_err(|detail| BrowserError::Cdp { action, detail })?;
-        let called = self.timed(action, self.tab.call(params)).await?;
-        if called.exception_details.is_some() {
-            return Err(BrowserError::Cdp {
-                action,
-                detail: "script error".into(),
-            });
-        }
-        Ok(called.result.value)
-    }
-
-    /// One mouse event at (`x`, `y`).
-    async fn mouse(
-        &self,
-        kind: DispatchMouseEventType,
-        x: f64,
-        y: f64,
-    ) -> Result<(), BrowserError> {
-        let mut event = DispatchMouseEventParams::new(kind.clone(), x, y);
-        if kind != DispatchMouseEventType::MouseMoved {
-            event.button = Some(MouseButton::Left);
-            event.click_count = Some(1);
-            event.buttons = Some(i64::from(kind == DispatchMouseEventType::MousePressed));
-        }
-        self.timed("click", self.tab.call(event)).await.map(drop)
-    }
-
-    /// Moves the mouse to a random point inside the element and clicks there.
-    pub async fn click(&self, target: Target) -> Result<(), BrowserError> {
-        self.click_node(target).await.map(drop)
-    }
-
-    /// [`click`](Self::click), keeping the element for what follows (typing).
-    async fn click_node(&self, target: Target) -> Result<Node, BrowserError> {
-        self.acting()?;
-        let el = self.element(target).await?;
-        let scroll = ScrollIntoViewIfNeededParams::builder()
-            .object_id(el.object_id.clone())
-            .build();
-        self.timed("scroll to the element", self.tab.call(scroll))
-            .await?;
-        let quads = GetContentQuadsParams::builder()
-            .object_id(el.object_id.clone())
-            .build();
-        let quads = self
-            .timed("find a clickable point", self.tab.call(quads))
-            .await?;
-        // the first quad with an area: its centre and its bounding size
-        let (cx, cy, width, height) = quads
-            .quads
-            .iter()
-            .map(|q| q.inner())
-            .filter(|q| q.len() == 8)
-            .map(|q| {
-                let xs = [q[0], q[2], q[4], q[6]];
-                let ys = [q[1], q[3], q[5], q[7]];
-                let (x0, x1) = (
-                    xs.iter().copied().fold(f64::MAX, f64::min),
-                    xs.iter().copied().fold(f64::MIN, f64::max),
-                );
-                let (y0, y1) = (
-                    ys.iter().copied().fold(f64::MAX, f64::min),
-                    ys.iter().copied().fold(f64::MIN, f64::max),
-                );
-                ((x0 + x1) / 2.0, (y0 + y1) / 2.0, x1 - x0, y1 - y0)
-            })
-            .find(|(_, _, w, h)| w * h > 1.0)
-            .ok_or_else(|| BrowserError::ElementMissing {
-                target: target.key(),
-            })?;
-        let (dx, dy) = {
-            let mut rng = rand::rng();
-            let jx = (width / 5.0).clamp(0.0, 12.0);
-            let jy = (height / 5.0).clamp(0.0, 6.0);
-            (rng.random_range(-jx..=jx), rng.random_range(-jy..=jy))
-        };
-        let (x, y) = (cx + dx, cy + dy);
-        // the mouse moves there first, then presses and releases
-        self.acting()?;
-        self.mouse(DispatchMouseEventType::MouseMoved, x, y).await?;
-        self.mouse(DispatchMouseEventType::MousePressed, x, y)
-            .await?;
-        self.mouse(DispatchMouseEventType::MouseReleased, x, y)
-            .await?;
-        Ok(el)
-    }
-
-    /// One key event.
-    async fn key_event(
-        &self,
-        kind: DispatchKeyEventType,
-        key: &keys::Key,
-        modifiers: i64,
-        commands: Option<Vec<String>>,
-    ) -> Result<(), BrowserError> {
-        let mut event = DispatchKeyEventParams::new(kind.clone());
-        event.key = Some(key.key.clone());
-        event.code = Some(key.code.to_owned());
-        event.windows_virtual_key_code = Some(key.key_code);
-        event.native_virtual_key_code = Some(key.key_code);
-        event.modifiers = Some(modifiers);
-        event.commands = commands;
-        if kind == DispatchKeyEventType::KeyDown && !key.text.is_empty() {
-            event.text = Some(key.text.clone());
-            event.unmodified_text = Some(key.text.clone());
-        }
-        self.timed("type", self.tab.call(event)).await.map(drop)
-    }
-
-    /// Presses and releases `key` (with Shift held around it when it needs it).
-    async fn press(&self, key: &keys::Key) -> Result<(), BrowserError> {
-        let shift = keys::Key {
-            key: "Shift".into(),
-            code: "ShiftLeft",
-            key_code: 16,
-            shift: false,
-            text: String::new(),
-        };
-        let modifiers = if key.shift { SHIFT } else { 0 };
-        if key.shift {
-            self.key_event(DispatchKeyEventType::RawKeyDown, &shift, SHIFT, None)
-                .await?;
-        }
-        let down = if key.text.is_empty() {
-            DispatchKeyEventType::RawKeyDown
-        } else {
-            DispatchKeyEventType::KeyDown
-        };
-        self.key_event(down, key, modifiers, None).await?;
-        self.key_event(DispatchKeyEventType::KeyUp, key, modifiers, None)
-            .await?;
-        if key.shift {
-            self.key_event(DispatchKeyEventType::KeyUp, &shift, 0, None)
-                .await?;
-        }
-        Ok(())
-    }
-
-    /// Empties the focused field as a person does: Ctrl+A, then Backspace.
-    async fn clear_focused(&self) -> Result<(), BrowserError> {
-        let control = keys::Key {
-            key: "Control".into(),
-            code: "ControlLeft",
-            key_code: 17,
-            shift: false,
-            text: String::new(),
-        };
-        let a = keys::Key {
-            text: String::new(),
-            ..keys::key_for('a')
-        };
-        let backspace = keys::Key {
-            key: "Backspace".into(),
-            code: "Backspace",
-            key_code: 8,
-            shift: false,
-            text: String::new(),
-        };
-        self.key_event(DispatchKeyEventType::RawKeyDown, &control, CONTROL, None)
-            .await?;
-        self.key_event(
-            DispatchKeyEventType::RawKeyDown,
-            &a,
-            CONTROL,
-            Some(vec!["selectAll".into()]),
-        )
-        .await?;
-        self.key_event(DispatchKeyEventType::KeyUp, &a, CONTROL, None)
-            .await?;
-        self.key_event(DispatchKeyEventType::KeyUp, &control, 0, None)
-            .await?;
-        self.press(&backspace).await
-    }
-
-    /// Clicks into a text field, empties it and types `text` key by key with human
-    /// delays.
-    pub async fn type_text(
-        &self,
-        target: Target,
-        text: &str,
-        pacing: &Pacing,
-        cancel: &CancellationToken,
-    ) -> Result<(), BrowserError> {
-        let el = self.click_node(target).await?;
-        let control = self.conn.mode() == Mode::Control;
-        if control {
-            super::control::clear_from_script(self, &el.object_id).await?;
-        } else {
-            self.clear_focused().await?;
-        }
-        let mut buf = [0u8; 4];
-        for ch in text.chars() {
-            pacing
-                .pause(Wait::Keystroke, cancel)
-                .await
-                .map_err(|_| BrowserError::Cancelled)?;
-            self.acting()?;
-            if control {
-                // the old way, for the sensor to catch: text without key presses
-                let text: &str = ch.encode_utf8(&mut buf);
-                self.timed("type", self.tab.call(InsertTextParams::new(text)))
-                    .await?;
-            } else {
-                self.press(&keys::key_for(ch)).await?;
-            }
-        }
-        self.call_on(
-            &el,
-            "commit the field",
-            "function() { this.dispatchEvent(new Event('change', {bubbles: true})); }",
-        )
-        .await?;
-        Ok(())
-    }
-
-    /// Chooses the option whose text is `option` in a drop-down, with the input and
-    /// change events a person's choice fires. False when no such option exists.
+    /// Chooses the option whose text is `option` in a drop-down, by keyboard as a
+    /// person does without opening its list: the mouse goes to it, it takes the
+    /// focus, and the arrow keys move the choice until the option is chosen (each
+    /// press fires the list's own trusted input and change). The choice is read back.
+    /// False when no such option exists.
     pub async fn select_option(&self, target: Target, option: &str) -> Result<bool, BrowserError> {
         self.acting()?;
-        let el = self.click_node(target).await?;
+        if self.conn.mode() == Mode::Control {
+            return super::control::select_from_script(self, target, option).await;
+        }
+        let el = self.element(target).await?;
         let arg = serde_json::to_string(option).unwrap_or_default();
-        let js = format!(
+        let find = format!(
             "function() {{ var want = {arg}.replace(/\\s+/g, ' ').trim().toLowerCase();
                var opts = Array.prototype.slice.call(this.options);
-               var o = opts.find(function (x) {{ return x.text.replace(/\\s+/g, ' ').trim().toLowerCase() === want; }});
-               if (!o) {{ return false; }}
-               this.value = o.value; o.selected = true;
-               this.dispatchEvent(new Event('input', {{bubbles: true}}));
-               this.dispatchEvent(new Event('change', {{bubbles: true}}));
-               this.blur();
-               return true; }}"
+               return opts.findIndex(function (x) {{ return !x.disabled && x.text.replace(/\\s+/g, ' ').trim().toLowerCase() === want; }}); }}"
         );
-        let result = self.call_on(&el, "choose an option", &js).await?;
-        Ok(result.and_then(|v| v.as_bool()).unwrap_or(false))
+        let wanted = self
+            .call_on(&el, "find the option", &find)
+            .await?
+            .and_then(|v| v.as_i64())
+            .unwrap_or(-1);
+        if wanted < 0 {
+            return Ok(false);
+        }
+        let area = self.bring_into_view(&el, target).await?;
+        self.move_to(area).await?;
+        self.call_on(&el, "focus the list", "function() { this.focus(); }")
+            .await?;
+        let down = keys::Key::named("ArrowDown", 40);
+        let up = keys::Key::named("ArrowUp", 38);
+        let options = self
+            .call_on(
+                &el,
+                "count the options",
+                "function() { return this.options.length; }",
+            )
+            .await?
+            .and_then(|v| v.as_i64())
+            .unwrap_or(0);
+        for _ in 0..=options {
+            let now = self
+                .call_on(
+                    &el,
+                    "read the choice",
+                    "function() { return this.selectedIndex; }",
+                )
+                .await?
+                .and_then(|v| v.as_i64())
+                .unwrap_or(-1);
+            if now == wanted {
+                return Ok(true);
+            }
+            self.mouse_wait(Wait::MouseHold).await;
+            self.press(if now < wanted { &down } else { &up }).await?;
+        }
+        Ok(false)
     }
 
     /// Sets the files of a file input (the résumé).

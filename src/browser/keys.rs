@@ -18,6 +18,19 @@ pub struct Key {
     pub text: String,
 }
 
+impl Key {
+    /// A key that types nothing (arrows, Backspace): its name and Windows key code.
+    pub fn named(name: &'static str, key_code: i64) -> Self {
+        Self {
+            key: name.to_owned(),
+            code: name,
+            key_code,
+            shift: false,
+            text: String::new(),
+        }
+    }
+}
+
 /// US-layout punctuation: (unshifted, shifted, code, key code).
 const PUNCTUATION: [(char, char, &str, i64); 11] = [
     ('-', '_', "Minus", 189),

@@ -9,6 +9,8 @@ use std::{
 
 use chromiumoxide_cdp::cdp::{
     browser_protocol::{
+        browser::GetVersionParams,
+        emulation::{SetLocaleOverrideParams, SetUserAgentOverrideParams},
         page::EnableParams as PageEnable,
         target::{AttachToTargetParams, CreateTargetParams},
     },
@@ -20,6 +22,7 @@ use super::{
     BrowserError, LaunchedBrowser,
     cdp::{CdpError, Connection, Mode, Session},
     error::cdp_error,
+    identity,
     leftovers::LaunchGuard,
     process,
     world::World,
@@ -36,6 +39,8 @@ pub struct LaunchOptions {
     pub label: String,
     /// the user agent stored with the session
     pub user_agent: Option<String>,
+    /// the user's display language (LinkedIn's `lang` cookie, `fr-fr`), when known
+    pub language: Option<String>,
     /// headless (refused against LinkedIn)
     pub headless: bool,
     /// the target is LinkedIn (headful only, HTTPS errors respected)
@@ -119,7 +124,7 @@ impl LaunchedBrowser {
         let conn = Connection::open(spawned.writer, spawned.reader, options.mode);
         // a browser killed meanwhile fails the launch at once, not after the timeout
         let opened = tokio::select! {
-            opened = tokio::time::timeout(options.command_timeout, open_page(&conn)) => opened,
+            opened = tokio::time::timeout(options.command_timeout, open_page(&conn, options)) => opened,
             () = super::process_ended(guard.pid) => {
                 return Err(BrowserError::Crashed { action: "open a page" });
             }
@@ -148,6 +153,12 @@ impl LaunchedBrowser {
             guard,
             timeout: options.command_timeout,
             lease: None,
+            pacing: crate::pacing::Pacing::new(0.0, false).expect("zero is a pace"),
+            // wherever the user left it: somewhere over the window
+            pointer: std::sync::Mutex::new(super::mouse::Point {
+                x: rand::rng().random_range(200.0..1000.0),
+                y: rand::rng().random_range(150.0..650.0),
+            }),
         })
     }
 
@@ -163,9 +174,13 @@ impl LaunchedBrowser {
 }
 
 /// Opens the one page and attaches to it (a flat session); its page events on (the
-/// load, navigations). Returns the session and the page's main frame id. The
-/// positive control also turns the Runtime domain on, as automation tools do.
-async fn open_page(conn: &Connection) -> Result<(Session, String), CdpError> {
+/// load, navigations); the user's identity presented before any page runs. Returns
+/// the session and the page's main frame id. The positive control instead turns the
+/// Runtime domain on, as automation tools do, and keeps `--user-agent` alone.
+async fn open_page(
+    conn: &Connection,
+    options: &LaunchOptions,
+) -> Result<(Session, String), CdpError> {
     let target = conn
         .call(CreateTargetParams::new("about:blank"))
         .await?
@@ -183,7 +198,36 @@ async fn open_page(conn: &Connection) -> Result<(Session, String), CdpError> {
     page.call(PageEnable::default()).await?;
     if conn.mode() == Mode::Control {
         page.call(RuntimeEnable::default()).await?;
+    } else {
+        present_identity(conn, &page, options).await?;
     }
     // a page target's main frame has the target's id
     Ok((page, target.into()))
+}
+
+/// The stored user agent (else the browser's own) and the user's language, on
+/// every surface a page reads (`identity.rs`).
+async fn present_identity(
+    conn: &Connection,
+    page: &Session,
+    options: &LaunchOptions,
+) -> Result<(), CdpError> {
+    let user_agent = match options.user_agent.clone() {
+        Some(ua) => ua,
+        None => conn.call(GetVersionParams::default()).await?.user_agent,
+    };
+    let id = identity::identity(&user_agent, options.language.as_deref());
+    page.call(
+        SetUserAgentOverrideParams::builder()
+            .user_agent(id.user_agent)
+            .accept_language(id.accept_language)
+            .platform(id.platform)
+            .user_agent_metadata(id.metadata)
+            .build()
+            .map_err(CdpError::Decode)?,
+    )
+    .await?;
+    page.call(SetLocaleOverrideParams::builder().locale(id.locale).build())
+        .await?;
+    Ok(())
 }

@@ -13,13 +13,18 @@
 pub mod cdp;
 mod control;
 mod error;
+mod handles;
+mod identity;
 mod input;
 mod keys;
 mod launch;
 pub mod leftovers;
+mod mouse;
 mod navigate;
+mod pointer;
 mod process;
 pub mod reap;
+mod typing;
 mod world;
 
 use std::{future::Future, time::Duration};
@@ -63,6 +68,10 @@ pub struct LaunchedBrowser {
     timeout: Duration,
     /// the lease the page is acted on under: no action once it runs out
     lease: Option<crate::lease::LeaseClock>,
+    /// the human waits of the mouse (none until [`hold_pacing`](Self::hold_pacing))
+    pacing: crate::pacing::Pacing,
+    /// where the mouse pointer is: each move starts from there
+    pointer: std::sync::Mutex<mouse::Point>,
 }
 
 impl std::fmt::Debug for LaunchedBrowser {
@@ -89,6 +98,11 @@ impl LaunchedBrowser {
     /// choice and upload asks it first.
     pub fn hold_lease(&mut self, lease: crate::lease::LeaseClock) {
         self.lease = Some(lease);
+    }
+
+    /// Moves the mouse at `pacing`'s speed (its path keeps its steps at any pace).
+    pub fn hold_pacing(&mut self, pacing: crate::pacing::Pacing) {
+        self.pacing = pacing;
     }
 
     /// Refuses an action once the lease has run out.
@@ -172,6 +186,17 @@ impl LaunchedBrowser {
             tracing::debug!("teardown: the lease ran out; killing the browser");
             false
         } else if self.alive() {
+            // the tab first, as a person closes it: its page unloads while the
+            // browser is whole; then the browser
+            let _ = tokio::time::timeout(
+                Duration::from_secs(2),
+                self.conn.call(
+                    chromiumoxide_cdp::cdp::browser_protocol::target::CloseTargetParams::new(
+                        self.world.frame().to_owned(),
+                    ),
+                ),
+            )
+            .await;
             let polite = tokio::time::timeout(
                 Duration::from_secs(5),
                 self.conn.call(

@@ -50,13 +50,16 @@ pub struct BrowserCheckArgs {
 /// The replica job the check applies on (a multi-step form, a text field first).
 const JOB: u64 = 1002;
 
-/// What the control must trip: the tells of the DevTools layer and of typing.
-pub const CONTROL_TRIPS: [&str; 5] = [
+/// What the control must trip: every check but identity (which it trips only with
+/// a user agent of another system than the server's, `--user-agent`).
+pub const CONTROL_TRIPS: [&str; 7] = [
     "webdriver",
     "runtime domain",
     "dom marks",
     "foreign page-API calls",
+    "untrusted events",
     "text without key presses",
+    "clicks without a mouse path",
 ];
 
 pub(super) async fn check(args: &BrowserCheckArgs) -> Result<ExitCode, Failure> {
@@ -78,6 +81,7 @@ pub(super) async fn check(args: &BrowserCheckArgs) -> Result<ExitCode, Failure> 
         profile_root: std::env::temp_dir().join("autoapply-browser-check"),
         label: "browser-check".into(),
         user_agent: args.user_agent.clone(),
+        language: None,
         headless: false,
         targets_linkedin: false,
         command_timeout: Duration::from_secs(20),
@@ -110,7 +114,12 @@ pub(super) async fn check(args: &BrowserCheckArgs) -> Result<ExitCode, Failure> 
         )
     })?;
     let report = SensorReport::merged(&replica.sensor_reports());
-    Ok(verdict(&report, args.control))
+    // a user agent of another system than this server's must show through the control
+    let foreign_system = args
+        .user_agent
+        .as_deref()
+        .is_some_and(|ua| !ua.contains("Linux") && !ua.contains("X11"));
+    Ok(verdict(&report, args.control, foreign_system))
 }
 
 /// The job page, Easy Apply, a typed answer; then the sensor's last word.
@@ -171,7 +180,7 @@ async fn drive(browser: &LaunchedBrowser, replica: &Replica) -> Result<(), Strin
 }
 
 /// Prints one line per check and BotD's verdict; the exit code.
-fn verdict(report: &SensorReport, control: bool) -> ExitCode {
+fn verdict(report: &SensorReport, control: bool, foreign_system: bool) -> ExitCode {
     for check in CHECKS {
         match report.fired(check) {
             Some(what) => println!("  {check:<28} TELL  {what}"),
@@ -181,8 +190,10 @@ fn verdict(report: &SensorReport, control: bool) -> ExitCode {
     println!("  {:<28} {}", "BotD", report.botd_verdict());
     let tells = report.tells();
     if control {
+        let identity = foreign_system.then_some("identity");
         let missed: Vec<&str> = CONTROL_TRIPS
             .into_iter()
+            .chain(identity)
             .filter(|c| !tells.contains(c))
             .collect();
         let botd_missed = report.botd.as_ref().is_some_and(|v| !v.bot);

@@ -20,6 +20,8 @@
     clicks: 0,
     clicks_without_path: 0,
     identity: [],
+    languages: Array.prototype.slice.call(navigator.languages || []),
+    user_agent: navigator.userAgent,
     botd: null,
     botd_error: null
   };
@@ -211,6 +213,11 @@
     if (claimed && os(navigator.platform) && os(navigator.platform) !== claimed) {
       add(report.identity, 'navigator.platform is ' + navigator.platform);
     }
+    // the language: Intl's locale against navigator.language (the request's
+    // Accept-Language is compared by the replica)
+    var intl = String(Intl.DateTimeFormat().resolvedOptions().locale || '').split('-')[0];
+    var lang = String(navigator.language || '').split('-')[0];
+    if (intl && lang && intl !== lang) add(report.identity, 'Intl locale is ' + intl + ', navigator.language ' + navigator.language);
     var data = navigator.userAgentData;
     if (!data) return;
     if (claimed && os(data.platform) !== claimed) add(report.identity, 'userAgentData.platform is ' + data.platform);
@@ -239,11 +246,22 @@
     import('/replica/static/botd.esm.js').then(function (botd) {
       return botd.load({ monitoring: false });
     }).then(function (agent) {
+      // a verdict taken while the window closes (the browser shutting down under
+      // BotD's awaits) reads a dying window, not the browser: it is not one
+      if (leaving || document.visibilityState !== 'visible') {
+        report.botd_error = 'the page closed before BotD finished';
+        return;
+      }
       var r = agent.detect();
-      report.botd = { bot: !!r.bot, kind: r.botKind || '' };
+      // which of BotD's detectors said bot, for the report's reader
+      var said = [], d = agent.getDetections ? agent.getDetections() || {} : {};
+      Object.keys(d).forEach(function (k) { if (d[k] && d[k].bot) said.push(k); });
+      report.botd = { bot: !!r.bot, kind: (r.botKind || '') + (said.length ? ' via ' + said.join(', ') : '') };
     }, function (err) {
       report.botd_error = String(err && err.message || err).slice(0, 200);
     }).then(function () { send(false); });
   });
-  window.addEventListener('pagehide', function () { probeRuntime(); send(true); });
+  var leaving = false;
+  window.addEventListener('pagehide', function () { leaving = true; probeRuntime(); send(true); });
+  document.addEventListener('visibilitychange', function () { if (document.visibilityState !== 'visible') leaving = true; });
 })();

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use axum::{
     body::Body,
     extract::{Request, State},
-    http::{StatusCode, header},
+    http::{HeaderMap, StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
@@ -62,6 +62,12 @@ pub struct SensorReport {
     /// contradictions between the user agent and what else the page reads
     #[serde(default)]
     pub identity: Vec<String>,
+    /// `navigator.languages`
+    #[serde(default)]
+    pub languages: Vec<String>,
+    /// `navigator.userAgent`
+    #[serde(default)]
+    pub user_agent: String,
     /// BotD's verdict, once it ran
     #[serde(default)]
     pub botd: Option<BotdVerdict>,
@@ -118,6 +124,8 @@ impl SensorReport {
             clicks: 0,
             clicks_without_path: 0,
             identity: Vec::new(),
+            languages: Vec::new(),
+            user_agent: String::new(),
             botd: None,
             botd_error: None,
         };
@@ -217,17 +225,72 @@ pub(super) async fn botd() -> Response {
     }
 }
 
-/// `POST /replica/sensor`: a page's latest report replaces its earlier ones.
-pub(super) async fn receive(State(state): State<AppState>, body: axum::body::Bytes) -> StatusCode {
-    let Ok(report) = serde_json::from_slice::<SensorReport>(&body) else {
+/// `POST /replica/sensor`: a page's latest report replaces its earlier ones, with
+/// what its request's headers contradict added.
+pub(super) async fn receive(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> StatusCode {
+    let Ok(mut report) = serde_json::from_slice::<SensorReport>(&body) else {
         return StatusCode::BAD_REQUEST;
     };
+    for found in header_contradictions(&report, &headers) {
+        if !report.identity.contains(&found) {
+            report.identity.push(found);
+        }
+    }
     let mut recorded = state.recorded.lock().expect("replica state");
     match recorded.sensor.iter_mut().find(|r| r.page == report.page) {
         Some(earlier) => *earlier = report,
         None => recorded.sensor.push(report),
     }
     StatusCode::NO_CONTENT
+}
+
+/// What a request's headers say against what the page read: `Accept-Language`
+/// against `navigator.languages`, `Sec-CH-UA-Platform` against the user agent's
+/// system.
+pub fn header_contradictions(report: &SensorReport, headers: &HeaderMap) -> Vec<String> {
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let mut found = Vec::new();
+    let language = |tag: &str| {
+        tag.split(['-', ';', ','])
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase()
+    };
+    let accept = header("accept-language");
+    if let Some(first) = report.languages.first()
+        && !accept.is_empty()
+        && language(&accept) != language(first)
+    {
+        found.push(format!(
+            "Accept-Language is {accept}, navigator.languages {first}"
+        ));
+    }
+    let platform = header("sec-ch-ua-platform").trim_matches('"').to_owned();
+    let ua = &report.user_agent;
+    let claimed = if ua.contains("Windows") {
+        "Windows"
+    } else if ua.contains("Mac OS X") {
+        "macOS"
+    } else if ua.contains("Linux") || ua.contains("X11") {
+        "Linux"
+    } else {
+        ""
+    };
+    if !platform.is_empty() && !claimed.is_empty() && platform != claimed {
+        found.push(format!("Sec-CH-UA-Platform is {platform}"));
+    }
+    found
 }
 
 /// Puts the sensor first in every HTML page the replica sends.

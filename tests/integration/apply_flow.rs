@@ -488,6 +488,7 @@ async fn the_launch_guard_kills_the_browser_when_a_task_panics() {
     crate::support::apply::require_display();
     let options = autoapply::browser::LaunchOptions {
         user_agent: Some("Mozilla/5.0 autoapply-test".into()),
+        language: None,
         ..local_launch("panic", std::time::Duration::from_secs(20))
     };
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -589,6 +590,7 @@ async fn headless_against_linkedin_is_refused() {
         profile_root: crate::support::manifest_dir().join("target/test-apply/headless"),
         label: "headless".into(),
         user_agent: None,
+        language: None,
         headless: true,
         targets_linkedin: true,
         command_timeout: std::time::Duration::from_secs(5),

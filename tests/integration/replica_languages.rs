@@ -83,10 +83,14 @@ fn assert_answers(s: &Submission, lang: &Lang, job: u64, resume: &str) {
     assert_eq!(s.follow_company, Some(false), "the follow box, unticked");
 }
 
+/// A Windows user's stored user agent (most job seekers' sessions come from Windows).
+const WINDOWS_UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
 async fn apply_in(
     env: &ApplyEnv,
     tag: &str,
     job: u64,
+    user_agent: Option<&str>,
 ) -> (
     autoapply::store::Application,
     autoapply::apply::AttemptReport,
@@ -94,6 +98,11 @@ async fn apply_in(
     let lang = Lang::from_tag(tag);
     let cookie = format!("AQEDAReplicaLanguage-{tag}-{job}");
     let user = env.seed_user_in(&profile_in(&lang), &cookie, Some(tag));
+    if let Some(ua) = user_agent {
+        env.app.sql(&format!(
+            "update platform_sessions set user_agent = '{ua}' where user_id = '{user}'"
+        ));
+    }
     env.seed_job(user, job);
     env.claim_and_apply(false).await
 }
@@ -109,7 +118,28 @@ async fn every_generation_is_applied_to_in_french_german_spanish_and_portuguese(
         .flat_map(|tag| [1002, 1017, 1018, 1030].map(|job| (tag, job)));
     for (n, (tag, job)) in runs.into_iter().enumerate() {
         let lang = Lang::from_tag(tag);
-        let (row, report) = apply_in(&env, tag, job).await;
+        // every other user's session comes from Windows: each language and each
+        // generation with both (the sensor checks one identity on every page)
+        let windows = n % 2 == 1;
+        let seen_before = env.replica.sensor_reports().len();
+        let (row, report) = apply_in(&env, tag, job, windows.then_some(WINDOWS_UA)).await;
+        for seen in &env.replica.sensor_reports()[seen_before..] {
+            assert!(
+                seen.languages
+                    .first()
+                    .is_some_and(|l| l.to_ascii_lowercase().starts_with(&tag[..2])),
+                "{tag} job {job}: the browser's languages {:?} on {}",
+                seen.languages,
+                seen.url
+            );
+            if windows {
+                assert_eq!(
+                    seen.user_agent, WINDOWS_UA,
+                    "{tag} job {job} on {}",
+                    seen.url
+                );
+            }
+        }
         assert_eq!(
             row.status.as_str(),
             "submitted",
@@ -151,7 +181,7 @@ async fn linkedins_limit_and_throttle_stop_the_user_on_the_replica_in_spanish_an
         ("pt-br", 1014, "linkedin_throttled"),
         ("de-de", 1014, "linkedin_throttled"),
     ] {
-        let (row, report) = apply_in(&env, tag, job).await;
+        let (row, report) = apply_in(&env, tag, job, None).await;
         assert_eq!(
             (row.status.as_str(), row.reason.as_deref()),
             ("queued", Some(reason)),
@@ -171,7 +201,7 @@ async fn linkedins_limit_and_throttle_stop_the_user_on_the_replica_in_spanish_an
 async fn an_account_in_italian_on_the_replica_ends_unsupported_language_with_no_click() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
-    let (row, report) = apply_in(&env, "it-it", 1002).await;
+    let (row, report) = apply_in(&env, "it-it", 1002, None).await;
     assert_eq!(
         (row.status.as_str(), row.reason.as_deref()),
         ("needs_user", Some("unsupported_language")),

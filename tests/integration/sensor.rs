@@ -44,20 +44,17 @@ fn line<'a>(out: &'a str, check: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no line for {check}:\n{out}"))
 }
 
+/// A Windows user's stored user agent, on this Linux server.
+const WINDOWS_UA: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
 #[tokio::test]
-async fn browser_check_catches_the_control_and_none_of_the_devtools_tells_of_the_worker() {
+async fn browser_check_catches_every_tell_of_the_control_and_none_of_the_worker() {
     let _one = BROWSER.lock().await;
     require_display();
     require_botd();
-    let (code, out) = browser_check(&["--control"]);
+    let (code, out) = browser_check(&["--control", "--user-agent", WINDOWS_UA]);
     assert_eq!(code, Some(0), "the sensor must catch the control:\n{out}");
-    for check in [
-        "webdriver",
-        "runtime domain",
-        "dom marks",
-        "foreign page-API calls",
-        "text without key presses",
-    ] {
+    for check in autoapply::replica::sensor::CHECKS {
         assert!(
             line(&out, check).contains("TELL"),
             "{check} not caught:\n{out}"
@@ -68,32 +65,27 @@ async fn browser_check_catches_the_control_and_none_of_the_devtools_tells_of_the
         "{out}"
     );
     assert!(
+        line(&out, "identity").contains("Sec-CH-UA-Platform is Linux"),
+        "{out}"
+    );
+    assert!(
         line(&out, "BotD").contains("bot ("),
         "BotD on the control:\n{out}"
     );
 
-    let (code, out) = browser_check(&[]);
-    for check in [
-        "webdriver",
-        "runtime domain",
-        "dom marks",
-        "foreign page-API calls",
-        "text without key presses",
-        "identity",
-    ] {
-        assert!(
-            line(&out, check).ends_with(" ok"),
-            "the worker tripped {check}:\n{out}"
-        );
+    // the worker, with the browser's own user agent and with a Windows user's
+    for args in [&[][..], &["--user-agent", WINDOWS_UA][..]] {
+        let (code, out) = browser_check(args);
+        for check in autoapply::replica::sensor::CHECKS {
+            assert!(
+                line(&out, check).ends_with(" ok"),
+                "the worker tripped {check} ({args:?}):\n{out}"
+            );
+        }
+        assert!(line(&out, "BotD").ends_with("human"), "{out}");
+        assert!(out.contains("automation tells: none"), "{out}");
+        assert_eq!(code, Some(0), "{out}");
     }
-    assert!(line(&out, "BotD").ends_with("human"), "{out}");
-    // the exit code says what the lines say
-    assert_eq!(code == Some(0), !out.contains("TELL"), "{out}");
-    assert_eq!(
-        out.contains("automation tells: none"),
-        code == Some(0),
-        "{out}"
-    );
 }
 
 /// The hand-written job page with the other detector first in its head.

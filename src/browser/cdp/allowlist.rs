@@ -26,10 +26,14 @@ const ALLOWED: &[&str] = &[
     // the browser: its version for `browser check`, closed at teardown
     "Browser.getVersion",
     "Browser.close",
-    // the one page: opened, attached (flat session), its URL
+    // the one page: opened, attached (flat session), its URL, closed before the browser
     "Target.createTarget",
     "Target.attachToTarget",
     "Target.getTargetInfo",
+    "Target.closeTarget",
+    // one identity: the stored user agent, its client hints, the user's language
+    "Emulation.setUserAgentOverride",
+    "Emulation.setLocaleOverride",
     // page events (load, navigation) and navigation; no script of ours on new documents
     "Page.enable",
     "Page.navigate",

@@ -41,6 +41,7 @@ pub fn local_launch(name: &str, command_timeout: Duration) -> LaunchOptions {
         profile_root: test_dir(name).join("profiles"),
         label: name.into(),
         user_agent: None,
+        language: None,
         headless: false,
         targets_linkedin: false,
         command_timeout,
@@ -300,17 +301,13 @@ pub fn require_botd() {
     );
 }
 
-/// What the replica's sensor saw on these page loads: no automation flag, no Runtime
-/// domain, no mark in the DOM, no page API called from foreign code; and BotD,
-/// wherever it ran, said a person.
+/// What the replica's sensor saw on these page loads: none of its checks fired (no
+/// automation flag, no Runtime domain, no mark in the DOM, no page API called from
+/// foreign code, no untrusted event, no text without key presses, no click without
+/// a mouse path, one identity); and BotD, wherever it ran, said a person.
 pub fn assert_unseen(reports: &[autoapply::replica::sensor::SensorReport]) {
     for r in reports {
-        for check in [
-            "webdriver",
-            "runtime domain",
-            "dom marks",
-            "foreign page-API calls",
-        ] {
+        for check in autoapply::replica::sensor::CHECKS {
             assert_eq!(r.fired(check), None, "{check} on {}", r.url);
         }
         if let Some(botd) = &r.botd {
