@@ -218,6 +218,8 @@ impl LaunchedBrowser {
                 mouse::path(from, to, area.width.min(area.height), &mut rng),
             )
         };
+        // one step after the other, each answered: moves sent at once reach the page
+        // coalesced into one or two `mousemove`s, a jump, not a path
         for p in points {
             self.acting()?;
             self.mouse(DispatchMouseEventType::MouseMoved, p, None)
