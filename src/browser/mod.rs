@@ -33,6 +33,7 @@ pub use self::{
     cdp::Mode,
     error::BrowserError,
     launch::{LaunchOptions, check_display},
+    process::installed_major,
 };
 use self::{
     error::{Unanswered, cdp_error},

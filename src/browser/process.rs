@@ -154,3 +154,30 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
         .mode(0o700)
         .create(dir)
 }
+
+/// The major version of the Chromium at `executable` (`Chromium 156.0.8078.73` →
+/// 156), asked with `--version` (10 s at most); `None` when it does not say.
+pub async fn installed_major(executable: &Path) -> Option<u32> {
+    let out = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        tokio::process::Command::new(executable)
+            .arg("--version")
+            .env_clear()
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+            .stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .ok()?
+    .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.split_whitespace().find_map(|word| {
+        word.split('.')
+            .next()?
+            .parse()
+            .ok()
+            .filter(|_| word.contains('.'))
+    })
+}

@@ -120,6 +120,24 @@ pub(super) async fn inspect(args: InspectArgs) -> Result<ExitCode, Failure> {
             "absent (the browser default will be used)"
         }
     );
+    // a stored user agent far from the installed Chromium: its features contradict it
+    let stored_major = match &user_agent_column {
+        Some(Some(ua)) => crate::session::chrome_major(ua),
+        _ => summary.chrome_major,
+    };
+    if let Some(stored) = stored_major {
+        let browser = std::env::var_os("AUTOAPPLY_BROWSER_PATH")
+            .map_or_else(|| "/usr/bin/chromium".into(), std::path::PathBuf::from);
+        if let Some(installed) = crate::browser::installed_major(&browser).await
+            && stored.abs_diff(installed) > 2
+        {
+            println!(
+                "warning: the stored user agent says Chrome {stored}, the installed Chromium is {installed}: \
+                 what the page can test of the browser contradicts its user agent; ask the user to \
+                 reconnect from an up-to-date Chrome"
+            );
+        }
+    }
     match verdict {
         Ok(()) => {
             println!("session usable: yes");

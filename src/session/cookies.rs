@@ -275,8 +275,20 @@ impl Session {
                 })
                 .collect(),
             has_user_agent: self.user_agent.is_some(),
+            chrome_major: self.user_agent.as_deref().and_then(chrome_major),
         }
     }
+}
+
+/// The major Chrome version a user agent string names (`Chrome/131.0…` → 131).
+pub fn chrome_major(user_agent: &str) -> Option<u32> {
+    user_agent
+        .split("Chrome/")
+        .nth(1)?
+        .split('.')
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// One cookie as an operator may see it.
@@ -299,4 +311,6 @@ pub struct SessionSummary {
     pub expired: Vec<CookieSummary>,
     /// whether a user agent is stored with the session
     pub has_user_agent: bool,
+    /// the Chrome version its user agent names, when it names one
+    pub chrome_major: Option<u32>,
 }

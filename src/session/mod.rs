@@ -14,7 +14,7 @@ use time::OffsetDateTime;
 
 pub use self::{
     cipher::{CipherEncoding, EncryptedSession, SessionKey, decrypt, encrypt, encrypt_with_iv},
-    cookies::{Cookie, CookieSummary, SameSite, Session, SessionSummary},
+    cookies::{Cookie, CookieSummary, SameSite, Session, SessionSummary, chrome_major},
 };
 
 /// Why a stored session cannot be used. No variant carries secret material.

@@ -118,6 +118,15 @@ fn session_inspect_from_stdin_shows_names_never_values() {
         "{text}"
     );
     assert!(!text.contains("AQEDARnodeVectorCookieValue0001"), "{text}");
+    // the vector's user agent is Chrome 131: far from the installed Chromium
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        assert!(
+            text.contains(
+                "warning: the stored user agent says Chrome 131, the installed Chromium is "
+            ),
+            "{text}"
+        );
+    }
 }
 
 #[test]
