@@ -246,17 +246,21 @@
     import('/replica/static/botd.esm.js').then(function (botd) {
       return botd.load({ monitoring: false });
     }).then(function (agent) {
-      // a verdict taken while the window closes (the browser shutting down under
-      // BotD's awaits) reads a dying window, not the browser: it is not one
-      if (leaving || document.visibilityState !== 'visible') {
-        report.botd_error = 'the page closed before BotD finished';
-        return;
-      }
       var r = agent.detect();
       // which of BotD's detectors said bot, for the report's reader
       var said = [], d = agent.getDetections ? agent.getDetections() || {} : {};
       Object.keys(d).forEach(function (k) { if (d[k] && d[k].bot) said.push(k); });
-      report.botd = { bot: !!r.bot, kind: (r.botKind || '') + (said.length ? ' via ' + said.join(', ') : '') };
+      var verdict = { bot: !!r.bot, kind: (r.botKind || '') + (said.length ? ' via ' + said.join(', ') : '') };
+      // a verdict taken while the window closes (the tab or the browser shutting
+      // down under BotD's awaits) reads a dying window: it counts only if the page
+      // is still shown a moment later
+      return new Promise(function (done) {
+        setTimeout(function () {
+          if (leaving || document.visibilityState !== 'visible') report.botd_error = 'the page closed before BotD finished';
+          else report.botd = verdict;
+          done();
+        }, 300);
+      });
     }, function (err) {
       report.botd_error = String(err && err.message || err).slice(0, 200);
     }).then(function () { send(false); });
