@@ -218,8 +218,32 @@ impl LaunchedBrowser {
                 mouse::path(from, to, area.width.min(area.height), &mut rng),
             )
         };
-        // one step after the other, each answered: moves sent at once reach the page
-        // coalesced into one or two `mousemove`s, a jump, not a path
+        // Chromium hands mouse moves to the page once per frame (60 a second),
+        // coalescing what arrived since the last: moves sent all at once reach the
+        // page as one or two `mousemove`s, a jump, not a path. With no wait between
+        // steps (pacing 0) they go two per frame, as a 125 Hz mouse's do (each
+        // `mousemove` carries two coalesced points); else one at a time, paced.
+        if self.pacing.scale() == 0.0 {
+            for pair in points.chunks(2) {
+                self.acting()?;
+                match pair {
+                    [a, b] => {
+                        futures_util::future::try_join(
+                            self.mouse(DispatchMouseEventType::MouseMoved, *a, None),
+                            self.mouse(DispatchMouseEventType::MouseMoved, *b, None),
+                        )
+                        .await?;
+                    }
+                    [a] => {
+                        self.mouse(DispatchMouseEventType::MouseMoved, *a, None)
+                            .await?
+                    }
+                    _ => {}
+                }
+                *self.pointer.lock().expect("the pointer") = pair[pair.len() - 1];
+            }
+            return Ok(to);
+        }
         for p in points {
             self.acting()?;
             self.mouse(DispatchMouseEventType::MouseMoved, p, None)
