@@ -19,9 +19,10 @@ use crate::{
 impl LaunchedBrowser {
     /// Chooses the option whose text is `option` in a drop-down, by keyboard as a
     /// person does without opening its list: the mouse goes to it, it takes the
-    /// focus, and the arrow keys move the choice until the option is chosen (each
-    /// press fires the list's own trusted input and change). The choice is read back.
-    /// False when no such option exists.
+    /// focus, the option's first word is typed (the list jumps there) and the arrow
+    /// keys move the choice the rest of the way (each press fires the list's own
+    /// trusted input and change). The choice is read back. False when no such option
+    /// exists.
     pub async fn select_option(&self, target: Target, option: &str) -> Result<bool, BrowserError> {
         self.acting()?;
         if self.conn.mode() == Mode::Control {
@@ -46,18 +47,22 @@ impl LaunchedBrowser {
         self.move_to(area).await?;
         self.call_on(&el, "focus the list", "function() { this.focus(); }")
             .await?;
+        // its first word typed: a focused list jumps to the first option that starts
+        // with what was typed (the browser's own type-to-select); no space, which
+        // could open the list's popup, where key presses no longer reach
+        let word: String = option
+            .trim()
+            .chars()
+            .take_while(|c| c.is_alphanumeric())
+            .take(10)
+            .collect();
+        for ch in word.chars() {
+            self.press(&keys::key_for(ch)).await?;
+        }
+        // then the arrow keys, as many presses as the choice is away, read back
         let down = keys::Key::named("ArrowDown", 40);
         let up = keys::Key::named("ArrowUp", 38);
-        let options = self
-            .call_on(
-                &el,
-                "count the options",
-                "function() { return this.options.length; }",
-            )
-            .await?
-            .and_then(|v| v.as_i64())
-            .unwrap_or(0);
-        for _ in 0..=options {
+        for _ in 0..4 {
             let now = self
                 .call_on(
                     &el,
@@ -70,8 +75,11 @@ impl LaunchedBrowser {
             if now == wanted {
                 return Ok(true);
             }
-            self.mouse_wait(Wait::MouseHold).await;
-            self.press(if now < wanted { &down } else { &up }).await?;
+            let key = if now < wanted { &down } else { &up };
+            for _ in 0..(wanted - now).unsigned_abs().min(400) {
+                self.mouse_wait(Wait::MouseHold).await;
+                self.press(key).await?;
+            }
         }
         Ok(false)
     }
