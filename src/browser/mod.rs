@@ -53,10 +53,10 @@ const SNAPSHOT_JS: &str = include_str!("snapshot.js");
 /// cookie values), and `telemetry::secret_guard` drops its TRACE events.
 pub const DEVTOOLS_WIRE_LOG_TARGET: &str = "autoapply::browser::cdp";
 
-/// The longest [`LaunchedBrowser::teardown`] takes: close (5 s), wait (5 s), kill (5 s),
-/// the process table empty (5 s), with 2 s to spare. The unit's `TimeoutStopSec`
-/// counts it.
-pub const TEARDOWN_MAX: Duration = Duration::from_secs(22);
+/// The longest [`LaunchedBrowser::teardown`] takes: the tab closed (2 s), the browser
+/// closed (5 s), its exit awaited (5 s), a kill (5 s), the pipe's end (2 s), the
+/// process table empty (5 s). The unit's `TimeoutStopSec` counts it.
+pub const TEARDOWN_MAX: Duration = Duration::from_secs(24);
 
 /// One launched browser with one page: everything of one application.
 pub struct LaunchedBrowser {
