@@ -1,14 +1,17 @@
 //! The sensor's positive control: the browser driven the old way, with every tell
 //! of issue 33 on purpose, so that a test (and `autoapply browser check`) can show
 //! that the sensor catches each one. What makes the control differ from the worker
-//! is here and in three switches on [`Mode::Control`]: the automation flag
+//! is here and in the switches on [`Mode::Control`]: the automation flag
 //! (`process.rs`), the Runtime domain (`launch.rs`), scripts in the page's own
-//! world (`world.rs`), text inserted without key presses (`input.rs`). A control
+//! world (`world.rs`), and here the old input: text inserted without key presses,
+//! lists set from script, one-move clicks (`pointer.rs`). A control
 //! launch is refused against LinkedIn.
 
-use chromiumoxide_cdp::cdp::js_protocol::runtime::{CallFunctionOnParams, RemoteObjectId};
+use chromiumoxide_cdp::cdp::browser_protocol::input::InsertTextParams;
+use tokio_util::sync::CancellationToken;
 
 use super::{BrowserError, LaunchedBrowser, Mode, Target};
+use crate::pacing::{Pacing, Wait};
 
 /// The attribute the control writes on each element it may act on, as tools that
 /// tag the page do.
@@ -27,23 +30,41 @@ impl LaunchedBrowser {
     }
 }
 
-/// The control empties a field from script (`value = ''` and a synthetic `input`).
-pub(super) async fn clear_from_script(
+/// The control types the old way: one click, the field emptied from script
+/// (`value = ''` and a synthetic `input`), text inserted without key presses, and a
+/// synthetic `change` to commit it.
+pub(super) async fn type_from_script(
     browser: &LaunchedBrowser,
-    object_id: &RemoteObjectId,
+    target: Target,
+    text: &str,
+    pacing: &Pacing,
+    cancel: &CancellationToken,
 ) -> Result<(), BrowserError> {
-    let params = CallFunctionOnParams::builder()
-        .function_declaration(
+    let el = browser.click_node(target).await?;
+    browser
+        .call_on(
+            &el,
+            "clear the field",
             "function() { this.value = ''; this.dispatchEvent(new Event('input', {bubbles: true})); }",
         )
-        .object_id(object_id.clone())
-        .build()
-        .map_err(|detail| BrowserError::Cdp {
-            action: "clear the field",
-            detail,
-        })?;
+        .await?;
+    let mut buf = [0u8; 4];
+    for ch in text.chars() {
+        pacing
+            .pause(Wait::Keystroke, cancel)
+            .await
+            .map_err(|_| BrowserError::Cancelled)?;
+        let text: &str = ch.encode_utf8(&mut buf);
+        browser
+            .timed("type", browser.tab.call(InsertTextParams::new(text)))
+            .await?;
+    }
     browser
-        .timed("clear the field", browser.tab.call(params))
+        .call_on(
+            &el,
+            "commit the field",
+            "function() { this.dispatchEvent(new Event('change', {bubbles: true})); }",
+        )
         .await
         .map(drop)
 }

@@ -3,7 +3,7 @@
 //! Ctrl+A and Backspace.
 
 use chromiumoxide_cdp::cdp::browser_protocol::input::{
-    DispatchKeyEventParams, DispatchKeyEventType, InsertTextParams,
+    DispatchKeyEventParams, DispatchKeyEventType,
 };
 use tokio_util::sync::CancellationToken;
 
@@ -113,38 +113,19 @@ impl LaunchedBrowser {
         pacing: &Pacing,
         cancel: &CancellationToken,
     ) -> Result<(), BrowserError> {
-        let el = self.click_node(target).await?;
-        let control = self.conn.mode() == Mode::Control;
-        if control {
-            super::control::clear_from_script(self, &el.object_id).await?;
-        } else {
-            self.clear_focused().await?;
+        if self.conn.mode() == Mode::Control {
+            return super::control::type_from_script(self, target, text, pacing, cancel).await;
         }
-        let mut buf = [0u8; 4];
+        // the field commits itself when the next click takes the focus away
+        self.click_node(target).await?;
+        self.clear_focused().await?;
         for ch in text.chars() {
             pacing
                 .pause(Wait::Keystroke, cancel)
                 .await
                 .map_err(|_| BrowserError::Cancelled)?;
             self.acting()?;
-            if control {
-                // the old way, for the sensor to catch: text without key presses
-                let text: &str = ch.encode_utf8(&mut buf);
-                self.timed("type", self.tab.call(InsertTextParams::new(text)))
-                    .await?;
-            } else {
-                self.press(&keys::key_for(ch)).await?;
-            }
-        }
-        if control {
-            // the old way commits the field with a synthetic change event; a person's
-            // field commits itself when the next click takes the focus away
-            self.call_on(
-                &el,
-                "commit the field",
-                "function() { this.dispatchEvent(new Event('change', {bubbles: true})); }",
-            )
-            .await?;
+            self.press(&keys::key_for(ch)).await?;
         }
         Ok(())
     }
