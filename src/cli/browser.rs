@@ -50,17 +50,11 @@ pub struct BrowserCheckArgs {
 /// The replica job the check applies on (a multi-step form, a text field first).
 const JOB: u64 = 1002;
 
-/// What the control must trip: every check but identity (which it trips only with
-/// a user agent of another system than the server's, `--user-agent`).
-pub const CONTROL_TRIPS: [&str; 7] = [
-    "webdriver",
-    "runtime domain",
-    "dom marks",
-    "foreign page-API calls",
-    "untrusted events",
-    "text without key presses",
-    "clicks without a mouse path",
-];
+/// What the control must trip: every check but identity, which it trips only with a
+/// user agent of another system than the server's (`--user-agent`).
+fn control_must_trip(check: &str) -> bool {
+    check != "identity"
+}
 
 pub(super) async fn check(args: &BrowserCheckArgs) -> Result<ExitCode, Failure> {
     let executable = args
@@ -124,6 +118,32 @@ pub(super) async fn check(args: &BrowserCheckArgs) -> Result<ExitCode, Failure> 
 
 /// The job page, Easy Apply, a typed answer; then the sensor's last word.
 async fn drive(browser: &LaunchedBrowser, replica: &Replica) -> Result<(), String> {
+    begin_application(browser, replica, JOB, "Ada").await?;
+    // the sensor reports a change within 150 ms, BotD once the page loaded
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    let settle = tokio::time::Instant::now() + Duration::from_millis(600);
+    loop {
+        let now = tokio::time::Instant::now();
+        let botd_known = replica
+            .sensor_reports()
+            .iter()
+            .any(|r| r.botd.is_some() || r.botd_error.is_some());
+        if (botd_known && now >= settle) || now >= deadline {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// What an application does first on replica job `job`: a made-up session, the job
+/// page, Easy Apply, `text` typed into the form's first text field. The check's and
+/// the sensor tests' one way to let a page watch the browser act.
+pub async fn begin_application(
+    browser: &LaunchedBrowser,
+    replica: &Replica,
+    job: u64,
+    text: &str,
+) -> Result<(), String> {
     let spec = SelectorSource::from_env()
         .load("linkedin")
         .map_err(|e| e.to_string())?
@@ -137,8 +157,10 @@ async fn drive(browser: &LaunchedBrowser, replica: &Replica) -> Result<(), Strin
         .await
         .map_err(e)?;
     let cancel = CancellationToken::new();
-    let job = replica.job_url(JOB);
-    browser.goto(job.as_str(), &cancel).await.map_err(e)?;
+    browser
+        .goto(replica.job_url(job).as_str(), &cancel)
+        .await
+        .map_err(e)?;
     let wait = Duration::from_secs(15);
     browser
         .wait_for(&spec, "Easy Apply", wait, &cancel, |o| o.easy_apply)
@@ -160,23 +182,9 @@ async fn drive(browser: &LaunchedBrowser, replica: &Replica) -> Result<(), Strin
         .ok_or("the form has no text field")?;
     let pacing = Pacing::new(0.0, false).map_err(|e| e.to_string())?;
     browser
-        .type_text(Target::Field(first_text), "Ada", &pacing, &cancel)
+        .type_text(Target::Field(first_text), text, &pacing, &cancel)
         .await
-        .map_err(e)?;
-    // the sensor reports a change within 150 ms, BotD once the page loaded
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    let settle = tokio::time::Instant::now() + Duration::from_millis(600);
-    loop {
-        let now = tokio::time::Instant::now();
-        let botd_known = replica
-            .sensor_reports()
-            .iter()
-            .any(|r| r.botd.is_some() || r.botd_error.is_some());
-        if (botd_known && now >= settle) || now >= deadline {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+        .map_err(e)
 }
 
 /// Prints one line per check and BotD's verdict; the exit code.
@@ -190,10 +198,9 @@ fn verdict(report: &SensorReport, control: bool, foreign_system: bool) -> ExitCo
     println!("  {:<28} {}", "BotD", report.botd_verdict());
     let tells = report.tells();
     if control {
-        let identity = foreign_system.then_some("identity");
-        let missed: Vec<&str> = CONTROL_TRIPS
+        let missed: Vec<&str> = CHECKS
             .into_iter()
-            .chain(identity)
+            .filter(|c| control_must_trip(c) || foreign_system)
             .filter(|c| !tells.contains(c))
             .collect();
         let botd_missed = report.botd.as_ref().is_some_and(|v| !v.bot);

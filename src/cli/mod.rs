@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use self::{
-    browser::{BrowserCheckArgs, BrowserCommand},
+    browser::{BrowserCheckArgs, BrowserCommand, begin_application},
     config::ConfigCommand,
     enqueue::EnqueueArgs,
     replay::ReplayArgs,

@@ -31,7 +31,7 @@ pub struct BotdVerdict {
 }
 
 /// What the sensor saw on one page load (its latest report).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SensorReport {
     /// a random id per page load
     pub page: String,
@@ -114,20 +114,7 @@ impl SensorReport {
     pub fn merged(reports: &[SensorReport]) -> SensorReport {
         let mut all = SensorReport {
             page: "all".into(),
-            url: String::new(),
-            webdriver: false,
-            runtime_domain: false,
-            dom_marks: Vec::new(),
-            foreign_calls: Vec::new(),
-            untrusted_events: Vec::new(),
-            text_without_keys: 0,
-            clicks: 0,
-            clicks_without_path: 0,
-            identity: Vec::new(),
-            languages: Vec::new(),
-            user_agent: String::new(),
-            botd: None,
-            botd_error: None,
+            ..SensorReport::default()
         };
         let join = |into: &mut Vec<String>, from: &[String]| {
             for item in from {

@@ -10,14 +10,11 @@
 use std::collections::BTreeSet;
 
 use autoapply::{
-    browser::{LaunchOptions, LaunchedBrowser, Mode, Target},
-    page::FieldKind,
+    browser::{LaunchOptions, LaunchedBrowser, Mode},
     replica::Replica,
 };
 
-use crate::support::apply::{
-    BROWSER, apply_env, local_launch, replica_spec, require_botd, require_display,
-};
+use crate::support::apply::{BROWSER, apply_env, local_launch, require_botd, require_display};
 
 const COOKIE: &str = "AQEDASensorSessionCookie-7c1d";
 
@@ -154,7 +151,9 @@ async fn a_detector_of_another_shape_sees_the_control_and_not_the_worker_who_app
         ..local_launch("detector-control", std::time::Duration::from_secs(20))
     };
     let browser = LaunchedBrowser::launch(&options).await.unwrap();
-    drive_the_form(&browser, &env.replica).await;
+    autoapply::cli::begin_application(&browser, &env.replica, 4243, "5550100")
+        .await
+        .unwrap();
     let want = [
         "webdriver",
         "runtime",
@@ -177,45 +176,4 @@ async fn a_detector_of_another_shape_sees_the_control_and_not_the_worker_who_app
             "the detector missed {tell}: {control:?}"
         );
     }
-}
-
-/// The job page, its apply button, the first text field typed into.
-async fn drive_the_form(browser: &LaunchedBrowser, replica: &Replica) {
-    let session = autoapply::session::Session::parse(
-        format!(r#"[{{"name": "li_at", "value": "{COOKIE}", "domain": ".www.linkedin.com", "expirationDate": 4102444800}}]"#).as_bytes(),
-        time::OffsetDateTime::now_utc(),
-    )
-    .unwrap();
-    browser
-        .set_cookies(&session, &replica.origin(), true)
-        .await
-        .unwrap();
-    let cancel = tokio_util::sync::CancellationToken::new();
-    let spec = replica_spec(replica);
-    let job = replica.origin().join("/jobs/view/4243/").unwrap();
-    browser.goto(job.as_str(), &cancel).await.unwrap();
-    let wait = std::time::Duration::from_secs(10);
-    browser
-        .wait_for(&spec, "Easy Apply", wait, &cancel, |o| o.easy_apply)
-        .await
-        .unwrap();
-    browser.click(Target::EasyApply).await.unwrap();
-    let seen = browser
-        .wait_for(&spec, "the form", wait, &cancel, |o| {
-            o.modal.as_ref().is_some_and(|m| !m.fields.is_empty())
-        })
-        .await
-        .unwrap();
-    let field = seen
-        .modal
-        .iter()
-        .flat_map(|m| &m.fields)
-        .find(|f| f.kind == FieldKind::Text)
-        .expect("a text field")
-        .handle;
-    let pacing = autoapply::pacing::Pacing::new(0.0, false).unwrap();
-    browser
-        .type_text(Target::Field(field), "5550100", &pacing, &cancel)
-        .await
-        .unwrap();
 }
