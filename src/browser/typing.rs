@@ -41,29 +41,8 @@ impl LaunchedBrowser {
 
     /// Presses and releases `key` (with Shift held around it when it needs it).
     pub(super) async fn press(&self, key: &keys::Key) -> Result<(), BrowserError> {
-        let shift = keys::Key {
-            key: "Shift".into(),
-            code: "ShiftLeft",
-            key_code: 16,
-            shift: false,
-            text: String::new(),
-        };
-        let modifiers = if key.shift { SHIFT } else { 0 };
-        if key.shift {
-            self.key_event(DispatchKeyEventType::RawKeyDown, &shift, SHIFT, None)
-                .await?;
-        }
-        let down = if key.text.is_empty() {
-            DispatchKeyEventType::RawKeyDown
-        } else {
-            DispatchKeyEventType::KeyDown
-        };
-        self.key_event(down, key, modifiers, None).await?;
-        self.key_event(DispatchKeyEventType::KeyUp, key, modifiers, None)
-            .await?;
-        if key.shift {
-            self.key_event(DispatchKeyEventType::KeyUp, &shift, 0, None)
-                .await?;
+        for (kind, key, modifiers) in strokes(key) {
+            self.key_event(kind, &key, modifiers, None).await?;
         }
         Ok(())
     }
@@ -119,6 +98,23 @@ impl LaunchedBrowser {
         // the field commits itself when the next click takes the focus away
         self.click_node(target).await?;
         self.clear_focused().await?;
+        if pacing.scale() == 0.0 {
+            // no keystroke delays: every event sent at once, in order. Chromium
+            // queues key events and hands each to the page (unlike mouse moves,
+            // none is coalesced), so the page sees the same presses, only closer
+            self.acting()?;
+            let events: Vec<_> = text
+                .chars()
+                .flat_map(|c| strokes(&keys::key_for(c)))
+                .collect();
+            futures_util::future::try_join_all(
+                events.iter().map(|(kind, key, modifiers)| {
+                    self.key_event(kind.clone(), key, *modifiers, None)
+                }),
+            )
+            .await?;
+            return Ok(());
+        }
         for ch in text.chars() {
             pacing
                 .pause(Wait::Keystroke, cancel)
@@ -128,5 +124,64 @@ impl LaunchedBrowser {
             self.press(&keys::key_for(ch)).await?;
         }
         Ok(())
+    }
+}
+
+/// The key events of one press of `key`: Shift down around it when it needs it, the
+/// key down (with its text) and up.
+fn strokes(key: &keys::Key) -> Vec<(DispatchKeyEventType, keys::Key, i64)> {
+    let shift = keys::Key {
+        key: "Shift".into(),
+        code: "ShiftLeft",
+        key_code: 16,
+        shift: false,
+        text: String::new(),
+    };
+    let modifiers = if key.shift { SHIFT } else { 0 };
+    let down = if key.text.is_empty() {
+        DispatchKeyEventType::RawKeyDown
+    } else {
+        DispatchKeyEventType::KeyDown
+    };
+    let mut events = Vec::with_capacity(4);
+    if key.shift {
+        events.push((DispatchKeyEventType::RawKeyDown, shift.clone(), SHIFT));
+    }
+    events.push((down, key.clone(), modifiers));
+    events.push((DispatchKeyEventType::KeyUp, key.clone(), modifiers));
+    if key.shift {
+        events.push((DispatchKeyEventType::KeyUp, shift, 0));
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_capital_is_typed_inside_shift_and_a_letter_alone() {
+        let kinds = |c| -> Vec<(DispatchKeyEventType, String)> {
+            strokes(&keys::key_for(c))
+                .into_iter()
+                .map(|(kind, key, _)| (kind, key.key))
+                .collect()
+        };
+        assert_eq!(
+            kinds('A'),
+            [
+                (DispatchKeyEventType::RawKeyDown, "Shift".to_owned()),
+                (DispatchKeyEventType::KeyDown, "A".to_owned()),
+                (DispatchKeyEventType::KeyUp, "A".to_owned()),
+                (DispatchKeyEventType::KeyUp, "Shift".to_owned()),
+            ]
+        );
+        assert_eq!(
+            kinds('a'),
+            [
+                (DispatchKeyEventType::KeyDown, "a".to_owned()),
+                (DispatchKeyEventType::KeyUp, "a".to_owned()),
+            ]
+        );
     }
 }
