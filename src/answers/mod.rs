@@ -56,6 +56,8 @@ impl std::fmt::Debug for Resolution {
 enum Value {
     Text(String),
     Number(u64),
+    /// years of experience, whole or decimal (`4.5`)
+    Years(f64),
     Bool(bool),
 }
 
@@ -112,7 +114,7 @@ fn years_for(profile: &ApplicantProfile, label: &str) -> Option<Value> {
         .iter()
         .filter(|(skill, _)| has_phrase(label, skill))
         .max_by_key(|(skill, _)| skill.len())
-        .map(|(_, years)| Value::Number(u64::from(*years)))
+        .map(|(_, years)| Value::Years(years.get()))
 }
 
 fn from_profile(profile: &ApplicantProfile, label: &str) -> Option<Value> {
@@ -237,6 +239,20 @@ fn choose(options: &[String], value: &Value) -> Option<String> {
             .iter()
             .find(|o| option_range(o).is_some_and(|(lo, hi)| (lo..=hi).contains(n)))
             .cloned(),
+        // 4.5 years is in "3-5 years" and in "4+ years", never in "4 years" or "5 years"
+        Value::Years(y) => options
+            .iter()
+            .find(|o| {
+                option_range(o).is_some_and(|(lo, hi)| {
+                    let (lo, hi) = (lo as f64, hi as f64);
+                    if lo == hi {
+                        *y == lo
+                    } else {
+                        (lo..=hi).contains(y)
+                    }
+                })
+            })
+            .cloned(),
         Value::Text(t) => {
             let want = normalize(t);
             options
@@ -291,6 +307,7 @@ fn as_text(value: &Value) -> String {
     match value {
         Value::Text(t) => t.clone(),
         Value::Number(n) => n.to_string(),
+        Value::Years(y) => y.to_string(),
         Value::Bool(true) => "Yes".into(),
         Value::Bool(false) => "No".into(),
     }
@@ -380,7 +397,7 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::profile::{Contact, QuestionAnswer, Salary};
+    use crate::domain::profile::{Contact, QuestionAnswer, Salary, Years};
 
     fn profile() -> ApplicantProfile {
         ApplicantProfile {
@@ -392,12 +409,9 @@ mod tests {
                 phone_country: Some("United Kingdom (+44)".into()),
                 city: Some("London, England".into()),
             },
-            experience_years: [
-                ("python".to_owned(), 5),
-                ("rust".to_owned(), 2),
-                ("c".to_owned(), 9),
-            ]
-            .into(),
+            experience_years: [("python", 5.0), ("rust", 2.0), ("c", 9.0), ("go", 4.5)]
+                .map(|(skill, years)| (skill.to_owned(), Years::new(years).unwrap()))
+                .into(),
             work_authorization: Some(true),
             requires_sponsorship: Some(false),
             notice_period_days: Some(30),
@@ -521,6 +535,33 @@ mod tests {
                 &["0-1 years", "2-4 years", "5+ years"]
             ),
             Resolution::Choose("5+ years".into())
+        );
+        let go = "How many years of experience do you have with Go?";
+        assert_eq!(
+            resolve_it(go, FieldKind::Text, &[]),
+            Resolution::Type("4.5".into()),
+            "a decimal as the user wrote it"
+        );
+        assert_eq!(
+            resolve_it(
+                go,
+                FieldKind::Select,
+                &["0-2 years", "3-5 years", "6+ years"]
+            ),
+            Resolution::Choose("3-5 years".into())
+        );
+        assert_eq!(
+            resolve_it(
+                go,
+                FieldKind::Radio,
+                &["0-1 years", "2-4 years", "5+ years"]
+            ),
+            Resolution::Unknown,
+            "4.5 is in neither 2-4 nor 5+: asked, never rounded"
+        );
+        assert_eq!(
+            resolve_it(go, FieldKind::Radio, &["4 years", "5 years"]),
+            Resolution::Unknown
         );
     }
 

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Engine, outcome::Ended};
 use crate::{
-    domain::Lease,
+    domain::{ApplicantProfile, Lease},
     session::{self, EncryptedSession, Session},
     store::{Application, ProfileRow, Store, StoreError},
 };
@@ -26,10 +26,14 @@ impl Engine {
         lease: Option<Lease>,
         cancel: &CancellationToken,
     ) -> Result<Result<(Visit<'a>, Session), Ended>, StoreError> {
-        let Some(profile) = store.profile(application.user_id).await? else {
+        let Some(row) = store.profile(application.user_id).await? else {
             return Ok(Err(Ended::ProfileMissing));
         };
-        let resume = match self.resume_for(application, &profile) {
+        let profile = match row.profile.clone() {
+            Ok(profile) => profile,
+            Err(e) => return Ok(Err(Ended::ProfileInvalid(e))),
+        };
+        let resume = match self.resume_for(application, &row) {
             Ok(resume) => resume,
             Err(e) => return Ok(Err(Ended::ResumeRefused(e))),
         };
@@ -105,7 +109,8 @@ pub(super) struct Visit<'a> {
     pub(super) lease: Option<Lease>,
     /// the job page on the site's origin
     pub(super) job_url: url::Url,
-    pub(super) profile: ProfileRow,
+    /// the user's profile, read
+    pub(super) profile: ApplicantProfile,
     /// the browser's user agent: the stored session's, else its export's
     pub(super) user_agent: Option<String>,
 }

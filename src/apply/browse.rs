@@ -116,7 +116,7 @@ impl Engine {
         } else {
             let job = Job {
                 url: visit.job_url.as_str(),
-                profile: &visit.profile.profile,
+                profile: &visit.profile,
                 resume: decide::ResumeChoice {
                     path: visit.resume.as_deref(),
                     named: application.resume_path.is_some(),

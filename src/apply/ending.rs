@@ -47,7 +47,7 @@ impl Engine {
         let recorded = match (&disposition, lease) {
             (_, None) => false,
             (Disposition::Finish(outcome), Some(lease)) => record(store, lease, outcome).await?,
-            (Disposition::Release, Some(lease)) => store.release(lease).await?,
+            (Disposition::Release(why), Some(lease)) => store.release(lease, why).await?,
             (Disposition::Nothing, Some(_)) => false,
         };
         if !recorded && lease.is_some() && !matches!(disposition, Disposition::Nothing) {

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use super::decide::{PendingQuestion, Stop};
 use crate::{
     browser::BrowserError,
-    domain::{Look, Outcome, OutcomeDetails, OutcomeStatus, SessionStatus},
+    domain::{GiveBack, Look, Outcome, OutcomeDetails, OutcomeStatus, SessionStatus},
     session::SessionError,
 };
 
@@ -24,6 +24,8 @@ pub enum Ended {
     SessionMissing,
     /// the user has no applicant profile
     ProfileMissing,
+    /// the user's profile does not match the schema
+    ProfileInvalid(crate::domain::ProfileError),
     /// the profile's résumé may not be uploaded
     ResumeRefused(crate::resume::ResumeError),
     /// the job URL is not a page of the site
@@ -43,8 +45,8 @@ pub enum Ended {
 pub enum Disposition {
     /// record this outcome
     Finish(Outcome),
-    /// give the claim back without spending the attempt
-    Release,
+    /// give the claim back without spending the attempt, saying why
+    Release(GiveBack),
     /// nothing (dry run, or the lease is already lost)
     #[default]
     Nothing,
@@ -195,6 +197,9 @@ const LINKEDIN_DAILY_LIMIT: &str = "LinkedIn's own Easy Apply daily limit was re
 /// `linkedin_throttled`
 const LINKEDIN_THROTTLED: &str = "LinkedIn paused Easy Apply for this user (\"applying at a fast pace\"): their applications wait for the pause (AUTOAPPLY_THROTTLE_PAUSE_SECS) without spending an attempt; going on would risk a restriction";
 
+/// `kill_switch` (a give-back)
+const KILL_SWITCH: &str = "the fleet's daily cap of LinkedIn actions is reached: nothing was sent; the row runs when the cap reopens (the next UTC day), no attempt spent";
+
 /// `user_daily_limit`
 const USER_DAILY_LIMIT: &str =
     "the user's daily submission cap is reached: their applications wait for the next UTC day";
@@ -209,7 +214,7 @@ pub fn disposition(
     use OutcomeStatus::{Failed, NeedsUser};
     match ended {
         Ended::Flow(stop) => flow_disposition(stop, now, throttle_pause),
-        Ended::Cancelled => Disposition::Release,
+        Ended::Cancelled => Disposition::Release(GiveBack::shutdown()),
         Ended::Browser(e) => browser_failure(e),
         Ended::Session(
             e @ (SessionError::RequiredCookieMissing { .. } | SessionError::CookieExpired { .. }),
@@ -219,13 +224,24 @@ pub fn disposition(
         Ended::Session(_) => finish(NeedsUser, "session_unreadable", SESSION_UNREADABLE),
         Ended::SessionMissing => finish(NeedsUser, "session_missing", SESSION_MISSING),
         Ended::ProfileMissing => finish(NeedsUser, "profile_missing", PROFILE_MISSING),
+        Ended::ProfileInvalid(e) => {
+            let mut outcome = Outcome::new(NeedsUser, Some("profile_invalid")).with_error(
+                &format!("{e}: the user must correct their profile; nothing was sent to LinkedIn"),
+            );
+            outcome.details.keep_attempt = true;
+            Disposition::Finish(outcome)
+        }
         Ended::InvalidJobUrl => finish(Failed, "invalid_job_url", INVALID_JOB_URL),
         Ended::ResumeRefused(e) => finish(
             NeedsUser,
             "resume_refused",
             &format!("{e}; nothing was sent to LinkedIn"),
         ),
-        Ended::KillSwitch => Disposition::Release,
+        Ended::KillSwitch => Disposition::Release(GiveBack::new(
+            "kill_switch",
+            KILL_SWITCH,
+            std::time::Duration::ZERO,
+        )),
     }
 }
 
@@ -346,7 +362,7 @@ fn step_stuck(step: u32) -> String {
 /// A browser that failed: shutdown gives the claim back, anything else is retried.
 fn browser_failure(e: &BrowserError) -> Disposition {
     let reason = match e {
-        BrowserError::Cancelled => return Disposition::Release,
+        BrowserError::Cancelled => return Disposition::Release(GiveBack::shutdown()),
         // nothing may be recorded under a lease this worker no longer holds
         BrowserError::LeaseExpired => return Disposition::Nothing,
         BrowserError::Crashed { .. } => "browser_crashed",
@@ -430,7 +446,7 @@ mod tests {
     fn shutdown_and_the_kill_switch_give_the_claim_back() {
         assert_eq!(
             disposition(&Ended::Cancelled, now(), PAUSE),
-            Disposition::Release
+            Disposition::Release(GiveBack::shutdown())
         );
         let Disposition::Finish(o) =
             disposition(&Ended::Flow(Stop::LinkedinThrottled), now(), PAUSE)
@@ -442,10 +458,13 @@ mod tests {
         assert!(o.details.keep_attempt, "the throttle spends no attempt");
         assert_eq!(o.details.run_at, Some(now() + PAUSE));
         assert_eq!(o.details.pause_user_until, Some(now() + PAUSE));
-        assert_eq!(
+        assert!(matches!(
             disposition(&Ended::KillSwitch, now(), PAUSE),
-            Disposition::Release
-        );
+            Disposition::Release(GiveBack {
+                reason: "kill_switch",
+                ..
+            })
+        ));
         assert_eq!(
             disposition(&Ended::Flow(Stop::DryRunComplete), now(), PAUSE),
             Disposition::Nothing

@@ -186,22 +186,8 @@ fn read_profile(path: &std::path::Path) -> Result<serde_json::Value, Failure> {
             ),
         )
     })?;
-    serde_json::from_value::<crate::domain::ApplicantProfile>(value.clone()).map_err(|e| {
-        let text = e.to_string();
-        let text = text
-            .split('"')
-            .next()
-            .unwrap_or_default()
-            .trim_end()
-            .to_owned();
-        Failure::new(
-            exit::USAGE,
-            format!(
-                "{}: does not match the profile schema: {text}",
-                path.display()
-            ),
-        )
-    })?;
+    crate::domain::ApplicantProfile::from_json(&value)
+        .map_err(|e| Failure::new(exit::USAGE, format!("{}: {e}", path.display())))?;
     Ok(value)
 }
 

@@ -8,7 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-pub use profile::ApplicantProfile;
+pub use profile::{ApplicantProfile, ProfileError};
 
 /// Why a string is not a valid identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -327,6 +327,42 @@ impl Outcome {
     pub fn with_error(mut self, error: &str) -> Self {
         self.error = Some(truncate_error(error));
         self
+    }
+}
+
+/// A claim given back without spending the attempt: why, recorded on the row
+/// (`reason`, `last_error`), and how long it waits before any worker may claim it
+/// again — so that a row that cannot be run is never claimed in a loop.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GiveBack {
+    /// machine-readable cause (`shutdown`, `store_error`, `user_spacing`, ...)
+    pub reason: &'static str,
+    /// operator-facing text; truncated to [`MAX_ERROR_CHARS`], free of secrets
+    pub error: String,
+    /// the wait before the row can be claimed again
+    pub after: std::time::Duration,
+}
+
+impl GiveBack {
+    /// The worker is shutting down before the submit gate: the row may run at once
+    /// elsewhere.
+    pub fn shutdown() -> Self {
+        Self {
+            reason: "shutdown",
+            error:
+                "the worker shut down before submitting: the claim was given back, no attempt spent"
+                    .into(),
+            after: std::time::Duration::ZERO,
+        }
+    }
+
+    /// A give-back with its cause, text and wait.
+    pub fn new(reason: &'static str, error: &str, after: std::time::Duration) -> Self {
+        Self {
+            reason,
+            error: truncate_error(error),
+            after,
+        }
     }
 }
 

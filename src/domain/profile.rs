@@ -25,10 +25,10 @@ pub fn example() -> serde_json::Value {
 pub struct ApplicantProfile {
     /// contact details (the Easy Apply "Contact info" step)
     pub contact: Contact,
-    /// years of experience per skill, e.g. `{"python": 5, "rust": 2}`; keys are
-    /// matched case-insensitively against "How many years of experience do you have
-    /// with X?"
-    pub experience_years: BTreeMap<String, u32>,
+    /// years of experience per skill, e.g. `{"python": 5, "rust": 2.5}` (a number,
+    /// whole or decimal, or the same as text: `"4.5"`, `"4,5"`); keys are matched
+    /// case-insensitively against "How many years of experience do you have with X?"
+    pub experience_years: BTreeMap<String, Years>,
     /// legally authorized to work in the job's country
     pub work_authorization: Option<bool>,
     /// needs visa sponsorship now or in the future
@@ -69,6 +69,97 @@ pub struct Contact {
     pub city: Option<String>,
 }
 
+/// Years of experience as people write them: `4`, `4.5`, `"4.5"` or `"4,5"`; never
+/// negative, at most 80.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct Years(f64);
+
+impl Years {
+    /// The years, from a number a person wrote; `None` when it is not 0 to 80.
+    pub fn new(years: f64) -> Option<Self> {
+        (years.is_finite() && (0.0..=80.0).contains(&years)).then_some(Self(years))
+    }
+
+    /// The years as a number.
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Years {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Number(f64),
+            Text(String),
+        }
+        let years = match Written::deserialize(d).map_err(|_| {
+            serde::de::Error::custom("expected years as a number (4 or 4.5) or its text")
+        })? {
+            Written::Number(n) => n,
+            Written::Text(t) => t.trim().replace(',', ".").parse().map_err(|_| {
+                serde::de::Error::custom("expected years as a number (4 or 4.5) or its text")
+            })?,
+        };
+        Self::new(years).ok_or_else(|| serde::de::Error::custom("expected years from 0 to 80"))
+    }
+}
+
+/// Why a stored profile cannot be used: where in the document and what is wrong,
+/// never a value (a profile is personal data).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("the applicant profile does not match the documented schema at `{path}`: {problem}")]
+pub struct ProfileError {
+    /// the field, e.g. `experience_years.python` (`.` for the whole document)
+    pub path: String,
+    /// what is wrong with it
+    pub problem: String,
+}
+
+impl ApplicantProfile {
+    /// The profile in `value`, or where and why it does not match the schema.
+    pub fn from_json(value: &serde_json::Value) -> Result<Self, ProfileError> {
+        if !value.is_object() {
+            // serde would read a list positionally, field by field
+            return Err(ProfileError {
+                path: ".".into(),
+                problem: "expected a JSON object".into(),
+            });
+        }
+        serde_path_to_error::deserialize(value).map_err(|e| ProfileError {
+            path: e.path().to_string(),
+            problem: without_values(&e.inner().to_string()),
+        })
+    }
+}
+
+/// serde's message without what it quotes: `invalid type: string "x", expected u32`
+/// → `invalid type: string, expected a whole number`.
+fn without_values(message: &str) -> String {
+    let mut out = String::new();
+    let mut quote = None;
+    for c in message.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '`' => {
+                quote = Some(c);
+                // drop the space before the quoted value
+                while out.ends_with(' ') {
+                    out.pop();
+                }
+            }
+            None => out.push(c),
+        }
+    }
+    out.replace(" u32", " a whole number")
+        .replace(" u64", " a whole number")
+        .replace(" f64", " a number")
+        .replace(" a boolean", " true or false")
+}
+
 /// A salary expectation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Salary {
@@ -101,11 +192,63 @@ mod tests {
         json["some_future_field"] = serde_json::json!({"x": 1});
         let profile: ApplicantProfile = serde_json::from_value(json).unwrap();
         assert_eq!(profile.contact.first_name.as_deref(), Some("Ada"));
-        assert_eq!(profile.experience_years.get("rust"), Some(&2));
+        assert_eq!(profile.experience_years["rust"].get(), 2.0);
         assert_eq!(profile.salary_expectation.unwrap().amount, 85000);
         assert!(!profile.follow_companies);
         assert_eq!(profile.answers.len(), 4);
         assert_eq!(profile.willing_to_commute, None, "unknown stays unknown");
+    }
+
+    #[test]
+    fn years_are_read_as_people_write_them() {
+        for (written, years) in [
+            (serde_json::json!(4), 4.0),
+            (serde_json::json!(4.5), 4.5),
+            (serde_json::json!("4.5"), 4.5),
+            (serde_json::json!(" 4,5 "), 4.5),
+        ] {
+            let profile = ApplicantProfile::from_json(
+                &serde_json::json!({"experience_years": {"go": written}}),
+            )
+            .unwrap();
+            assert_eq!(profile.experience_years["go"].get(), years);
+        }
+    }
+
+    #[test]
+    fn a_malformed_profile_says_where_and_what_without_the_value() {
+        let cases = [
+            (
+                serde_json::json!({"experience_years": {"go": "four and a half"}}),
+                "experience_years.go",
+                "expected years as a number (4 or 4.5) or its text",
+            ),
+            (
+                serde_json::json!({"experience_years": {"go": -1}}),
+                "experience_years.go",
+                "expected years from 0 to 80",
+            ),
+            (
+                serde_json::json!({"notice_period_days": "secret thirty"}),
+                "notice_period_days",
+                "invalid type: string, expected a whole number",
+            ),
+            (
+                serde_json::json!({"work_authorization": "yes"}),
+                "work_authorization",
+                "invalid type: string, expected true or false",
+            ),
+            (serde_json::json!(["a list"]), ".", "expected a JSON object"),
+        ];
+        for (json, path, problem) in cases {
+            let e = ApplicantProfile::from_json(&json).unwrap_err();
+            assert_eq!(
+                (e.path.as_str(), e.problem.as_str()),
+                (path, problem),
+                "{json}"
+            );
+            assert!(!e.to_string().contains("secret"), "{e}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use super::heartbeat::attempt_with_heartbeat;
 use crate::{
     apply::{ApplyOptions, AttemptReport, Engine, outcome::Disposition},
-    domain::{ApplicationStatus, Outcome, OutcomeStatus, truncate_error},
+    domain::{ApplicationStatus, GiveBack, Outcome, OutcomeStatus, truncate_error},
     lease::LeaseClock,
     metrics::Metrics,
     store::{AgentLogEntry, AgentLogStatus, Application, Store},
@@ -130,7 +130,7 @@ async fn settle<S: Store>(
             end.error = Some(truncate_error(&format!("store_error: {e}")));
             tracing::error!(error = %e, "the application's outcome could not be recorded");
             if !dry_run {
-                release_after_store_error(store, application, clock).await;
+                release_after_store_error(store, application, clock, &e).await;
             }
             (None, "error".to_owned())
         }
@@ -178,7 +178,7 @@ fn end_of_attempt(end: &mut AgentLogEntry, report: &AttemptReport, dry_run: bool
             );
             outcome.status.as_str().to_owned()
         }
-        Disposition::Release | Disposition::Nothing => {
+        Disposition::Release(_) | Disposition::Nothing => {
             end.status = AgentLogStatus::Skipped;
             end.records_processed = Some(0);
             end.error = Some(truncate_error(&format!(
@@ -201,14 +201,21 @@ fn end_of_attempt(end: &mut AgentLogEntry, report: &AttemptReport, dry_run: bool
     "dry_run".to_owned()
 }
 
+/// How long a row given back after a store error waits before any worker claims it
+/// again: a fault that fails every run of this row before the browser (a row the
+/// store cannot read) costs two claims a minute, not a loop.
+pub const AFTER_STORE_ERROR: Duration = Duration::from_secs(30);
+
 /// The store failed the run before an outcome was written (an outage outlasting the
 /// retries): the claim is given back at once, without spending the attempt, while
-/// the lease holds — not left `claimed` without a browser until it expires. A row
-/// past its submit gate is untouched (release only moves a `claimed` row).
+/// the lease holds — not left `claimed` without a browser until it expires — with
+/// the error on the row and [`AFTER_STORE_ERROR`] before the next claim. A row past
+/// its submit gate is untouched (release only moves a `claimed` row).
 async fn release_after_store_error<S: Store>(
     store: &S,
     application: &Application,
     clock: &LeaseClock,
+    error: &crate::store::StoreError,
 ) {
     let Some(lease) = application.lease() else {
         return;
@@ -216,7 +223,15 @@ async fn release_after_store_error<S: Store>(
     if !clock.holds() {
         return;
     }
-    match clock.within(store.release(lease)).await {
+    let why = GiveBack::new(
+        "store_error",
+        &format!(
+            "the store failed during the attempt ({error}): given back with no attempt spent; claimable again in {} s",
+            AFTER_STORE_ERROR.as_secs()
+        ),
+        AFTER_STORE_ERROR,
+    );
+    match clock.within(store.release(lease, &why)).await {
         Some(Ok(true)) => {
             tracing::warn!("the claim was given back after the store error; no attempt spent");
         }

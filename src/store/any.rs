@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     config::Config,
-    domain::{ApplicationId, Lease, Outcome, Platform, UserId},
+    domain::{ApplicationId, GiveBack, Lease, Outcome, Platform, UserId},
 };
 
 /// One of the two backends.
@@ -116,8 +116,8 @@ impl Store for AnyStore {
         forward!(self, s => s.finish(lease, outcome))
     }
 
-    async fn release(&self, lease: Lease) -> Result<bool, StoreError> {
-        forward!(self, s => s.release(lease))
+    async fn release(&self, lease: Lease, why: &GiveBack) -> Result<bool, StoreError> {
+        forward!(self, s => s.release(lease, why))
     }
 
     async fn rescue_expired(&self) -> Result<RescueCounts, StoreError> {

@@ -18,7 +18,7 @@ pub use rows::*;
 
 use std::{future::Future, time::Duration};
 
-use crate::domain::{ApplicationId, Lease, Outcome, Platform, UserId};
+use crate::domain::{ApplicationId, GiveBack, Lease, Outcome, Platform, UserId};
 
 /// Why a store call failed. Messages carry PostgREST's code and message, never a key.
 #[derive(Debug, thiserror::Error)]
@@ -194,8 +194,13 @@ pub trait Store: Send + Sync {
         outcome: &Outcome,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Gives the claim back without spending the attempt.
-    fn release(&self, lease: Lease) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Gives the claim back without spending the attempt, recording why; no worker
+    /// claims it again before `why.after`.
+    fn release(
+        &self,
+        lease: Lease,
+        why: &GiveBack,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
     /// The sweeper.
     fn rescue_expired(&self) -> impl Future<Output = Result<RescueCounts, StoreError>> + Send;
@@ -249,13 +254,4 @@ pub trait StoreAdmin: Store {
         profile: &serde_json::Value,
         resume_path: Option<&str>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-}
-
-/// serde's message names the field and the expected type; cut any quoted value.
-pub(crate) fn clip_serde(err: &serde_json::Error) -> String {
-    let text = err.to_string();
-    match text.find('"') {
-        Some(i) => format!("{}…", &text[..i]),
-        None => text,
-    }
 }

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::domain::{
-    ApplicantProfile, ApplicationId, ApplicationStatus, Lease, LeaseToken, Platform, SessionStatus,
-    UserId,
+    ApplicantProfile, ApplicationId, ApplicationStatus, Lease, LeaseToken, Platform, ProfileError,
+    SessionStatus, UserId,
 };
 
 /// One row of `job_applications`, as the worker needs it.
@@ -226,12 +226,13 @@ pub struct StoredSession {
 }
 
 /// A row of `applicant_profiles`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ProfileRow {
     /// the job seeker
     pub user_id: UserId,
-    /// the profile
-    pub profile: ApplicantProfile,
+    /// the profile, or where and why it does not match the schema (the user's
+    /// answer to fix, not the store's error)
+    pub profile: Result<ApplicantProfile, ProfileError>,
     /// where the résumé file is
     pub resume_path: Option<String>,
 }

@@ -14,7 +14,7 @@ use super::{
 };
 use crate::{
     config::Config,
-    domain::{ApplicationId, Lease, Outcome, Platform, UserId},
+    domain::{ApplicantProfile, ApplicationId, GiveBack, Lease, Outcome, Platform, UserId},
 };
 
 /// The store of a Supabase project (or any PostgREST in front of the migrations).
@@ -200,11 +200,17 @@ impl Store for SupabaseStore {
             .await
     }
 
-    async fn release(&self, lease: Lease) -> Result<bool, StoreError> {
+    async fn release(&self, lease: Lease, why: &GiveBack) -> Result<bool, StoreError> {
         self.client
             .rpc_patient(
                 "release_application",
-                &json!({"p_id": lease.id, "p_token": lease.token}),
+                &json!({
+                    "p_id": lease.id,
+                    "p_token": lease.token,
+                    "p_reason": why.reason,
+                    "p_error": why.error,
+                    "p_after_ms": i64::try_from(why.after.as_millis()).unwrap_or(i64::MAX),
+                }),
             )
             .await
     }
@@ -270,14 +276,8 @@ impl Store for SupabaseStore {
         let Some(raw) = rows.pop() else {
             return Ok(None);
         };
-        // a profile of the wrong shape is the platform's data error: name the field
-        let profile = serde_json::from_value(raw.profile).map_err(|e| StoreError::Decode {
-            operation: "select applicant_profiles".into(),
-            detail: format!(
-                "profile of user {user} does not match the documented schema: {}",
-                super::clip_serde(&e)
-            ),
-        })?;
+        // a profile of the wrong shape is the user's to fix: named, never a store error
+        let profile = ApplicantProfile::from_json(&raw.profile);
         Ok(Some(ProfileRow {
             user_id: raw.user_id,
             profile,

@@ -126,8 +126,13 @@ async fn too_soon<S: Store>(
     claimed: &Application,
     wait: std::time::Duration,
 ) -> Refusal {
+    let why = crate::domain::GiveBack::new(
+        "user_spacing",
+        "the user's previous application started less than AUTOAPPLY_USER_SPACING_SECS ago: given back, no attempt spent",
+        wait,
+    );
     if let Some(lease) = claimed.lease()
-        && let Err(e) = st.runner.store().release(lease).await
+        && let Err(e) = st.runner.store().release(lease, &why).await
     {
         tracing::warn!(error = %e, "webhook: could not give a claim back (its lease will expire)");
     }

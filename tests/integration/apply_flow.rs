@@ -475,7 +475,7 @@ async fn shutdown_mid_application_releases_the_claim_and_leaves_no_browser() {
     let report = report.unwrap();
     assert_eq!(
         env.app.row(id),
-        "queued||0|f",
+        "queued|shutdown|0|f",
         "claim released, no attempt spent: {report:?}"
     );
     assert!(env.replica.submissions().is_empty());

@@ -6,7 +6,7 @@
 use std::{collections::HashSet, sync::Arc, time::Duration};
 
 use autoapply::{
-    domain::{Outcome, OutcomeStatus, UserId},
+    domain::{GiveBack, Outcome, OutcomeStatus, UserId},
     store::{
         BeginSubmit, ClaimBy, ClaimRequest, DriftRule, Enqueued, NewApplication, Store, StoreAdmin,
     },
@@ -247,7 +247,12 @@ async fn a_stale_fencing_token_changes_nothing(db: Db) {
     );
     let submitted = Outcome::new(OutcomeStatus::Submitted, None);
     assert!(!db.store.finish(stale, &submitted).await.unwrap());
-    assert!(!db.store.release(stale).await.unwrap());
+    assert!(
+        !db.store
+            .release(stale, &GiveBack::shutdown())
+            .await
+            .unwrap()
+    );
     assert_eq!(
         db.row(first.id),
         "claimed|lease_expired|2|f",
@@ -504,12 +509,49 @@ async fn retries_back_off_then_fail_and_release_spends_nothing(db: Db) {
     db.both("update job_applications set max_attempts = 2");
 
     let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
-    assert!(db.store.release(claimed.lease().unwrap()).await.unwrap());
+    assert!(
+        db.store
+            .release(claimed.lease().unwrap(), &GiveBack::shutdown())
+            .await
+            .unwrap()
+    );
     assert_eq!(
         db.row(claimed.id),
-        "queued||0|f",
-        "release spends no attempt"
+        "queued|shutdown|0|f",
+        "release spends no attempt and says why"
     );
+
+    // a give-back with a wait: the reason and text on the row, no claim before it
+    let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+    let why = GiveBack::new(
+        "store_error",
+        "the store failed during the attempt",
+        Duration::from_secs(30),
+    );
+    assert!(
+        db.store
+            .release(claimed.lease().unwrap(), &why)
+            .await
+            .unwrap()
+    );
+    assert_eq!(db.row(claimed.id), "queued|store_error|0|f");
+    assert_eq!(
+        db.both(&format!(
+            "select last_error from job_applications where id = '{}'",
+            claimed.id
+        )),
+        "the store failed during the attempt"
+    );
+    let wait = db.run_at_in_secs(claimed.id);
+    assert!(
+        (25..=30).contains(&wait),
+        "claimable again in 30 s: {wait} s"
+    );
+    assert!(
+        db.store.claim("w", LEASE).await.unwrap().is_none(),
+        "not claimed again before its wait"
+    );
+    db.set_run_at("true", 0);
 
     let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
     let retry = Outcome::new(OutcomeStatus::RetryLater, Some("browser_crashed"))
@@ -869,7 +911,12 @@ async fn a_call_claims_by_id_only_what_the_loop_could_and_honours_pauses_and_ses
             "{by:?}: user in a browser"
         );
     }
-    assert!(db.store.release(live.lease().unwrap()).await.unwrap());
+    assert!(
+        db.store
+            .release(live.lease().unwrap(), &GiveBack::shutdown())
+            .await
+            .unwrap()
+    );
     // a paused user, an expired session: nobody's
     db.pause_user(user);
     for by in [ClaimBy::Caller, ClaimBy::Operator] {
@@ -898,7 +945,12 @@ async fn a_call_claims_by_id_only_what_the_loop_could_and_honours_pauses_and_ses
     assert_eq!(replayed.lease_owner.as_deref(), Some("hook"));
     assert_eq!(db.row(held.id), "claimed|unknown_questions|2|f");
     // a row awaiting verification keeps its schedule (the settle time), whoever asks
-    assert!(db.store.release(replayed.lease().unwrap()).await.unwrap());
+    assert!(
+        db.store
+            .release(replayed.lease().unwrap(), &GiveBack::shutdown())
+            .await
+            .unwrap()
+    );
     db.both(&format!(
         "update job_applications set status = 'needs_verification', verification_pending = true where id = '{}'",
         held.id
@@ -976,14 +1028,30 @@ async fn enqueue_adds_one_application_per_job_and_sessions_and_profiles_round_tr
         .await
         .unwrap();
     let row = db.store.profile(user).await.unwrap().unwrap();
-    assert_eq!(row.profile.contact.first_name.as_deref(), Some("Ada"));
-    assert_eq!(row.profile.experience_years["rust"], 3);
+    assert_eq!(
+        row.profile.as_ref().unwrap().contact.first_name.as_deref(),
+        Some("Ada")
+    );
+    assert_eq!(
+        row.profile.as_ref().unwrap().experience_years["rust"].get(),
+        3.0
+    );
     assert_eq!(row.resume_path.as_deref(), Some("/storage/resumes/ada.pdf"));
     let wrong = serde_json::json!({"experience_years": {"rust": "SECRETISH"}});
     db.store.put_profile(user, &wrong, None).await.unwrap();
-    let err = db.store.profile(user).await.unwrap_err().to_string();
+    // a profile of the wrong shape is the user's to fix: read, with where and why
+    let err = db
+        .store
+        .profile(user)
+        .await
+        .unwrap()
+        .unwrap()
+        .profile
+        .unwrap_err()
+        .to_string();
     assert!(
-        err.contains("does not match the documented schema") && !err.contains("SECRETISH"),
+        err.contains("does not match the documented schema at `experience_years.rust`")
+            && !err.contains("SECRETISH"),
         "{err}"
     );
     assert!(
@@ -1172,11 +1240,16 @@ async fn every_lease_call_repeated_does_its_work_once(db: Db) {
     assert!(db.store.reserve_linkedin_action_for(lease).await.unwrap());
     assert_eq!(db.actions_today(), "2");
     for _ in 0..2 {
-        assert!(db.store.release(lease).await.unwrap());
+        assert!(
+            db.store
+                .release(lease, &GiveBack::shutdown())
+                .await
+                .unwrap()
+        );
     }
     assert_eq!(
         db.row(second.id),
-        "queued||0|f",
+        "queued|shutdown|0|f",
         "one attempt given back, not two"
     );
     assert!(
@@ -1272,10 +1345,20 @@ async fn a_claim_asked_again_with_its_request_hands_back_the_same_row(db: Db) {
         .unwrap();
     assert_ne!(other.id, first.id, "another worker gets the other row");
     // once the row was released and claimed again, the old request hands back nothing
-    assert!(db.store.release(first.lease().unwrap()).await.unwrap());
+    assert!(
+        db.store
+            .release(first.lease().unwrap(), &GiveBack::shutdown())
+            .await
+            .unwrap()
+    );
     let taken = db.store.claim("w", LEASE).await.unwrap().unwrap();
     assert_eq!(taken.id, first.id);
-    assert!(db.store.release(taken.lease().unwrap()).await.unwrap());
+    assert!(
+        db.store
+            .release(taken.lease().unwrap(), &GiveBack::shutdown())
+            .await
+            .unwrap()
+    );
     let fresh = db
         .store
         .claim_as("w", LEASE, request)

@@ -126,7 +126,7 @@ async fn enqueue_on_the_embedded_store_encrypts_the_session_and_refuses_bad_inpu
         (
             vec!["--user-id", &user, "--profile", &bad_profile],
             2,
-            "does not match the profile schema",
+            "does not match the documented schema at `experience_years.rust`",
         ),
         (
             vec![
@@ -231,7 +231,10 @@ async fn enqueue_on_the_embedded_store_encrypts_the_session_and_refuses_bad_inpu
         "the cookie is stored in clear"
     );
     let row = store.profile(user).await.unwrap().unwrap();
-    assert_eq!(row.profile.contact.first_name.as_deref(), Some("Ada"));
+    assert_eq!(
+        row.profile.as_ref().unwrap().contact.first_name.as_deref(),
+        Some("Ada")
+    );
     assert_eq!(row.resume_path.as_deref(), Some(resume.as_str()));
     let mut claimed = Vec::new();
     while let Some(a) = store

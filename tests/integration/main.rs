@@ -2,6 +2,7 @@
 //! `autoapply` binary. See `support` for the set-up.
 
 mod apply_flow;
+mod bad_rows;
 mod bench;
 mod cli;
 mod conformance;

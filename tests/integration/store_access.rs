@@ -33,7 +33,7 @@ const FUNCTIONS: [(&str, &str); 11] = [
     ),
     (
         "release_application",
-        r#"{"p_id": "00000000-0000-0000-0000-000000000000", "p_token": 1}"#,
+        r#"{"p_id": "00000000-0000-0000-0000-000000000000", "p_token": 1, "p_reason": "shutdown", "p_error": "", "p_after_ms": 0}"#,
     ),
     ("rescue_expired_applications", "{}"),
     (
@@ -168,8 +168,20 @@ async fn sessions_profiles_and_agent_logs_round_trip() {
     assert_eq!(session.status, autoapply::domain::SessionStatus::Valid);
     assert!(!format!("{session:?}").contains("session_encrypted: \"00\""));
     let profile = app.store.profile(user).await.unwrap().unwrap();
-    assert_eq!(profile.profile.contact.first_name.as_deref(), Some("Ada"));
-    assert_eq!(profile.profile.experience_years["rust"], 3);
+    assert_eq!(
+        profile
+            .profile
+            .as_ref()
+            .unwrap()
+            .contact
+            .first_name
+            .as_deref(),
+        Some("Ada")
+    );
+    assert_eq!(
+        profile.profile.as_ref().unwrap().experience_years["rust"].get(),
+        3.0
+    );
     assert_eq!(
         profile.resume_path.as_deref(),
         Some("/storage/resumes/ada.pdf")
@@ -185,9 +197,19 @@ async fn sessions_profiles_and_agent_logs_round_trip() {
     app.sql(&format!(
         "update applicant_profiles set profile = '{{\"experience_years\": {{\"rust\": \"SECRETISH\"}}}}' where user_id = '{user}'"
     ));
-    let err = app.store.profile(user).await.unwrap_err().to_string();
+    // a profile of the wrong shape is the user's to fix: read, with where and why
+    let err = app
+        .store
+        .profile(user)
+        .await
+        .unwrap()
+        .unwrap()
+        .profile
+        .unwrap_err()
+        .to_string();
     assert!(
-        err.contains("does not match the documented schema") && !err.contains("SECRETISH"),
+        err.contains("does not match the documented schema at `experience_years.rust`")
+            && !err.contains("SECRETISH"),
         "{err}"
     );
 

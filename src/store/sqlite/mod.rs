@@ -68,7 +68,7 @@ use super::{
     AgentLogEntry, Application, BeginSubmit, DailyStatus, DriftRule, DriftStatus, ProfileRow,
     RescueCounts, StatusCount, Store, StoreError, StoredSession,
 };
-use crate::domain::{ApplicationId, Lease, Outcome, Platform, UserId};
+use crate::domain::{ApplicationId, GiveBack, Lease, Outcome, Platform, UserId};
 
 /// The embedded store. Cheap to clone: clones share one connection.
 #[derive(Clone)]
@@ -302,8 +302,8 @@ impl Store for SqliteStore {
         queue::finish(self, lease, outcome).await
     }
 
-    async fn release(&self, lease: Lease) -> Result<bool, StoreError> {
-        repeat::release(self, lease).await
+    async fn release(&self, lease: Lease, why: &GiveBack) -> Result<bool, StoreError> {
+        repeat::release(self, lease, why).await
     }
 
     async fn rescue_expired(&self) -> Result<RescueCounts, StoreError> {

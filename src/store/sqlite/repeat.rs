@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension as _, params};
 
 use super::{Sql as _, SqliteStore, rows::*};
 use crate::{
-    domain::Lease,
+    domain::{GiveBack, Lease},
     store::{Application, StoreError},
 };
 
@@ -72,8 +72,14 @@ pub(super) fn revive_for_late_submission(
     }
 }
 
-pub(super) async fn release(store: &SqliteStore, lease: Lease) -> Result<bool, StoreError> {
+pub(super) async fn release(
+    store: &SqliteStore,
+    lease: Lease,
+    why: &GiveBack,
+) -> Result<bool, StoreError> {
     const OP: &str = "release_application";
+    let (reason, error) = (why.reason, why.error.clone());
+    let after = i64::try_from(why.after.as_millis()).unwrap_or(i64::MAX);
     store.tx(OP, move |tx, now| {
         if let Some(asked) = finished_as(tx, lease).sql(OP)? {
             return Ok(asked == "released");
@@ -87,9 +93,10 @@ pub(super) async fn release(store: &SqliteStore, lease: Lease) -> Result<bool, S
                         verification_checks = case when verification_pending
                                                    then max(verification_checks - 1, 0)
                                                    else verification_checks end,
-                        run_at = ?3, lease_owner = null, lease_expires_at = null, updated_at = ?3
+                        reason = ?4, last_error = ?5, run_at = ?3 + ?6,
+                        lease_owner = null, lease_expires_at = null, updated_at = ?3
                   where id = ?1 and lease_token = ?2 and status = 'claimed'",
-                params![lease.id.to_string(), lease.token.0, ms(now)],
+                params![lease.id.to_string(), lease.token.0, ms(now), reason, error, after],
             )
             .sql(OP)?;
         Ok(changed == 1)

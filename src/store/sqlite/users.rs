@@ -5,7 +5,7 @@ use secrecy::SecretString;
 
 use super::{Sql as _, SqliteStore, rows::*};
 use crate::{
-    domain::{Platform, UserId, truncate_error},
+    domain::{ApplicantProfile, Platform, ProfileError, UserId, truncate_error},
     store::{AgentLogEntry, ProfileRow, StoreError, StoredSession},
 };
 
@@ -58,13 +58,14 @@ pub(super) async fn profile(
     let Some((profile, resume_path)) = raw else {
         return Ok(None);
     };
-    let profile = serde_json::from_str(&profile).map_err(|e| StoreError::Decode {
-        operation: OP.into(),
-        detail: format!(
-            "profile of user {user} does not match the documented schema: {}",
-            crate::store::clip_serde(&e)
-        ),
-    })?;
+    // a profile of the wrong shape is the user's to fix: named, never a store error
+    let profile = match serde_json::from_str::<serde_json::Value>(&profile) {
+        Ok(json) => ApplicantProfile::from_json(&json),
+        Err(e) => Err(ProfileError {
+            path: ".".into(),
+            problem: format!("not JSON (line {}, column {})", e.line(), e.column()),
+        }),
+    };
     Ok(Some(ProfileRow {
         user_id: user,
         profile,
