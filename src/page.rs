@@ -185,6 +185,9 @@ pub struct Observation {
     pub confirmation: bool,
     /// the Easy Apply modal, when open
     pub modal: Option<Modal>,
+    /// the visible text (clipped) of an open dialog that is not the form, when one is
+    #[serde(default)]
+    pub dialog: Option<String>,
     /// visible typeahead suggestions, in order
     #[serde(default)]
     pub suggestions: Vec<String>,

@@ -152,7 +152,7 @@ const SESSION_EXPIRED: &str =
 const SESSION_CHECKPOINT: &str = "LinkedIn asked for a security check (checkpoint or captcha): the user must clear it in their own browser and reconnect";
 
 /// `modal_missing`
-const MODAL_MISSING: &str = "Easy Apply was clicked but its form never opened: if this repeats, check modal.root in selectors/linkedin.toml";
+const MODAL_MISSING: &str = "Easy Apply was clicked but its form never opened: tried again on the next UTC day (the apply control is clicked at most once a day); if this repeats, check modal.root in selectors/linkedin.toml";
 
 /// `job_page_unreadable`, the top card rendered
 const JOB_PAGE_NO_CONTROL: &str = "the job page rendered but shows no apply control and no status the site file knows: if this repeats, check job.easy_apply and job.already_applied_texts in selectors/linkedin.toml (`autoapply selectors check --html`)";
@@ -281,7 +281,18 @@ fn flow_disposition(
             &format!("LinkedIn rejected an answer: {}", errors.join(" | ")),
         ),
         Stop::StepStuck { step } => finish(RetryLater, "step_stuck", &step_stuck(*step)),
-        Stop::ModalMissing => finish(RetryLater, "modal_missing", MODAL_MISSING),
+        // the apply control is clicked at most once per job per UTC day
+        Stop::ModalMissing => {
+            let mut outcome =
+                Outcome::new(RetryLater, Some("modal_missing")).with_error(MODAL_MISSING);
+            outcome.details.run_at = Some(next_utc_midnight(now));
+            Disposition::Finish(outcome)
+        }
+        Stop::UnknownDialog(text) => wait_until(
+            "unknown_dialog",
+            &unknown_dialog(text),
+            next_utc_midnight(now),
+        ),
         Stop::JobPageUnreadable { rendered } => finish(
             RetryLater,
             "job_page_unreadable",
@@ -352,6 +363,14 @@ fn question_unreadable(step: u32, count: usize) -> String {
     )
 }
 
+/// What an unknown dialog after the apply click tells the operator.
+fn unknown_dialog(text: &str) -> String {
+    let clipped: String = text.chars().take(160).collect();
+    format!(
+        "after the apply click LinkedIn showed a dialog that is neither the form nor a message the site file knows (\"{clipped}\"): the user's applications wait for the next UTC day, no attempt spent, and nothing is clicked again today; look at the screenshot: a limit or a notice in words selectors/linkedin.toml lacks belongs in its texts"
+    )
+}
+
 /// What a stuck step tells the operator.
 fn step_stuck(step: u32) -> String {
     format!(
@@ -397,6 +416,37 @@ mod tests {
         );
         assert_eq!(o.details.pause_user_until, o.details.run_at);
         assert!(o.details.keep_attempt);
+    }
+
+    #[test]
+    fn the_apply_control_is_clicked_at_most_once_a_day() {
+        let tomorrow = Some(time::macros::datetime!(2026-11-23 00:00 UTC));
+        let Disposition::Finish(o) = disposition(&Ended::Flow(Stop::ModalMissing), now(), PAUSE)
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (o.status, o.details.run_at),
+            (OutcomeStatus::RetryLater, tomorrow)
+        );
+        assert!(
+            !o.details.keep_attempt,
+            "a form that never opened spends its attempt"
+        );
+        let stop = Stop::UnknownDialog("Sie haben heute die maximale Anzahl erreicht".into());
+        let Disposition::Finish(o) = disposition(&Ended::Flow(stop), now(), PAUSE) else {
+            panic!()
+        };
+        assert_eq!(o.reason.as_deref(), Some("unknown_dialog"));
+        assert_eq!(
+            (o.details.run_at, o.details.pause_user_until),
+            (tomorrow, tomorrow)
+        );
+        assert!(
+            o.details.keep_attempt,
+            "the user's LinkedIn said something: no attempt spent"
+        );
+        assert!(o.error.unwrap().contains("maximale Anzahl"));
     }
 
     #[test]

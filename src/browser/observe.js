@@ -305,6 +305,10 @@
   var stepButtons = md.next.concat(md.review, md.submit);
   var modal = first(md.root) || dialogs.filter(function (d) { return !!first(stepButtons, d); })[0] || null;
   if (modal) obs.modal = readModal(modal, !!discard);
+  // any other open dialog, for a decision the site file cannot make (an unknown message
+  // after the apply click): its visible text
+  var other = dialogs.filter(function (d) { return !modal || !(d === modal || d.contains(modal) || modal.contains(d)); })[0];
+  obs.dialog = other ? norm(other.innerText || other.textContent).slice(0, 300) : null;
   all(fs.typeahead_suggestions).forEach(function (s, k) {
     obs.suggestions.push(norm(s.innerText || s.textContent));
     tag(s, 'suggestion-' + k);

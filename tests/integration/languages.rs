@@ -210,6 +210,55 @@ async fn linkedins_limit_and_throttle_stop_the_user_in_french_and_german() {
 }
 
 #[tokio::test]
+async fn a_dialog_the_site_file_does_not_know_stops_the_user_until_tomorrow() {
+    use autoapply::store::Store as _;
+    // LinkedIn's daily limit in German words the site file does not have: neither the
+    // form nor a known message, so the user's run stops with a screenshot, nothing is
+    // clicked again today and no attempt is spent (it was clicked three times before)
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let words = "Sie haben heute die maximale Anzahl an Bewerbungen über „Einfach bewerben“ erreicht. Speichern Sie diesen Job und versuchen Sie es morgen erneut.";
+    let (row, report) = run(&env, "de", 4285, Some(words), "AQEDALanguagesUnknownDe").await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref(), row.attempts),
+        ("queued", Some("unknown_dialog"), 0),
+        "{report:?}"
+    );
+    let error = row.last_error.clone().unwrap();
+    assert!(
+        error.contains("maximale Anzahl an Bewerbungen") && error.contains("next UTC day"),
+        "the operator reads what LinkedIn said: {error}"
+    );
+    let tomorrow = time::OffsetDateTime::now_utc().date().next_day().unwrap();
+    assert_eq!(row.run_at.date(), tomorrow, "waits for the next UTC day");
+    let shot = row
+        .screenshot_path
+        .clone()
+        .expect("a screenshot for a person");
+    assert!(std::path::Path::new(&shot).is_file(), "{shot}");
+    assert_eq!(
+        env.app.sql(&format!(
+            "select paused_until::date = (now() at time zone 'utc')::date + 1 from platform_sessions where user_id = '{}'",
+            row.user_id
+        )),
+        "t",
+        "the user's other applications wait too"
+    );
+    env.seed_job(row.user_id, 4286);
+    assert!(
+        env.app
+            .store
+            .claim("test-worker", std::time::Duration::from_secs(60))
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing of this user is claimed again today"
+    );
+    assert!(env.replica.submissions().is_empty());
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
 async fn a_language_without_texts_stops_before_any_click_and_spends_no_attempt() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;

@@ -66,6 +66,10 @@ pub enum Stop {
     },
     /// the Easy Apply modal never opened after the entry was clicked
     ModalMissing,
+    /// after the entry was clicked a dialog opened that is neither the form nor a
+    /// message the site file knows (a limit in words it does not have, a new
+    /// notice): its visible text, clipped
+    UnknownDialog(String),
     /// the job page showed nothing the site file recognises in time (`rendered`: its
     /// top card did render, without an apply control or a status)
     JobPageUnreadable {

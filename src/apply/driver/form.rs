@@ -31,7 +31,7 @@ impl Driver<'_> {
         self.click(Target::EasyApply).await?;
         let mut obs = match self.wait_for_entry(None).await? {
             Some(o) => o,
-            None => return Ok(Err(Stop::ModalMissing)),
+            None => return Ok(Err(self.no_form().await?)),
         };
         for _ in 0..MAX_INTERSTITIALS {
             if decide::after_entry(&obs) != AfterEntry::ContinueApplying {
@@ -46,7 +46,7 @@ impl Driver<'_> {
             self.click(Target::ContinueApplying).await?;
             obs = match self.wait_for_entry(Some(&passed)).await? {
                 Some(o) => o,
-                None => return Ok(Err(Stop::ModalMissing)),
+                None => return Ok(Err(self.no_form().await?)),
             };
         }
         match decide::after_entry(&obs) {
@@ -54,6 +54,23 @@ impl Driver<'_> {
             AfterEntry::ContinueApplying => Ok(Err(Stop::ModalMissing)),
             _ => Ok(Ok(obs)),
         }
+    }
+
+    /// Why no form came after an entry click: a dialog the site file does not know
+    /// (read as a person would: something LinkedIn said instead of the form), else
+    /// none at all.
+    async fn no_form(&mut self) -> Result<Stop, BrowserError> {
+        let seen = self.observe().await?;
+        Ok(match seen.dialog {
+            Some(text) if !text.is_empty() => {
+                self.record(
+                    "after the apply click",
+                    "a dialog the site file does not know",
+                );
+                Stop::UnknownDialog(text)
+            }
+            _ => Stop::ModalMissing,
+        })
     }
 
     /// Waits for what follows an entry click (`passed`: the interstitial just passed,
