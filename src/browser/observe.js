@@ -126,6 +126,19 @@
     if (wrap && out.indexOf(wrap) < 0) out.push(wrap);
     return out;
   }
+  // a control's text as its name: what is hidden from assistive technology
+  // (aria-hidden: an icon, a glyph) left out, as the browser computes names
+  function contentText(el) {
+    if (!el.querySelector('[aria-hidden="true"]')) return textOf(el);
+    var parts = [];
+    (function walk(n) {
+      for (var c = n.firstChild; c; c = c.nextSibling) {
+        if (c.nodeType === 3) parts.push(c.nodeValue);
+        else if (c.nodeType === 1 && c.getAttribute('aria-hidden') !== 'true' && (!c.checkVisibility || c.checkVisibility())) walk(c);
+      }
+    })(el);
+    return norm(parts.join(' '));
+  }
   // the accessible name, as a person reads it (site::aria::name is the static twin)
   function accName(el) {
     var ids = norm(el.getAttribute('aria-labelledby'));
@@ -144,7 +157,7 @@
     if (r === 'dialog' || r === 'alertdialog') { var h = el.querySelector('h1, h2, h3'); if (h) return textOf(h); }
     if (['button', 'link', 'option', 'tab', 'menuitem', 'heading'].indexOf(r) >= 0 ||
         (['radio', 'checkbox', 'switch'].indexOf(r) >= 0 && tag !== 'input')) {
-      var t = textOf(el);
+      var t = contentText(el);
       if (t) return t;
     }
     return norm(el.getAttribute('title') || el.getAttribute('placeholder'));
@@ -264,7 +277,7 @@
     checkpoint: sm.checkpoint_url_fragments.some(function (f) { return location.pathname.indexOf(f) >= 0; }),
     job_loaded: !!first(job.loaded),
     easy_apply: false,
-    external_apply: external.some(visible),
+    external_apply: external.some(function (x) { return visible(x) && !freeText(x); }),
     already_applied: !!first(job.already_applied) || statusShown(job.already_applied_texts),
     closed: !!first(job.closed) || statusShown(job.closed_texts),
     safety_reminder: false,

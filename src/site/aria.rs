@@ -61,6 +61,25 @@ pub fn text(el: &ElementRef<'_>) -> String {
         .join(" ")
 }
 
+/// A control's text as its name: what is hidden from assistive technology
+/// (`aria-hidden="true"`: an icon, a glyph) left out, as a browser computes names.
+fn content_text(el: &ElementRef<'_>) -> String {
+    fn collect(el: &ElementRef<'_>, words: &mut Vec<String>) {
+        for child in el.children() {
+            if let Some(t) = child.value().as_text() {
+                words.extend(t.split_whitespace().map(str::to_owned));
+            } else if let Some(e) = ElementRef::wrap(child)
+                && e.value().attr("aria-hidden") != Some("true")
+            {
+                collect(&e, words);
+            }
+        }
+    }
+    let mut words = Vec::new();
+    collect(el, &mut words);
+    words.join(" ")
+}
+
 fn by_id<'a>(doc: &'a Html, id: &str) -> Option<ElementRef<'a>> {
     doc.root_element()
         .descendants()
@@ -129,7 +148,7 @@ pub fn name(doc: &Html, el: &ElementRef<'_>) -> String {
             "button" | "link" | "option" | "tab" | "radio" | "checkbox" | "menuitem" | "heading"
             | "switch",
         ) if !is_control(el) || el.value().name() == "button" => {
-            let t = text(el);
+            let t = content_text(el);
             if !t.is_empty() {
                 return t;
             }
@@ -137,4 +156,26 @@ pub fn name(doc: &Html, el: &ElementRef<'_>) -> String {
         _ => {}
     }
     attr(el, "title").unwrap_or_default().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_name_leaves_out_what_is_hidden_from_assistive_technology() {
+        let doc = Html::parse_document(
+            r#"<a id="x" href="/safety/go/?url=u">Apply <span aria-hidden="true">↗</span></a>
+               <button id="y"><svg aria-hidden="true"></svg> Easy <b>Apply</b></button>"#,
+        );
+        let by = |id: &str| {
+            doc.root_element()
+                .descendants()
+                .filter_map(ElementRef::wrap)
+                .find(|e| e.value().id() == Some(id))
+                .unwrap()
+        };
+        assert_eq!(name(&doc, &by("x")), "Apply");
+        assert_eq!(name(&doc, &by("y")), "Easy Apply");
+    }
 }

@@ -13,6 +13,7 @@ mod exactly_once;
 mod faults;
 mod fleet;
 mod generations;
+mod honest;
 mod invariants;
 mod languages;
 mod ops_kit;
