@@ -134,6 +134,9 @@ pub struct Modal {
     /// documents LinkedIn already has (file names)
     #[serde(default)]
     pub documents: Vec<String>,
+    /// every uploaded file's name LinkedIn shows on the step (a cover letter's too)
+    #[serde(default)]
+    pub uploaded: Vec<String>,
     /// a document is selected
     pub document_selected: bool,
     /// the selected document's file name, where LinkedIn shows which

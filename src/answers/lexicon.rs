@@ -27,6 +27,8 @@ pub const FACTS: &[&str] = &[
     "month",
     "day",
     "hour",
+    "resume",
+    "cover_letter",
 ];
 
 /// One fact's phrases, folded: `(phrase, prefix)` — a prefix phrase matches the start

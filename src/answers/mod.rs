@@ -51,6 +51,29 @@ impl std::fmt::Debug for Resolution {
     }
 }
 
+/// What a file input asks for, by its own label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// the résumé
+    Resume,
+    /// a cover letter
+    CoverLetter,
+    /// something else (a portfolio, a transcript): no file of the user's fits
+    Other,
+}
+
+/// Tells a file input apart by its label (or, without one, its id and name): a
+/// cover letter before a résumé ("CV and cover letter" is a letter's input only when
+/// it says letter and not résumé).
+pub fn file_kind(label: &str) -> FileKind {
+    let label = normalize(label);
+    match (has("resume", &label), has("cover_letter", &label)) {
+        (_, true) => FileKind::CoverLetter,
+        (true, false) => FileKind::Resume,
+        (false, false) => FileKind::Other,
+    }
+}
+
 /// A value from the profile, before it is fitted to the field's kind.
 #[derive(Debug, Clone, PartialEq)]
 enum Value {
@@ -160,6 +183,14 @@ fn from_profile(profile: &ApplicantProfile, label: &str) -> Option<Value> {
     }
     if has("background_check", label) {
         return flag(profile.background_check);
+    }
+    if has("cover_letter", label) {
+        return profile
+            .cover_letter
+            .as_ref()
+            .and_then(|c| c.text.as_ref())
+            .filter(|t| !t.trim().is_empty())
+            .map(|t| Value::Text(t.clone()));
     }
     if has("notice_period", label) {
         return notice_period(profile.notice_period_days?, label);
@@ -423,6 +454,7 @@ mod tests {
             willing_to_relocate: Some(false),
             willing_to_commute: None,
             background_check: None,
+            cover_letter: None,
             follow_companies: false,
             answers: vec![
                 QuestionAnswer {

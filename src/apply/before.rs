@@ -37,6 +37,17 @@ impl Engine {
             Ok(resume) => resume,
             Err(e) => return Ok(Err(Ended::ResumeRefused(e))),
         };
+        // the cover letter's file is confined like the résumé
+        let cover_letter = match profile
+            .cover_letter
+            .as_ref()
+            .and_then(|c| c.file.as_deref())
+            .map(|path| crate::resume::confine(&self.resume_dir, Path::new(path)))
+            .transpose()
+        {
+            Ok(file) => file,
+            Err(e) => return Ok(Err(Ended::ResumeRefused(e))),
+        };
         let Some(stored) = store
             .session(application.user_id, application.platform)
             .await?
@@ -79,6 +90,7 @@ impl Engine {
             job_url,
             profile,
             resume,
+            cover_letter,
             user_agent,
         };
         Ok(Ok((visit, session)))
@@ -105,6 +117,8 @@ pub(super) struct Visit<'a> {
     pub(super) application: &'a Application,
     /// the résumé, confined to the résumé folder
     pub(super) resume: Option<PathBuf>,
+    /// the profile's cover letter file, confined to the résumé folder
+    pub(super) cover_letter: Option<PathBuf>,
     /// the claim's lease (none in a dry run)
     pub(super) lease: Option<Lease>,
     /// the job page on the site's origin

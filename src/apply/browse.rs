@@ -117,9 +117,9 @@ impl Engine {
             let job = Job {
                 url: visit.job_url.as_str(),
                 profile: &visit.profile,
-                resume: decide::ResumeChoice {
-                    path: visit.resume.as_deref(),
-                    named: application.resume_path.is_some(),
+                files: decide::Files {
+                    resume: visit.resume.as_deref(),
+                    cover_letter: visit.cover_letter.as_deref(),
                 },
             };
             let gate = Gate {

@@ -161,7 +161,7 @@ const JOB_PAGE_NO_CONTROL: &str = "the job page rendered but shows no apply cont
 const JOB_PAGE_UNREAD: &str = "the job page showed nothing the site file recognises in time: if this repeats, check job.loaded in selectors/linkedin.toml (`autoapply selectors check --html`)";
 
 /// `resume_mismatch`
-const RESUME_MISMATCH: &str = "the application names a résumé but LinkedIn kept another one selected: nothing was submitted; check the résumé step's screenshot";
+const RESUME_MISMATCH: &str = "the user gave a résumé but LinkedIn kept another one selected: nothing was submitted; check the résumé step's screenshot";
 
 /// `too_many_steps`
 const TOO_MANY_STEPS: &str =

@@ -359,6 +359,10 @@
     var m = /[^\s\/\\]+\.(pdf|docx?|odt|rtf|txt)\b/i.exec(text || '');
     return m ? m[0] : norm(text);
   }
+  // a file input without a label, named by its id and name ("…-upload-cover-letter")
+  function fileHint(input) {
+    return norm(((input.id || '') + ' ' + (input.getAttribute('name') || '')).replace(/[-_]+/g, ' '));
+  }
   // the résumés LinkedIn already has, on the shown step: one card each (its file
   // name, whether it is selected, its control tagged doc-k; its controls are no
   // question); a list of file names where no card matches
@@ -379,6 +383,7 @@
       tag(control ? clickTarget(control) : card, 'doc-' + k);
     });
     if (!cards.length) m.documents = all(fs.uploaded_documents, modal).map(textOf);
+    m.uploaded = all(fs.uploaded_documents, modal).map(textOf);
     m.document_selected = m.selected_document !== null || !!first(fs.selected_document, modal);
   }
 
@@ -526,6 +531,7 @@
         if (!field.label) field.label = 'Follow company';
       } else if (file) {
         field.kind = 'file'; control = file;
+        if (!field.label) field.label = fileHint(file);
       } else if (radioGroup) {
         field.kind = 'radio'; control = radioGroup; group = radioGroup; inputs = all(fs.radio_inputs, radioGroup, true);
       } else if (checkGroup) {
@@ -594,6 +600,7 @@
         field.kind = 'textarea'; field.value = el.value || '';
       } else if (el.type === 'file') {
         field.kind = 'file';
+        if (!field.label) field.label = fileHint(el);
       } else if (role(el) === 'combobox' || el.getAttribute('aria-autocomplete') === 'list') {
         field.kind = 'typeahead'; field.value = el.value || '';
       } else {

@@ -43,6 +43,10 @@ pub struct ApplicantProfile {
     pub willing_to_commute: Option<bool>,
     /// consents to a background check
     pub background_check: Option<bool>,
+    /// a cover letter the user wrote: its text for a cover-letter text box, its file
+    /// (in the résumé folder, like the résumé) for a cover-letter upload; without
+    /// one such a question is left empty, or asked when required — never written
+    pub cover_letter: Option<CoverLetter>,
     /// keep LinkedIn's "follow company" box ticked; default false (unfollow)
     pub follow_companies: bool,
     /// explicit question/answer pairs, matched after normalizing case, spacing and
@@ -158,6 +162,16 @@ fn without_values(message: &str) -> String {
         .replace(" u64", " a whole number")
         .replace(" f64", " a number")
         .replace(" a boolean", " true or false")
+}
+
+/// The user's own cover letter.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CoverLetter {
+    /// the letter as text
+    pub text: Option<String>,
+    /// the letter as a file (PDF, DOC, DOCX) of the résumé folder
+    pub file: Option<String>,
 }
 
 /// A salary expectation.

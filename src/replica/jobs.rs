@@ -475,8 +475,42 @@ fn sdui_steps() -> Vec<Step> {
 }
 
 /// The October 2026 jobs (1030–1033).
+/// A résumé upload with a cover-letter upload beside it (issue 34): optional or
+/// required, in `generation`.
+fn with_cover_letter(generation: Generation, required: bool) -> JobKind {
+    easy_in(
+        generation,
+        vec![
+            contact_step(Footer::Next),
+            Step {
+                title: "Resume",
+                questions: vec![Question::Resume, Question::CoverLetter { required }],
+                footer: Footer::Submit,
+            },
+        ],
+    )
+}
+
 fn sdui_catalog() -> Vec<Job> {
     vec![
+        Job {
+            id: 1040,
+            title: "Logistics Analyst",
+            company: "Contoso",
+            kind: with_cover_letter(Generation::Artdeco, false),
+        },
+        Job {
+            id: 1041,
+            title: "Operations Analyst",
+            company: "Contoso",
+            kind: with_cover_letter(Generation::Artdeco, true),
+        },
+        Job {
+            id: 1042,
+            title: "Supply Chain Analyst",
+            company: "Contoso",
+            kind: with_cover_letter(Generation::Sdui, false),
+        },
         Job {
             id: 1030,
             title: "Machine Learning Engineer",
@@ -670,6 +704,14 @@ fn question_html(job: u64, step: usize, q: usize, question: &Question) -> String
                 r#"<div class="jobs-document-upload-redesign-card__container-list" data-replica-documents></div><label class="jobs-document-upload__upload-button artdeco-button artdeco-button--secondary" for="jobs-document-upload-file-input-upload-resume">Upload resume</label><input id="jobs-document-upload-file-input-upload-resume" name="file" type="file" accept=".pdf,.doc,.docx" class="hidden" data-replica-label="Resume" data-replica-resume="true">"#
             );
         }
+        Question::CoverLetter { required } => {
+            let _ = write!(
+                h,
+                r#"<div data-replica-uploaded></div><label class="jobs-document-upload__upload-button artdeco-button artdeco-button--secondary" for="jobs-document-upload-file-input-upload-cover-letter">Upload cover letter{}</label><input id="jobs-document-upload-file-input-upload-cover-letter" name="file" type="file" accept=".pdf,.doc,.docx" class="hidden" data-replica-label="Cover letter"{}>"#,
+                required_mark(*required),
+                req_attr(*required)
+            );
+        }
         Question::FollowCompany => {
             let _ = write!(
                 h,
@@ -809,6 +851,14 @@ fn question_html_2026(company: &str, step: usize, q: usize, question: &Question)
             let _ = write!(
                 h,
                 r#"<div data-replica-documents></div><label class="_u1a5f3" for="{id}">Upload resume</label><input class="hidden" id="{id}" type="file" accept=".pdf,.doc,.docx" data-replica-label="Resume" data-replica-resume="true">"#
+            );
+        }
+        Question::CoverLetter { required } => {
+            let _ = write!(
+                h,
+                r#"<div data-replica-uploaded></div><label class="_u1a5f3" for="{id}">Upload cover letter{}</label><input class="hidden" id="{id}" type="file" accept=".pdf,.doc,.docx" data-replica-label="Cover letter"{}>"#,
+                star(*required),
+                req_attr(*required)
             );
         }
         Question::FollowCompany => {

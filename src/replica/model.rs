@@ -51,6 +51,11 @@ pub enum Question {
         /// required
         required: bool,
     },
+    /// a cover-letter upload beside the résumé's (its own label and id)
+    CoverLetter {
+        /// required
+        required: bool,
+    },
     /// city typeahead
     Typeahead {
         /// the label

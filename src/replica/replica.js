@@ -173,6 +173,10 @@
       } else if (el.getAttribute('data-replica-resume') === 'true') {
         value = state.resume ? state.resume.name : '';
         if (!value) error = T('A resume is required');
+      } else if (el.type === 'file') {
+        // another upload (a cover letter): the file's name
+        value = el.files.length ? el.files[0].name : '';
+        if (required && !value) error = T('Please enter a valid answer');
       } else if (el.tagName === 'SELECT') {
         value = el.value === T('Select an option') ? '' : el.value;
         if (required && !value) error = T('Please enter a valid answer');
@@ -340,6 +344,12 @@
           '" aria-label="' + T('Select this resume') + '" data-replica-text="' + up.name + '" checked><label for="sdui-up-' + n +
           '" class="_lb7c2"></label><div class="_rt0e5"><p class="_fn1c8">' + up.name + '</p><p class="_fd6a3">' + T('Uploaded just now') + '</p></div>';
         list.appendChild(card);
+        return;
+      }
+      if (el.type === 'file' && el.getAttribute('data-replica-resume') !== 'true' && el.files.length) {
+        // LinkedIn shows an uploaded file's name beside its input
+        el.closest('[data-replica-q]').querySelector('[data-replica-uploaded]').innerHTML =
+          '<h3 class="jobs-document-upload-redesign-card__file-name">' + el.files[0].name + '</h3>';
         return;
       }
       if (el.getAttribute && el.getAttribute('data-replica-resume') === 'true' && el.files.length) {

@@ -200,6 +200,15 @@ pub fn question(company: &str, step: usize, q: usize, question: &Question) -> St
                 r#"</div><label class="_u1a5f3" for="{fid}">Upload resume</label><input class="hidden" id="{fid}" type="file" accept=".pdf,.doc,.docx" data-replica-label="Resume" data-replica-resume="true">"#
             );
         }
+        Question::CoverLetter { required } => {
+            let fid = id(step, q, 9);
+            let _ = write!(
+                h,
+                r#"<p class="_qt5d0">Cover letter{}</p><div data-replica-uploaded></div><label class="_u1a5f3" for="{fid}">Upload cover letter</label><input class="hidden" id="{fid}" type="file" accept=".pdf,.doc,.docx" data-replica-label="Cover letter"{}>"#,
+                if *required { " *" } else { "" },
+                req(*required)
+            );
+        }
         Question::FollowCompany => follow(&mut h, company, step, q),
     }
     h.push_str(r#"<div class="replica-error" hidden></div></div>"#);

@@ -7,7 +7,7 @@
 use crate::support::apply::{
     ApplyEnv, BROWSER, ada_profile, apply_env, assert_torn_down, page_loads,
 };
-use autoapply::replica::{Submission, i18n::Lang, sdui::RESUME_CARDS};
+use autoapply::replica::{Submission, i18n::Lang};
 
 /// The profile of a user whose account is in `lang`: the plain facts, and the explicit
 /// answers written as that user saw the questions (in their language).
@@ -160,11 +160,8 @@ async fn every_generation_is_applied_to_in_french_german_spanish_and_portuguese(
         assert_eq!(submissions.len(), n + 1, "{tag} job {job}: submitted once");
         let s = submissions.last().unwrap();
         assert_eq!(s.job_id, job);
-        let resume = if job == 1030 {
-            RESUME_CARDS[0].to_owned()
-        } else {
-            format!("resume-{}.pdf", row.user_id)
-        };
+        // the user's résumé, over LinkedIn's preselected card on 1030 too
+        let resume = format!("resume-{}.pdf", row.user_id);
         assert_answers(s, &lang, job, &resume);
         assert_torn_down(&report);
     }

@@ -155,12 +155,29 @@ async fn the_applications_resume_card_is_selected_and_without_one_linkedins_is_k
     );
     assert_torn_down(&report);
 
-    // not named: LinkedIn's preselected card is kept, as before
+    // not named by the application: the résumé the user gave the platform is sent
+    // over the card LinkedIn preselected (issue 34)
     let other = env.seed_user(&ada_profile(), "AQEDASduiOtherUser-9a0e");
     env.seed_job(other, 1030);
     let (row, report) = env.claim_and_apply(false).await;
     assert_eq!(row.status.as_str(), "submitted", "{report:?}");
     let sent = env.replica.submissions()[1].resume.clone().unwrap();
+    assert_eq!(sent.name, format!("resume-{other}.pdf"));
+    assert_eq!(
+        row.receipt.unwrap()["resume"],
+        serde_json::json!(format!("resume-{other}.pdf"))
+    );
+    assert_torn_down(&report);
+
+    // no résumé given at all: LinkedIn's preselected card is kept
+    let third = env.seed_user(&ada_profile(), "AQEDASduiThirdUser-4c1d");
+    env.app.sql(&format!(
+        "update applicant_profiles set resume_path = null where user_id = '{third}'"
+    ));
+    env.seed_job(third, 1030);
+    let (row, report) = env.claim_and_apply(false).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let sent = env.replica.submissions()[2].resume.clone().unwrap();
     assert_eq!(sent.name, RESUME_CARDS[0]);
     assert_torn_down(&report);
 }

@@ -24,20 +24,20 @@ pub struct StepPlan {
     pub unreadable: usize,
 }
 
-/// The résumé the application sends: the file it names, else the profile's.
-#[derive(Debug, Clone, Copy)]
-pub struct ResumeChoice<'a> {
-    /// the file (confined to the résumé folder)
-    pub path: Option<&'a Path>,
-    /// the application itself names it: it must be the one sent, whatever LinkedIn
-    /// preselects
-    pub named: bool,
+/// The files the user gave for this application, each confined to the résumé folder.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Files<'a> {
+    /// the résumé: the application's own, else the profile's. Sent over any card
+    /// LinkedIn preselected; LinkedIn's card is kept only when there is none
+    pub resume: Option<&'a Path>,
+    /// the profile's cover letter file, when it has one
+    pub cover_letter: Option<&'a Path>,
 }
 
-impl ResumeChoice<'_> {
-    /// The file name LinkedIn shows for it.
-    pub fn file_name(&self) -> Option<String> {
-        self.path
+impl Files<'_> {
+    /// The file name LinkedIn shows for the résumé.
+    pub fn resume_name(&self) -> Option<String> {
+        self.resume
             .and_then(Path::file_name)
             .map(|n| n.to_string_lossy().into_owned())
     }
@@ -56,25 +56,18 @@ pub fn same_document(shown: &str, name: &str) -> bool {
     shown.trim().eq_ignore_ascii_case(name.trim()) || stem(shown) == stem(name)
 }
 
-/// What to do at a résumé upload: the application's named résumé is selected from
-/// LinkedIn's cards when LinkedIn has it, else uploaded; without one, LinkedIn's
-/// selected card is kept, else the profile's file is uploaded.
-pub fn resume_action(modal: &Modal, resume: ResumeChoice<'_>) -> Resolution {
-    let Some(path) = resume.path else {
+/// What to do at a résumé upload: the user's résumé is selected from LinkedIn's
+/// cards when LinkedIn has it, else uploaded, whatever LinkedIn preselected; without
+/// one, LinkedIn's selected card is kept.
+pub fn resume_action(modal: &Modal, files: Files<'_>) -> Resolution {
+    let Some(path) = files.resume else {
         return if modal.document_selected {
             Resolution::Keep
         } else {
             Resolution::Unknown
         };
     };
-    if !resume.named {
-        return if modal.document_selected {
-            Resolution::Keep
-        } else {
-            Resolution::Upload(path.to_owned())
-        };
-    }
-    let name = resume.file_name().unwrap_or_default();
+    let name = files.resume_name().unwrap_or_default();
     if modal
         .selected_document
         .as_deref()
@@ -88,17 +81,31 @@ pub fn resume_action(modal: &Modal, resume: ResumeChoice<'_>) -> Resolution {
     }
 }
 
-/// Before Submit: the résumé LinkedIn shows selected, when the application named
-/// one, must be it (`None`: nothing was shown, nothing to hold against).
-pub fn resume_mismatch(selected: Option<&str>, resume: ResumeChoice<'_>) -> bool {
-    match (resume.named, resume.file_name(), selected) {
-        (true, Some(name), Some(selected)) => !same_document(selected, &name),
+/// What to do at a file upload, told apart by its own label (never by its place):
+/// a résumé input gets the résumé ([`resume_action`]); a cover-letter input the
+/// profile's cover letter file, else nothing (a required one is asked); any other
+/// file input nothing (a required one is asked). Nothing is ever written for the user.
+pub fn file_action(field: &Field, modal: &Modal, files: Files<'_>) -> Resolution {
+    match answers::file_kind(&field.label) {
+        answers::FileKind::Resume => resume_action(modal, files),
+        answers::FileKind::CoverLetter => files
+            .cover_letter
+            .map_or(Resolution::Unknown, |p| Resolution::Upload(p.to_owned())),
+        answers::FileKind::Other => Resolution::Unknown,
+    }
+}
+
+/// Before Submit: the résumé LinkedIn shows selected must be the user's, when they
+/// gave one (`None`: nothing was shown, nothing to hold against).
+pub fn resume_mismatch(selected: Option<&str>, files: Files<'_>) -> bool {
+    match (files.resume_name(), selected) {
+        (Some(name), Some(selected)) => !same_document(selected, &name),
         _ => false,
     }
 }
 
 /// Plans one step from the profile.
-pub fn plan_step(modal: &Modal, profile: &ApplicantProfile, resume: ResumeChoice<'_>) -> StepPlan {
+pub fn plan_step(modal: &Modal, profile: &ApplicantProfile, files: Files<'_>) -> StepPlan {
     let mut plan = StepPlan {
         fills: Vec::new(),
         unknown_required: Vec::new(),
@@ -110,9 +117,9 @@ pub fn plan_step(modal: &Modal, profile: &ApplicantProfile, resume: ResumeChoice
             continue;
         }
         let resolution = if field.kind == FieldKind::File {
-            resume_action(modal, resume)
+            file_action(field, modal, files)
         } else {
-            answers::resolve(field, profile, resume.path, modal.document_selected)
+            answers::resolve(field, profile, files.resume, modal.document_selected)
         };
         if resolution == Resolution::Unknown && field.required {
             plan.unknown_required.push(PendingQuestion::of(field));
@@ -341,51 +348,99 @@ mod tests {
     }
 
     #[test]
-    fn the_applications_resume_is_the_one_sent() {
+    fn the_users_resume_is_the_one_sent() {
         let path = Path::new("/r/cv-acme.pdf");
-        let named = ResumeChoice {
-            path: Some(path),
-            named: true,
-        };
-        let profiles = ResumeChoice {
-            path: Some(path),
-            named: false,
+        let given = Files {
+            resume: Some(path),
+            cover_letter: None,
         };
         let cards = ["Old_CV.pdf", "CV-Acme.PDF"];
         assert_eq!(
-            resume_action(&modal(&cards, Some("Old_CV.pdf"), vec![]), named),
+            resume_action(&modal(&cards, Some("Old_CV.pdf"), vec![]), given),
             Resolution::SelectDocument(1),
             "LinkedIn has it: its card, whatever is preselected"
         );
         assert_eq!(
-            resume_action(&modal(&cards, Some("cv-acme"), vec![]), named),
+            resume_action(&modal(&cards, Some("cv-acme"), vec![]), given),
             Resolution::Keep,
             "already selected (the extension aside)"
         );
         assert_eq!(
-            resume_action(&modal(&["Old_CV.pdf"], Some("Old_CV.pdf"), vec![]), named),
+            resume_action(&modal(&["Old_CV.pdf"], Some("Old_CV.pdf"), vec![]), given),
             Resolution::Upload(path.to_owned()),
-            "LinkedIn does not have it: uploaded"
+            "LinkedIn does not have it: uploaded over its preselected card"
         );
         assert_eq!(
             resume_action(
                 &modal(&["Old_CV.pdf"], Some("Old_CV.pdf"), vec![]),
-                profiles
+                Files::default()
             ),
             Resolution::Keep,
-            "not named: LinkedIn's selected card is kept"
+            "none given: LinkedIn's selected card is kept"
         );
         assert_eq!(
-            resume_action(&modal(&[], None, vec![]), profiles),
-            Resolution::Upload(path.to_owned())
+            resume_action(&modal(&[], None, vec![]), Files::default()),
+            Resolution::Unknown
         );
-        assert!(resume_mismatch(Some("Old_CV.pdf"), named));
-        assert!(!resume_mismatch(Some("cv-acme.pdf"), named));
+        assert!(resume_mismatch(Some("Old_CV.pdf"), given));
+        assert!(!resume_mismatch(Some("cv-acme.pdf"), given));
         assert!(
-            !resume_mismatch(None, named),
+            !resume_mismatch(None, given),
             "nothing shown: nothing to hold"
         );
-        assert!(!resume_mismatch(Some("Old_CV.pdf"), profiles));
+        assert!(!resume_mismatch(Some("Old_CV.pdf"), Files::default()));
+    }
+
+    #[test]
+    fn each_file_input_gets_its_own_file_by_its_label() {
+        let (resume, letter) = (Path::new("/r/cv.pdf"), Path::new("/r/letter.pdf"));
+        let both = Files {
+            resume: Some(resume),
+            cover_letter: Some(letter),
+        };
+        let only_resume = Files {
+            resume: Some(resume),
+            cover_letter: None,
+        };
+        let upload = |label: &str, files| {
+            let mut f = field(FieldKind::File, &[], "");
+            f.label = label.into();
+            file_action(&f, &modal(&[], None, vec![]), files)
+        };
+        for label in [
+            "Upload resume",
+            "Lebenslauf hochladen",
+            "Subir CV",
+            "jobs document upload file input upload resume",
+        ] {
+            assert_eq!(
+                upload(label, both),
+                Resolution::Upload(resume.to_owned()),
+                "{label}"
+            );
+        }
+        for label in [
+            "Upload cover letter",
+            "Lettre de motivation",
+            "Anschreiben hochladen",
+            "Carta de apresentação",
+        ] {
+            assert_eq!(
+                upload(label, both),
+                Resolution::Upload(letter.to_owned()),
+                "{label}"
+            );
+            assert_eq!(
+                upload(label, only_resume),
+                Resolution::Unknown,
+                "never the résumé: {label}"
+            );
+        }
+        assert_eq!(
+            upload("Upload a portfolio", both),
+            Resolution::Unknown,
+            "no file of the user's"
+        );
     }
 
     #[test]
@@ -396,14 +451,7 @@ mod tests {
         let mut nameless = no_text.clone();
         nameless.label = String::new();
         let m = modal(&[], None, vec![nameless.clone(), blank_options]);
-        let plan = plan_step(
-            &m,
-            &ApplicantProfile::default(),
-            ResumeChoice {
-                path: None,
-                named: false,
-            },
-        );
+        let plan = plan_step(&m, &ApplicantProfile::default(), Files::default());
         assert_eq!(plan.unreadable, 2);
         assert!(
             plan.unknown_required.is_empty(),
@@ -415,10 +463,7 @@ mod tests {
         let plan = plan_step(
             &modal(&[], None, vec![nameless]),
             &ApplicantProfile::default(),
-            ResumeChoice {
-                path: None,
-                named: false,
-            },
+            Files::default(),
         );
         assert_eq!(plan.unreadable, 0, "an optional one is only left empty");
     }

@@ -84,7 +84,7 @@ pub enum Stop {
         /// how many such questions
         count: usize,
     },
-    /// the application names a résumé and another one is selected before Submit
+    /// the user gave a résumé and another one is selected before Submit
     ResumeMismatch,
     /// the page is in a display language the site file has no texts for (its
     /// primary subtag): nothing was clicked
@@ -480,14 +480,7 @@ mod tests {
             field("Anything else you would like us to know?", FieldKind::Textarea, false),
         ]})))
         .unwrap();
-        let plan = plan_step(
-            &m,
-            &ApplicantProfile::default(),
-            ResumeChoice {
-                path: None,
-                named: false,
-            },
-        );
+        let plan = plan_step(&m, &ApplicantProfile::default(), Files::default());
         assert_eq!(plan.unknown_required.len(), 1);
         assert_eq!(
             plan.unknown_required[0].label,

@@ -60,8 +60,13 @@ impl Receipt {
                 return;
             }
             (FieldKind::File, Resolution::Upload(path)) => {
-                self.resume = path.file_name().map(|n| n.to_string_lossy().into_owned());
-                return;
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                if crate::answers::file_kind(&field.label) == crate::answers::FileKind::Resume {
+                    self.resume = name;
+                    return;
+                }
+                // another file (a cover letter): listed as the answer to its input
+                Value::String(name.unwrap_or_default())
             }
             (FieldKind::File, _) => return,
             (_, Resolution::Type(text) | Resolution::Choose(text)) => Value::String(text.clone()),

@@ -19,7 +19,7 @@ impl Driver<'_> {
         &mut self,
         field: &Field,
         resolution: &Resolution,
-        resume: decide::ResumeChoice<'_>,
+        files: decide::Files<'_>,
     ) -> Result<Option<PendingQuestion>, BrowserError> {
         let target = Target::Field(field.handle);
         if matches!(resolution, Resolution::Keep | Resolution::Unknown) {
@@ -64,15 +64,18 @@ impl Driver<'_> {
                     .unwrap_or_default();
                 self.browser.upload(target, path).await?;
                 // LinkedIn's own sign that it took: the file's name shown (a new card)
-                self.wait_for("the uploaded résumé", self.setup.waits.element, |o| {
+                self.wait_for("the uploaded file", self.setup.waits.element, |o| {
                     o.modal.as_ref().is_some_and(|m| {
-                        m.documents.iter().any(|d| decide::same_document(d, &name))
+                        m.documents
+                            .iter()
+                            .chain(&m.uploaded)
+                            .any(|d| decide::same_document(d, &name))
                     })
                 })
                 .await?;
             }
             Resolution::SelectDocument(k) => {
-                let name = resume.file_name().unwrap_or_default();
+                let name = files.resume_name().unwrap_or_default();
                 self.click(Target::Document(*k)).await?;
                 self.wait_for("the résumé selected", self.setup.waits.element, |o| {
                     o.modal.as_ref().is_some_and(|m| {

@@ -132,7 +132,7 @@ impl Driver<'_> {
             }
             .into());
         };
-        let plan = decide::plan_step(&modal, job.profile, job.resume);
+        let plan = decide::plan_step(&modal, job.profile, job.files);
         self.record(
             &format!("step {step}"),
             decide::describe_step(&modal, &plan),
@@ -150,7 +150,7 @@ impl Driver<'_> {
             return Ok(StepEnd::Stop(Stop::UnknownQuestions(plan.unknown_required)));
         }
         for (field, resolution) in &plan.fills {
-            if let Some(question) = self.fill(field, resolution, job.resume).await? {
+            if let Some(question) = self.fill(field, resolution, job.files).await? {
                 self.abandon().await?;
                 return Ok(StepEnd::Stop(Stop::UnknownQuestions(vec![question])));
             }
@@ -165,11 +165,11 @@ impl Driver<'_> {
             self.receipt.resume = Some(selected.clone());
         }
         if decide::step_action(&modal) == StepAction::Submit
-            && decide::resume_mismatch(self.selected_document.as_deref(), job.resume)
+            && decide::resume_mismatch(self.selected_document.as_deref(), job.files)
         {
             self.record(
                 "resume",
-                "another résumé than the application's is selected: not submitted",
+                "another résumé than the user's is selected: not submitted",
             );
             self.abandon().await?;
             return Ok(StepEnd::Stop(Stop::ResumeMismatch));

@@ -126,8 +126,8 @@ pub struct Job<'a> {
     pub url: &'a str,
     /// the applicant's answers
     pub profile: &'a ApplicantProfile,
-    /// the résumé to send
-    pub resume: decide::ResumeChoice<'a>,
+    /// the files the user gave (résumé, cover letter)
+    pub files: decide::Files<'a>,
 }
 
 /// Everything one run of the driver did, beside how it ended.
