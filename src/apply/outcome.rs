@@ -281,18 +281,7 @@ fn flow_disposition(
             &format!("LinkedIn rejected an answer: {}", errors.join(" | ")),
         ),
         Stop::StepStuck { step } => finish(RetryLater, "step_stuck", &step_stuck(*step)),
-        // the apply control is clicked at most once per job per UTC day
-        Stop::ModalMissing => {
-            let mut outcome =
-                Outcome::new(RetryLater, Some("modal_missing")).with_error(MODAL_MISSING);
-            outcome.details.run_at = Some(next_utc_midnight(now));
-            Disposition::Finish(outcome)
-        }
-        Stop::UnknownDialog(text) => wait_until(
-            "unknown_dialog",
-            &unknown_dialog(text),
-            next_utc_midnight(now),
-        ),
+        Stop::ModalMissing | Stop::UnknownDialog(_) => no_form(stop, now),
         Stop::JobPageUnreadable { rendered } => finish(
             RetryLater,
             "job_page_unreadable",
@@ -361,6 +350,23 @@ fn question_unreadable(step: u32, count: usize) -> String {
     format!(
         "{count} required question(s) on step {step} could not be read (no text, or options without text): nothing was guessed and the form was discarded; if this repeats, LinkedIn's markup changed: check fields.question_blocks and the labels in selectors/linkedin.toml"
     )
+}
+
+/// No form after the apply click: tried again on the next UTC day, so that the apply
+/// control is clicked at most once per job per day; a dialog the site file does not
+/// know also stops the user's other applications until then, no attempt spent.
+fn no_form(stop: &Stop, now: OffsetDateTime) -> Disposition {
+    if let Stop::UnknownDialog(text) = stop {
+        return wait_until(
+            "unknown_dialog",
+            &unknown_dialog(text),
+            next_utc_midnight(now),
+        );
+    }
+    let mut outcome =
+        Outcome::new(OutcomeStatus::RetryLater, Some("modal_missing")).with_error(MODAL_MISSING);
+    outcome.details.run_at = Some(next_utc_midnight(now));
+    Disposition::Finish(outcome)
 }
 
 /// What an unknown dialog after the apply click tells the operator.

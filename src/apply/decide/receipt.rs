@@ -145,10 +145,9 @@ mod tests {
         receipt.note(&prefilled, &Resolution::Keep);
         let skipped = field(FieldKind::Textarea, &[], "");
         receipt.note(&skipped, &Resolution::Unknown);
-        receipt.note(
-            &field(FieldKind::File, &[], ""),
-            &Resolution::Upload("/r/cv.pdf".into()),
-        );
+        let mut upload = field(FieldKind::File, &[], "");
+        upload.label = "Upload resume".into();
+        receipt.note(&upload, &Resolution::Upload("/r/cv.pdf".into()));
         receipt.note(
             &field(FieldKind::FollowCompany, &[], "true"),
             &Resolution::Follow(false),
