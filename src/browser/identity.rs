@@ -67,6 +67,18 @@ fn accept_language(tag: &str) -> String {
     list.join(",")
 }
 
+/// The browser's own list of languages for a user whose display language is
+/// `display` (`--accept-lang`, without weights: Chromium adds them): what a request
+/// the page-level override does not reach carries (a keep-alive beacon sent as a
+/// page closes).
+pub fn accept_languages(display: Option<&str>) -> String {
+    accept_language(&language_tag(display))
+        .split(',')
+        .map(|l| l.split(';').next().unwrap_or(l))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 /// The identity of `user_agent` for a user whose display language is `display`.
 pub fn identity(user_agent: &str, display: Option<&str>) -> Identity {
     let (platform, navigator_platform, platform_version) = system(user_agent);
@@ -153,6 +165,8 @@ mod tests {
                 .any(|b| b.brand == "Google Chrome" && b.version == "131.0.6778.85")
         );
         assert_eq!(id.accept_language, "fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7");
+        assert_eq!(accept_languages(Some("fr-fr")), "fr-FR,fr,en-US,en");
+        assert_eq!(accept_languages(None), "en-US,en");
         assert_eq!(id.locale, "fr_FR");
         assert!(!id.metadata.mobile);
     }

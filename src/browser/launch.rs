@@ -111,6 +111,7 @@ impl LaunchedBrowser {
         let flags = process::flags(
             &profile,
             options.user_agent.as_deref(),
+            &super::identity::accept_languages(options.language.as_deref()),
             options.headless,
             options.mode,
         );

@@ -38,7 +38,13 @@ fn is_root() -> bool {
 /// Every flag the browser gets. Nothing is added behind our back: no
 /// `--enable-automation` (it sets `navigator.webdriver`), no forced `--lang` (the
 /// user's language is the session's, not en_US for everyone).
-pub fn flags(profile: &Path, user_agent: Option<&str>, headless: bool, mode: Mode) -> Vec<String> {
+pub fn flags(
+    profile: &Path,
+    user_agent: Option<&str>,
+    accept_languages: &str,
+    headless: bool,
+    mode: Mode,
+) -> Vec<String> {
     let mut flags: Vec<String> = [
         // DevTools over fds 3 and 4: no TCP port a page could find by probing
         // localhost, and the pipe's end is the browser's end, seen at once
@@ -81,6 +87,9 @@ pub fn flags(profile: &Path, user_agent: Option<&str>, headless: bool, mode: Mod
     } else {
         // belt and braces: navigator.webdriver stays false whatever a wrapper adds
         flags.push("--disable-blink-features=AutomationControlled".into());
+        // the user's languages as the browser's own, not only the page's override:
+        // a beacon sent as a page closes goes out with the browser's list
+        flags.push(format!("--accept-lang={accept_languages}"));
     }
     if let Some(ua) = user_agent {
         // the stored user agent (the session was made under it)
