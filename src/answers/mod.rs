@@ -7,6 +7,7 @@
 
 mod choice;
 pub mod lexicon;
+mod money;
 
 use std::path::{Path, PathBuf};
 
@@ -144,7 +145,7 @@ fn years_for(profile: &ApplicantProfile, label: &str) -> Option<Value> {
         .map(|(_, years)| Value::Years(years.get()))
 }
 
-fn from_profile(profile: &ApplicantProfile, label: &str) -> Option<Value> {
+fn from_profile(profile: &ApplicantProfile, label: &str, raw: &str) -> Option<Value> {
     let c = &profile.contact;
     let text = |v: &Option<String>| {
         v.as_ref()
@@ -200,7 +201,7 @@ fn from_profile(profile: &ApplicantProfile, label: &str) -> Option<Value> {
         return notice_period(profile.notice_period_days?, label);
     }
     if has("salary", label) {
-        return salary(profile.salary_expectation.as_ref()?, label);
+        return money::salary(profile.salary_expectation.as_ref()?, label, raw);
     }
     if has("city", label) && !has("relocation", label) {
         return text(&c.city);
@@ -220,19 +221,6 @@ fn notice_period(days: u32, label: &str) -> Option<Value> {
     } else {
         Some(Value::Number(u64::from(days)))
     }
-}
-
-/// The salary expectation, only when the question asks for the profile's period.
-fn salary(s: &crate::domain::profile::Salary, label: &str) -> Option<Value> {
-    let period = s.period.as_deref().unwrap_or("year");
-    let asked = if has("month", label) {
-        "month"
-    } else if has("hour", label) {
-        "hour"
-    } else {
-        "year"
-    };
-    (asked == period).then_some(Value::Number(s.amount))
 }
 
 fn as_text(value: &Value) -> String {
@@ -264,7 +252,7 @@ pub fn resolve(
         FieldKind::Unknown => return Resolution::Unknown,
         _ => {}
     }
-    let value = explicit(profile, &label).or_else(|| from_profile(profile, &label));
+    let value = explicit(profile, &label).or_else(|| from_profile(profile, &label, &field.label));
     let resolved = value.and_then(|value| match field.kind {
         FieldKind::Select | FieldKind::Radio => {
             choose(&field.options, &value).map(Resolution::Choose)

@@ -107,3 +107,50 @@ async fn each_file_input_gets_its_own_file_and_a_cover_letter_is_never_the_resum
     assert_eq!(env.replica.submissions().len(), 3, "nothing more sent");
     assert_torn_down(&report);
 }
+
+#[tokio::test]
+async fn a_salary_in_another_currency_is_asked_never_typed_as_the_profiles_figure() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    // the replica's 2024-25 job 1008 asks "What is your expected annual salary (EUR)?"
+    let mut pounds = ada_profile();
+    pounds["salary_expectation"] = serde_json::json!({"amount": 85000, "currency": "GBP"});
+    let (row, report) = {
+        let user = env.seed_user(&pounds, "AQEDAHonestPounds");
+        env.seed_job(user, 1008);
+        env.claim_and_apply(false).await
+    };
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("needs_user", Some("unknown_questions")),
+        "{report:?}"
+    );
+    let pending = row.pending_questions.unwrap().to_string();
+    assert!(
+        pending.contains("expected annual salary (EUR)"),
+        "{pending}"
+    );
+    assert!(
+        env.replica.submissions().is_empty(),
+        "nothing sent in the wrong currency"
+    );
+    assert_torn_down(&report);
+
+    // in the profile's own currency it is answered as before
+    let mut euros = ada_profile();
+    euros["salary_expectation"] = serde_json::json!({"amount": 85000, "currency": "EUR"});
+    let (row, report) = {
+        let user = env.seed_user(&euros, "AQEDAHonestEuros");
+        env.seed_job(user, 1008);
+        env.claim_and_apply(false).await
+    };
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    assert_eq!(
+        env.replica.submissions()[0]
+            .fields
+            .get("What is your expected annual salary (EUR)?")
+            .map(String::as_str),
+        Some("85000")
+    );
+    assert_torn_down(&report);
+}
