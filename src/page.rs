@@ -71,6 +71,13 @@ pub struct Field {
     /// the checked options' indexes (radio, checkbox)
     #[serde(default)]
     pub checked: Vec<u32>,
+    /// a text field that takes whole numbers only (its type, input mode or pattern,
+    /// or LinkedIn's inline error on it, says so)
+    #[serde(default)]
+    pub whole: bool,
+    /// LinkedIn's inline error on this field (text fields), when one shows
+    #[serde(default)]
+    pub error: String,
 }
 
 impl Field {
@@ -186,6 +193,10 @@ pub struct Observation {
     pub throttled: bool,
     /// the confirmation after Submit is there
     pub confirmation: bool,
+    /// a dialog with no step button that is not the confirmation (an upsell, a
+    /// survey), when one is there with a decline or close control: its text, clipped
+    #[serde(default)]
+    pub after_submit: Option<String>,
     /// the Easy Apply modal, when open
     pub modal: Option<Modal>,
     /// the visible text (clipped) of an open dialog that is not the form, when one is
@@ -214,6 +225,8 @@ pub enum Target {
     Dismiss,
     /// Discard
     Discard,
+    /// the decline or close control of a dialog after Submit
+    AfterSubmitDismiss,
     /// a field's control
     Field(u32),
     /// option `k` of field `n` (radio, checkbox)
@@ -235,6 +248,7 @@ impl Target {
             Self::Submit => "submit".to_owned(),
             Self::Dismiss => "dismiss".to_owned(),
             Self::Discard => "discard".to_owned(),
+            Self::AfterSubmitDismiss => "after_submit_dismiss".to_owned(),
             Self::Field(n) => format!("field-{n}"),
             Self::FieldOption(n, k) => format!("field-{n}-opt-{k}"),
             Self::Suggestion(k) => format!("suggestion-{k}"),

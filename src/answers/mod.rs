@@ -31,8 +31,20 @@ pub enum Resolution {
     Upload(PathBuf),
     /// select LinkedIn's résumé card `k` (the application's file, already on LinkedIn)
     SelectDocument(u32),
-    /// keep what is there (LinkedIn's prefill, a résumé already selected)
+    /// type `typed`, the whole part of the decimal `given` (the field takes whole
+    /// numbers only): the receipt says so
+    Whole {
+        /// what is typed
+        typed: String,
+        /// the profile's (or the user's) decimal answer
+        given: String,
+    },
+    /// keep what is there: it is already the profile's answer, or a résumé LinkedIn
+    /// selected
     Keep,
+    /// keep LinkedIn's prefilled answer to a question the profile does not know (the
+    /// user's own earlier answer on LinkedIn); the receipt shows it as LinkedIn's
+    KeepPrefilled,
     /// no answer: an optional field stays empty, a required one stops the flow
     Unknown,
 }
@@ -47,7 +59,9 @@ impl std::fmt::Debug for Resolution {
             Self::Follow(_) => "Follow(..)",
             Self::Upload(_) => "Upload(..)",
             Self::SelectDocument(_) => "SelectDocument(..)",
+            Self::Whole { .. } => "Whole(..)",
             Self::Keep => "Keep",
+            Self::KeepPrefilled => "KeepPrefilled",
             Self::Unknown => "Unknown",
         })
     }
@@ -257,45 +271,18 @@ pub fn resolve(
         FieldKind::Select | FieldKind::Radio => {
             choose(&field.options, &value).map(Resolution::Choose)
         }
-        FieldKind::Checkbox => {
-            let ticks: Vec<String> = match &value {
-                Value::Bool(true) if field.options.len() == 1 => field.options.clone(),
-                Value::Bool(false) => Vec::new(),
-                Value::Text(t) if field.options.len() == 1 && yes_no(t).is_some() => {
-                    if yes_no(t) == Some(true) {
-                        field.options.clone()
-                    } else {
-                        Vec::new()
-                    }
-                }
-                Value::Text(t) => {
-                    let wanted: Vec<String> = t
-                        .split([',', ';'])
-                        .map(normalize)
-                        .filter(|s| !s.is_empty())
-                        .collect();
-                    let picked: Vec<String> = field
-                        .options
-                        .iter()
-                        .filter(|o| wanted.contains(&normalize(o)))
-                        .cloned()
-                        .collect();
-                    if picked.len() != wanted.len() {
-                        return None;
-                    }
-                    picked
-                }
-                _ => return None,
-            };
-            Some(Resolution::Check(ticks))
-        }
+        FieldKind::Checkbox => ticks(field, &value).map(Resolution::Check),
         FieldKind::Text | FieldKind::Textarea | FieldKind::Date | FieldKind::Typeahead => {
             Some(Resolution::Type(as_text(&value)))
         }
         FieldKind::File | FieldKind::FollowCompany | FieldKind::Unknown => None,
     });
+    let resolved = match resolved {
+        Some(Resolution::Type(t)) if field.whole => Some(whole_number(t)),
+        other => other,
+    };
     match resolved {
-        Some(Resolution::Type(t))
+        Some(Resolution::Type(t) | Resolution::Whole { typed: t, .. })
             if !field.value.is_empty() && normalize(&t) == normalize(&field.value) =>
         {
             Resolution::Keep
@@ -309,8 +296,65 @@ pub fn resolve(
             Resolution::Check(Vec::new())
         }
         None if field.kind == FieldKind::Checkbox => Resolution::Unknown,
-        None if !field.value.is_empty() => Resolution::Keep,
+        None if !field.value.is_empty() => Resolution::KeepPrefilled,
         None => Resolution::Unknown,
+    }
+}
+
+/// The boxes of a checkbox field to tick for `value`: a lone box by yes or no, a
+/// group by the options named (all of them found, else none).
+fn ticks(field: &Field, value: &Value) -> Option<Vec<String>> {
+    Some(match value {
+        Value::Bool(true) if field.options.len() == 1 => field.options.clone(),
+        Value::Bool(false) => Vec::new(),
+        Value::Text(t) if field.options.len() == 1 && yes_no(t).is_some() => {
+            if yes_no(t) == Some(true) {
+                field.options.clone()
+            } else {
+                Vec::new()
+            }
+        }
+        Value::Text(t) => {
+            let wanted: Vec<String> = t
+                .split([',', ';'])
+                .map(normalize)
+                .filter(|s| !s.is_empty())
+                .collect();
+            let picked: Vec<String> = field
+                .options
+                .iter()
+                .filter(|o| wanted.contains(&normalize(o)))
+                .cloned()
+                .collect();
+            if picked.len() != wanted.len() {
+                return None;
+            }
+            picked
+        }
+        _ => return None,
+    })
+}
+
+/// An answer for a field that takes whole numbers only: a decimal (`4.5`, `4,5`)
+/// becomes its whole part, never rounded up; a whole number (`5`, `5.0`) is typed
+/// as a whole number; anything else — text, or three digits after the separator
+/// (`100,000`, `100.000`: thousands, not a fraction) — as it is, and LinkedIn's own
+/// check then speaks.
+fn whole_number(text: String) -> Resolution {
+    let t = text.trim();
+    let (int, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || !(frac.is_empty() || digits(frac)) || frac.len() == 3 {
+        return Resolution::Type(text);
+    }
+    let whole = int.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole }.to_owned();
+    if frac.bytes().all(|b| b == b'0') {
+        return Resolution::Type(whole);
+    }
+    Resolution::Whole {
+        typed: whole,
+        given: t.to_owned(),
     }
 }
 
@@ -622,12 +666,57 @@ mod tests {
         prefilled.value = "Engineer".into();
         assert_eq!(
             resolve(&prefilled, &profile(), None, false),
-            Resolution::Keep,
-            "LinkedIn's prefill is kept"
+            Resolution::KeepPrefilled,
+            "LinkedIn's prefill to a question the profile does not know is kept, as LinkedIn's"
         );
         let mut same = field("First name", FieldKind::Text, &[]);
         same.value = "Ada".into();
         assert_eq!(resolve(&same, &profile(), None, false), Resolution::Keep);
+    }
+
+    #[test]
+    fn a_whole_number_field_gets_the_whole_part_of_a_decimal_never_rounded() {
+        let go = "How many years of experience do you have with Go?";
+        let mut whole = field(go, FieldKind::Text, &[]);
+        assert_eq!(
+            resolve(&whole, &profile(), None, false),
+            Resolution::Type("4.5".into()),
+            "a field that takes decimals gets the decimal"
+        );
+        whole.whole = true;
+        assert_eq!(
+            resolve(&whole, &profile(), None, false),
+            Resolution::Whole {
+                typed: "4".into(),
+                given: "4.5".into()
+            }
+        );
+        whole.value = "4".into();
+        assert_eq!(
+            resolve(&whole, &profile(), None, false),
+            Resolution::Keep,
+            "already the whole part: nothing to type again"
+        );
+        for (given, typed) in [("4,5", "4"), ("0.75", "0"), ("12.99", "12"), ("007.5", "7")] {
+            assert_eq!(
+                whole_number(given.into()),
+                Resolution::Whole {
+                    typed: typed.into(),
+                    given: given.into()
+                }
+            );
+        }
+        for (given, typed) in [("5", "5"), ("5.0", "5"), ("5,00", "5"), ("4.", "4")] {
+            assert_eq!(whole_number(given.into()), Resolution::Type(typed.into()));
+        }
+        // thousands, text, signs: as they are (LinkedIn's own check then speaks)
+        for same in ["100,000", "100.000", "1,000.50", "about 4", "-4.5", ""] {
+            assert_eq!(
+                whole_number(same.into()),
+                Resolution::Type(same.into()),
+                "{same:?}"
+            );
+        }
     }
 
     #[test]

@@ -4,6 +4,9 @@
 
 use time::OffsetDateTime;
 
+mod messages;
+
+use self::messages::*;
 use super::decide::{PendingQuestion, Stop};
 use crate::{
     browser::BrowserError,
@@ -71,6 +74,7 @@ pub fn drift_signal(ended: &Ended) -> Option<Option<&'static str>> {
             | Stop::SubmitUnconfirmed
             | Stop::UnknownQuestions(_)
             | Stop::ValidationError(_)
+            | Stop::AnswerRejected(_)
             | Stop::AlreadyApplied
             | Stop::NotEasyApply
             | Stop::JobClosed
@@ -134,75 +138,6 @@ fn mark_session(status: SessionStatus, reason: &str, error: &str) -> Disposition
     outcome.details.session_status = Some(status);
     Disposition::Finish(outcome)
 }
-
-/// `already_applied`
-const ALREADY_APPLIED: &str = "LinkedIn shows this job as already applied";
-
-/// `not_easy_apply`
-const NOT_EASY_APPLY: &str = "the job has no Easy Apply (it applies on the company's site)";
-
-/// `job_closed`
-const JOB_CLOSED: &str = "the job no longer accepts applications";
-
-/// `session_expired`
-const SESSION_EXPIRED: &str =
-    "LinkedIn logged the session out: the user must reconnect their LinkedIn account";
-
-/// `session_checkpoint`
-const SESSION_CHECKPOINT: &str = "LinkedIn asked for a security check (checkpoint or captcha): the user must clear it in their own browser and reconnect";
-
-/// `modal_missing`
-const MODAL_MISSING: &str = "Easy Apply was clicked but its form never opened: tried again on the next UTC day (the apply control is clicked at most once a day); if this repeats, check modal.root in selectors/linkedin.toml";
-
-/// `job_page_unreadable`, the top card rendered
-const JOB_PAGE_NO_CONTROL: &str = "the job page rendered but shows no apply control and no status the site file knows: if this repeats, check job.easy_apply and job.already_applied_texts in selectors/linkedin.toml (`autoapply selectors check --html`)";
-
-/// `job_page_unreadable`, nothing rendered
-const JOB_PAGE_UNREAD: &str = "the job page showed nothing the site file recognises in time: if this repeats, check job.loaded in selectors/linkedin.toml (`autoapply selectors check --html`)";
-
-/// `resume_mismatch`
-const RESUME_MISMATCH: &str = "the user gave a résumé but LinkedIn kept another one selected: nothing was submitted; check the résumé step's screenshot";
-
-/// `too_many_steps`
-const TOO_MANY_STEPS: &str =
-    "the form had more steps than any Easy Apply form: check the screenshot";
-
-/// `submit_unconfirmed`
-const SUBMIT_UNCONFIRMED: &str = "Submit was clicked but no confirmation appeared: LinkedIn is checked before anything else happens";
-
-/// `verified_not_applied`
-const VERIFIED_NOT_APPLIED: &str = "a submit was interrupted; two looks a settle time apart showed no application for this job on LinkedIn, so it is applied again";
-
-/// `verification_inconclusive`
-const VERIFICATION_INCONCLUSIVE: &str = "a submit was interrupted and LinkedIn's job page does not tell whether it went in: checked again later";
-
-/// `session_missing`
-const SESSION_MISSING: &str =
-    "the user has no stored LinkedIn session: they must connect their account";
-
-/// `profile_missing`
-const PROFILE_MISSING: &str = "the user has no applicant profile: nothing can be answered";
-
-/// `session_unreadable`, whatever the cause
-const SESSION_UNREADABLE: &str = "the stored session cannot be opened (not written with this \
-     worker's AES_SESSION_KEY, or damaged): the user must reconnect LinkedIn; an operator \
-     sees the cause with `autoapply session inspect --user-id`";
-
-/// `invalid_job_url`
-const INVALID_JOB_URL: &str = "job_url is not a LinkedIn job page";
-
-/// `linkedin_daily_limit`
-const LINKEDIN_DAILY_LIMIT: &str = "LinkedIn's own Easy Apply daily limit was reached for this user: their applications wait for the next UTC day";
-
-/// `linkedin_throttled`
-const LINKEDIN_THROTTLED: &str = "LinkedIn paused Easy Apply for this user (\"applying at a fast pace\"): their applications wait for the pause (AUTOAPPLY_THROTTLE_PAUSE_SECS) without spending an attempt; going on would risk a restriction";
-
-/// `kill_switch` (a give-back)
-const KILL_SWITCH: &str = "the fleet's daily cap of LinkedIn actions is reached: nothing was sent; the row runs when the cap reopens (the next UTC day), no attempt spent";
-
-/// `user_daily_limit`
-const USER_DAILY_LIMIT: &str =
-    "the user's daily submission cap is reached: their applications wait for the next UTC day";
 
 /// Classifies an ending.
 /// `throttle_pause` is how long LinkedIn's throttle pauses the user.
@@ -275,6 +210,7 @@ fn flow_disposition(
         ),
         Stop::UserLimit => wait_for_tomorrow("user_daily_limit", USER_DAILY_LIMIT, now),
         Stop::UnknownQuestions(questions) => unknown_questions(questions),
+        Stop::AnswerRejected(questions) => answer_rejected(questions),
         Stop::ValidationError(errors) => finish(
             Failed,
             "validation_error",
@@ -333,6 +269,27 @@ fn unknown_questions(questions: &[PendingQuestion]) -> Disposition {
             "{} required question(s) the profile cannot answer; nothing was submitted: {}",
             questions.len(),
             labels.join(" | ")
+        ));
+    outcome.details.pending_questions = serde_json::to_value(questions).ok();
+    Disposition::Finish(outcome)
+}
+
+/// LinkedIn rejected answers and nothing the field asks for is left to correct: the
+/// questions go to the user (as unknown questions, with LinkedIn's words), never
+/// retried with the same answer.
+fn answer_rejected(questions: &[PendingQuestion]) -> Disposition {
+    let said: Vec<String> = questions
+        .iter()
+        .map(|q| match &q.rejected {
+            Some(message) => format!("{} (LinkedIn: {message})", q.label),
+            None => q.label.clone(),
+        })
+        .collect();
+    let mut outcome =
+        Outcome::new(OutcomeStatus::NeedsUser, Some("unknown_questions")).with_error(&format!(
+            "LinkedIn rejected the answer to {} question(s); nothing was submitted and the same answer is never sent again: the user's answer is needed: {}",
+            questions.len(),
+            said.join(" | ")
         ));
     outcome.details.pending_questions = serde_json::to_value(questions).ok();
     Disposition::Finish(outcome)
@@ -462,6 +419,7 @@ mod tests {
             kind: "text",
             required: true,
             options: vec![],
+            rejected: None,
         };
         let Disposition::Finish(o) =
             disposition(&Ended::Flow(Stop::UnknownQuestions(vec![q])), now(), PAUSE)

@@ -285,6 +285,7 @@
     daily_limit: anyText(signalText(), oc.daily_limit_texts),
     throttled: anyText(signalText(), oc.throttle_texts),
     confirmation: !!first(oc.confirmation) || anyText(signalText(), oc.confirmation_texts),
+    after_submit: null,
     modal: null,
     suggestions: []
   };
@@ -322,6 +323,19 @@
   // after the apply click): its visible text
   var other = dialogs.filter(function (d) { return !modal || !(d === modal || d.contains(modal) || modal.contains(d)); })[0];
   obs.dialog = other ? norm(other.innerText || other.textContent).slice(0, 300) : null;
+  // after Submit: a dialog with no step button that is not the confirmation (an
+  // upsell, a survey) and its decline or close control, never its accept
+  obs.after_submit = null;
+  if (!obs.confirmation) {
+    dialogs.some(function (d) {
+      if (first(stepButtons, d)) return false;
+      var close = first(oc.after_submit_dismiss, d);
+      if (!close) return false;
+      obs.after_submit = norm(d.innerText || d.textContent).slice(0, 200);
+      tag(close, 'after_submit_dismiss');
+      return true;
+    });
+  }
   all(fs.typeahead_suggestions).forEach(function (s, k) {
     obs.suggestions.push(norm(s.innerText || s.textContent));
     tag(s, 'suggestion-' + k);
@@ -340,7 +354,8 @@
     var bar = query(modal, '[role=progressbar]').filter(visible)[0];
     if (bar) m.progress = norm(bar.getAttribute('aria-valuenow') || bar.innerText);
     // the follow box and date inputs of the whole dialog, found once for both readers
-    var fields = { list: [], claimed: [], follow: all(fs.follow_company, modal, true), dates: all(fs.date, modal, true) };
+    var fields = { list: [], claimed: [], follow: all(fs.follow_company, modal, true), dates: all(fs.date, modal, true),
+                   errors: m.errors.length > 0 };
     readDocuments(modal, m, fields.claimed);
     var form = first(md.form, modal) || modal;
     readContainers(form, fields);
@@ -494,7 +509,25 @@
     });
   }
   function newField(label) {
-    return { handle: 0, label: label, kind: 'unknown', required: false, options: [], checked: [], value: '' };
+    return { handle: 0, label: label, kind: 'unknown', required: false, options: [], checked: [], value: '', whole: false, error: '' };
+  }
+  // a text field's inline error (LinkedIn's, in its question's block), and whether
+  // it takes whole numbers only: its type, input mode or pattern, or that error says so
+  function numberRules(field, control, errorsShown) {
+    var block = errorsShown ? questionBlock([control]) : null;
+    field.error = block ? all(md.inline_errors, block).map(textOf).filter(Boolean)
+      .filter(function (t, i, a) { return a.indexOf(t) === i; }).join(' ') : '';
+    field.whole = wholeOnly(control) || (!!field.error && anyText(field.error, fs.whole_number_texts));
+  }
+  function wholeOnly(el) {
+    if (el.type === 'number') return /^\d+$/.test((el.getAttribute('step') || '1').trim());
+    if (fold(el.getAttribute('inputmode')) === 'numeric') return true;
+    var pattern = el.getAttribute('pattern');
+    if (!pattern) return false;
+    try {
+      var re = new RegExp('^(?:' + pattern + ')$', 'v');
+      return re.test('4') && !re.test('4.5') && !re.test('4,5');
+    } catch (err) { return false; }
   }
   function push(fields, field, control) {
     var handle = fields.list.length;
@@ -502,6 +535,7 @@
     if (control) {
       tag(control, 'field-' + handle);
       if (required(control)) field.required = true;
+      if (field.kind === 'text') numberRules(field, control, fields.errors);
     }
     fields.list.push(field);
     return handle;

@@ -92,6 +92,25 @@ pub struct UploadedFile {
     pub size: u64,
 }
 
+/// A dialog LinkedIn may show between Submit and the confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterSubmit {
+    /// a Premium upsell over the form: "Try Premium for free", "Not now", a close ×
+    Premium,
+    /// the form's own dialog turned into "Get alerts for similar jobs": "Turn on
+    /// alerts", "No thanks" (no close ×)
+    Alerts,
+}
+
+impl AfterSubmit {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Premium => "premium",
+            Self::Alerts => "alerts",
+        }
+    }
+}
+
 #[derive(Default)]
 struct Recorded {
     requests: Vec<RequestRecord>,
@@ -105,6 +124,8 @@ struct Recorded {
     applied_lag: std::collections::HashMap<u64, Duration>,
     /// jobs that accept a submission and never answer it (no confirmation renders)
     never_confirm: HashSet<u64>,
+    /// jobs that show a dialog between Submit and the confirmation (`AfterSubmit`)
+    after_submit: std::collections::HashMap<u64, AfterSubmit>,
     /// the sensor's latest report of each page load
     sensor: Vec<sensor::SensorReport>,
 }
@@ -273,6 +294,18 @@ impl Replica {
             .expect("replica state")
             .never_confirm
             .insert(id);
+    }
+
+    /// Job `id` shows `dialog` between Submit and its confirmation, which comes only
+    /// once the dialog is declined; accepting it is recorded as a page action
+    /// (`kind` `click`, `label` `after-submit:accept`) and no confirmation follows.
+    pub fn set_after_submit(&self, id: u64, dialog: AfterSubmit) {
+        self.state
+            .recorded
+            .lock()
+            .expect("replica state")
+            .after_submit
+            .insert(id, dialog);
     }
 
     /// Delays the answer to a submission (the confirmation) by `delay`.
@@ -467,24 +500,26 @@ async fn submit(
     }
     body.job_id = id;
     let user = li_at(&headers).unwrap_or_default();
-    let delay = {
+    let (delay, after) = {
         let mut recorded = state.recorded.lock().expect("replica state");
+        let after = recorded.after_submit.get(&id).map(|a| a.as_str());
         recorded.submissions.push(body);
         recorded
             .submitted_jobs
             .entry((user, id))
             .or_insert_with(std::time::Instant::now);
-        if recorded.never_confirm.contains(&id) {
+        let delay = if recorded.never_confirm.contains(&id) {
             // accepted, never answered: the page waits for a confirmation in vain
             Duration::from_secs(24 * 3600)
         } else {
             recorded.confirm_delay
-        }
+        };
+        (delay, after)
     };
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    Json(serde_json::json!({"ok": true})).into_response()
+    Json(serde_json::json!({"ok": true, "after_submit": after})).into_response()
 }
 
 async fn discard(State(state): State<AppState>, Path(id): Path<u64>) -> StatusCode {

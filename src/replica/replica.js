@@ -202,21 +202,61 @@
     var body = JSON.stringify({ fields: state.fields, resume: state.resume, follow_company: state.follow_company });
     fetch('/replica/api/submit/' + job.id, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: body })
       .then(function (r) { if (!r.ok) throw new Error('submit failed'); return r.json(); })
-      .then(function () {
-        if (gen === 'sdui-2026-10') {
-          history.pushState({}, '', '/jobs/view/' + job.id + '/post-apply/?openSDUIApplyFlow=true');
-          state.content.innerHTML = '<div class="_pa1b2"><p class="_pt3c4">' + T('Your application was sent to {}', job.company) +
-            '</p><p class="_ps5d6">' + T('You can keep track of it in My jobs.') + '</p></div>';
-          state.form = null;
-          return;
-        }
-        state.content.innerHTML = gen === 'dialog-2026-09'
-          ? '<h3 class="_n8b2d4">' + T('Your application was sent to {}!', job.company) + '</h3>'
-          : '<div data-test-easy-apply-post-apply-modal><h3 class="jpac-modal-header t-20">' + T('Your application was sent to {}!', job.company) + '</h3></div>';
-        state.form = null;
-        document.getElementById('artdeco-toasts').innerHTML = '<div class="artdeco-toast-item" role="alert"><p>' + T('Application sent') + '</p></div>';
+      .then(function (answer) {
+        var after = answer && AFTER_SUBMIT[answer.after_submit];
+        if (after) after(); else sent();
       });
   }
+
+  // LinkedIn's answer to a submission: the confirmation
+  function sent() {
+    if (gen === 'sdui-2026-10') {
+      history.pushState({}, '', '/jobs/view/' + job.id + '/post-apply/?openSDUIApplyFlow=true');
+      state.content.innerHTML = '<div class="_pa1b2"><p class="_pt3c4">' + T('Your application was sent to {}', job.company) +
+        '</p><p class="_ps5d6">' + T('You can keep track of it in My jobs.') + '</p></div>';
+      state.form = null;
+      return;
+    }
+    state.content.innerHTML = gen === 'dialog-2026-09'
+      ? '<h3 class="_n8b2d4">' + T('Your application was sent to {}!', job.company) + '</h3>'
+      : '<div data-test-easy-apply-post-apply-modal><h3 class="jpac-modal-header t-20">' + T('Your application was sent to {}!', job.company) + '</h3></div>';
+    state.form = null;
+    document.getElementById('artdeco-toasts').innerHTML = '<div class="artdeco-toast-item" role="alert"><p>' + T('Application sent') + '</p></div>';
+  }
+
+  // a dialog between Submit and the confirmation, which comes once it is declined;
+  // its accept control is recorded (a click labelled after-submit:accept) and leads nowhere
+  function afterButton(text, accept, cls) {
+    return '<button type="button" class="' + cls + '" data-replica-action="after-' + (accept ? 'accept' : 'decline') +
+      '" data-replica-label="after-submit:' + (accept ? 'accept' : 'decline') + '">' + T(text) + '</button>';
+  }
+  var AFTER_SUBMIT = {
+    // a Premium upsell over the form, with a close ×
+    premium: function () {
+      var body = '<h2 id="after-title">' + T('Stand out with Premium') + '</h2>' +
+        afterButton('Try Premium for free', true, 'artdeco-button artdeco-button--primary _1d4e5f _8b2c9a') +
+        afterButton('Not now', false, 'artdeco-button _1d4e5f');
+      if (gen === 'artdeco-2025' || gen === 'interop-2026-04') {
+        var box = document.createElement('div');
+        box.className = 'artdeco-modal artdeco-modal--layer-confirmation';
+        box.setAttribute('role', 'dialog');
+        box.setAttribute('aria-labelledby', 'after-title');
+        box.setAttribute('data-replica-after', '');
+        box.innerHTML = '<button aria-label="' + T('Dismiss') + '" class="artdeco-modal__dismiss artdeco-button artdeco-button--circle" type="button"' +
+          ' data-replica-action="after-decline" data-replica-label="after-submit:decline">&times;</button>' + body;
+        (gen === 'artdeco-2025' ? outlet() : state.shadow.querySelector('.artdeco-modal-overlay')).appendChild(box);
+      } else {
+        nativeDialog('<button type="button" class="_x3c9e0" aria-label="' + T('Close') + '" data-replica-action="after-decline"' +
+          ' data-replica-label="after-submit:decline">\u2715</button>' + body,
+        { 'class': '_s5b0c8', 'aria-labelledby': 'after-title', 'data-replica-after': '' });
+      }
+    },
+    // the form's own dialog turned into an offer, with no close × of its own
+    alerts: function () {
+      state.content.innerHTML = '<div class="_al3e1"><h3 class="_n8b2d4">' + T('Get alerts for similar jobs') + '</h3>' +
+        afterButton('Turn on alerts', true, '_1d4e5f _8b2c9a') + afterButton('No thanks', false, '_1d4e5f') + '</div>';
+    }
+  };
 
   // where an event really happened (inside a shadow root, not its host)
   function origin(e) { return e.composedPath ? e.composedPath()[0] : e.target; }
@@ -294,6 +334,13 @@
     if (action === 'next') { if (collectStep()) { state.step += 1; renderStep(); } return; }
     if (action === 'submit') { if (collectStep()) { t.disabled = true; submit(); } return; }
     if (action === 'dismiss') { if (state.form) askToSave(); else closeAll(); return; }
+    if (action === 'after-decline') {
+      document.querySelectorAll('[data-replica-after]').forEach(function (d) { if (d.close) d.close(); d.remove(); });
+      if (state.shadow) state.shadow.querySelectorAll('[data-replica-after]').forEach(function (d) { d.remove(); });
+      sent();
+      return;
+    }
+    if (action === 'after-accept') { document.body.insertAdjacentHTML('beforeend', '<p>' + T('Redirecting…') + '</p>'); return; }
     if (action === 'discard') { fetch('/replica/api/discard/' + job.id, { method: 'POST' }); closeAll(); return; }
     // Save is never what the worker should click: the replica records it
     if (action === 'save') { fetch('/replica/api/save/' + job.id, { method: 'POST' }); closeAll(); }

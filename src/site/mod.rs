@@ -137,6 +137,7 @@ impl SiteSpec {
             ("fields.document_cards", &f.document_cards),
             ("outcome.signal_areas", &o.signal_areas),
             ("outcome.confirmation", &o.confirmation),
+            ("outcome.after_submit_dismiss", &o.after_submit_dismiss),
         ]
     }
 
@@ -166,6 +167,7 @@ impl SiteSpec {
                 "fields.follow_company_texts",
                 &self.fields.follow_company_texts,
             ),
+            ("fields.whole_number_texts", &self.fields.whole_number_texts),
             (
                 "outcome.confirmation_texts",
                 &self.outcome.confirmation_texts,

@@ -131,6 +131,8 @@ pub struct FieldsSpec {
     /// (2025-26: the review step's footer, outside the question containers, with a
     /// generated id)
     pub follow_company_texts: Texts,
+    /// LinkedIn's inline error on a field that takes whole numbers only
+    pub whole_number_texts: Texts,
     /// one block per question (October 2026: `componentkey="easyApplyFieldFocus…"`):
     /// where no label carries the question, the text heading its block does
     pub question_blocks: Selectors,
@@ -157,4 +159,7 @@ pub struct OutcomeSpec {
     /// URL fragments of the page shown after a submission (its text counts as
     /// LinkedIn's answer)
     pub confirmation_url_fragments: Texts,
+    /// the decline or close control of a dialog after Submit that is neither the
+    /// form nor the confirmation (an upsell, a survey): never its accept
+    pub after_submit_dismiss: Selectors,
 }

@@ -306,15 +306,23 @@ async fn a_safety_reminder_named_only_by_its_text_is_passed_through() {
 }
 
 #[tokio::test]
-async fn an_inline_validation_error_fails_with_the_error_text() {
+async fn an_answer_linkedin_rejects_is_asked_of_the_user_with_its_error_text() {
+    // the profile's 250000 against "Enter a whole number between 0 and 200000":
+    // never sent again as it was, the question goes to the user with LinkedIn's words
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
     let (row, report) = env.run_job(1008, COOKIE).await;
     assert_eq!(
         (row.status.as_str(), row.reason.as_deref()),
-        ("failed", Some("validation_error")),
+        ("needs_user", Some("unknown_questions")),
         "{report:?}"
     );
+    let pending = row.pending_questions.clone().unwrap();
+    assert_eq!(
+        pending[0]["rejected"], "Enter a whole number between 0 and 200000",
+        "{pending}"
+    );
+    assert!(!pending.to_string().contains("250000"), "{pending}");
     let error = row.last_error.clone().unwrap();
     assert!(
         error.contains("Enter a whole number between 0 and 200000"),

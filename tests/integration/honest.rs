@@ -154,3 +154,150 @@ async fn a_salary_in_another_currency_is_asked_never_typed_as_the_profiles_figur
     );
     assert_torn_down(&report);
 }
+
+/// The labels of what was clicked in a dialog after Submit (`after-submit:decline`,
+/// `after-submit:accept`), in order.
+fn after_submit_clicks(env: &crate::support::apply::ApplyEnv) -> Vec<String> {
+    env.replica
+        .page_actions()
+        .into_iter()
+        .filter(|a| a.kind == "click" && a.label.starts_with("after-submit:"))
+        .map(|a| a.label)
+        .collect()
+}
+
+#[tokio::test]
+async fn a_dialog_between_submit_and_the_confirmation_is_declined_never_accepted() {
+    use autoapply::replica::AfterSubmit;
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    // a Premium upsell over the 2024-25 form (English) and over the September 2026
+    // dialog; the October 2026 form's own dialog turned into an alerts offer
+    // (German); a survey on a page written by hand
+    env.replica.set_after_submit(1001, AfterSubmit::Premium);
+    env.replica.set_after_submit(1018, AfterSubmit::Premium);
+    env.replica.set_after_submit(1031, AfterSubmit::Alerts);
+    env.replica.serve_page(
+        4242,
+        fixture("foreign-job.html").replace("var AFTER = null;", "var AFTER = 'survey';"),
+    );
+    let cases = [
+        (1001, None),
+        (1018, None),
+        (1031, Some("de-de")),
+        (4242, None),
+    ];
+    for (n, (job, lang)) in cases.into_iter().enumerate() {
+        let user = env.seed_user_in(&ada_profile(), &format!("AQEDAHonestAfter{n}"), lang);
+        env.seed_job(user, job);
+        let (row, report) = env.claim_and_apply(false).await;
+        assert_eq!(
+            (row.status.as_str(), row.reason.as_deref()),
+            ("submitted", None),
+            "job {job}: confirmed once the dialog was declined: {report:?}"
+        );
+        assert_eq!(
+            after_submit_clicks(&env),
+            vec!["after-submit:decline"; n + 1],
+            "job {job}: one decline per application, never an accept"
+        );
+        assert!(
+            report
+                .steps
+                .iter()
+                .any(|s| s.step == "after submit" && s.detail.contains("without accepting")),
+            "job {job}: the timeline says a dialog was declined: {:?}",
+            report.steps
+        );
+        assert_torn_down(&report);
+    }
+    assert_eq!(env.replica.submissions().len(), 4, "each submitted once");
+}
+
+const PYTHON: &str = "How many years of experience do you have with Python?";
+
+#[tokio::test]
+async fn a_whole_number_field_gets_the_whole_part_and_a_value_still_rejected_is_asked() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    // "4.5" years of Python: the 2024-25 field (type=text) says "whole number" only in
+    // its inline error after Review; the September and October 2026 fields and the
+    // hand-written page's say so by their input mode
+    let mut decimal = ada_profile();
+    decimal["experience_years"]["python"] = 4.5.into();
+    env.replica.serve_page(4242, fixture("foreign-job.html"));
+    for (n, job) in [1002, 1018, 1030, 4242].into_iter().enumerate() {
+        let user = env.seed_user(&decimal, &format!("AQEDAHonestWhole{n}"));
+        env.seed_job(user, job);
+        let (row, report) = env.claim_and_apply(false).await;
+        assert_eq!(row.status.as_str(), "submitted", "job {job}: {report:?}");
+        let sent = env.replica.submissions();
+        assert_eq!(sent.len(), n + 1, "job {job}: submitted once");
+        assert_eq!(
+            sent[n].fields.get(PYTHON).map(String::as_str),
+            Some("4"),
+            "job {job}: the whole part, never rounded up: {:?}",
+            sent[n].fields
+        );
+        let receipt = report.receipt.as_ref().expect("a receipt");
+        let python: Vec<_> = receipt
+            .questions
+            .iter()
+            .filter(|q| q.question == PYTHON)
+            .collect();
+        assert_eq!(python.len(), 1, "job {job}: listed once");
+        let again = report
+            .steps
+            .iter()
+            .any(|s| s.detail.contains("whole numbers only here"));
+        assert_eq!(
+            again,
+            job == 1002,
+            "job {job}: only the field that tells in its error alone is filled again: {:?}",
+            report.steps
+        );
+        assert_eq!(python[0].answer, "4");
+        assert_eq!(
+            python[0].note.as_deref(),
+            Some("the whole part of 4.5: the field takes whole numbers only"),
+            "job {job}"
+        );
+        assert_torn_down(&report);
+    }
+
+    // the user's own answer that is no number: LinkedIn rejects it, and it is asked,
+    // never sent again as it was
+    let mut words = ada_profile();
+    words["answers"]
+        .as_array_mut()
+        .unwrap()
+        .push(serde_json::json!({"question": PYTHON, "answer": "about four"}));
+    let user = env.seed_user(&words, "AQEDAHonestWords");
+    env.seed_job(user, 1002);
+    let (row, report) = env.claim_and_apply(false).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("needs_user", Some("unknown_questions")),
+        "{report:?}"
+    );
+    let pending = row.pending_questions.clone().unwrap();
+    assert_eq!(pending[0]["label"], PYTHON, "{pending}");
+    assert_eq!(
+        pending[0]["rejected"], "Enter a whole number between 0 and 99",
+        "LinkedIn's words, never the answer: {pending}"
+    );
+    assert!(
+        row.last_error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("never sent again"),
+        "{:?}",
+        row.last_error
+    );
+    assert_eq!(env.replica.submissions().len(), 4, "nothing more was sent");
+    assert!(
+        env.replica.discarded().contains(&1002),
+        "the form was discarded"
+    );
+    assert_torn_down(&report);
+}

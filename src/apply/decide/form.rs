@@ -193,6 +193,46 @@ pub fn advance(before: &str, obs: &Observation) -> Advance {
     }
 }
 
+/// What to do when LinkedIn rejects a step's answers (inline errors after Next or
+/// Review).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rejection {
+    /// fill the step again: every rejected field takes whole numbers only and gets
+    /// the whole part of its decimal answer (the one correction a field asks for;
+    /// a value is never sent again as it was)
+    FillAgain,
+    /// the rejected questions go to the user, each with LinkedIn's message
+    Ask(Vec<PendingQuestion>),
+    /// errors on no question the worker can name: LinkedIn's words
+    Failed(Vec<String>),
+}
+
+/// Decides on a rejected step from the modal as LinkedIn shows it now.
+pub fn rejection(modal: &Modal, profile: &ApplicantProfile, files: Files<'_>) -> Rejection {
+    let plan = plan_step(modal, profile, files);
+    let rejected: Vec<&(Field, Resolution)> = plan
+        .fills
+        .iter()
+        .filter(|(f, _)| !f.error.is_empty())
+        .collect();
+    if rejected.is_empty() {
+        return Rejection::Failed(modal.errors.clone());
+    }
+    if rejected
+        .iter()
+        .all(|(_, r)| matches!(r, Resolution::Whole { .. }))
+    {
+        return Rejection::FillAgain;
+    }
+    Rejection::Ask(
+        rejected
+            .iter()
+            .filter(|(_, r)| !matches!(r, Resolution::Whole { .. }))
+            .map(|(f, _)| PendingQuestion::rejected(f))
+            .collect(),
+    )
+}
+
 /// What followed the Submit click.
 pub fn after_submit(obs: &Observation) -> Option<Stop> {
     if obs.confirmation {

@@ -57,8 +57,12 @@ pub enum Stop {
     LinkedinThrottled,
     /// required questions the profile cannot answer
     UnknownQuestions(Vec<PendingQuestion>),
-    /// LinkedIn's inline errors after Next/Submit
+    /// LinkedIn's inline errors after Next/Submit, on no question the worker can
+    /// name
     ValidationError(Vec<String>),
+    /// LinkedIn rejected the answers to these questions (each with its message) and
+    /// no correction the field itself asks for is left: the user's answer is needed
+    AnswerRejected(Vec<PendingQuestion>),
     /// a step with no Next, Review or Submit button
     StepStuck {
         /// 1-based step
@@ -258,6 +262,10 @@ pub struct PendingQuestion {
     pub required: bool,
     /// the choices, for select/radio/checkbox
     pub options: Vec<String>,
+    /// LinkedIn's message when it rejected the answer given (the answer itself is
+    /// never stored here)
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<String>,
 }
 
 impl PendingQuestion {
@@ -268,6 +276,15 @@ impl PendingQuestion {
             kind: field.kind.as_str(),
             required: field.required,
             options: field.options.clone(),
+            rejected: None,
+        }
+    }
+
+    /// The question of `field`, whose answer LinkedIn rejected with its inline error.
+    pub fn rejected(field: &Field) -> Self {
+        Self {
+            rejected: Some(field.error.clone()),
+            ..Self::of(field)
         }
     }
 }
@@ -489,6 +506,62 @@ mod tests {
         assert_eq!(plan.unknown_required[0].kind, "text");
         assert_eq!(plan.fills.len(), 2);
         assert_eq!(plan.fills[1].1, Resolution::Unknown);
+    }
+
+    #[test]
+    fn a_rejected_step_is_filled_again_only_to_take_whole_parts_else_asked() {
+        let profile = ApplicantProfile::from_json(
+            &serde_json::json!({"experience_years": {"go": 4.5, "python": 70}}),
+        )
+        .unwrap();
+        let rejected = |label: &str, value: &str, error: &str| {
+            let mut f = field(label, FieldKind::Text, true);
+            f["value"] = value.into();
+            f["error"] = error.into();
+            f["whole"] = true.into();
+            f
+        };
+        let go = "How many years of experience do you have with Go?";
+        let python = "How many years of experience do you have with Python?";
+        let whole = "Enter a whole number between 0 and 99";
+        let shown = |fields: Vec<serde_json::Value>| -> Modal {
+            serde_json::from_value(modal(
+                serde_json::json!({"next": true, "errors": [whole], "fields": fields}),
+            ))
+            .unwrap()
+        };
+        // "4.5" refused where whole numbers are wanted: the step again, with "4"
+        let m = shown(vec![rejected(go, "4.5", whole)]);
+        assert_eq!(
+            rejection(&m, &profile, Files::default()),
+            Rejection::FillAgain
+        );
+        // "4" refused too, or a whole number out of range: never sent again as it was
+        for m in [
+            shown(vec![rejected(go, "4", whole)]),
+            shown(vec![rejected(python, "70", whole)]),
+            shown(vec![
+                rejected(go, "4.5", whole),
+                rejected(python, "70", whole),
+            ]),
+        ] {
+            let Rejection::Ask(asked) = rejection(&m, &profile, Files::default()) else {
+                panic!("asked")
+            };
+            assert_eq!(asked.len(), 1);
+            assert_eq!(asked[0].rejected.as_deref(), Some(whole));
+            let stored = serde_json::to_value(&asked[0]).unwrap();
+            assert_eq!(
+                stored["rejected"], whole,
+                "LinkedIn's words, never the answer"
+            );
+        }
+        // errors on no question the worker can name: LinkedIn's words
+        let m = shown(vec![field(go, FieldKind::Text, true)]);
+        assert_eq!(
+            rejection(&m, &profile, Files::default()),
+            Rejection::Failed(vec![whole.to_owned()])
+        );
     }
 
     #[test]

@@ -43,6 +43,10 @@ pub struct ReceiptAnswer {
     /// the answer given: a text, or the ticked options of a checkbox group (an empty
     /// list: left unticked)
     pub answer: serde_json::Value,
+    /// where the answer is not simply the profile's: the whole part of a decimal,
+    /// LinkedIn's prefilled answer kept
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 impl Receipt {
@@ -50,6 +54,16 @@ impl Receipt {
     /// and not listed).
     pub fn note(&mut self, field: &Field, resolution: &Resolution) {
         use serde_json::Value;
+        let note = match resolution {
+            Resolution::Whole { given, .. } => Some(format!(
+                "the whole part of {given}: the field takes whole numbers only"
+            )),
+            Resolution::KeepPrefilled => Some(
+                "LinkedIn's prefilled answer (the user's own earlier answer), kept: the profile does not answer this"
+                    .to_owned(),
+            ),
+            _ => None,
+        };
         let answer = match (field.kind, resolution) {
             (FieldKind::FollowCompany, Resolution::Follow(follow)) => {
                 self.follow_company = Some(*follow);
@@ -69,11 +83,16 @@ impl Receipt {
                 Value::String(name.unwrap_or_default())
             }
             (FieldKind::File, _) => return,
-            (_, Resolution::Type(text) | Resolution::Choose(text)) => Value::String(text.clone()),
+            (
+                _,
+                Resolution::Type(text)
+                | Resolution::Choose(text)
+                | Resolution::Whole { typed: text, .. },
+            ) => Value::String(text.clone()),
             (_, Resolution::Check(ticked)) => {
                 Value::Array(ticked.iter().cloned().map(Value::String).collect())
             }
-            (FieldKind::Checkbox, Resolution::Keep) => Value::Array(
+            (FieldKind::Checkbox, Resolution::Keep | Resolution::KeepPrefilled) => Value::Array(
                 field
                     .checked
                     .iter()
@@ -81,14 +100,26 @@ impl Receipt {
                     .map(Value::String)
                     .collect(),
             ),
-            (_, Resolution::Keep) if !field.value.is_empty() => Value::String(field.value.clone()),
+            (_, Resolution::Keep | Resolution::KeepPrefilled) if !field.value.is_empty() => {
+                Value::String(field.value.clone())
+            }
             _ => return,
         };
-        self.questions.push(ReceiptAnswer {
+        let line = ReceiptAnswer {
             question: field.label.clone(),
             kind: field.kind.as_str(),
             answer,
-        });
+            note,
+        };
+        // a step filled again (LinkedIn asked for a whole number): its latest answer
+        match self
+            .questions
+            .iter_mut()
+            .find(|q| q.question == line.question && q.kind == line.kind)
+        {
+            Some(earlier) => *earlier = line,
+            None => self.questions.push(line),
+        }
     }
 }
 
@@ -117,8 +148,12 @@ pub fn receipt_lines(receipt: &serde_json::Value) -> Vec<String> {
                 .join(", "),
             other => other.as_str().unwrap_or_default().to_owned(),
         };
+        let note = q["note"]
+            .as_str()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
         lines.push(format!(
-            "  sent: {} -> {answer}",
+            "  sent: {} -> {answer}{note}",
             q["question"].as_str().unwrap_or_default()
         ));
     }
@@ -175,5 +210,33 @@ mod tests {
             "receipt: 3 answer(s), résumé cv.pdf, follow company: no"
         );
         assert_eq!(lines[2], "  sent: Clouds -> GCP");
+    }
+
+    #[test]
+    fn the_receipt_says_where_an_answer_is_not_simply_the_profiles() {
+        let mut receipt = Receipt::default();
+        let mut years = field(FieldKind::Text, &[], "");
+        years.label = "Years of Go?".into();
+        // a step filled again: its latest answer, once
+        receipt.note(&years, &Resolution::Type("4.5".into()));
+        receipt.note(
+            &years,
+            &Resolution::Whole {
+                typed: "4".into(),
+                given: "4.5".into(),
+            },
+        );
+        let mut headline = field(FieldKind::Text, &[], "Engineer");
+        headline.label = "Headline".into();
+        receipt.note(&headline, &Resolution::KeepPrefilled);
+        let stored = serde_json::to_value(&receipt).unwrap();
+        assert_eq!(stored["questions"].as_array().unwrap().len(), 2);
+        assert_eq!(stored["questions"][0]["answer"], "4");
+        let lines = receipt_lines(&stored);
+        assert_eq!(
+            lines[1],
+            "  sent: Years of Go? -> 4 (the whole part of 4.5: the field takes whole numbers only)"
+        );
+        assert!(lines[2].starts_with("  sent: Headline -> Engineer (LinkedIn's prefilled answer"));
     }
 }

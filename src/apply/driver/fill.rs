@@ -22,7 +22,10 @@ impl Driver<'_> {
         files: decide::Files<'_>,
     ) -> Result<Option<PendingQuestion>, BrowserError> {
         let target = Target::Field(field.handle);
-        if matches!(resolution, Resolution::Keep | Resolution::Unknown) {
+        if matches!(
+            resolution,
+            Resolution::Keep | Resolution::KeepPrefilled | Resolution::Unknown
+        ) {
             return Ok(None);
         }
         self.pause(Wait::BetweenFields).await?;
@@ -31,7 +34,7 @@ impl Driver<'_> {
             Resolution::Type(text) if field.kind == FieldKind::Typeahead => {
                 return self.typeahead(field, text).await;
             }
-            Resolution::Type(text) => {
+            Resolution::Type(text) | Resolution::Whole { typed: text, .. } => {
                 self.browser
                     .type_text(target, text, self.setup.pacing, self.cancel)
                     .await?
@@ -86,7 +89,7 @@ impl Driver<'_> {
                 })
                 .await?;
             }
-            Resolution::Keep | Resolution::Unknown => {}
+            Resolution::Keep | Resolution::KeepPrefilled | Resolution::Unknown => {}
         }
         Ok(None)
     }

@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{DriveError, Driver, Job, MAX_STEPS, SubmitGate};
 use crate::{
-    apply::decide::{self, Advance, AfterEntry, AtGate, StepAction, Stop},
+    apply::decide::{self, Advance, AfterEntry, AtGate, Rejection, StepAction, Stop},
     browser::BrowserError,
     pacing::Wait,
     page::{Modal, Observation, Target},
@@ -16,6 +16,9 @@ use crate::{
 
 /// Interstitials passed at most before the form (a reminder, a notice, and one more).
 const MAX_INTERSTITIALS: usize = 3;
+
+/// Dialogs closed at most between Submit and the confirmation.
+const MAX_AFTER_SUBMIT: usize = 3;
 
 /// What one step ended in: the next step's observation, or the flow's end.
 enum StepEnd {
@@ -174,7 +177,7 @@ impl Driver<'_> {
             self.abandon().await?;
             return Ok(StepEnd::Stop(Stop::ResumeMismatch));
         }
-        self.leave_step(step, &modal, gate).await
+        self.leave_step(step, &modal, job, gate).await
     }
 
     /// Clicks the button that ends the step (Next, Review, or Submit past the gate).
@@ -182,6 +185,7 @@ impl Driver<'_> {
         &mut self,
         step: u32,
         modal: &Modal,
+        job: Job<'_>,
         gate: &impl SubmitGate,
     ) -> Result<StepEnd, DriveError> {
         let action = decide::step_action(modal);
@@ -216,9 +220,44 @@ impl Driver<'_> {
             })
             .await?;
         Ok(match decide::advance(&before, &after) {
-            Advance::Errors(errors) => StepEnd::Stop(Stop::ValidationError(errors)),
+            Advance::Errors(errors) => self.rejected(step, errors, after, job).await?,
             Advance::Stop(stop) => StepEnd::Stop(stop),
             Advance::NewStep | Advance::Pending => StepEnd::Next(Box::new(after)),
+        })
+    }
+
+    /// LinkedIn rejected the step's answers: the step again when each rejected field
+    /// only wants the whole part of a decimal, else its questions go to the user.
+    async fn rejected(
+        &mut self,
+        step: u32,
+        errors: Vec<String>,
+        after: Observation,
+        job: Job<'_>,
+    ) -> Result<StepEnd, DriveError> {
+        let Some(modal) = after.modal.as_ref() else {
+            return Ok(StepEnd::Stop(Stop::ValidationError(errors)));
+        };
+        Ok(match decide::rejection(modal, job.profile, job.files) {
+            Rejection::FillAgain => {
+                self.record(
+                    &format!("step {step}"),
+                    "LinkedIn takes whole numbers only here: filled again with the whole parts",
+                );
+                StepEnd::Next(Box::new(after))
+            }
+            Rejection::Ask(questions) => {
+                self.record(
+                    &format!("step {step}"),
+                    format!(
+                        "LinkedIn rejected {} answer(s): asked of the user",
+                        questions.len()
+                    ),
+                );
+                self.abandon().await?;
+                StepEnd::Stop(Stop::AnswerRejected(questions))
+            }
+            Rejection::Failed(errors) => StepEnd::Stop(Stop::ValidationError(errors)),
         })
     }
 
@@ -257,18 +296,7 @@ impl Driver<'_> {
             tracing::warn!(error = %e, "the Submit click failed");
             return Ok(Stop::SubmitUnconfirmed);
         }
-        // past the click, shutdown does not cut the confirmation short: it is bounded
-        let uncancelled = CancellationToken::new();
-        let confirmed = self
-            .browser
-            .wait_for(
-                self.spec_json,
-                "the confirmation",
-                self.setup.waits.confirmation,
-                &uncancelled,
-                |o| decide::after_submit(o).is_some(),
-            )
-            .await;
+        let confirmed = self.confirmation().await;
         self.phase("submit_and_confirmation");
         if let Err(e) = &confirmed
             && !matches!(e, BrowserError::Cancelled)
@@ -276,6 +304,52 @@ impl Driver<'_> {
             tracing::warn!(error = %e, "no confirmation after Submit");
         }
         Ok(decide::confirmation(confirmed.as_ref().ok()))
+    }
+
+    /// Waits for LinkedIn's answer to Submit, closing the dialogs it may show first
+    /// (an upsell, a survey) by their decline or close control, never accepting one.
+    /// Past the click shutdown does not cut this short: it is bounded.
+    async fn confirmation(&mut self) -> Result<Observation, BrowserError> {
+        let uncancelled = CancellationToken::new();
+        let deadline = tokio::time::Instant::now() + self.setup.waits.confirmation;
+        let mut closed: Option<String> = None;
+        for _ in 0..=MAX_AFTER_SUBMIT {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let seen = self
+                .browser
+                .wait_for(
+                    self.spec_json,
+                    "the confirmation",
+                    left,
+                    &uncancelled,
+                    |o| {
+                        decide::after_submit(o).is_some()
+                            || o.after_submit.is_some() && o.after_submit != closed
+                    },
+                )
+                .await?;
+            let Some(text) = seen
+                .after_submit
+                .clone()
+                .filter(|_| decide::after_submit(&seen).is_none())
+            else {
+                return Ok(seen);
+            };
+            self.record(
+                "after submit",
+                format!("closed a dialog without accepting it: {text}"),
+            );
+            // never cancelled: the pause only shapes the click
+            let _ = self
+                .setup
+                .pacing
+                .pause(Wait::BeforeClick, &uncancelled)
+                .await;
+            self.click(Target::AfterSubmitDismiss).await?;
+            closed = Some(text);
+        }
+        // one dialog after another: whatever shows now is the answer (else unconfirmed)
+        self.observe().await
     }
 
     /// Keeps the evidence of why the flow stops, then discards the form.
