@@ -29,6 +29,10 @@ pub const FACTS: &[&str] = &[
     "hour",
     "resume",
     "cover_letter",
+    "gender",
+    "ethnicity",
+    "veteran",
+    "disability",
 ];
 
 /// One fact's phrases, folded: `(phrase, prefix)` — a prefix phrase matches the start

@@ -167,6 +167,18 @@ fn from_profile(profile: &ApplicantProfile, label: &str, raw: &str) -> Option<Va
             .map(|s| Value::Text(s.clone()))
     };
     let flag = |v: Option<bool>| v.map(Value::Bool);
+    // self-identification: from its own profile data or not at all (checked first,
+    // so that no other fact ever answers it)
+    let me = &profile.self_identification;
+    for (fact, answer) in
+        SELF_ID
+            .iter()
+            .zip([&me.gender, &me.ethnicity, &me.veteran, &me.disability])
+    {
+        if has(fact, label) {
+            return text(answer);
+        }
+    }
     if let Some(v) = years_for(profile, label) {
         return Some(v);
     }
@@ -221,6 +233,14 @@ fn from_profile(profile: &ApplicantProfile, label: &str, raw: &str) -> Option<Va
         return text(&c.city);
     }
     None
+}
+
+/// The self-identification facts, in the profile's order.
+const SELF_ID: [&str; 4] = ["gender", "ethnicity", "veteran", "disability"];
+
+/// A self-identification question (gender, ethnicity, veteran status, disability).
+fn self_identification(label: &str) -> bool {
+    SELF_ID.iter().any(|fact| has(fact, label))
 }
 
 /// The notice period in the unit the question asks for (weeks or months only when
@@ -292,7 +312,11 @@ pub fn resolve(
         // no consent on the user's behalf: a box the profile does not answer ends
         // unticked when it is optional (a prechecked marketing opt-in included), and is
         // a question for the user when it is required (a privacy notice, terms)
-        None if field.kind == FieldKind::Checkbox && !field.required => {
+        // (self-identification apart: an optional one is left as it is)
+        None if field.kind == FieldKind::Checkbox
+            && !field.required
+            && !self_identification(&label) =>
+        {
             Resolution::Check(Vec::new())
         }
         None if field.kind == FieldKind::Checkbox => Resolution::Unknown,
@@ -389,6 +413,7 @@ mod tests {
             background_check: None,
             cover_letter: None,
             follow_companies: false,
+            self_identification: Default::default(),
             answers: vec![
                 QuestionAnswer {
                     question:
@@ -717,6 +742,66 @@ mod tests {
                 "{same:?}"
             );
         }
+    }
+
+    #[test]
+    fn self_identification_comes_only_from_its_own_profile_data_never_declined() {
+        let veteran = field(
+            "Are you a protected veteran?",
+            FieldKind::Radio,
+            &[
+                "I am a protected veteran",
+                "I am not a protected veteran",
+                "I don't wish to answer",
+            ],
+        );
+        let mut gender = field(
+            "Gender",
+            FieldKind::Select,
+            &["Male", "Female", "Decline to self-identify"],
+        );
+        gender.required = false;
+        let mut races = field(
+            "Race/Ethnicity (select all that apply)",
+            FieldKind::Checkbox,
+            &["White", "Asian"],
+        );
+        races.required = false;
+        races.value = "Asian".into();
+        races.checked = vec![1];
+        let disability = field(
+            "Do you have a disability?",
+            FieldKind::Radio,
+            &["Yes", "No"],
+        );
+        // no data: a required one is asked, an optional one left as it is (a
+        // prefilled box not unticked), never "decline"; no other fact answers them
+        let mut p = profile();
+        p.background_check = Some(true);
+        p.work_authorization = Some(true);
+        assert_eq!(resolve(&veteran, &p, None, false), Resolution::Unknown);
+        assert_eq!(resolve(&gender, &p, None, false), Resolution::Unknown);
+        assert_eq!(resolve(&races, &p, None, false), Resolution::Unknown);
+        assert_eq!(resolve(&disability, &p, None, false), Resolution::Unknown);
+        // the user's own words choose the option that says the same
+        p.self_identification.veteran = Some("I am not a protected veteran".into());
+        p.self_identification.gender = Some("female".into());
+        p.self_identification.disability = Some("No".into());
+        assert_eq!(
+            resolve(&veteran, &p, None, false),
+            Resolution::Choose("I am not a protected veteran".into())
+        );
+        assert_eq!(
+            resolve(&gender, &p, None, false),
+            Resolution::Choose("Female".into())
+        );
+        assert_eq!(
+            resolve(&disability, &p, None, false),
+            Resolution::Choose("No".into())
+        );
+        // words no option says: asked, never a near option
+        p.self_identification.gender = Some("Woman".into());
+        assert_eq!(resolve(&gender, &p, None, false), Resolution::Unknown);
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub struct ApplicantProfile {
     /// (in the résumé folder, like the résumé) for a cover-letter upload; without
     /// one such a question is left empty, or asked when required — never written
     pub cover_letter: Option<CoverLetter>,
+    /// voluntary self-identification, each answer as the user states it: only these
+    /// answer such a question; without one it is left as it is, or asked when required
+    pub self_identification: SelfIdentification,
     /// keep LinkedIn's "follow company" box ticked; default false (unfollow)
     pub follow_companies: bool,
     /// explicit question/answer pairs, matched after normalizing case, spacing and
@@ -162,6 +165,23 @@ fn without_values(message: &str) -> String {
         .replace(" u64", " a whole number")
         .replace(" f64", " a number")
         .replace(" a boolean", " true or false")
+}
+
+/// Voluntary self-identification (the US equal-opportunity questions and their
+/// like), each the user's own words, best as LinkedIn's option reads ("Female", "I am
+/// not a protected veteran"); chosen only where an option says the same (or the same
+/// yes or no), never guessed, never declined for the user.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SelfIdentification {
+    /// gender
+    pub gender: Option<String>,
+    /// race or ethnicity
+    pub ethnicity: Option<String>,
+    /// veteran status
+    pub veteran: Option<String>,
+    /// disability status
+    pub disability: Option<String>,
 }
 
 /// The user's own cover letter.

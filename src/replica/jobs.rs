@@ -491,8 +491,72 @@ fn with_cover_letter(generation: Generation, required: bool) -> JobKind {
     )
 }
 
+/// LinkedIn's voluntary self-identification step (US equal-opportunity questions):
+/// three optional lists and a required veteran question, each with a way to decline.
+fn self_identification(generation: Generation) -> JobKind {
+    easy_in(
+        generation,
+        vec![
+            contact_step(Footer::Next),
+            Step {
+                title: "Voluntary self identification",
+                questions: vec![
+                    Question::Select {
+                        label: "Gender",
+                        options: &["Male", "Female", "Decline to self-identify"],
+                        required: false,
+                    },
+                    Question::Select {
+                        label: "Race/Ethnicity",
+                        options: &[
+                            "Hispanic or Latino",
+                            "White",
+                            "Black or African American",
+                            "Asian",
+                            "Two or more races",
+                            "I don't wish to answer",
+                        ],
+                        required: false,
+                    },
+                    Question::Radio {
+                        label: "Are you a protected veteran?",
+                        options: &[
+                            "I am a protected veteran",
+                            "I am not a protected veteran",
+                            "I don't wish to answer",
+                        ],
+                        required: true,
+                    },
+                    Question::Select {
+                        label: "Disability status",
+                        options: &[
+                            "Yes, I have a disability (or previously had a disability)",
+                            "No, I do not have a disability",
+                            "I don't wish to answer",
+                        ],
+                        required: false,
+                    },
+                ],
+                footer: Footer::Submit,
+            },
+        ],
+    )
+}
+
 fn sdui_catalog() -> Vec<Job> {
     vec![
+        Job {
+            id: 1043,
+            title: "Program Manager",
+            company: "Contoso",
+            kind: self_identification(Generation::Artdeco),
+        },
+        Job {
+            id: 1044,
+            title: "Product Manager",
+            company: "Contoso",
+            kind: self_identification(Generation::Sdui),
+        },
         Job {
             id: 1040,
             title: "Logistics Analyst",

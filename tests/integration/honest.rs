@@ -301,3 +301,52 @@ async fn a_whole_number_field_gets_the_whole_part_and_a_value_still_rejected_is_
     );
     assert_torn_down(&report);
 }
+
+#[tokio::test]
+async fn self_identification_is_answered_only_from_the_users_own_words_never_declined() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    const VETERAN: &str = "Are you a protected veteran?";
+    // no self-identification in the profile: the required veteran question is asked,
+    // the optional lists are not touched, nothing is declined for the user
+    let user = env.seed_user(&ada_profile(), "AQEDAHonestSelfIdNone");
+    env.seed_job(user, 1043);
+    let (row, report) = env.claim_and_apply(false).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("needs_user", Some("unknown_questions")),
+        "{report:?}"
+    );
+    let pending = row.pending_questions.clone().unwrap();
+    assert_eq!(pending.as_array().unwrap().len(), 1, "{pending}");
+    assert_eq!(pending[0]["label"], VETERAN);
+    assert!(env.replica.submissions().is_empty());
+    assert_torn_down(&report);
+
+    // the user's own words: those questions answered, the others left empty (2024-25
+    // and October 2026)
+    let mut stated = ada_profile();
+    stated["self_identification"] =
+        serde_json::json!({"veteran": "I am not a protected veteran", "gender": "Female"});
+    for (n, job) in [1043, 1044].into_iter().enumerate() {
+        let user = env.seed_user(&stated, &format!("AQEDAHonestSelfId{n}"));
+        env.seed_job(user, job);
+        let (row, report) = env.claim_and_apply(false).await;
+        assert_eq!(row.status.as_str(), "submitted", "job {job}: {report:?}");
+        let sent = &env.replica.submissions()[n];
+        let field = |label: &str| sent.fields.get(label).cloned().unwrap_or_default();
+        assert_eq!(field(VETERAN), "I am not a protected veteran", "job {job}");
+        assert_eq!(field("Gender"), "Female", "job {job}");
+        assert_eq!(field("Race/Ethnicity"), "", "job {job}: left as it was");
+        assert_eq!(field("Disability status"), "", "job {job}: left as it was");
+        assert!(
+            !sent
+                .fields
+                .values()
+                .any(|v| v.contains("wish to answer") || v.contains("Decline")),
+            "job {job}: nothing declined for the user: {:?}",
+            sent.fields
+        );
+        assert_torn_down(&report);
+    }
+}
