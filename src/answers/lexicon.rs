@@ -33,6 +33,14 @@ pub const FACTS: &[&str] = &[
     "ethnicity",
     "veteran",
     "disability",
+    "driving_licence",
+    "immediate_start",
+    "remote",
+    "hybrid",
+    "on_site",
+    "education",
+    "certification",
+    "proficiency",
 ];
 
 /// One fact's phrases, folded: `(phrase, prefix)` — a prefix phrase matches the start
@@ -61,18 +69,54 @@ fn lexicon() -> &'static BTreeMap<String, Phrases> {
     })
 }
 
-/// Whether the folded question `label` speaks of `fact` in one of the languages.
+/// Whether the folded question `label` speaks of `fact` in one of the languages: a
+/// phrase's words in any order and inflection ([`same_word`]), close together (the
+/// phrase's length and up to [`SPREAD`] words more: "berechtigt, im Vereinigten
+/// Königreich zu arbeiten" holds "berechtigt zu arbeiten").
 pub fn has(fact: &str, label: &str) -> bool {
-    let padded = format!(" {label} ");
+    let words: Vec<&str> = label.split(' ').collect();
     lexicon().get(fact).is_some_and(|phrases| {
-        phrases.iter().any(|(phrase, prefix)| {
-            if *prefix {
-                padded.contains(&format!(" {phrase}"))
-            } else {
-                padded.contains(&format!(" {phrase} "))
-            }
+        phrases
+            .iter()
+            .any(|(phrase, prefix)| holds(&words, phrase, *prefix))
+    })
+}
+
+/// Words a phrase's words may stand apart by, besides its own.
+const SPREAD: usize = 4;
+
+fn holds(words: &[&str], phrase: &str, prefix: bool) -> bool {
+    let wanted: Vec<&str> = phrase.split(' ').collect();
+    let last = wanted.len() - 1;
+    let span = (wanted.len() + SPREAD).min(words.len());
+    (0..=words.len() - span).any(|start| {
+        let window = &words[start..start + span];
+        wanted.iter().enumerate().all(|(k, want)| {
+            window.iter().any(|w| {
+                if prefix && k == last {
+                    w.starts_with(want)
+                } else {
+                    same_word(w, want)
+                }
+            })
         })
     })
+}
+
+/// The same word, or an inflection of it: equal, or (five letters or more) sharing
+/// all but at most two letters at the end ("autorizado"/"autorizada",
+/// "berechtigt"/"berechtigte", "legal"/"legally"; never "work"/"worker").
+fn same_word(word: &str, want: &str) -> bool {
+    if word == want {
+        return true;
+    }
+    let common = word
+        .chars()
+        .zip(want.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let longest = word.chars().count().max(want.chars().count());
+    common >= 5 && common + 2 >= longest
 }
 
 /// The languages the lexicon has phrases in, per fact (for `selectors check`).
@@ -119,5 +163,35 @@ mod tests {
         assert!(has("first_name", &q("Vorname")));
         assert!(!has("first_name", &q("Nachname")));
         assert!(!has("years", &q("Yearsley Street")), "whole words only");
+    }
+
+    #[test]
+    fn a_phrase_is_found_in_any_order_and_inflection_in_each_language() {
+        let q = |s: &str| normalize(s);
+        for question in [
+            "Sind Sie berechtigt, im Vereinigten Königreich zu arbeiten?",
+            "Are you, as of today, authorized in the United States to work?",
+            "¿Está usted autorizada legalmente para trabajar en España?",
+            "Você está legalmente autorizada a trabalhar no Brasil?",
+            "Êtes-vous légalement autorisée à travailler au Canada ?",
+            "¿Cuentas con permiso vigente de trabajo en México?",
+        ] {
+            assert!(has("work_authorization", &q(question)), "{question}");
+        }
+        assert!(has(
+            "background_check",
+            &q("Would you consent to a check of your background?")
+        ));
+        // too far apart, or another word: not that fact
+        assert!(!has(
+            "work_authorization",
+            &q(
+                "Are you authorized to share the code you wrote at your previous job, and would you work weekends?"
+            )
+        ));
+        assert!(!has("experience", &q("Have you experimented with Rust?")));
+        assert!(!same_word("work", "worker"));
+        assert!(!same_word("autorisé", "autorisation"));
+        assert!(same_word("berechtigte", "berechtigt"));
     }
 }

@@ -8,6 +8,7 @@
 mod choice;
 pub mod lexicon;
 mod money;
+mod screening;
 
 use std::path::{Path, PathBuf};
 
@@ -232,7 +233,7 @@ fn from_profile(profile: &ApplicantProfile, label: &str, raw: &str) -> Option<Va
     if has("city", label) && !has("relocation", label) {
         return text(&c.city);
     }
-    None
+    screening::answer(profile, label).flatten()
 }
 
 /// The self-identification facts, in the profile's order.
@@ -413,7 +414,7 @@ mod tests {
             background_check: None,
             cover_letter: None,
             follow_companies: false,
-            self_identification: Default::default(),
+
             answers: vec![
                 QuestionAnswer {
                     question:
@@ -426,6 +427,7 @@ mod tests {
                     answer: "Night".into(),
                 },
             ],
+            ..Default::default()
         }
     }
 

@@ -47,6 +47,21 @@ pub struct ApplicantProfile {
     /// (in the résumé folder, like the résumé) for a cover-letter upload; without
     /// one such a question is left empty, or asked when required — never written
     pub cover_letter: Option<CoverLetter>,
+    /// holds a valid driving licence
+    pub driving_licence: Option<bool>,
+    /// can start at once ("Can you start immediately?")
+    pub start_immediately: Option<bool>,
+    /// the work settings the user accepts ("comfortable working in a hybrid setting?")
+    pub work_settings: WorkSettings,
+    /// education levels completed, as LinkedIn names them ("Bachelor's Degree"): a
+    /// question naming one is answered yes; any other is asked
+    pub education: Vec<String>,
+    /// licences and certifications held, as their issuers name them: a question
+    /// naming one is answered yes; any other is asked
+    pub certifications: Vec<String>,
+    /// languages and the level in each, as LinkedIn's options read (`{"German":
+    /// "Professional"}`), the language by the name the question uses
+    pub languages: BTreeMap<String, String>,
     /// voluntary self-identification, each answer as the user states it: only these
     /// answer such a question; without one it is left as it is, or asked when required
     pub self_identification: SelfIdentification,
@@ -165,6 +180,18 @@ fn without_values(message: &str) -> String {
         .replace(" u64", " a whole number")
         .replace(" f64", " a number")
         .replace(" a boolean", " true or false")
+}
+
+/// The work settings a user accepts.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkSettings {
+    /// remote
+    pub remote: Option<bool>,
+    /// hybrid
+    pub hybrid: Option<bool>,
+    /// on site
+    pub on_site: Option<bool>,
 }
 
 /// Voluntary self-identification (the US equal-opportunity questions and their

@@ -543,8 +543,63 @@ fn self_identification(generation: Generation) -> JobKind {
     )
 }
 
+/// LinkedIn's standard screening questions, each answered from a profile fact of
+/// its own.
+fn screening(generation: Generation) -> JobKind {
+    const YES_NO: &[&str] = &["Yes", "No"];
+    let radio = |label| Question::Radio {
+        label,
+        options: YES_NO,
+        required: true,
+    };
+    easy_in(
+        generation,
+        vec![
+            contact_step(Footer::Next),
+            Step {
+                title: "Screening questions",
+                questions: vec![
+                    radio("Do you have a valid driver's license?"),
+                    radio("We must fill this position urgently. Can you start immediately?"),
+                    radio("Are you comfortable working in a hybrid setting?"),
+                    radio(
+                        "Have you completed the following level of education: Bachelor's Degree?",
+                    ),
+                    radio(
+                        "Do you have the following license or certification: AWS Certified Solutions Architect?",
+                    ),
+                    Question::Select {
+                        label: "What is your level of proficiency in German?",
+                        options: &[
+                            "None",
+                            "Conversational",
+                            "Professional",
+                            "Native or bilingual",
+                        ],
+                        required: true,
+                    },
+                    radio("Are you legally authorized to work in the United Kingdom?"),
+                ],
+                footer: Footer::Submit,
+            },
+        ],
+    )
+}
+
 fn sdui_catalog() -> Vec<Job> {
     vec![
+        Job {
+            id: 1045,
+            title: "Field Engineer",
+            company: "Contoso",
+            kind: screening(Generation::Artdeco),
+        },
+        Job {
+            id: 1046,
+            title: "Solutions Engineer",
+            company: "Contoso",
+            kind: screening(Generation::Sdui),
+        },
         Job {
             id: 1043,
             title: "Program Manager",

@@ -350,3 +350,108 @@ async fn self_identification_is_answered_only_from_the_users_own_words_never_dec
         assert_torn_down(&report);
     }
 }
+
+#[tokio::test]
+async fn standard_screening_questions_are_answered_from_their_own_facts_in_each_language() {
+    use autoapply::replica::i18n::Lang;
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let mut profile = ada_profile();
+    for (key, value) in [
+        ("driving_licence", serde_json::json!(true)),
+        ("start_immediately", serde_json::json!(false)),
+        ("work_settings", serde_json::json!({"hybrid": true})),
+        (
+            "education",
+            serde_json::json!(["Bachelor's Degree", "Bachelor"]),
+        ),
+        (
+            "certifications",
+            serde_json::json!(["AWS Certified Solutions Architect"]),
+        ),
+        (
+            "languages",
+            // each level as that page's options read it
+            serde_json::json!({"German": "Professional", "Deutsch": "Verhandlungssicher", "alemão": "Profissional"}),
+        ),
+    ] {
+        profile[key] = value;
+    }
+    let expected = [
+        ("Do you have a valid driver's license?", "Yes"),
+        (
+            "We must fill this position urgently. Can you start immediately?",
+            "No",
+        ),
+        ("Are you comfortable working in a hybrid setting?", "Yes"),
+        (
+            "Have you completed the following level of education: Bachelor's Degree?",
+            "Yes",
+        ),
+        (
+            "Do you have the following license or certification: AWS Certified Solutions Architect?",
+            "Yes",
+        ),
+        (
+            "What is your level of proficiency in German?",
+            "Professional",
+        ),
+        // in German: "Sind Sie berechtigt, im Vereinigten Königreich zu arbeiten?"
+        (
+            "Are you legally authorized to work in the United Kingdom?",
+            "Yes",
+        ),
+    ];
+    // 2024-25 and October 2026, in English, German and Brazilian Portuguese
+    let runs = [
+        (1045, None),
+        (1046, None),
+        (1045, Some("de-de")),
+        (1046, Some("pt-br")),
+    ];
+    for (n, (job, lang)) in runs.into_iter().enumerate() {
+        let user = env.seed_user_in(&profile, &format!("AQEDAHonestScreening{n}"), lang);
+        env.seed_job(user, job);
+        let (row, report) = env.claim_and_apply(false).await;
+        assert_eq!(
+            row.status.as_str(),
+            "submitted",
+            "job {job} {lang:?}: {report:?}"
+        );
+        let words = lang.map_or_else(Lang::english, Lang::from_tag);
+        let say = |t: &str| words.say(t).unwrap_or_else(|| t.to_owned());
+        let sent = &env.replica.submissions()[n];
+        for (question, answer) in expected {
+            assert_eq!(
+                sent.fields.get(question).map(String::as_str),
+                Some(say(answer).as_str()),
+                "job {job} {lang:?}: {question}: {:?}",
+                sent.fields
+            );
+        }
+        assert_torn_down(&report);
+    }
+
+    // without those facts the same questions are asked, never guessed
+    let user = env.seed_user(&ada_profile(), "AQEDAHonestScreeningNone");
+    env.seed_job(user, 1045);
+    let (row, report) = env.claim_and_apply(false).await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("needs_user", Some("unknown_questions")),
+        "{report:?}"
+    );
+    let pending = row.pending_questions.clone().unwrap();
+    let asked: Vec<&str> = pending
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|q| q["label"].as_str())
+        .collect();
+    assert_eq!(
+        asked,
+        expected[..6].iter().map(|(q, _)| *q).collect::<Vec<_>>()
+    );
+    assert_eq!(env.replica.submissions().len(), 4, "nothing more sent");
+    assert_torn_down(&report);
+}
