@@ -2,6 +2,7 @@
 //! sets up logging and calls [`run`]. `run` starts the daemon (`crate::daemon`),
 //! `demo` the demo (`crate::demo`); the others are handled here.
 
+mod answer;
 mod browser;
 mod config;
 mod enqueue;
@@ -14,6 +15,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use self::{
+    answer::{AnswerArgs, StatusArgs},
     browser::{BrowserCheckArgs, BrowserCommand, begin_application},
     config::ConfigCommand,
     enqueue::EnqueueArgs,
@@ -64,6 +66,14 @@ pub enum Command {
     /// and a profile to the configured store: the embedded SQLite file when
     /// SUPABASE_URL is unset, else Supabase. No SQL needed.
     Enqueue(EnqueueArgs),
+    /// Answer the questions a user's applications wait on
+    /// (`needs_user/unknown_questions`): each distinct question once, asked on
+    /// standard input (or all from --file); the answers are remembered in the profile
+    /// and every application they unblock is queued again, no attempt spent.
+    Answer(AnswerArgs),
+    /// A user's applications by status, with reasons, errors and the questions they
+    /// wait on.
+    Status(StatusArgs),
     /// Run the whole pipeline on this machine: the bundled LinkedIn replica, an
     /// embedded store, demo users and applications, the real worker loop in a visible
     /// Chromium (on a private Xvfb when there is no display), and a summary. Needs no
@@ -90,6 +100,8 @@ pub async fn run(cli: Cli) -> Result<ExitCode, Failure> {
         Command::Selectors(SelectorsCommand::Check(args)) => selectors::check(&args),
         Command::Browser(BrowserCommand::Check(args)) => browser::check(&args).await,
         Command::Enqueue(args) => enqueue::enqueue(args).await,
+        Command::Answer(args) => answer::answer(args).await,
+        Command::Status(args) => answer::status(args).await,
         Command::Demo(args) => crate::demo::run(args).await,
     }
 }

@@ -586,8 +586,45 @@ fn screening(generation: Generation) -> JobKind {
     )
 }
 
+/// A form whose one question no profile answers until the user does.
+fn shift_question(generation: Generation) -> JobKind {
+    easy_in(
+        generation,
+        vec![
+            contact_step(Footer::Next),
+            Step {
+                title: "Additional questions",
+                questions: vec![Question::Select {
+                    label: "Which shift do you prefer?",
+                    options: &["Day", "Night"],
+                    required: true,
+                }],
+                footer: Footer::Submit,
+            },
+        ],
+    )
+}
+
 fn sdui_catalog() -> Vec<Job> {
     vec![
+        Job {
+            id: 1047,
+            title: "Night Operations Engineer",
+            company: "Contoso",
+            kind: shift_question(Generation::Artdeco),
+        },
+        Job {
+            id: 1048,
+            title: "Network Operations Engineer",
+            company: "Fabrikam",
+            kind: shift_question(Generation::Artdeco),
+        },
+        Job {
+            id: 1049,
+            title: "Support Engineer",
+            company: "Northwind",
+            kind: shift_question(Generation::Sdui),
+        },
         Job {
             id: 1045,
             title: "Field Engineer",

@@ -166,4 +166,16 @@ impl StoreAdmin for AnyStore {
     ) -> Result<(), StoreError> {
         forward!(self, s => s.put_profile(user, profile, resume_path))
     }
+
+    async fn answer_questions(
+        &self,
+        user: UserId,
+        answers: &[super::answering::GivenAnswer],
+    ) -> Result<super::answering::AnswerResult, StoreError> {
+        forward!(self, s => s.answer_questions(user, answers))
+    }
+
+    async fn user_applications(&self, user: UserId) -> Result<Vec<Application>, StoreError> {
+        forward!(self, s => s.user_applications(user))
+    }
 }

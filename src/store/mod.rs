@@ -7,6 +7,7 @@
 //! (the embedded default: one file under the storage root). [`AnyStore`] is the one
 //! the configuration names.
 
+pub mod answering;
 mod any;
 pub mod postgrest;
 mod rows;
@@ -64,6 +65,15 @@ pub enum StoreError {
         /// what was wrong
         detail: String,
     },
+    /// The call was refused for its input (a user without a profile, a malformed
+    /// answer): nothing changed.
+    #[error("{operation}: {message}")]
+    Refused {
+        /// what was being done
+        operation: String,
+        /// why, in words
+        message: String,
+    },
     /// An outcome was to be recorded for an application this worker has not
     /// claimed (no lease token): nothing is written.
     #[error(
@@ -82,7 +92,7 @@ impl StoreError {
             Self::Unreachable { .. } => true,
             Self::Api { status, .. } => *status >= 500,
             Self::Embedded { busy, .. } => *busy,
-            Self::Decode { .. } | Self::NotClaimed { .. } => false,
+            Self::Decode { .. } | Self::NotClaimed { .. } | Self::Refused { .. } => false,
         }
     }
 }
@@ -254,4 +264,18 @@ pub trait StoreAdmin: Store {
         profile: &serde_json::Value,
         resume_path: Option<&str>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The user's answers to the questions their applications wait on
+    /// ([`answering`]): all or nothing. A user without a profile is refused.
+    fn answer_questions(
+        &self,
+        user: UserId,
+        answers: &[answering::GivenAnswer],
+    ) -> impl Future<Output = Result<answering::AnswerResult, StoreError>> + Send;
+
+    /// The user's applications, the newest first.
+    fn user_applications(
+        &self,
+        user: UserId,
+    ) -> impl Future<Output = Result<Vec<Application>, StoreError>> + Send;
 }

@@ -370,4 +370,29 @@ impl StoreAdmin for SupabaseStore {
             .await?;
         Ok(())
     }
+
+    async fn answer_questions(
+        &self,
+        user: UserId,
+        answers: &[super::answering::GivenAnswer],
+    ) -> Result<super::answering::AnswerResult, StoreError> {
+        self.client
+            .rpc(
+                "answer_pending_questions",
+                &json!({"p_user_id": user, "p_answers": answers}),
+            )
+            .await
+    }
+
+    async fn user_applications(&self, user: UserId) -> Result<Vec<Application>, StoreError> {
+        self.client
+            .select(
+                "job_applications",
+                &[
+                    ("user_id", format!("eq.{user}")),
+                    ("order", "created_at.desc,id".into()),
+                ],
+            )
+            .await
+    }
 }

@@ -30,6 +30,8 @@ macro_rules! conformance {
 }
 
 conformance!(
+    #[tokio::test]
+    answers_requeue_every_application_they_unblock_and_bad_input_changes_nothing,
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     thirty_two_claimers_take_each_of_1000_rows_once_and_one_user_at_a_time,
     #[tokio::test]
@@ -1379,4 +1381,179 @@ async fn a_claim_asked_again_with_its_request_hands_back_the_same_row(db: Db) {
         "{}: an expired claim is not handed back",
         db.name()
     );
+}
+
+/// The user's answers come back (issue 36): one answer that three applications wait
+/// on requeues the three, no attempt spent; a fourth that waits on another question
+/// too stays; every kind of bad input is refused with its reason, and then the rows
+/// and the profile are as they were.
+async fn answers_requeue_every_application_they_unblock_and_bad_input_changes_nothing(db: Db) {
+    use autoapply::store::answering::GivenAnswer;
+    let shift = serde_json::json!({"label": "Which shift do you prefer?", "kind": "select",
+        "required": true, "options": ["Day", "Night"]});
+    let cobol = serde_json::json!({"label": "How many years of experience do you have with COBOL?",
+        "kind": "text", "required": true, "options": []});
+    let user = db.seed_user("valid").await;
+    let other = db.seed_user("valid").await;
+    let profile = serde_json::json!({"answers": [{"question": "Earlier?", "answer": "kept"}]});
+    db.store.put_profile(user, &profile, None).await.unwrap();
+    db.store
+        .put_profile(other, &serde_json::json!({}), None)
+        .await
+        .unwrap();
+    db.seed_applications(user, "a", 4);
+    db.seed_applications(other, "b", 1);
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        let claimed = db.store.claim("w", LEASE).await.unwrap().unwrap();
+        let mut outcome = Outcome::new(OutcomeStatus::NeedsUser, Some("unknown_questions"));
+        let asked = if claimed.user_id == other {
+            serde_json::json!([{"label": "Do you hold a security clearance?", "kind": "radio",
+                "required": true, "options": ["Yes", "No"]}])
+        } else if ids.len() == 3 {
+            serde_json::json!([shift, cobol])
+        } else {
+            serde_json::json!([shift])
+        };
+        outcome.details.pending_questions = Some(asked);
+        assert!(
+            db.store
+                .finish(claimed.lease().unwrap(), &outcome)
+                .await
+                .unwrap(),
+            "{n}"
+        );
+        if claimed.user_id == user {
+            ids.push(claimed.id);
+        }
+    }
+    let given = |q: &str, a: &str| GivenAnswer {
+        question: q.into(),
+        answer: a.into(),
+    };
+    let rows = |db: &Db| {
+        ids.iter()
+            .map(|id| db.row(*id))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let stored_profile = |db: &Db| {
+        db.both(&format!(
+            "select profile from applicant_profiles where user_id = '{user}'"
+        ))
+    };
+    let before = (rows(&db), stored_profile(&db));
+    let shift_q = "Which shift do you prefer?";
+    // bad input: each refused, nothing changes
+    for (answers, reason) in [
+        (
+            vec![given(shift_q, "Evening")],
+            "not one of its options: Day | Night",
+        ),
+        (vec![given(shift_q, "  ")], "an answer is required"),
+        (
+            vec![given("Do you like COBOL?", "Yes")],
+            "not a question pending for this user",
+        ),
+        (
+            vec![given(shift_q, "Night"), given(shift_q, "Day")],
+            "answered more than once",
+        ),
+    ] {
+        let result = db.store.answer_questions(user, &answers).await.unwrap();
+        assert!(result.requeued.is_empty(), "{result:?}");
+        assert_eq!(result.refused.last().unwrap().reason, reason, "{result:?}");
+        assert_eq!(result.waiting.len(), 4, "all four still wait: {result:?}");
+        let after = (rows(&db), stored_profile(&db));
+        assert_eq!(after, before, "{reason}: nothing changed");
+    }
+    // another user's question is not this user's to answer
+    let cobol_q = "How many years of experience do you have with COBOL?";
+    let result = db
+        .store
+        .answer_questions(
+            user,
+            &[
+                given(shift_q, "Night"),
+                given("Do you hold a security clearance?", "Yes"),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(result.refused.len(), 1);
+    assert_eq!(
+        result.refused[0].reason,
+        "not a question pending for this user"
+    );
+    assert_eq!(rows(&db), before.0, "nothing changed");
+    let unknown = UserId::new_random();
+    let err = db
+        .store
+        .answer_questions(unknown, &[given(shift_q, "Night")])
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("has no applicant profile"), "{err}");
+    assert_eq!(rows(&db), before.0);
+
+    // one answer: the three that wait on it alone are queued again, no attempt spent
+    let result = db
+        .store
+        .answer_questions(user, &[given(shift_q, "Night")])
+        .await
+        .unwrap();
+    assert!(result.refused.is_empty(), "{result:?}");
+    let mut requeued = result.requeued.clone();
+    requeued.sort();
+    let mut first_three = ids[..3].to_vec();
+    first_three.sort();
+    assert_eq!(requeued, first_three);
+    assert_eq!(result.waiting.len(), 1);
+    assert_eq!(result.waiting[0].id, ids[3]);
+    assert_eq!(result.waiting[0].questions, [cobol_q]);
+    for id in &ids[..3] {
+        let row = db.store.application(*id).await.unwrap().unwrap();
+        assert_eq!(
+            (row.status.as_str(), row.reason.as_deref(), row.attempts),
+            ("queued", None, 1),
+            "no attempt spent beyond the one that asked"
+        );
+        assert!(row.pending_questions.is_none());
+    }
+    let row = db.store.application(ids[3]).await.unwrap().unwrap();
+    assert_eq!(row.status.as_str(), "needs_user");
+    // remembered in the profile, beside what was there; a later answer replaces it
+    let stored: Vec<(String, String)> = db
+        .store
+        .profile(user)
+        .await
+        .unwrap()
+        .unwrap()
+        .profile
+        .unwrap()
+        .answers
+        .into_iter()
+        .map(|a| (a.question, a.answer))
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            ("Earlier?".to_owned(), "kept".to_owned()),
+            (shift_q.to_owned(), "Night".to_owned())
+        ]
+    );
+    // the other user's rows were never touched
+    let theirs = db.store.user_applications(other).await.unwrap();
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0].status.as_str(), "needs_user");
+    let mine = db.store.user_applications(user).await.unwrap();
+    assert_eq!(mine.len(), 4);
+    // the fourth: its last question answered, it goes too
+    let result = db
+        .store
+        .answer_questions(user, &[given(cobol_q, "3")])
+        .await
+        .unwrap();
+    assert_eq!(result.requeued, [ids[3]]);
+    assert!(result.waiting.is_empty());
 }

@@ -1,6 +1,7 @@
 //! The integration tests: one binary, real PostgreSQL, real PostgREST, the real
 //! `autoapply` binary. See `support` for the set-up.
 
+mod answers;
 mod apply_flow;
 mod bad_rows;
 mod bench;

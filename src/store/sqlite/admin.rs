@@ -101,4 +101,19 @@ impl StoreAdmin for SqliteStore {
         })
         .await
     }
+
+    async fn answer_questions(
+        &self,
+        user: UserId,
+        answers: &[crate::store::answering::GivenAnswer],
+    ) -> Result<crate::store::answering::AnswerResult, StoreError> {
+        super::answers::answer_questions(self, user, answers.to_vec()).await
+    }
+
+    async fn user_applications(
+        &self,
+        user: UserId,
+    ) -> Result<Vec<crate::store::Application>, StoreError> {
+        super::answers::user_applications(self, user).await
+    }
 }

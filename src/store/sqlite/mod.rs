@@ -40,6 +40,7 @@ macro_rules! claimable_where {
 }
 
 mod admin;
+mod answers;
 mod queue;
 mod quota;
 mod repeat;

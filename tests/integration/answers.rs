@@ -1,0 +1,191 @@
+//! The user's answers come back (issue 36), end to end with the real binary: four
+//! applications stop on questions, `autoapply answer` answers the one three of them
+//! wait on (from a file), the three are queued again and submitted with that answer,
+//! the fourth waits on its other question until it too is answered (on standard
+//! input); `autoapply status` shows where each stands.
+
+use std::{io::Write as _, process::Stdio};
+
+use autoapply::store::Store as _;
+
+use crate::support::apply::{BROWSER, ada_profile, apply_env, assert_torn_down};
+
+const SHIFT: &str = "Which shift do you prefer?";
+const COBOL: &str = "How many years of experience do you have with COBOL?";
+
+fn autoapply(env: &[(String, String)], args: &[&str], stdin: &str) -> (i32, String) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_autoapply"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+#[tokio::test]
+async fn one_answer_unblocks_every_application_that_waits_on_it() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    // the profile does not know the shift question
+    let mut profile = ada_profile();
+    profile["answers"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|a| a["question"] != SHIFT);
+    let user = env.seed_user(&profile, "AQEDAHAnswersComeBack");
+    let jobs = [1047, 1048, 1049, 1011];
+    for job in jobs {
+        env.seed_job(user, job);
+    }
+    let mut asked = Vec::new();
+    for _ in jobs {
+        let (row, report) = env.claim_and_apply(false).await;
+        assert_eq!(
+            (row.status.as_str(), row.reason.as_deref()),
+            ("needs_user", Some("unknown_questions")),
+            "{report:?}"
+        );
+        asked.push((row.external_job_id.clone(), row.id));
+        assert_torn_down(&report);
+    }
+    assert!(env.replica.submissions().is_empty());
+    let cli_env = env.app.env();
+    let user_id = user.to_string();
+
+    // status: what waits, on what
+    let (code, out) = autoapply(&cli_env, &["status", "--user-id", &user_id], "");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("needs_user (4)"), "{out}");
+    assert!(
+        out.contains(&format!("  {SHIFT} [Day | Night] — 4 application(s)")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("  {COBOL} — 1 application(s)")),
+        "{out}"
+    );
+
+    // a wrong option is refused and changes nothing
+    let file = env.storage.join("answers.json");
+    std::fs::write(
+        &file,
+        serde_json::json!([{"question": SHIFT, "answer": "Evening"}]).to_string(),
+    )
+    .unwrap();
+    let (code, out) = autoapply(
+        &cli_env,
+        &[
+            "answer",
+            "--user-id",
+            &user_id,
+            "--file",
+            &file.display().to_string(),
+        ],
+        "",
+    );
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("refused: Which shift do you prefer?: not one of its options: Day | Night"),
+        "{out}"
+    );
+    let (_, out) = autoapply(&cli_env, &["status", "--user-id", &user_id], "");
+    assert!(out.contains("needs_user (4)"), "nothing changed: {out}");
+
+    // the answer from a file: three queued again, the fourth still waits on COBOL
+    std::fs::write(
+        &file,
+        serde_json::json!([{"question": SHIFT, "answer": "Night"}]).to_string(),
+    )
+    .unwrap();
+    let (code, out) = autoapply(
+        &cli_env,
+        &[
+            "answer",
+            "--user-id",
+            &user_id,
+            "--file",
+            &file.display().to_string(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.matches("queued again: ").count(), 3, "{out}");
+    let fourth = asked.iter().find(|(job, _)| job == "1011").unwrap().1;
+    assert!(
+        out.contains(&format!("still waiting: {fourth} on {COBOL}")),
+        "{out}"
+    );
+
+    // the three are submitted with the user's answer
+    for _ in 0..3 {
+        let (row, report) = env.claim_and_apply(false).await;
+        assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+        assert_eq!(
+            row.attempts, 2,
+            "the attempt that asked and the one that applied"
+        );
+        let receipt = report.receipt.as_ref().unwrap();
+        assert!(
+            receipt
+                .questions
+                .iter()
+                .any(|q| q.question == SHIFT && q.answer == "Night"),
+            "the receipt shows the user's answer"
+        );
+        assert_torn_down(&report);
+    }
+    let sent = env.replica.submissions();
+    assert_eq!(sent.len(), 3);
+    let mut sent_jobs: Vec<u64> = sent.iter().map(|s| s.job_id).collect();
+    sent_jobs.sort_unstable();
+    assert_eq!(sent_jobs, [1047, 1048, 1049]);
+    assert!(
+        sent.iter()
+            .all(|s| s.fields.get(SHIFT).map(String::as_str) == Some("Night"))
+    );
+    let fourth_row = env.app.store.application(fourth).await.unwrap().unwrap();
+    assert_eq!(fourth_row.status.as_str(), "needs_user");
+
+    // the last question asked on standard input, as in a terminal: the fourth goes
+    let (code, out) = autoapply(&cli_env, &["answer", "--user-id", &user_id], "12\n");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(COBOL), "the question was asked: {out}");
+    assert!(
+        !out.contains(&format!("] {SHIFT}")),
+        "an answered question is not asked again: {out}"
+    );
+    assert!(out.contains(&format!("queued again: {fourth}")), "{out}");
+    let (row, report) = env.claim_and_apply(false).await;
+    assert_eq!(
+        (row.id, row.status.as_str()),
+        (fourth, "submitted"),
+        "{report:?}"
+    );
+    let last = env.replica.submissions().pop().unwrap();
+    assert_eq!(last.fields.get(COBOL).map(String::as_str), Some("12"));
+    assert_eq!(
+        last.fields.get(SHIFT).map(String::as_str),
+        Some("Night"),
+        "remembered"
+    );
+    assert_torn_down(&report);
+}
