@@ -13,7 +13,7 @@ mod screening;
 use std::path::{Path, PathBuf};
 
 use crate::{
-    domain::ApplicantProfile,
+    domain::{ApplicantProfile, profile::QuestionAnswer},
     page::{Field, FieldKind},
 };
 
@@ -130,6 +130,12 @@ fn has_phrase(label: &str, phrase: &str) -> bool {
 }
 
 fn explicit(profile: &ApplicantProfile, label: &str) -> Option<Value> {
+    explicit_entry(profile, label).map(|qa| Value::Text(qa.answer.trim().to_owned()))
+}
+
+/// The profile's explicit answer for the (normalized) question `label`: the same
+/// question, else one of three words or more that holds it or is held by it.
+fn explicit_entry<'p>(profile: &'p ApplicantProfile, label: &str) -> Option<&'p QuestionAnswer> {
     let exact = profile
         .answers
         .iter()
@@ -142,9 +148,13 @@ fn explicit(profile: &ApplicantProfile, label: &str) -> Option<Value> {
                 && label.split(' ').count() >= 3
         })
     };
-    exact
-        .or_else(close)
-        .map(|qa| Value::Text(qa.answer.trim().to_owned()))
+    exact.or_else(close)
+}
+
+/// When the user gave back the explicit answer that answers `question` (as shown),
+/// where that answer came from one of their replies: what the receipt marks.
+pub fn replied_at<'p>(profile: &'p ApplicantProfile, question: &str) -> Option<&'p str> {
+    explicit_entry(profile, &normalize(question)).and_then(|qa| qa.answered_at.as_deref())
 }
 
 fn years_for(profile: &ApplicantProfile, label: &str) -> Option<Value> {
@@ -421,10 +431,12 @@ mod tests {
                         "I consent to the processing of my personal data for this application"
                             .into(),
                     answer: "Yes".into(),
+                    answered_at: None,
                 },
                 QuestionAnswer {
                     question: "Which shift do you prefer?".into(),
                     answer: "Night".into(),
+                    answered_at: Some("2026-12-06T07:46:10Z".into()),
                 },
             ],
             ..Default::default()
@@ -804,6 +816,24 @@ mod tests {
         // words no option says: asked, never a near option
         p.self_identification.gender = Some("Woman".into());
         assert_eq!(resolve(&gender, &p, None, false), Resolution::Unknown);
+    }
+
+    #[test]
+    fn an_answer_from_the_users_reply_is_told_apart() {
+        let p = profile();
+        assert_eq!(
+            replied_at(&p, "Which  shift do you prefer"),
+            Some("2026-12-06T07:46:10Z")
+        );
+        assert_eq!(
+            replied_at(
+                &p,
+                "I consent to the processing of my personal data for this application"
+            ),
+            None,
+            "written in the profile, not a reply"
+        );
+        assert_eq!(replied_at(&p, "Years of COBOL?"), None);
     }
 
     #[test]

@@ -241,6 +241,10 @@ pub struct QuestionAnswer {
     pub question: String,
     /// the answer: free text, a number, or the text of the option to choose
     pub answer: String,
+    /// when the user gave this answer back for a question the worker asked (RFC 3339,
+    /// UTC): the receipt marks answers that came from the user's earlier replies
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<String>,
 }
 
 #[cfg(test)]

@@ -54,6 +54,16 @@ pub struct Refused {
 /// One application waiting on the user: its id and its `pending_questions`.
 pub type PendingRow = (ApplicationId, serde_json::Value);
 
+/// `now` as `merged` marks an answer: RFC 3339, whole seconds, UTC.
+pub fn answered_at(now: time::OffsetDateTime) -> String {
+    use time::format_description::well_known::Rfc3339;
+    now.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
 /// A question in answers' terms: case and surrounding space aside.
 fn key(question: &str) -> String {
     question.trim().to_lowercase()
@@ -111,9 +121,14 @@ pub fn refusals(given: &[GivenAnswer], rows: &[PendingRow]) -> Vec<Refused> {
     refused
 }
 
-/// The profile's explicit answers (`profile["answers"]`) with `given` merged in: a
-/// later answer to the same question replaces the earlier one.
-pub fn merged(existing: &serde_json::Value, given: &[GivenAnswer]) -> serde_json::Value {
+/// The profile's explicit answers (`profile["answers"]`) with `given` merged in, each
+/// marked `answered_at` (RFC 3339, whole seconds, UTC): a later answer to the same
+/// question replaces the earlier one.
+pub fn merged(
+    existing: &serde_json::Value,
+    given: &[GivenAnswer],
+    answered_at: &str,
+) -> serde_json::Value {
     let mut out: Vec<serde_json::Value> = existing
         .as_array()
         .map(|a| {
@@ -126,11 +141,10 @@ pub fn merged(existing: &serde_json::Value, given: &[GivenAnswer]) -> serde_json
                 .collect()
         })
         .unwrap_or_default();
-    out.extend(
-        given
-            .iter()
-            .map(|g| serde_json::json!({"question": g.question.trim(), "answer": g.answer.trim()})),
-    );
+    out.extend(given.iter().map(|g| {
+        serde_json::json!({"question": g.question.trim(), "answer": g.answer.trim(),
+                                   "answered_at": answered_at})
+    }));
     serde_json::Value::Array(out)
 }
 
@@ -222,11 +236,13 @@ mod tests {
             &serde_json::json!([{"question": "which shift do you prefer?", "answer": "Day"},
                                 {"question": "Other?", "answer": "x"}]),
             &[given("Which shift do you prefer?", "Night")],
+            "2026-12-06T07:46:10Z",
         );
         assert_eq!(
             answers,
             serde_json::json!([{"question": "Other?", "answer": "x"},
-                               {"question": "Which shift do you prefer?", "answer": "Night"}]),
+                               {"question": "Which shift do you prefer?", "answer": "Night",
+                                "answered_at": "2026-12-06T07:46:10Z"}]),
             "the later answer replaces the earlier"
         );
         let (requeued, waiting) = unblocked(&answers, &rows);

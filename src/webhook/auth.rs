@@ -7,7 +7,10 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::MAX_SKEW;
-use crate::domain::{ApplicationId, UserId};
+use crate::{
+    domain::{ApplicationId, UserId},
+    store::answering::GivenAnswer,
+};
 
 #[derive(Deserialize)]
 struct WebhookRequest {
@@ -21,6 +24,8 @@ struct WebhookRequest {
 struct Payload {
     #[serde(default)]
     application_id: Option<String>,
+    #[serde(default)]
+    answers: Option<Vec<GivenAnswer>>,
     #[serde(default, rename = "async")]
     run_async: bool,
 }
@@ -106,6 +111,9 @@ pub struct Call {
     pub application: Option<ApplicationId>,
     /// answer 202 at once
     pub run_async: bool,
+    /// the user's answers to the questions their applications wait on
+    /// (`store::answering`), when the call gives them
+    pub answers: Option<Vec<GivenAnswer>>,
 }
 
 /// Parses a webhook body; the error names the field (400).
@@ -124,10 +132,18 @@ pub fn parse_call(body: &[u8]) -> Result<Call, String> {
         ),
         None => None,
     };
+    let answers = request.payload.answers;
+    if answers.as_ref().is_some_and(Vec::is_empty) {
+        return Err("field `payload.answers` must not be empty".into());
+    }
+    if answers.is_some() && application.is_some() {
+        return Err("give `payload.answers` or `payload.application_id`, not both".into());
+    }
     Ok(Call {
         user,
         application,
         run_async: request.payload.run_async,
+        answers,
     })
 }
 

@@ -22,11 +22,11 @@ use crate::{
     apply::ApplyOptions,
     domain::ApplicationId,
     run::{RunOutcome, TooSoon, Via},
-    store::{AgentLogStatus, Application, ClaimBy, Store},
+    store::{AgentLogStatus, Application, ClaimBy, Store, StoreAdmin},
 };
 
 /// The handler.
-pub(super) async fn auto_apply<S: Store + Clone + 'static>(
+pub(super) async fn auto_apply<S: StoreAdmin + Clone + 'static>(
     State(st): State<Arc<WebhookState<S>>>,
     headers: HeaderMap,
     body: Body,
@@ -37,6 +37,9 @@ pub(super) async fn auto_apply<S: Store + Clone + 'static>(
         Err(refused) => return refused.answer(started),
     };
     let user = call.user;
+    if let Some(given) = &call.answers {
+        return super::answers::answer_questions(&st, user, given, started).await;
+    }
     let Some(id) = call.application else {
         // no application: wake the loop, which claims the user's queued work
         st.wake.notify_one();

@@ -5,7 +5,8 @@
 //! signature, or a replayed signed call), 415 wrong content type, 413 body over 64 KiB,
 //! 408 body too slow, 400 malformed JSON or wrong types (the field named), 404 unknown
 //! application, 409 not claimable, 429 kill switch reached or every slot busy or the
-//! user's spacing (with `Retry-After`), 503 shutting down. The secret is checked
+//! user's spacing (with `Retry-After`), 503 shutting down; a call that gives answers
+//! (`payload.answers`) 422 when one is refused. The secret is checked
 //! from the headers before the body is read; [`serve`] bounds headers, bodies and
 //! connections. Answers use the platform's agent response
 //! shape `{status, duration_ms, records_processed, error}` and never echo a secret.
@@ -28,13 +29,17 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
+mod answers;
 mod auth;
 mod call;
 pub mod serve;
 
 pub use self::auth::{Call, ReplayCache, parse_call};
 use self::call::auto_apply;
-use crate::{run::Runner, store::Store};
+use crate::{
+    run::Runner,
+    store::{Store, StoreAdmin},
+};
 
 /// The largest body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -81,6 +86,9 @@ pub struct AgentResponse {
     pub records_processed: u32,
     /// what went wrong
     pub error: Option<String>,
+    /// a call that gave answers: what they did (`store::answering`)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<crate::store::answering::AnswerResult>,
 }
 
 pub(crate) fn answer(
@@ -95,6 +103,7 @@ pub(crate) fn answer(
         duration_ms: started.elapsed().as_millis() as u64,
         records_processed: records,
         error,
+        answers: None,
     };
     (code, Json(body)).into_response()
 }
@@ -106,7 +115,7 @@ pub(crate) fn refuse(code: StatusCode, started: Instant, error: impl Into<String
 }
 
 /// The router.
-pub fn router<S: Store + Clone + 'static>(state: Arc<WebhookState<S>>) -> Router {
+pub fn router<S: StoreAdmin + Clone + 'static>(state: Arc<WebhookState<S>>) -> Router {
     Router::new()
         .route("/api/agents/auto_apply", post(auto_apply::<S>))
         .route("/healthz", get(healthz::<S>))

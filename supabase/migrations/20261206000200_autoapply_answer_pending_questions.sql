@@ -12,7 +12,8 @@
 --   required", "not one of its options: A | B"). A user without a profile, or answers
 --   that are not a non-empty list of {"question", "answer"} texts, raise 22023.
 --   A later answer to a question replaces the earlier (compared case and surrounding
---   space aside). The embedded store's twin is src/store/answering.rs: same messages.
+--   space aside); each is stored with "answered_at" (UTC, whole seconds), which the
+--   receipt shows as the user's earlier reply. The embedded store's twin is src/store/answering.rs: same messages.
 
 create function autoapply_private.answer_key(p_question text)
 returns text language sql immutable set search_path = '' as $$
@@ -112,7 +113,9 @@ begin
                             = autoapply_private.answer_key(e.value ->> 'question'));
     select v_merged || coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
              'question', pg_catalog.btrim(g.value ->> 'question'),
-             'answer', pg_catalog.btrim(g.value ->> 'answer')) order by g.n), '[]'::jsonb)
+             'answer', pg_catalog.btrim(g.value ->> 'answer'),
+             'answered_at', pg_catalog.to_char(pg_catalog.now() at time zone 'UTC',
+                                               'YYYY-MM-DD"T"HH24:MI:SS"Z"')) order by g.n), '[]'::jsonb)
       into v_merged
       from pg_catalog.jsonb_array_elements(p_answers) with ordinality g(value, n);
     update public.applicant_profiles

@@ -144,12 +144,27 @@ async fn one_answer_unblocks_every_application_that_waits_on_it() {
             "the attempt that asked and the one that applied"
         );
         let receipt = report.receipt.as_ref().unwrap();
+        let shift = receipt
+            .questions
+            .iter()
+            .find(|q| q.question == SHIFT)
+            .expect("the receipt lists the question");
+        assert_eq!(shift.answer, "Night");
+        assert!(
+            shift
+                .note
+                .as_deref()
+                .is_some_and(|n| n.starts_with("the user's reply of 20")),
+            "the receipt marks the user's earlier reply: {:?}",
+            shift.note
+        );
         assert!(
             receipt
                 .questions
                 .iter()
-                .any(|q| q.question == SHIFT && q.answer == "Night"),
-            "the receipt shows the user's answer"
+                .filter(|q| q.question != SHIFT)
+                .all(|q| q.note.is_none()),
+            "only that answer is marked"
         );
         assert_torn_down(&report);
     }
@@ -188,4 +203,117 @@ async fn one_answer_unblocks_every_application_that_waits_on_it() {
         "remembered"
     );
     assert_torn_down(&report);
+}
+
+/// The gateway gives the answers in the webhook's payload: the same contract, answered
+/// with what it did, bad input refused with nothing changed, and the worker woken
+/// for what was queued again.
+#[tokio::test]
+async fn the_webhook_takes_the_answers_and_the_worker_applies_what_they_unblock() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let mut profile = ada_profile();
+    profile["answers"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|a| a["question"] != SHIFT);
+    let user = env.seed_user(&profile, "AQEDAHAnswersWebhook");
+    let ids = [env.seed_job(user, 1047), env.seed_job(user, 1048)];
+    let pending = serde_json::json!([{"label": SHIFT, "kind": "select", "required": true,
+        "options": ["Day", "Night"]}]);
+    env.app.sql(&format!(
+        "update job_applications set status = 'needs_user', reason = 'unknown_questions', \
+         attempts = 1, pending_questions = '{pending}'::jsonb"
+    ));
+    let daemon = env.spawn_daemon("answers", &[]);
+    daemon.ready().await;
+    let snapshot = || {
+        env.app.sql(
+            "select string_agg(status || ':' || coalesce(reason, ''), ',' order by id) from job_applications",
+        ) + &env.app.sql(&format!(
+            "select profile::text from applicant_profiles where user_id = '{user}'"
+        ))
+    };
+    let before = snapshot();
+    let post = |body: serde_json::Value| {
+        let url = format!("{}/api/agents/auto_apply", daemon.webhook.as_str());
+        async move {
+            let response = crate::support::http()
+                .post(url)
+                .header("Content-Type", "application/json")
+                .header("X-Agent-Secret", "test-agent-secret-0123456789")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let text = response.text().await.unwrap();
+            (
+                status,
+                serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+            )
+        }
+    };
+    let call = |user: String, payload: serde_json::Value| serde_json::json!({"agent": "auto_apply", "user_id": user, "payload": payload});
+    let u = user.to_string();
+    let night = serde_json::json!([{"question": SHIFT, "answer": "Night"}]);
+
+    // a wrong option: 422 with the refusal, nothing changed
+    let (status, body) = post(call(
+        u.clone(),
+        serde_json::json!({"answers": [{"question": SHIFT, "answer": "Evening"}]}),
+    ))
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        body["answers"]["refused"][0]["reason"],
+        "not one of its options: Day | Night"
+    );
+    // malformed, both kinds of call at once, an unknown user: 400
+    for (payload, user, says) in [
+        (
+            serde_json::json!({"answers": [{"question": SHIFT}]}),
+            u.clone(),
+            "missing field `answer`",
+        ),
+        (
+            serde_json::json!({"answers": []}),
+            u.clone(),
+            "must not be empty",
+        ),
+        (
+            serde_json::json!({"answers": night, "application_id": ids[0]}),
+            u.clone(),
+            "not both",
+        ),
+        (
+            serde_json::json!({"answers": night}),
+            autoapply::domain::UserId::new_random().to_string(),
+            "has no applicant profile",
+        ),
+    ] {
+        let (status, body) = post(call(user, payload)).await;
+        assert_eq!(status, 400, "{body}");
+        assert!(body["error"].as_str().unwrap().contains(says), "{body}");
+    }
+    assert_eq!(snapshot(), before, "nothing changed");
+
+    // the answer: both queued again, and the woken worker applies them
+    let (status, body) = post(call(u.clone(), serde_json::json!({"answers": night}))).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "success");
+    assert_eq!(body["records_processed"], 2);
+    assert_eq!(body["answers"]["requeued"].as_array().unwrap().len(), 2);
+    env.wait_for_count(
+        "select count(*) from job_applications where status = 'submitted'",
+        "2",
+        std::time::Duration::from_secs(90),
+    )
+    .await;
+    let sent = env.replica.submissions();
+    assert_eq!(sent.len(), 2);
+    assert!(
+        sent.iter()
+            .all(|s| s.fields.get(SHIFT).map(String::as_str) == Some("Night"))
+    );
 }

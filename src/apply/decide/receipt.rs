@@ -123,6 +123,20 @@ impl Receipt {
     }
 }
 
+impl Receipt {
+    /// Marks `question`'s answer as the user's own reply of `at` (an answer they gave
+    /// back for a question the worker asked earlier), unless it carries a note already.
+    pub fn mark_reply(&mut self, question: &str, at: &str) {
+        if let Some(line) = self
+            .questions
+            .iter_mut()
+            .find(|q| q.question == question && q.note.is_none())
+        {
+            line.note = Some(format!("the user's reply of {at}"));
+        }
+    }
+}
+
 /// A stored receipt (`job_applications.receipt`) in lines a person reads: the
 /// résumé and follow choice, then each question and the answer sent.
 pub fn receipt_lines(receipt: &serde_json::Value) -> Vec<String> {

@@ -94,6 +94,27 @@ impl Driver<'_> {
         Ok(None)
     }
 
+    /// Notes on the receipt what was done with `field`, marking an answer that came
+    /// from one of the user's replies.
+    pub(super) fn note(
+        &mut self,
+        field: &Field,
+        resolution: &Resolution,
+        profile: &crate::domain::ApplicantProfile,
+    ) {
+        self.receipt.note(field, resolution);
+        let answered = matches!(
+            resolution,
+            Resolution::Type(_)
+                | Resolution::Choose(_)
+                | Resolution::Check(_)
+                | Resolution::Whole { .. }
+        );
+        if answered && let Some(at) = crate::answers::replied_at(profile, &field.label) {
+            self.receipt.mark_reply(&field.label, at);
+        }
+    }
+
     /// Types into a typeahead and picks the matching suggestion; the question when
     /// none matches (or none appears).
     async fn typeahead(

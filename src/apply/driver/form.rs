@@ -157,7 +157,7 @@ impl Driver<'_> {
                 self.abandon().await?;
                 return Ok(StepEnd::Stop(Stop::UnknownQuestions(vec![question])));
             }
-            self.receipt.note(field, resolution);
+            self.note(field, resolution, job.profile);
         }
         // after filling: the step as it is about to be sent
         self.shots.form_step(self.browser, step).await;

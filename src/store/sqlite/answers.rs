@@ -50,7 +50,8 @@ pub(super) async fn answer_questions(
                     refused: refusals,
                 });
             }
-            profile["answers"] = answering::merged(&profile["answers"], &given);
+            profile["answers"] =
+                answering::merged(&profile["answers"], &given, &answering::answered_at(now));
             tx.execute(
                 "update applicant_profiles set profile = ?2, updated_at = ?3 where user_id = ?1",
                 params![user.to_string(), profile.to_string(), ms(now)],
