@@ -48,9 +48,21 @@ expect 'receipt: 11 answer\(s\), résumé resume-claire-dubois\.pdf, follow comp
 expect 'sent: Quelle est la durée de votre préavis.*\? -> 30 jours$'
 expect 'sent: Êtes-vous légalement autorisé\(e\) à travailler en Allemagne.*\? -> Oui$'
 expect 'sent: Indicatif du pays -> Royaume-Uni \(\+44\)$'
+# the answer loop: two applications stop on a question, the demo answers it from a
+# file as `autoapply answer --file` does, both go again and are sent with it; the
+# third that waits on it still waits on its other question
+expect '^  ok  1047 Night Operations Engineer +needs_user +unknown_questions$'
+expect '^  ok  1049 Support Engineer +needs_user +unknown_questions$'
+expect '^  answer    autoapply answer --user-id [0-9a-f-]{36} --file /.*/answers\.json$'
+expect '^            still waiting: [0-9a-f-]{36} on How many years of experience do you have with COBOL\?$'
+expect '^            queued again: 2 application\(s\)$'
+expect '^  ok  1047 Night Operations Engineer +submitted +-$'
+expect '^[0-9a-f-]{36}  1049 Support Engineer +submitted +- +yes '
+expect 'sent: Which shift do you prefer\? -> Night \(the user.s reply of [0-9T:-]+Z\)$'
+if grep -q 'question for the user: Which shift do you prefer' "$out"; then fail "an answered question is still shown as the user's"; fi
 # what the replica's sensor saw on every page: nothing, and BotD says a person
 expect '^automation tells: none; BotD: human$'
-expect '^7 of 7 applications ended as expected .*; no browser process is left$'
+expect '^9 of 9 applications ended as expected .*; no browser process is left$'
 # every screenshot the table names exists and is a PNG
 shots=$(grep -Eo '/[^ ]+\.png' "$out" || true)
 [ "$(wc -w <<<"$shots")" -ge 3 ] || fail "expected at least 3 screenshots in the table, got: $shots"
@@ -89,7 +101,7 @@ kill -INT "$pid"
 rc=0
 wait "$pid" || rc=$?
 [ "$rc" = 130 ] || { cat "$away/out" >&2; fail "the interrupted demo exited $rc, not 130"; }
-grep -Eq '^interrupted after [0-9]+ s: [1-6] of 7 applications had ended .*gave the others back to the queue; no browser process is left$' "$away/out" \
+grep -Eq '^interrupted after [0-9]+ s: [1-8] of 9 applications had ended .*gave the others back to the queue; no browser process is left$' "$away/out" \
   || { cat "$away/out" >&2; fail "no 'interrupted' summary"; }
 grep -Eq '^[0-9a-f-]{36}  [0-9]{4} .* queued +- ' "$away/out" || fail "no unfinished application shown back in the queue"
 grep -Eq '^selectors: linkedin\.toml \(built into autoapply\) ' "$away/out" || { cat "$away/out" >&2; fail "the built-in selector file was not used"; }

@@ -1,13 +1,15 @@
 //! `autoapply demo`: the whole pipeline on one machine, with nothing to set up.
 //!
 //! It generates a throwaway session key, starts the bundled LinkedIn replica on
-//! 127.0.0.1, creates an embedded SQLite store in the demo directory, seeds two demo
-//! users (encrypted sessions, a profile with answers, a résumé) and four
+//! 127.0.0.1, creates an embedded SQLite store in the demo directory, seeds three demo
+//! users (encrypted sessions, a profile with answers, a résumé) and nine
 //! applications, runs the real worker loop over them in a visible Chromium (on a
-//! private Xvfb when there is no display), prints a summary table and checks that
-//! every application ended where it should and that no browser is left. Exit 0 when
-//! all is as expected, 1 otherwise.
+//! private Xvfb when there is no display), answers the question two of them stopped
+//! on (as `autoapply answer --file` does) and watches them go, prints a summary table
+//! and checks that every application ended where it should and that no browser is
+//! left. Exit 0 when all is as expected, 1 otherwise.
 
+mod answer;
 mod seed;
 mod summary;
 mod xvfb;
@@ -40,8 +42,9 @@ use self::{
 const CHILD_MARKER: &str = "AUTOAPPLY_DEMO_ON_XVFB";
 /// A file that marks a directory as the demo's own (so a rerun may empty it).
 const DIR_MARKER: &str = ".autoapply-demo";
-/// How long the demo waits for the worker before giving up.
-const DEADLINE: Duration = Duration::from_secs(300);
+/// How long the demo waits for the worker before giving up (each of its two rounds:
+/// the applications, then those the answer queued again).
+const DEADLINE: Duration = Duration::from_secs(600);
 
 /// Arguments of `demo`.
 #[derive(Debug, clap::Args)]
@@ -103,7 +106,14 @@ pub async fn run(args: DemoArgs) -> Result<ExitCode, Failure> {
     let worker =
         crate::run::start_worker(&config, store.clone(), engine, cancel.clone(), true).worker;
     let loop_task = tokio::spawn(worker.run(cancel.clone()).in_current_span());
-    let finished = watch(&store, &seeded, &cancel).await;
+    let mut finished = watch(&store, &seeded, &cancel, false).await;
+    // the user answers the question two applications wait on; they go again
+    if !cancel.is_cancelled() && finished.len() == seeded.len() {
+        let again = answer::answer_from_file(&store, &dir, &seeded).await?;
+        let later = watch(&store, &again, &cancel, true).await;
+        finished.retain(|(id, _)| !again.iter().any(|(a, _)| a == id));
+        finished.extend(later);
+    }
     // Ctrl-C or SIGTERM before every application ended (the worker stops at a safe
     // point and gives unfinished claims back)
     let interrupted = cancel.is_cancelled();

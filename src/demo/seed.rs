@@ -1,6 +1,6 @@
 //! The demo's users (sessions encrypted like real ones, a profile, a résumé) and its
-//! seven applications (four markup generations, one account in French), each with
-//! where it must end.
+//! nine applications (four markup generations, one account in French, two that wait
+//! on a question the demo then answers), each with where it must end.
 
 use std::collections::HashMap;
 
@@ -37,15 +37,45 @@ pub(super) struct Case {
     /// the application names its résumé, and the summary lists its receipt (what was
     /// sent) question by question
     pub(super) receipt: bool,
+    /// where it must end once the demo has answered the user's questions (as
+    /// `autoapply answer --file` does), when it waits on them first
+    pub(super) then: Option<(ApplicationStatus, Option<&'static str>)>,
 }
 
-pub(super) const CASES: [Case; 7] = [
+impl Case {
+    /// Where it must end in the end.
+    pub(super) fn last(&self) -> (ApplicationStatus, Option<&'static str>) {
+        self.then.unwrap_or(self.expect)
+    }
+}
+
+/// The demo's answer to the question its applications wait on.
+pub(super) const SHIFT_ANSWER: (&str, &str) = ("Which shift do you prefer?", "Night");
+
+pub(super) const CASES: [Case; 9] = [
+    Case {
+        user: "ada",
+        job: 1047,
+        expect: (ApplicationStatus::NeedsUser, Some("unknown_questions")),
+        what: "waits on a question; answered once (autoapply answer --file), then sent",
+        receipt: true,
+        then: Some((ApplicationStatus::Submitted, None)),
+    },
+    Case {
+        user: "ada",
+        job: 1049,
+        expect: (ApplicationStatus::NeedsUser, Some("unknown_questions")),
+        what: "waits on the same question: the same answer sends it too",
+        receipt: false,
+        then: Some((ApplicationStatus::Submitted, None)),
+    },
     Case {
         user: "ada",
         job: 1002,
         expect: (ApplicationStatus::Submitted, None),
         what: "multi-step Easy Apply, every answer from the profile",
         receipt: false,
+        then: None,
     },
     Case {
         user: "ada",
@@ -53,6 +83,7 @@ pub(super) const CASES: [Case; 7] = [
         expect: (ApplicationStatus::Submitted, None),
         what: "the same form found by roles, labels and button text",
         receipt: false,
+        then: None,
     },
     Case {
         user: "ada",
@@ -60,6 +91,7 @@ pub(super) const CASES: [Case; 7] = [
         expect: (ApplicationStatus::Submitted, None),
         what: "the application's résumé, an opt-in left unticked, a receipt",
         receipt: true,
+        then: None,
     },
     Case {
         user: "claire",
@@ -67,6 +99,7 @@ pub(super) const CASES: [Case; 7] = [
         expect: (ApplicationStatus::Submitted, None),
         what: "an account in French: French buttons, questions and options",
         receipt: true,
+        then: None,
     },
     Case {
         user: "ada",
@@ -74,6 +107,7 @@ pub(super) const CASES: [Case; 7] = [
         expect: (ApplicationStatus::NeedsUser, Some("unknown_questions")),
         what: "a required question the profile cannot answer",
         receipt: false,
+        then: None,
     },
     Case {
         user: "ada",
@@ -81,6 +115,7 @@ pub(super) const CASES: [Case; 7] = [
         expect: (ApplicationStatus::Skipped, Some("already_applied")),
         what: "LinkedIn shows the job as already applied",
         receipt: false,
+        then: None,
     },
     Case {
         user: "grace",
@@ -88,6 +123,7 @@ pub(super) const CASES: [Case; 7] = [
         expect: (ApplicationStatus::NeedsUser, Some("session_expired")),
         what: "LinkedIn logged the user's session out",
         receipt: false,
+        then: None,
     },
 ];
 
@@ -140,7 +176,7 @@ fn resume_of(config: &Config, name: &str) -> Result<std::path::PathBuf, Failure>
     Ok(path)
 }
 
-/// Three users, their sessions and profiles, and the seven applications.
+/// Three users, their sessions and profiles, and the nine applications.
 pub(super) async fn seed(
     store: &SqliteStore,
     key: &SessionKey,
