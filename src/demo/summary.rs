@@ -125,29 +125,7 @@ pub(super) async fn summary(
             time,
             if shot_ok { "" } else { " (MISSING)" }
         );
-        if let Some(questions) = &row.pending_questions {
-            // those the user has answered since are no longer asked
-            let answered: Vec<String> = store
-                .profile(row.user_id)
-                .await
-                .ok()
-                .flatten()
-                .and_then(|p| p.profile.ok())
-                .map(|p| {
-                    p.answers
-                        .iter()
-                        .map(|a| a.question.trim().to_lowercase())
-                        .collect()
-                })
-                .unwrap_or_default();
-            for q in questions.as_array().into_iter().flatten() {
-                if let Some(label) = q.get("label").and_then(|l| l.as_str())
-                    && !answered.contains(&label.trim().to_lowercase())
-                {
-                    println!("{:<38}question for the user: {label}", "");
-                }
-            }
-        }
+        print_questions(store, &row).await;
         if let Some(receipt) = &row.receipt {
             print_receipt(receipt, case.receipt);
         }
@@ -178,5 +156,32 @@ fn print_receipt(receipt: &serde_json::Value, full: bool) {
     let lines = crate::apply::decide::receipt_lines(receipt);
     for line in lines.iter().take(if full { lines.len() } else { 1 }) {
         println!("{:<38}{line}", "");
+    }
+}
+
+/// The questions the application waits on, but those the user has answered since.
+async fn print_questions(store: &SqliteStore, row: &crate::store::Application) {
+    let Some(questions) = &row.pending_questions else {
+        return;
+    };
+    let answered: Vec<String> = store
+        .profile(row.user_id)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|p| p.profile.ok())
+        .map(|p| {
+            p.answers
+                .iter()
+                .map(|a| a.question.trim().to_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    for q in questions.as_array().into_iter().flatten() {
+        if let Some(label) = q.get("label").and_then(|l| l.as_str())
+            && !answered.contains(&label.trim().to_lowercase())
+        {
+            println!("{:<38}question for the user: {label}", "");
+        }
     }
 }
