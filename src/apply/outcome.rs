@@ -420,6 +420,7 @@ mod tests {
             required: true,
             options: vec![],
             rejected: None,
+            whole_number: false,
         };
         let Disposition::Finish(o) =
             disposition(&Ended::Flow(Stop::UnknownQuestions(vec![q])), now(), PAUSE)

@@ -3,7 +3,8 @@
 //! profile's explicit answers (a later answer to a question replaces the earlier), and
 //! every application of the user whose pending questions are then all answered moved
 //! back to `queued`, no attempt spent. All or nothing: one refused answer and nothing
-//! changes. The embedded store runs these functions; the SQL function
+//! changes. A choice must be one of its options, a field that takes whole numbers a
+//! whole number, a required answer not empty. The embedded store runs these functions; the SQL function
 //! `answer_pending_questions` (supabase/migrations) is their twin, with the same
 //! messages, and the conformance tests hold the two to each other.
 
@@ -116,6 +117,10 @@ pub fn refusals(given: &[GivenAnswer], rows: &[PendingRow]) -> Vec<Refused> {
                 "not one of its options: {}",
                 options.join(" | ")
             )));
+        } else if asked["whole_number"].as_bool() == Some(true)
+            && !answer.bytes().all(|b| b.is_ascii_digit())
+        {
+            refused.push(refuse("a whole number is expected".into()));
         }
     }
     refused
@@ -207,7 +212,7 @@ mod tests {
         let shift = serde_json::json!({"label": "Which shift do you prefer?", "kind": "select",
             "required": true, "options": ["Day", "Night"]});
         let cobol = serde_json::json!({"label": "Years of COBOL?", "kind": "text",
-            "required": true, "options": []});
+            "required": true, "options": [], "whole_number": true});
         let rows = vec![
             (id(1), serde_json::json!([shift])),
             (id(2), serde_json::json!([shift, cobol])),
@@ -222,6 +227,11 @@ mod tests {
             ],
             &rows,
         );
+        assert_eq!(
+            refusals(&[given("Years of COBOL?", "2.5")], &rows)[0].reason,
+            "a whole number is expected"
+        );
+        assert!(refusals(&[given("Years of COBOL?", "12")], &rows).is_empty());
         let reasons: Vec<&str> = bad.iter().map(|r| r.reason.as_str()).collect();
         assert_eq!(
             reasons,

@@ -9,7 +9,8 @@
 --              "refused": [{"question", "reason"}...]}
 --   All or nothing: one refused answer and nothing changes (the answer says why:
 --   "not a question pending for this user", "answered more than once", "an answer is
---   required", "not one of its options: A | B"). A user without a profile, or answers
+--   required", "not one of its options: A | B", "a whole number is expected" where the
+--   pending question says `"whole_number": true`). A user without a profile, or answers
 --   that are not a non-empty list of {"question", "answer"} texts, raise 22023.
 --   A later answer to a question replaces the earlier (compared case and surrounding
 --   space aside); each is stored with "answered_at" (UTC, whole seconds), which the
@@ -97,6 +98,9 @@ begin
           'reason', 'not one of its options: ' || coalesce(
             (select pg_catalog.string_agg(o, ' | ' order by n)
                from pg_catalog.jsonb_array_elements_text(v_options) with ordinality t(o, n)), '')));
+      elsif v_asked -> 'whole_number' = 'true'::jsonb and v_answer !~ '^[0-9]+$' then
+        v_refused := v_refused || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+          'question', v_given ->> 'question', 'reason', 'a whole number is expected'));
       end if;
     end if;
   end loop;

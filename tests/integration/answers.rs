@@ -13,8 +13,14 @@ use crate::support::apply::{BROWSER, ada_profile, apply_env, assert_torn_down};
 const SHIFT: &str = "Which shift do you prefer?";
 const COBOL: &str = "How many years of experience do you have with COBOL?";
 
+/// Runs `autoapply` with `args` (or, when the first is a path, that program: a
+/// terminal for it), `stdin` written to it.
 fn autoapply(env: &[(String, String)], args: &[&str], stdin: &str) -> (i32, String) {
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_autoapply"))
+    let (program, args) = match args.split_first() {
+        Some((first, rest)) if first.starts_with('/') => (*first, rest),
+        _ => (env!("CARGO_BIN_EXE_autoapply"), args),
+    };
+    let mut child = std::process::Command::new(program)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .envs(env.iter().map(|(k, v)| (k, v)))
@@ -180,8 +186,19 @@ async fn one_answer_unblocks_every_application_that_waits_on_it() {
     let fourth_row = env.app.store.application(fourth).await.unwrap().unwrap();
     assert_eq!(fourth_row.status.as_str(), "needs_user");
 
-    // the last question asked on standard input, as in a terminal: the fourth goes
-    let (code, out) = autoapply(&cli_env, &["answer", "--user-id", &user_id], "12\n");
+    // the last question asked in a terminal (a pseudo-terminal, through script(1)):
+    // the fourth goes
+    let bin = env!("CARGO_BIN_EXE_autoapply");
+    let (code, out) = autoapply(
+        &cli_env,
+        &[
+            "/usr/bin/script",
+            "-qec",
+            &format!("{bin} answer --user-id {user_id}"),
+            "/dev/null",
+        ],
+        "12\n",
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains(COBOL), "the question was asked: {out}");
     assert!(

@@ -1392,7 +1392,7 @@ async fn answers_requeue_every_application_they_unblock_and_bad_input_changes_no
     let shift = serde_json::json!({"label": "Which shift do you prefer?", "kind": "select",
         "required": true, "options": ["Day", "Night"]});
     let cobol = serde_json::json!({"label": "How many years of experience do you have with COBOL?",
-        "kind": "text", "required": true, "options": []});
+        "kind": "text", "required": true, "options": [], "whole_number": true});
     let user = db.seed_user("valid").await;
     let other = db.seed_user("valid").await;
     let profile = serde_json::json!({"answers": [{"question": "Earlier?", "answer": "kept"}]});
@@ -1458,6 +1458,13 @@ async fn answers_requeue_every_application_they_unblock_and_bad_input_changes_no
         (
             vec![given(shift_q, "Night"), given(shift_q, "Day")],
             "answered more than once",
+        ),
+        (
+            vec![given(
+                "How many years of experience do you have with COBOL?",
+                "about three",
+            )],
+            "a whole number is expected",
         ),
     ] {
         let result = db.store.answer_questions(user, &answers).await.unwrap();

@@ -266,6 +266,9 @@ pub struct PendingQuestion {
     /// never stored here)
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rejected: Option<String>,
+    /// the field takes whole numbers only: an answer given back must be one
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub whole_number: bool,
 }
 
 impl PendingQuestion {
@@ -277,6 +280,7 @@ impl PendingQuestion {
             required: field.required,
             options: field.options.clone(),
             rejected: None,
+            whole_number: field.whole,
         }
     }
 
