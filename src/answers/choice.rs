@@ -2,7 +2,8 @@
 //! numbers an option speaks of ("2-4 years", "5+"), a place by its first words, a
 //! phone country by its dialling code. Never a guess among several.
 
-use super::{Value, normalize};
+use super::{Resolution, Value, normalize};
+use crate::page::Field;
 
 pub(super) fn yes_no(text: &str) -> Option<bool> {
     match normalize(text).as_str() {
@@ -105,4 +106,61 @@ fn dialling_code(text: &str) -> Option<u32> {
         .starts_with(')')
         .then(|| digits.parse().ok())
         .flatten()
+}
+
+/// The boxes of a checkbox field to tick for `value`: a lone box by yes or no, a
+/// group by the options named (all of them found, else none).
+pub(super) fn ticks(field: &Field, value: &Value) -> Option<Vec<String>> {
+    Some(match value {
+        Value::Bool(true) if field.options.len() == 1 => field.options.clone(),
+        Value::Bool(false) => Vec::new(),
+        Value::Text(t) if field.options.len() == 1 && yes_no(t).is_some() => {
+            if yes_no(t) == Some(true) {
+                field.options.clone()
+            } else {
+                Vec::new()
+            }
+        }
+        Value::Text(t) => {
+            let wanted: Vec<String> = t
+                .split([',', ';'])
+                .map(normalize)
+                .filter(|s| !s.is_empty())
+                .collect();
+            let picked: Vec<String> = field
+                .options
+                .iter()
+                .filter(|o| wanted.contains(&normalize(o)))
+                .cloned()
+                .collect();
+            if picked.len() != wanted.len() {
+                return None;
+            }
+            picked
+        }
+        _ => return None,
+    })
+}
+
+/// An answer for a field that takes whole numbers only: a decimal (`4.5`, `4,5`)
+/// becomes its whole part, never rounded up; a whole number (`5`, `5.0`) is typed
+/// as a whole number; anything else — text, or three digits after the separator
+/// (`100,000`, `100.000`: thousands, not a fraction) — as it is, and LinkedIn's own
+/// check then speaks.
+pub(super) fn whole_number(text: String) -> Resolution {
+    let t = text.trim();
+    let (int, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || !(frac.is_empty() || digits(frac)) || frac.len() == 3 {
+        return Resolution::Type(text);
+    }
+    let whole = int.trim_start_matches('0');
+    let whole = if whole.is_empty() { "0" } else { whole }.to_owned();
+    if frac.bytes().all(|b| b == b'0') {
+        return Resolution::Type(whole);
+    }
+    Resolution::Whole {
+        typed: whole,
+        given: t.to_owned(),
+    }
 }

@@ -119,7 +119,7 @@ pub fn normalize(text: &str) -> String {
 }
 
 use self::{
-    choice::{choose, yes_no},
+    choice::{choose, ticks, whole_number},
     lexicon::has,
 };
 
@@ -159,6 +159,14 @@ pub fn replied_at<'p>(profile: &'p ApplicantProfile, question: &str) -> Option<&
 
 fn years_for(profile: &ApplicantProfile, label: &str) -> Option<Value> {
     if !(has("years", label) && has("experience", label)) {
+        return None;
+    }
+    // "… years of experience (in months)?": a unit the profile does not use is asked,
+    // never converted
+    if ["month", "week", "day", "hour"]
+        .iter()
+        .any(|unit| has(unit, label))
+    {
         return None;
     }
     // the longest skill name that appears as a phrase: "rust" must not match "rustic"
@@ -333,63 +341,6 @@ pub fn resolve(
         None if field.kind == FieldKind::Checkbox => Resolution::Unknown,
         None if !field.value.is_empty() => Resolution::KeepPrefilled,
         None => Resolution::Unknown,
-    }
-}
-
-/// The boxes of a checkbox field to tick for `value`: a lone box by yes or no, a
-/// group by the options named (all of them found, else none).
-fn ticks(field: &Field, value: &Value) -> Option<Vec<String>> {
-    Some(match value {
-        Value::Bool(true) if field.options.len() == 1 => field.options.clone(),
-        Value::Bool(false) => Vec::new(),
-        Value::Text(t) if field.options.len() == 1 && yes_no(t).is_some() => {
-            if yes_no(t) == Some(true) {
-                field.options.clone()
-            } else {
-                Vec::new()
-            }
-        }
-        Value::Text(t) => {
-            let wanted: Vec<String> = t
-                .split([',', ';'])
-                .map(normalize)
-                .filter(|s| !s.is_empty())
-                .collect();
-            let picked: Vec<String> = field
-                .options
-                .iter()
-                .filter(|o| wanted.contains(&normalize(o)))
-                .cloned()
-                .collect();
-            if picked.len() != wanted.len() {
-                return None;
-            }
-            picked
-        }
-        _ => return None,
-    })
-}
-
-/// An answer for a field that takes whole numbers only: a decimal (`4.5`, `4,5`)
-/// becomes its whole part, never rounded up; a whole number (`5`, `5.0`) is typed
-/// as a whole number; anything else — text, or three digits after the separator
-/// (`100,000`, `100.000`: thousands, not a fraction) — as it is, and LinkedIn's own
-/// check then speaks.
-fn whole_number(text: String) -> Resolution {
-    let t = text.trim();
-    let (int, frac) = t.split_once(['.', ',']).unwrap_or((t, ""));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !digits(int) || !(frac.is_empty() || digits(frac)) || frac.len() == 3 {
-        return Resolution::Type(text);
-    }
-    let whole = int.trim_start_matches('0');
-    let whole = if whole.is_empty() { "0" } else { whole }.to_owned();
-    if frac.bytes().all(|b| b == b'0') {
-        return Resolution::Type(whole);
-    }
-    Resolution::Whole {
-        typed: whole,
-        given: t.to_owned(),
     }
 }
 
@@ -816,6 +767,32 @@ mod tests {
         // words no option says: asked, never a near option
         p.self_identification.gender = Some("Woman".into());
         assert_eq!(resolve(&gender, &p, None, false), Resolution::Unknown);
+    }
+
+    #[test]
+    fn a_question_in_a_unit_the_profile_does_not_use_is_asked_never_converted() {
+        for question in [
+            "How many months of experience do you have with Python?",
+            "How many years of experience do you have with Python (in months)?",
+            "Wie viele Monate Erfahrung haben Sie mit Python?",
+            "How many hours per week can you work?",
+            "What is your expected hourly rate?",
+        ] {
+            assert_eq!(
+                resolve_it(question, FieldKind::Text, &[]),
+                Resolution::Unknown,
+                "{question}"
+            );
+        }
+        assert_eq!(
+            resolve_it(
+                "How many years of experience do you have with Python?",
+                FieldKind::Text,
+                &[]
+            ),
+            Resolution::Type("5".into()),
+            "in the profile's own unit"
+        );
     }
 
     #[test]
