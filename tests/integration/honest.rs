@@ -455,3 +455,54 @@ async fn standard_screening_questions_are_answered_from_their_own_facts_in_each_
     assert_eq!(env.replica.submissions().len(), 4, "nothing more sent");
     assert_torn_down(&report);
 }
+
+#[tokio::test]
+async fn a_page_written_by_hand_gets_screening_self_identification_and_whole_numbers_right() {
+    // the hand-written page (no LinkedIn class, a custom element's shadow root,
+    // aria-labelledby groups, role=button divs) with a step of a driving-licence
+    // question, optional self-identification lists and a years question in a numeric
+    // field
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    env.replica.serve_page(
+        4242,
+        fixture("foreign-job.html").replace("var EXTRA = null;", "var EXTRA = 'screening';"),
+    );
+    let mut profile = ada_profile();
+    profile["driving_licence"] = true.into();
+    profile["self_identification"] = serde_json::json!({"gender": "Female"});
+    profile["experience_years"]["go"] = 4.5.into();
+    let user = env.seed_user(&profile, "AQEDAHonestHandPage");
+    env.seed_job(user, 4242);
+    let (row, report) = env.claim_and_apply(false).await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let sent = &env.replica.submissions()[0];
+    let field = |label: &str| sent.fields.get(label).cloned();
+    assert_eq!(
+        field("Do you have a valid driver's license?").as_deref(),
+        Some("Yes")
+    );
+    assert_eq!(field("Gender").as_deref(), Some("Female"));
+    assert_eq!(
+        field("Veteran status").as_deref(),
+        Some(""),
+        "no data: left as it was, never declined"
+    );
+    assert_eq!(
+        field("How many years of experience do you have with Go?").as_deref(),
+        Some("4"),
+        "the whole part: {:?}",
+        sent.fields
+    );
+    let receipt = report.receipt.as_ref().unwrap();
+    let go = receipt
+        .questions
+        .iter()
+        .find(|q| q.question == "How many years of experience do you have with Go?")
+        .expect("listed");
+    assert_eq!(
+        go.note.as_deref(),
+        Some("the whole part of 4.5: the field takes whole numbers only")
+    );
+    assert_torn_down(&report);
+}
