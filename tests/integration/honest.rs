@@ -506,3 +506,53 @@ async fn a_page_written_by_hand_gets_screening_self_identification_and_whole_num
     );
     assert_torn_down(&report);
 }
+
+#[tokio::test]
+async fn a_prefilled_value_the_profile_contradicts_is_replaced_and_an_unknown_one_kept_as_linkedins()
+ {
+    // LinkedIn prefills from the user's account: a phone number the profile says
+    // otherwise, and a headline the profile does not know (the user's own earlier word)
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let page = fixture("foreign-job.html").replace(
+        r#"<label class="f">Mobile phone number <input type="tel" name="phone" required></label>"#,
+        r#"<label class="f">Mobile phone number <input type="tel" name="phone" required value="5550199"></label><label class="f">Headline <input name="headline" required value="Engineer at Acme"></label>"#,
+    );
+    assert!(page.contains("5550199"), "the fixture's phone field moved");
+    env.replica.serve_page(4242, page);
+    let (row, report) = env.run_job(4242, "AQEDAHonestPrefilled").await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let sent = &env.replica.submissions()[0];
+    assert_eq!(
+        sent.fields.get("Mobile phone number").map(String::as_str),
+        Some("5550100"),
+        "the profile's, over LinkedIn's"
+    );
+    assert_eq!(
+        sent.fields.get("Headline").map(String::as_str),
+        Some("Engineer at Acme"),
+        "kept"
+    );
+    let receipt = report.receipt.as_ref().unwrap();
+    let headline = receipt
+        .questions
+        .iter()
+        .find(|q| q.question == "Headline")
+        .expect("the receipt lists the kept answer");
+    assert!(
+        headline
+            .note
+            .as_deref()
+            .is_some_and(|n| n.starts_with("LinkedIn's prefilled answer")),
+        "{:?}",
+        headline.note
+    );
+    let phone = receipt
+        .questions
+        .iter()
+        .find(|q| q.question == "Mobile phone number")
+        .unwrap();
+    assert_eq!(phone.answer, "5550100");
+    assert_eq!(phone.note, None);
+    assert_torn_down(&report);
+}
