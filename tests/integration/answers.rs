@@ -242,7 +242,7 @@ async fn the_webhook_takes_the_answers_and_the_worker_applies_what_they_unblock(
         "update job_applications set status = 'needs_user', reason = 'unknown_questions', \
          attempts = 1, pending_questions = '{pending}'::jsonb"
     ));
-    let daemon = env.spawn_daemon("answers", &[]);
+    let mut daemon = env.spawn_daemon("answers", &[]);
     daemon.ready().await;
     let snapshot = || {
         env.app.sql(
@@ -333,4 +333,14 @@ async fn the_webhook_takes_the_answers_and_the_worker_applies_what_they_unblock(
         sent.iter()
             .all(|s| s.fields.get(SHIFT).map(String::as_str) == Some("Night"))
     );
+    // the outcome is recorded while the browser is torn down: stop once it is gone
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !crate::support::metrics_text(daemon.webhook.as_str())
+        .await
+        .contains("autoapply_browsers_running 0")
+        && std::time::Instant::now() < deadline
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    daemon.stop().await;
 }
