@@ -1,7 +1,7 @@
 //! The soak: 200 applications back to back through the real `autoapply run`, a mix
 //! of successes (one-step and multi-step), unknown questions, already-applied jobs,
-//! validation errors and browsers killed mid-application, after a warm-up of ten of
-//! every kind. Afterwards: every row in its expected status, each success received by
+//! answers LinkedIn rejects (asked of the user) and browsers killed mid-application,
+//! after a warm-up of ten of every kind. Afterwards: every row in its expected status, each success received by
 //! the replica exactly once, no Chromium and no profile left, the daemon's open file
 //! descriptors back to where they were before any work (sockets of the HTTP pool
 //! aside), and its idle RSS within 5 MiB of its idle RSS after the warm-up.
@@ -109,7 +109,7 @@ async fn soak_two_hundred_applications() {
         add(u, 1003, "skipped|already_applied");
     }
     for u in 30..40 {
-        add(u, 1008, "failed|validation_error");
+        add(u, 1008, "needs_user|unknown_questions"); // LinkedIn rejects the answer: asked
     }
     for u in 40..50 {
         add(u, 1009, "failed|browser_crashed");
@@ -128,7 +128,7 @@ async fn soak_two_hundred_applications() {
         (3900, "submitted|"),
         (1011, "needs_user|unknown_questions"),
         (1003, "skipped|already_applied"),
-        (1008, "failed|validation_error"),
+        (1008, "needs_user|unknown_questions"),
         (1009, "failed|browser_crashed"),
         (2901, "submitted|"),
         (3901, "submitted|"),

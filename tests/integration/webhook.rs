@@ -224,10 +224,20 @@ async fn a_webhook_call_applies_now_and_metrics_show_it() {
         "started,completed"
     );
 
-    // "async": answered at once, applied in the background
+    // "async": answered at once, applied in the background. The first run's slot is
+    // held until its browser is torn down, after its answer: a call before then is
+    // rightly 429 ("every slot busy"), so wait for the browser to be gone
+    let gone = std::time::Instant::now() + Duration::from_secs(30);
+    while !crate::support::metrics_text(url)
+        .await
+        .contains("autoapply_browsers_running 0")
+        && std::time::Instant::now() < gone
+    {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let async_body = serde_json::json!({"agent": "auto_apply", "user_id": user, "payload": {"application_id": later, "async": true}}).to_string();
-    let (status, answer, _) = call(url, Some(SECRET), "application/json", async_body).await;
-    assert_eq!((status, answer.status.as_str()), (202, "success"));
+    let (status, answer, text) = call(url, Some(SECRET), "application/json", async_body).await;
+    assert_eq!((status, answer.status.as_str()), (202, "success"), "{text}");
     env.wait_for_count(
         &format!("select status from job_applications where id = '{later}'"),
         "submitted",
