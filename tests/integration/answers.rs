@@ -4,8 +4,6 @@
 //! the fourth waits on its other question until it too is answered (on standard
 //! input); `autoapply status` shows where each stands.
 
-use std::{io::Write as _, process::Stdio};
-
 use autoapply::store::Store as _;
 
 use crate::support::apply::{BROWSER, ada_profile, apply_env, assert_torn_down};
@@ -20,31 +18,12 @@ fn autoapply(env: &[(String, String)], args: &[&str], stdin: &str) -> (i32, Stri
         Some((first, rest)) if first.starts_with('/') => (*first, rest),
         _ => (env!("CARGO_BIN_EXE_autoapply"), args),
     };
-    let mut child = std::process::Command::new(program)
-        .env_clear()
+    let mut cmd = std::process::Command::new(program);
+    cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .envs(env.iter().map(|(k, v)| (k, v)))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+        .args(args);
+    crate::cli::run_with_stdin(cmd, stdin)
 }
 
 #[tokio::test]
@@ -90,24 +69,24 @@ async fn one_answer_unblocks_every_application_that_waits_on_it() {
         "{out}"
     );
 
-    // a wrong option is refused and changes nothing
+    // `autoapply answer --file` with the shift question answered `answer`
     let file = env.storage.join("answers.json");
-    std::fs::write(
-        &file,
-        serde_json::json!([{"question": SHIFT, "answer": "Evening"}]).to_string(),
-    )
-    .unwrap();
-    let (code, out) = autoapply(
-        &cli_env,
-        &[
-            "answer",
-            "--user-id",
-            &user_id,
-            "--file",
-            &file.display().to_string(),
-        ],
-        "",
-    );
+    let answer_shift = |answer: &str| {
+        std::fs::write(
+            &file,
+            serde_json::json!([{"question": SHIFT, "answer": answer}]).to_string(),
+        )
+        .unwrap();
+        let path = file.display().to_string();
+        autoapply(
+            &cli_env,
+            &["answer", "--user-id", &user_id, "--file", &path],
+            "",
+        )
+    };
+
+    // a wrong option is refused and changes nothing
+    let (code, out) = answer_shift("Evening");
     assert_eq!(code, 2, "{out}");
     assert!(
         out.contains("refused: Which shift do you prefer?: not one of its options: Day | Night"),
@@ -117,22 +96,7 @@ async fn one_answer_unblocks_every_application_that_waits_on_it() {
     assert!(out.contains("needs_user (4)"), "nothing changed: {out}");
 
     // the answer from a file: three queued again, the fourth still waits on COBOL
-    std::fs::write(
-        &file,
-        serde_json::json!([{"question": SHIFT, "answer": "Night"}]).to_string(),
-    )
-    .unwrap();
-    let (code, out) = autoapply(
-        &cli_env,
-        &[
-            "answer",
-            "--user-id",
-            &user_id,
-            "--file",
-            &file.display().to_string(),
-        ],
-        "",
-    );
+    let (code, out) = answer_shift("Night");
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.matches("queued again: ").count(), 3, "{out}");
     let fourth = asked.iter().find(|(job, _)| job == "1011").unwrap().1;

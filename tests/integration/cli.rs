@@ -17,7 +17,9 @@ fn autoapply(env: &[(String, String)]) -> std::process::Command {
     cmd
 }
 
-fn run_with_stdin(mut cmd: std::process::Command, stdin: &str) -> (i32, String) {
+/// Runs `cmd` with `stdin` written to it: its exit code and its output (standard
+/// output, then standard error).
+pub(crate) fn run_with_stdin(mut cmd: std::process::Command, stdin: &str) -> (i32, String) {
     let mut child = cmd
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -94,9 +94,7 @@ async fn each_file_input_gets_its_own_file_and_a_cover_letter_is_never_the_resum
     }
 
     // a required cover letter without one: asked, nothing written, nothing sent
-    let carol = env.seed_user(&ada_profile(), "AQEDAHonestRequiredLetter");
-    env.seed_job(carol, 1041);
-    let (row, report) = env.claim_and_apply(false).await;
+    let (row, report) = env.run_job(1041, "AQEDAHonestRequiredLetter").await;
     assert_eq!(
         (row.status.as_str(), row.reason.as_deref()),
         ("needs_user", Some("unknown_questions")),
@@ -115,11 +113,9 @@ async fn a_salary_in_another_currency_is_asked_never_typed_as_the_profiles_figur
     // the replica's 2024-25 job 1008 asks "What is your expected annual salary (EUR)?"
     let mut pounds = ada_profile();
     pounds["salary_expectation"] = serde_json::json!({"amount": 85000, "currency": "GBP"});
-    let (row, report) = {
-        let user = env.seed_user(&pounds, "AQEDAHonestPounds");
-        env.seed_job(user, 1008);
-        env.claim_and_apply(false).await
-    };
+    let (row, report) = env
+        .run_job_in(&pounds, "AQEDAHonestPounds", None, 1008)
+        .await;
     assert_eq!(
         (row.status.as_str(), row.reason.as_deref()),
         ("needs_user", Some("unknown_questions")),
@@ -139,11 +135,7 @@ async fn a_salary_in_another_currency_is_asked_never_typed_as_the_profiles_figur
     // in the profile's own currency it is answered as before
     let mut euros = ada_profile();
     euros["salary_expectation"] = serde_json::json!({"amount": 85000, "currency": "EUR"});
-    let (row, report) = {
-        let user = env.seed_user(&euros, "AQEDAHonestEuros");
-        env.seed_job(user, 1008);
-        env.claim_and_apply(false).await
-    };
+    let (row, report) = env.run_job_in(&euros, "AQEDAHonestEuros", None, 1008).await;
     assert_eq!(row.status.as_str(), "submitted", "{report:?}");
     assert_eq!(
         env.replica.submissions()[0]
@@ -188,9 +180,9 @@ async fn a_dialog_between_submit_and_the_confirmation_is_declined_never_accepted
         (4242, None),
     ];
     for (n, (job, lang)) in cases.into_iter().enumerate() {
-        let user = env.seed_user_in(&ada_profile(), &format!("AQEDAHonestAfter{n}"), lang);
-        env.seed_job(user, job);
-        let (row, report) = env.claim_and_apply(false).await;
+        let (row, report) = env
+            .run_job_in(&ada_profile(), &format!("AQEDAHonestAfter{n}"), lang, job)
+            .await;
         assert_eq!(
             (row.status.as_str(), row.reason.as_deref()),
             ("submitted", None),
@@ -227,9 +219,9 @@ async fn a_whole_number_field_gets_the_whole_part_and_a_value_still_rejected_is_
     decimal["experience_years"]["python"] = 4.5.into();
     env.replica.serve_page(4242, fixture("foreign-job.html"));
     for (n, job) in [1002, 1018, 1030, 4242].into_iter().enumerate() {
-        let user = env.seed_user(&decimal, &format!("AQEDAHonestWhole{n}"));
-        env.seed_job(user, job);
-        let (row, report) = env.claim_and_apply(false).await;
+        let (row, report) = env
+            .run_job_in(&decimal, &format!("AQEDAHonestWhole{n}"), None, job)
+            .await;
         assert_eq!(row.status.as_str(), "submitted", "job {job}: {report:?}");
         let sent = env.replica.submissions();
         assert_eq!(sent.len(), n + 1, "job {job}: submitted once");
@@ -272,9 +264,7 @@ async fn a_whole_number_field_gets_the_whole_part_and_a_value_still_rejected_is_
         .as_array_mut()
         .unwrap()
         .push(serde_json::json!({"question": PYTHON, "answer": "about four"}));
-    let user = env.seed_user(&words, "AQEDAHonestWords");
-    env.seed_job(user, 1002);
-    let (row, report) = env.claim_and_apply(false).await;
+    let (row, report) = env.run_job_in(&words, "AQEDAHonestWords", None, 1002).await;
     assert_eq!(
         (row.status.as_str(), row.reason.as_deref()),
         ("needs_user", Some("unknown_questions")),
@@ -309,9 +299,7 @@ async fn self_identification_is_answered_only_from_the_users_own_words_never_dec
     const VETERAN: &str = "Are you a protected veteran?";
     // no self-identification in the profile: the required veteran question is asked,
     // the optional lists are not touched, nothing is declined for the user
-    let user = env.seed_user(&ada_profile(), "AQEDAHonestSelfIdNone");
-    env.seed_job(user, 1043);
-    let (row, report) = env.claim_and_apply(false).await;
+    let (row, report) = env.run_job(1043, "AQEDAHonestSelfIdNone").await;
     assert_eq!(
         (row.status.as_str(), row.reason.as_deref()),
         ("needs_user", Some("unknown_questions")),
@@ -329,9 +317,9 @@ async fn self_identification_is_answered_only_from_the_users_own_words_never_dec
     stated["self_identification"] =
         serde_json::json!({"veteran": "I am not a protected veteran", "gender": "Female"});
     for (n, job) in [1043, 1044].into_iter().enumerate() {
-        let user = env.seed_user(&stated, &format!("AQEDAHonestSelfId{n}"));
-        env.seed_job(user, job);
-        let (row, report) = env.claim_and_apply(false).await;
+        let (row, report) = env
+            .run_job_in(&stated, &format!("AQEDAHonestSelfId{n}"), None, job)
+            .await;
         assert_eq!(row.status.as_str(), "submitted", "job {job}: {report:?}");
         let sent = &env.replica.submissions()[n];
         let field = |label: &str| sent.fields.get(label).cloned().unwrap_or_default();
@@ -410,9 +398,9 @@ async fn standard_screening_questions_are_answered_from_their_own_facts_in_each_
         (1046, Some("pt-br")),
     ];
     for (n, (job, lang)) in runs.into_iter().enumerate() {
-        let user = env.seed_user_in(&profile, &format!("AQEDAHonestScreening{n}"), lang);
-        env.seed_job(user, job);
-        let (row, report) = env.claim_and_apply(false).await;
+        let (row, report) = env
+            .run_job_in(&profile, &format!("AQEDAHonestScreening{n}"), lang, job)
+            .await;
         assert_eq!(
             row.status.as_str(),
             "submitted",
@@ -433,9 +421,7 @@ async fn standard_screening_questions_are_answered_from_their_own_facts_in_each_
     }
 
     // without those facts the same questions are asked, never guessed
-    let user = env.seed_user(&ada_profile(), "AQEDAHonestScreeningNone");
-    env.seed_job(user, 1045);
-    let (row, report) = env.claim_and_apply(false).await;
+    let (row, report) = env.run_job(1045, "AQEDAHonestScreeningNone").await;
     assert_eq!(
         (row.status.as_str(), row.reason.as_deref()),
         ("needs_user", Some("unknown_questions")),
@@ -472,9 +458,9 @@ async fn a_page_written_by_hand_gets_screening_self_identification_and_whole_num
     profile["driving_licence"] = true.into();
     profile["self_identification"] = serde_json::json!({"gender": "Female"});
     profile["experience_years"]["go"] = 4.5.into();
-    let user = env.seed_user(&profile, "AQEDAHonestHandPage");
-    env.seed_job(user, 4242);
-    let (row, report) = env.claim_and_apply(false).await;
+    let (row, report) = env
+        .run_job_in(&profile, "AQEDAHonestHandPage", None, 4242)
+        .await;
     assert_eq!(row.status.as_str(), "submitted", "{report:?}");
     let sent = &env.replica.submissions()[0];
     let field = |label: &str| sent.fields.get(label).cloned();

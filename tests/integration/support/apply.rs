@@ -287,7 +287,19 @@ impl ApplyEnv {
 
     /// The seeded user's applications run once each, in order.
     pub async fn run_job(&self, job: u64, li_at: &str) -> (Application, AttemptReport) {
-        let user = self.seed_user(&ada_profile(), li_at);
+        self.run_job_in(&ada_profile(), li_at, None, job).await
+    }
+
+    /// A new user with `profile` (their account in display language `lang`, when
+    /// given) and one application of `job`, claimed and applied to now.
+    pub async fn run_job_in(
+        &self,
+        profile: &serde_json::Value,
+        li_at: &str,
+        lang: Option<&str>,
+        job: u64,
+    ) -> (Application, AttemptReport) {
+        let user = self.seed_user_in(profile, li_at, lang);
         self.seed_job(user, job);
         self.claim_and_apply(false).await
     }
