@@ -12,7 +12,7 @@ use crate::{
     exit::{self, Failure},
     store::{
         AnyStore, Application, Store as _, StoreAdmin as _,
-        answering::{AnswerResult, GivenAnswer},
+        answering::{self, AnswerResult, GivenAnswer},
     },
 };
 
@@ -115,20 +115,9 @@ pub(super) async fn answer(args: AnswerArgs) -> Result<ExitCode, Failure> {
                 .await
                 .map_err(|e| store_failure(&e))?;
             // a question the profile already answers (an earlier reply) is not asked
-            let known: Vec<String> = store
-                .profile(user)
-                .await
-                .map_err(|e| store_failure(&e))?
-                .and_then(|row| row.profile.ok())
-                .map(|p| {
-                    p.answers
-                        .iter()
-                        .map(|a| a.question.trim().to_lowercase())
-                        .collect()
-                })
-                .unwrap_or_default();
+            let profile = store.profile(user).await.map_err(|e| store_failure(&e))?;
             let mut questions = pending(&applications);
-            questions.retain(|(label, _)| !known.contains(&label.trim().to_lowercase()));
+            questions.retain(|(label, _)| !answering::answered(profile.as_ref(), label));
             if questions.is_empty() {
                 println!("user {user}: no application waits on an answer");
                 return Ok(ExitCode::from(exit::OK));

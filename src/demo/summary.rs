@@ -164,22 +164,10 @@ async fn print_questions(store: &SqliteStore, row: &crate::store::Application) {
     let Some(questions) = &row.pending_questions else {
         return;
     };
-    let answered: Vec<String> = store
-        .profile(row.user_id)
-        .await
-        .ok()
-        .flatten()
-        .and_then(|p| p.profile.ok())
-        .map(|p| {
-            p.answers
-                .iter()
-                .map(|a| a.question.trim().to_lowercase())
-                .collect()
-        })
-        .unwrap_or_default();
+    let profile = store.profile(row.user_id).await.ok().flatten();
     for q in questions.as_array().into_iter().flatten() {
         if let Some(label) = q.get("label").and_then(|l| l.as_str())
-            && !answered.contains(&label.trim().to_lowercase())
+            && !crate::store::answering::answered(profile.as_ref(), label)
         {
             println!("{:<38}question for the user: {label}", "");
         }

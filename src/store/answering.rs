@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::ProfileRow;
 use crate::domain::ApplicationId;
 
 /// One answer the user gives: the question as it was pending, and the answer (an
@@ -68,6 +69,14 @@ pub fn answered_at(now: time::OffsetDateTime) -> String {
 /// A question in answers' terms: case and surrounding space aside.
 fn key(question: &str) -> String {
     question.trim().to_lowercase()
+}
+
+/// Whether the user's profile already answers `question` (as `pending_questions`
+/// names it): such a question is asked no more.
+pub fn answered(profile: Option<&ProfileRow>, question: &str) -> bool {
+    profile
+        .and_then(|row| row.profile.as_ref().ok())
+        .is_some_and(|p| p.answers.iter().any(|a| key(&a.question) == key(question)))
 }
 
 /// Why each refused answer of `given` is refused, checked against the questions
