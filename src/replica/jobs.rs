@@ -477,67 +477,70 @@ fn sdui_steps() -> Vec<Step> {
 /// The October 2026 jobs (1030–1033).
 /// A résumé upload with a cover-letter upload beside it (issue 34): optional or
 /// required, in `generation`.
-fn with_cover_letter(generation: Generation, required: bool) -> JobKind {
+/// The contact step, then one step of `questions` titled `title`, ended by Submit.
+fn contact_then(generation: Generation, title: &'static str, questions: Vec<Question>) -> JobKind {
     easy_in(
         generation,
         vec![
             contact_step(Footer::Next),
             Step {
-                title: "Resume",
-                questions: vec![Question::Resume, Question::CoverLetter { required }],
+                title,
+                questions,
                 footer: Footer::Submit,
             },
         ],
     )
 }
 
+fn with_cover_letter(generation: Generation, required: bool) -> JobKind {
+    contact_then(
+        generation,
+        "Resume",
+        vec![Question::Resume, Question::CoverLetter { required }],
+    )
+}
+
 /// LinkedIn's voluntary self-identification step (US equal-opportunity questions):
 /// three optional lists and a required veteran question, each with a way to decline.
 fn self_identification(generation: Generation) -> JobKind {
-    easy_in(
+    contact_then(
         generation,
+        "Voluntary self identification",
         vec![
-            contact_step(Footer::Next),
-            Step {
-                title: "Voluntary self identification",
-                questions: vec![
-                    Question::Select {
-                        label: "Gender",
-                        options: &["Male", "Female", "Decline to self-identify"],
-                        required: false,
-                    },
-                    Question::Select {
-                        label: "Race/Ethnicity",
-                        options: &[
-                            "Hispanic or Latino",
-                            "White",
-                            "Black or African American",
-                            "Asian",
-                            "Two or more races",
-                            "I don't wish to answer",
-                        ],
-                        required: false,
-                    },
-                    Question::Radio {
-                        label: "Are you a protected veteran?",
-                        options: &[
-                            "I am a protected veteran",
-                            "I am not a protected veteran",
-                            "I don't wish to answer",
-                        ],
-                        required: true,
-                    },
-                    Question::Select {
-                        label: "Disability status",
-                        options: &[
-                            "Yes, I have a disability (or previously had a disability)",
-                            "No, I do not have a disability",
-                            "I don't wish to answer",
-                        ],
-                        required: false,
-                    },
+            Question::Select {
+                label: "Gender",
+                options: &["Male", "Female", "Decline to self-identify"],
+                required: false,
+            },
+            Question::Select {
+                label: "Race/Ethnicity",
+                options: &[
+                    "Hispanic or Latino",
+                    "White",
+                    "Black or African American",
+                    "Asian",
+                    "Two or more races",
+                    "I don't wish to answer",
                 ],
-                footer: Footer::Submit,
+                required: false,
+            },
+            Question::Radio {
+                label: "Are you a protected veteran?",
+                options: &[
+                    "I am a protected veteran",
+                    "I am not a protected veteran",
+                    "I don't wish to answer",
+                ],
+                required: true,
+            },
+            Question::Select {
+                label: "Disability status",
+                options: &[
+                    "Yes, I have a disability (or previously had a disability)",
+                    "No, I do not have a disability",
+                    "I don't wish to answer",
+                ],
+                required: false,
             },
         ],
     )
@@ -552,56 +555,42 @@ fn screening(generation: Generation) -> JobKind {
         options: YES_NO,
         required: true,
     };
-    easy_in(
+    contact_then(
         generation,
+        "Screening questions",
         vec![
-            contact_step(Footer::Next),
-            Step {
-                title: "Screening questions",
-                questions: vec![
-                    radio("Do you have a valid driver's license?"),
-                    radio("We must fill this position urgently. Can you start immediately?"),
-                    radio("Are you comfortable working in a hybrid setting?"),
-                    radio(
-                        "Have you completed the following level of education: Bachelor's Degree?",
-                    ),
-                    radio(
-                        "Do you have the following license or certification: AWS Certified Solutions Architect?",
-                    ),
-                    Question::Select {
-                        label: "What is your level of proficiency in German?",
-                        options: &[
-                            "None",
-                            "Conversational",
-                            "Professional",
-                            "Native or bilingual",
-                        ],
-                        required: true,
-                    },
-                    radio("Are you legally authorized to work in the United Kingdom?"),
+            radio("Do you have a valid driver's license?"),
+            radio("We must fill this position urgently. Can you start immediately?"),
+            radio("Are you comfortable working in a hybrid setting?"),
+            radio("Have you completed the following level of education: Bachelor's Degree?"),
+            radio(
+                "Do you have the following license or certification: AWS Certified Solutions Architect?",
+            ),
+            Question::Select {
+                label: "What is your level of proficiency in German?",
+                options: &[
+                    "None",
+                    "Conversational",
+                    "Professional",
+                    "Native or bilingual",
                 ],
-                footer: Footer::Submit,
+                required: true,
             },
+            radio("Are you legally authorized to work in the United Kingdom?"),
         ],
     )
 }
 
 /// A form whose one question no profile answers until the user does.
 fn shift_question(generation: Generation) -> JobKind {
-    easy_in(
+    contact_then(
         generation,
-        vec![
-            contact_step(Footer::Next),
-            Step {
-                title: "Additional questions",
-                questions: vec![Question::Select {
-                    label: "Which shift do you prefer?",
-                    options: &["Day", "Night"],
-                    required: true,
-                }],
-                footer: Footer::Submit,
-            },
-        ],
+        "Additional questions",
+        vec![Question::Select {
+            label: "Which shift do you prefer?",
+            options: &["Day", "Night"],
+            required: true,
+        }],
     )
 }
 
