@@ -318,6 +318,8 @@
   // the form: the site's dialog, else whichever dialog holds a step button
   var stepButtons = md.next.concat(md.review, md.submit);
   var modal = first(md.root) || dialogs.filter(function (d) { return !!first(stepButtons, d); })[0] || null;
+  // whether the form's dialog holds a step button (enabled or not), read once by readModal
+  var modalSteps = false;
   if (modal) obs.modal = readModal(modal, !!discard);
   // any other open dialog, for a decision the site file cannot make (an unknown message
   // after the apply click): its visible text
@@ -328,7 +330,9 @@
   obs.after_submit = null;
   if (!obs.confirmation) {
     dialogs.some(function (d) {
-      if (first(stepButtons, d)) return false;
+      // the form's dialog (or one around it) is known from readModal: no second search
+      var known = modal && (d === modal || d.contains(modal));
+      if (known ? modalSteps || (d !== modal && first(stepButtons, d)) : first(stepButtons, d)) return false;
       var close = first(oc.after_submit_dismiss, d);
       if (!close) return false;
       obs.after_submit = norm(d.innerText || d.textContent).slice(0, 200);
@@ -347,6 +351,7 @@
               errors: [], documents: [], document_selected: false, selected_document: null, progress: '' };
     [['next', md.next], ['review', md.review], ['submit', md.submit], ['dismiss', md.dismiss]].forEach(function (b) {
       var el = first(b[1], modal);
+      if (el && b[0] !== 'dismiss') modalSteps = true;
       if (el && !el.disabled && el.getAttribute('aria-disabled') !== 'true') { m[b[0]] = true; tag(el, b[0]); }
     });
     m.errors = all(md.inline_errors, modal).map(function (x) { return norm(x.innerText); }).filter(Boolean)
