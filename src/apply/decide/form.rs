@@ -339,6 +339,25 @@ pub fn radio_option(field: &Field, option: &str) -> u32 {
     u32::try_from(k).unwrap_or_default()
 }
 
+/// The radio options of `plan` that `modal` (the step as the page now shows it) does
+/// not show chosen: a click that did not take, to be clicked once more.
+pub fn unchecked_choices(plan: &StepPlan, modal: &Modal) -> Vec<Target> {
+    plan.fills
+        .iter()
+        .filter_map(|(field, resolution)| match resolution {
+            Resolution::Choose(option) if field.kind == FieldKind::Radio => {
+                let k = radio_option(field, option);
+                let now = modal
+                    .fields
+                    .iter()
+                    .find(|f| f.handle == field.handle && f.label == field.label)?;
+                (!now.checked.contains(&k)).then_some(Target::FieldOption(field.handle, k))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The checkbox options whose state differs from `wanted`: each is clicked once.
 pub fn checkbox_toggles(field: &Field, wanted: &[String]) -> Vec<u32> {
     field

@@ -333,7 +333,9 @@ pub fn screenshot_suffix(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{answers::Resolution, domain::ApplicantProfile, page::FieldKind, page::Modal};
+    use crate::{
+        answers::Resolution, domain::ApplicantProfile, page::FieldKind, page::Modal, page::Target,
+    };
 
     fn obs(json: serde_json::Value) -> Observation {
         let mut base = serde_json::json!({
@@ -566,6 +568,28 @@ mod tests {
             rejection(&m, &profile, Files::default()),
             Rejection::Failed(vec![whole.to_owned()])
         );
+    }
+
+    #[test]
+    fn a_radio_click_that_did_not_take_is_found() {
+        let mut radio = field("Authorized?", FieldKind::Radio, true);
+        radio["options"] = serde_json::json!(["Yes", "No"]);
+        let planned: Modal =
+            serde_json::from_value(modal(serde_json::json!({"fields": [radio.clone()]}))).unwrap();
+        let plan = StepPlan {
+            fills: vec![(planned.fields[0].clone(), Resolution::Choose("No".into()))],
+            unknown_required: Vec::new(),
+            unreadable: 0,
+        };
+        assert_eq!(
+            unchecked_choices(&plan, &planned),
+            [Target::FieldOption(0, 1)],
+            "shown unchosen: clicked again"
+        );
+        radio["checked"] = serde_json::json!([1]);
+        let shown: Modal =
+            serde_json::from_value(modal(serde_json::json!({"fields": [radio]}))).unwrap();
+        assert!(unchecked_choices(&plan, &shown).is_empty());
     }
 
     #[test]

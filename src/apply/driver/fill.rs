@@ -9,7 +9,7 @@ use crate::{
     apply::decide::{self, PendingQuestion},
     browser::BrowserError,
     pacing::Wait,
-    page::{Field, FieldKind, Target},
+    page::{Field, FieldKind, Observation, Target},
 };
 
 impl Driver<'_> {
@@ -92,6 +92,33 @@ impl Driver<'_> {
             Resolution::Keep | Resolution::KeepPrefilled | Resolution::Unknown => {}
         }
         Ok(None)
+    }
+
+    /// The step as the page shows it after filling (`seen`): a radio option whose click
+    /// did not take is clicked once more (a second click on it changes nothing else),
+    /// and the step read again.
+    pub(super) async fn recheck(
+        &mut self,
+        plan: &decide::StepPlan,
+        seen: Observation,
+    ) -> Result<Observation, BrowserError> {
+        let again = seen
+            .modal
+            .as_ref()
+            .map(|m| decide::unchecked_choices(plan, m))
+            .unwrap_or_default();
+        if again.is_empty() {
+            return Ok(seen);
+        }
+        for target in again {
+            self.record(
+                "fill",
+                format!("{} did not take: clicked again", target.key()),
+            );
+            self.pause(Wait::BetweenFields).await?;
+            self.click(target).await?;
+        }
+        self.observe().await
     }
 
     /// Notes on the receipt what was done with `field`, marking an answer that came

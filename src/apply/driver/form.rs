@@ -162,6 +162,7 @@ impl Driver<'_> {
         // after filling: the step as it is about to be sent
         self.shots.form_step(self.browser, step).await;
         let current = self.observe().await?;
+        let current = self.recheck(&plan, current).await?;
         let modal = current.modal.unwrap_or(modal);
         if let Some(selected) = &modal.selected_document {
             self.selected_document = Some(selected.clone());
