@@ -16,6 +16,19 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// The lease a browser lives under, once the run gives it one: shared by the run's
+/// actions, the DevTools connection (no message past it) and the browser's keeper.
+pub type SharedLease = Arc<Mutex<Option<LeaseClock>>>;
+
+/// Whether `shared` still allows anything: no lease yet, or one that holds.
+pub fn allows(shared: &SharedLease) -> bool {
+    shared
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .as_ref()
+        .is_none_or(LeaseClock::holds)
+}
+
 /// A lease's local deadline, shared by the run, its heartbeat and its browser.
 #[derive(Debug, Clone)]
 pub struct LeaseClock {

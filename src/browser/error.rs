@@ -91,6 +91,8 @@ pub(super) fn cdp_error(action: &'static str, e: &super::cdp::CdpError) -> Brows
     match e {
         // the pipe ended: the browser is gone
         CdpError::Closed => BrowserError::Crashed { action },
+        // a worker past its lease sends nothing: it lets go
+        CdpError::PastLease => BrowserError::LeaseExpired,
         other => BrowserError::Cdp {
             action,
             detail: other.to_string().chars().take(200).collect(),

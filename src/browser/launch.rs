@@ -23,6 +23,7 @@ use super::{
     cdp::{CdpError, Connection, Mode, Session},
     error::cdp_error,
     identity,
+    keeper::Keeper,
     leftovers::LaunchGuard,
     process,
     world::World,
@@ -122,7 +123,21 @@ impl LaunchedBrowser {
         guard.group = guard
             .pid
             .filter(|pid| super::reap::stat(*pid).is_some_and(|p| p.pgrp == *pid));
-        let conn = Connection::open(spawned.writer, spawned.reader, options.mode);
+        let lease = crate::lease::SharedLease::default();
+        // the keeper, before any DevTools message: from now on the browser dies with
+        // this worker, whatever ends or freezes it
+        let keeper = match (&guard.pidfd, guard.group) {
+            (Some(pidfd), Some(group)) => {
+                Some(Keeper::start(pidfd, group, lease.clone()).map_err(BrowserError::Profile)?)
+            }
+            _ => {
+                return Err(BrowserError::Launch(format!(
+                    "{} ended or left its process group at once",
+                    options.executable.display()
+                )));
+            }
+        };
+        let conn = Connection::open(spawned.writer, spawned.reader, options.mode, lease.clone());
         // a browser killed meanwhile fails the launch at once, not after the timeout
         let opened = tokio::select! {
             opened = tokio::time::timeout(options.command_timeout, open_page(&conn, options)) => opened,
@@ -153,7 +168,8 @@ impl LaunchedBrowser {
             child: spawned.child,
             guard,
             timeout: options.command_timeout,
-            lease: None,
+            lease,
+            keeper,
             pacing: crate::pacing::Pacing::new(0.0, false).expect("zero is a pace"),
             // wherever the user left it: somewhere over the window
             pointer: std::sync::Mutex::new(super::mouse::Point {

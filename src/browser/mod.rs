@@ -16,6 +16,7 @@ mod error;
 mod handles;
 mod identity;
 mod input;
+mod keeper;
 mod keys;
 mod launch;
 pub mod leftovers;
@@ -67,8 +68,11 @@ pub struct LaunchedBrowser {
     child: tokio::process::Child,
     guard: LaunchGuard,
     timeout: Duration,
-    /// the lease the page is acted on under: no action once it runs out
-    lease: Option<crate::lease::LeaseClock>,
+    /// the lease the page is acted on under (shared with the connection and the
+    /// keeper): no action, no DevTools message at all, once it runs out
+    lease: crate::lease::SharedLease,
+    /// the process that kills the browser when this worker ends or freezes
+    keeper: Option<keeper::Keeper>,
     /// the human waits of the mouse (none until [`hold_pacing`](Self::hold_pacing))
     pacing: crate::pacing::Pacing,
     /// where the mouse pointer is: each move starts from there
@@ -98,7 +102,7 @@ impl LaunchedBrowser {
     /// Acts on the page only while `lease` holds: every navigation, click, keystroke,
     /// choice and upload asks it first.
     pub fn hold_lease(&mut self, lease: crate::lease::LeaseClock) {
-        self.lease = Some(lease);
+        *self.lease.lock().unwrap_or_else(|p| p.into_inner()) = Some(lease);
     }
 
     /// Moves the mouse at `pacing`'s speed (its path keeps its steps at any pace).
@@ -108,9 +112,10 @@ impl LaunchedBrowser {
 
     /// Refuses an action once the lease has run out.
     fn acting(&self) -> Result<(), BrowserError> {
-        match &self.lease {
-            Some(lease) if !lease.holds() => Err(BrowserError::LeaseExpired),
-            _ => Ok(()),
+        if crate::lease::allows(&self.lease) {
+            Ok(())
+        } else {
+            Err(BrowserError::LeaseExpired)
         }
     }
 
@@ -157,6 +162,9 @@ impl LaunchedBrowser {
     ) -> Result<T, BrowserError> {
         match self.guarded(action, fut).await {
             Ok(Ok(v)) => Ok(v),
+            // past the lease nothing was sent, and whatever the keeper did to the
+            // browser meanwhile is not this run's crash: it lets go
+            _ if !crate::lease::allows(&self.lease) => Err(BrowserError::LeaseExpired),
             // any failure of a browser that has gone away is its crash
             Ok(Err(_)) if !self.alive() => Err(BrowserError::Crashed { action }),
             Ok(Err(e)) => Err(cdp_error(action, &e)),
@@ -182,9 +190,12 @@ impl LaunchedBrowser {
         // a browser already dead (killed, crashed) is collected at once: no polite
         // close to a process that is gone, no zombie left waiting for one; and a run
         // past its lease lets go at once: killed, not asked to close
-        let past_lease = self.lease.as_ref().is_some_and(|l| !l.holds());
+        let past_lease = !crate::lease::allows(&self.lease);
         let exited = if past_lease {
             tracing::debug!("teardown: the lease ran out; killing the browser");
+            if let Some(keeper) = &self.keeper {
+                keeper.kill_now();
+            }
             false
         } else if self.alive() {
             // the tab first, as a person closes it: its page unloads while the
@@ -242,6 +253,9 @@ impl LaunchedBrowser {
             tracing::warn!(error = %e, "browser profile directory could not be deleted");
         } else {
             self.guard.disarm();
+        }
+        if let Some(keeper) = self.keeper.take() {
+            keeper.finish().await;
         }
         killed
     }

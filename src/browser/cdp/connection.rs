@@ -19,6 +19,8 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument as _;
 
+use crate::lease::{SharedLease, allows};
+
 use super::{
     CdpError,
     allowlist::{Mode, refusal},
@@ -41,10 +43,13 @@ pub struct Event {
 
 struct Shared {
     mode: Mode,
+    /// the lease the browser is driven under: no message is sent once it ran out
+    /// (a worker woken past it touches nothing, reads included)
+    lease: SharedLease,
     next_id: AtomicU64,
     /// the calls waiting for an answer; `None` once the pipe ended
     pending: Mutex<Option<HashMap<u64, Reply>>>,
-    outgoing: mpsc::UnboundedSender<Vec<u8>>,
+    outgoing: mpsc::UnboundedSender<(u64, Vec<u8>)>,
     events: broadcast::Sender<Arc<Event>>,
     closed: CancellationToken,
 }
@@ -103,11 +108,13 @@ impl Drop for Waiting<'_> {
 }
 
 impl Connection {
-    /// Starts the task that owns the pipe; it ends with the pipe.
-    pub fn open(writer: Writer, reader: Reader, mode: Mode) -> Self {
+    /// Starts the task that owns the pipe; it ends with the pipe. Nothing is sent
+    /// once `lease` ran out.
+    pub fn open(writer: Writer, reader: Reader, mode: Mode, lease: SharedLease) -> Self {
         let (outgoing, queued) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
             mode,
+            lease,
             next_id: AtomicU64::new(1),
             pending: Mutex::new(Some(HashMap::new())),
             outgoing,
@@ -170,6 +177,9 @@ impl Connection {
         if let Some(why) = refusal(self.shared.mode, &method, &checked) {
             return Err(CdpError::Refused(why));
         }
+        if !allows(&self.shared.lease) {
+            return Err(CdpError::PastLease);
+        }
         let id = self.shared.next_id.fetch_add(1, Ordering::Relaxed);
         let message = serde_json::to_vec(&Outgoing {
             id,
@@ -191,7 +201,7 @@ impl Connection {
             shared: &self.shared,
             id,
         };
-        if self.shared.outgoing.send(message).is_err() {
+        if self.shared.outgoing.send((id, message)).is_err() {
             return Err(CdpError::Closed);
         }
         let value = answer.await.map_err(|_| CdpError::Closed)??;
@@ -244,13 +254,28 @@ async fn own_the_pipe(
     shared: Arc<Shared>,
     mut writer: Writer,
     mut reader: Reader,
-    mut queued: mpsc::UnboundedReceiver<Vec<u8>>,
+    mut queued: mpsc::UnboundedReceiver<(u64, Vec<u8>)>,
 ) {
     // writing runs beside reading, so that a large message the browser is slow to
     // take never stops us from reading what it says meanwhile
     let closed = shared.closed.clone();
+    let lease = Arc::clone(&shared);
     let write = async move {
-        while let Some(message) = queued.recv().await {
+        while let Some((id, message)) = queued.recv().await {
+            // the last look before the wire: a worker frozen with a message queued
+            // wakes past its lease and must not send it
+            if !allows(&lease.lease) {
+                let reply = lease
+                    .pending
+                    .lock()
+                    .expect("pending calls")
+                    .as_mut()
+                    .and_then(|map| map.remove(&id));
+                if let Some(reply) = reply {
+                    let _ = reply.send(Err(CdpError::PastLease));
+                }
+                continue;
+            }
             if writer.send(message).await.is_err() {
                 break;
             }

@@ -29,6 +29,8 @@ pub enum CdpError {
     },
     /// The allowlist refused the message before it was written.
     Refused(String),
+    /// The lease ran out on this worker: nothing is sent to the browser any more.
+    PastLease,
     /// The answer did not have the command's shape (position only: serde's message
     /// could quote a value).
     Decode(String),
@@ -40,6 +42,7 @@ impl std::fmt::Display for CdpError {
             Self::Closed => f.write_str("the DevTools connection closed"),
             Self::Protocol { code, message } => write!(f, "{message} ({code})"),
             Self::Refused(why) => write!(f, "refused by the DevTools allowlist: {why}"),
+            Self::PastLease => f.write_str("not sent: the lease ran out on this worker"),
             Self::Decode(at) => write!(f, "unexpected DevTools answer ({at})"),
         }
     }
