@@ -14,6 +14,16 @@ pub const WORKER_TASKS: u64 = 64;
 /// Memory of the worker itself, MiB.
 pub const WORKER_MIB: u64 = 256;
 
+/// The unit's `WatchdogSec` for a lease of `lease`: a third of it. The worker pings
+/// every half of that from its loop; a worker frozen or hung is killed by systemd at
+/// most a third of the lease after its last ping, while its lease, renewed every
+/// third, still has at least half of itself left at the database (the run's own
+/// margin is a sixth): killed well before the claim can be rescued. The browser's
+/// keeper acts sooner still (`browser/keeper.rs`); this is the belt to its braces.
+pub fn watchdog_for(lease: Duration) -> Duration {
+    lease / 3
+}
+
 fn notify(state: &str) {
     let Some(path) = std::env::var_os("NOTIFY_SOCKET") else {
         return;

@@ -13,9 +13,11 @@
 //!
 //! The worker says, every [`BEAT`], how long the browser may live: 8 bytes, the
 //! milliseconds left of the lease (`u64::MAX`: no lease; 0: kill now). The keeper is
-//! a `fork` without `exec`: between the two only async-signal-safe system calls run
+//! a `fork` without `exec`: in the child only async-signal-safe system calls run
 //! (no allocation, no lock, no panic path), so it needs no binary of its own and
-//! works wherever the engine runs (the daemon, replay, the tests).
+//! works wherever the engine runs (the daemon, replay, the tests). Its memory is a
+//! copy of the worker's at the fork: it reads none of it, and is made non-dumpable
+//! (no core file, no other process of the user may read it).
 
 use std::{
     os::fd::{AsRawFd as _, FromRawFd as _, OwnedFd},
@@ -232,6 +234,9 @@ unsafe fn keep(reads: libc::c_int, browser: libc::c_int, group: libc::pid_t) -> 
         libc::sigemptyset(&mut none);
         libc::pthread_sigmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
         libc::prctl(libc::PR_SET_NAME, c"autoapply-keep".as_ptr(), 0, 0, 0);
+        // its memory is a copy of the worker's (keys, perhaps a session being
+        // used): never dumped, never readable by another process of the user
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
         let silence = SILENCE.as_millis() as u64;
         let (mut until, mut heard) = (u64::MAX, now_ms());
         let mut buf = [0u8; 64];

@@ -116,6 +116,24 @@ pub async fn wait_gone(profile: &Path, timeout: std::time::Duration) -> bool {
     gone
 }
 
+/// Waits (up to `timeout`) until no process of process group `group` is left,
+/// running or dead and uncollected, collecting what this process adopted meanwhile:
+/// a helper that never carried the launch's marker (Chromium's crash handler) ends
+/// with its group, and is collected before the command that started it returns.
+pub async fn wait_group_gone(group: u32, timeout: std::time::Duration) -> bool {
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        reap::reap_adopted();
+        if !reap::table().iter().any(|p| p.pgrp == group) {
+            return true;
+        }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 /// [`wait_gone`] for the guard's `Drop`, which cannot await: a blocking wait, as
 /// short as the kill allows (milliseconds as a rule), bounded by `timeout`.
 fn wait_gone_blocking(profile: &Path, timeout: std::time::Duration) -> bool {

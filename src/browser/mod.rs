@@ -56,8 +56,9 @@ pub const DEVTOOLS_WIRE_LOG_TARGET: &str = "autoapply::browser::cdp";
 
 /// The longest [`LaunchedBrowser::teardown`] takes: the tab closed (2 s), the browser
 /// closed (5 s), its exit awaited (5 s), a kill (5 s), the pipe's end (2 s), the
-/// process table empty (5 s). The unit's `TimeoutStopSec` counts it.
-pub const TEARDOWN_MAX: Duration = Duration::from_secs(24);
+/// process table empty (5 s), the keeper ended (2 s), its group gone (2 s). The
+/// unit's `TimeoutStopSec` counts it.
+pub const TEARDOWN_MAX: Duration = Duration::from_secs(28);
 
 /// One launched browser with one page: everything of one application.
 pub struct LaunchedBrowser {
@@ -254,8 +255,18 @@ impl LaunchedBrowser {
         } else {
             self.guard.disarm();
         }
+        // the keeper kills what is left of the group as it goes; then every
+        // member is gone and collected before this returns
         if let Some(keeper) = self.keeper.take() {
             keeper.finish().await;
+        }
+        if let Some(group) = self.guard.group
+            && !leftovers::wait_group_gone(group, Duration::from_secs(2)).await
+        {
+            tracing::warn!(
+                group,
+                "processes of the browser's group still there 2 s after its keeper killed it"
+            );
         }
         killed
     }

@@ -96,6 +96,8 @@ pub(super) async fn check(args: &BrowserCheckArgs) -> Result<ExitCode, Failure> 
             "BotD: not installed (set AUTOAPPLY_BOTD_JS to @fingerprintjs/botd's dist/botd.esm.js; scripts/setup.sh unpacks it)"
         ),
     }
+    // what Chromium orphans is ours to collect before this command returns
+    let _ = crate::browser::reap::become_subreaper();
     let browser = LaunchedBrowser::launch(&options)
         .await
         .map_err(|e| Failure::new(exit::CONFIG, e.to_string()))?;

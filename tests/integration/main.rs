@@ -16,6 +16,7 @@ mod fleet;
 mod generations;
 mod honest;
 mod invariants;
+mod keeper;
 mod languages;
 mod ops_kit;
 mod peer_tells;

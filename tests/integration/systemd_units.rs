@@ -1,7 +1,7 @@
 //! The systemd units: verified by `systemd-analyze verify` when it is installed, and
 //! checked for the directives the worker relies on.
 
-use std::process::Command;
+use std::{process::Command, time::Duration};
 
 use crate::support::manifest_dir;
 
@@ -125,6 +125,46 @@ fn the_units_limits_fit_its_concurrency_and_its_stop_timeout_the_worst_drain() {
     );
     assert_eq!(directive(&service, "NotifyAccess").as_deref(), Some("main"));
     assert_eq!(directive(&service, "LimitCORE").as_deref(), Some("0"));
+}
+
+#[test]
+fn the_units_watchdog_is_derived_from_the_lease_and_ends_a_frozen_worker_first() {
+    let service = unit("autoapply.service");
+    let key = "00".repeat(32);
+    let (config, _) = autoapply::config::Config::from_env(&|name| match name {
+        "AES_SESSION_KEY" => Some(key.clone()),
+        "AGENT_SECRET" => Some("an-agent-secret-long-enough-0123".into()),
+        _ => service
+            .lines()
+            .filter_map(|l| l.strip_prefix(&format!("Environment={name}=")))
+            .next_back()
+            .map(str::to_owned),
+    });
+    let lease = config.unwrap().lease;
+    let watchdog: u64 = directive(&service, "WatchdogSec").unwrap().parse().unwrap();
+    assert_eq!(
+        watchdog,
+        autoapply::systemd::watchdog_for(lease).as_secs(),
+        "WatchdogSec is a third of the {lease:?} lease"
+    );
+    // frozen right after a ping and right before a renewal: systemd's kill comes
+    // first, before the run's own deadline (the lease less its margin) and well
+    // before the database's
+    let margin = autoapply::lease::LeaseClock::margin_for(lease);
+    let renewal = lease / 3;
+    assert!(
+        Duration::from_secs(watchdog) < lease - renewal - margin,
+        "WatchdogSec={watchdog} must end a frozen worker before its lease's deadline"
+    );
+    // and for every lease the configuration accepts
+    for secs in [5, 30, 120, 600, 3600] {
+        let lease = Duration::from_secs(secs);
+        let margin = autoapply::lease::LeaseClock::margin_for(lease);
+        assert!(
+            autoapply::systemd::watchdog_for(lease) <= lease - lease / 3 - margin,
+            "lease {secs} s"
+        );
+    }
 }
 
 #[test]

@@ -338,3 +338,59 @@ fn dispatch(shared: &Shared, bytes: &[u8]) {
         }));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::{
+        os::fd::AsRawFd as _,
+        time::{Duration, Instant},
+    };
+
+    use chromiumoxide_cdp::cdp::browser_protocol::browser::GetVersionParams;
+
+    use super::*;
+    use crate::{browser::cdp::transport::Pipes, lease::LeaseClock};
+
+    /// What the browser's end of the pipe has received so far.
+    fn received(fd: &std::os::fd::OwnedFd) -> String {
+        // SAFETY: fcntl and read on a descriptor we own, into our buffer
+        unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, libc::O_NONBLOCK) };
+        let mut buf = vec![0u8; 4096];
+        let n = unsafe { libc::read(fd.as_raw_fd(), buf.as_mut_ptr().cast(), buf.len()) };
+        String::from_utf8_lossy(&buf[..usize::try_from(n).unwrap_or(0)]).into_owned()
+    }
+
+    #[tokio::test]
+    async fn nothing_is_sent_once_the_lease_ran_out() {
+        let pipes = Pipes::open().unwrap();
+        let (writer, reader) =
+            super::super::transport::ends(pipes.ours_write, pipes.ours_read).unwrap();
+        let lease = SharedLease::default();
+        *lease.lock().unwrap() = Some(LeaseClock::starting(
+            Instant::now(),
+            Duration::from_secs(60),
+        ));
+        let conn = Connection::open(writer, reader, Mode::Person, lease.clone());
+        // while the lease holds, the call goes out (nobody answers it here)
+        let sent = tokio::time::timeout(
+            Duration::from_millis(200),
+            conn.call(GetVersionParams::default()),
+        )
+        .await;
+        assert!(sent.is_err(), "waits for the browser's answer");
+        assert!(received(&pipes.browser_reads).contains("\"method\":\"Browser.getVersion\""));
+        // a lease whose deadline passed (a worker woken past it): refused, not written
+        *lease.lock().unwrap() = Some(LeaseClock::starting(
+            Instant::now() - Duration::from_secs(10),
+            Duration::from_secs(6),
+        ));
+        let refused = conn.call(GetVersionParams::default()).await;
+        assert!(matches!(refused, Err(CdpError::PastLease)), "{refused:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            received(&pipes.browser_reads),
+            "",
+            "nothing reached the browser"
+        );
+    }
+}
