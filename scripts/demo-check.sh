@@ -3,20 +3,29 @@
 # starts its own Xvfb; nothing silenced: the output checked is the output a person
 # sees) and checks it: no log record on the terminal (they go to the log file the
 # demo names), each demo application in its expected status, the screenshot files
-# on disk named by the form's steps, no browser or Xvfb left running; then once more
-# from another directory (the built-in selector file), interrupted by Ctrl-C.
+# on disk named by the form's steps, nothing it started left running (under
+# scripts/outlives.py, a subreaper that lists what outlives the command: only this
+# demo's processes are looked at, never every Xvfb or browser on the machine); then
+# once more from another directory (the built-in selector file), interrupted by Ctrl-C.
 # Called at the end of scripts/test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 dir=target/demo-check
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
-if ! env -u DISPLAY -u RUST_LOG bash scripts/demo.sh --dir "$dir" 2>&1 | tee "$out"; then
+report=$(mktemp)
+trap 'rm -f "$out" "$report"' EXIT
+if ! python3 scripts/outlives.py "$report" -- env -u DISPLAY -u RUST_LOG bash scripts/demo.sh --dir "$dir" 2>&1 | tee "$out"; then
   echo "demo-check: the demo exited with an error" >&2
   exit 1
 fi
 fail() { echo "demo-check: $*" >&2; exit 1; }
+# what the command started and left behind (running, or dead and never collected)
+outlived() {
+  python3 -c 'import json, sys
+left = json.load(open(sys.argv[1]))["left"]
+print("; ".join("%s %s (%s): %s" % (p["pid"], p["name"], p["state"], p["cmdline"][:120]) for p in left))' "$1"
+}
 expect() { grep -Eq "$1" "$out" || fail "no summary line matching: $1"; }
 # what a person reads: no log record (text or JSON), no line longer than the table's
 records='^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z +(TRACE|DEBUG|INFO|WARN|ERROR)|^\{"timestamp"| (INFO|WARN|ERROR) [a-z_]+::'
@@ -76,11 +85,9 @@ for shot in job-page step-1 step-2 step-3 step-4 confirmation; do
   [ -f "$dir/screenshots/$submitted-$shot.png" ] || fail "no $submitted-$shot.png in $dir/screenshots: $(ls "$dir/screenshots")"
 done
 [ ! -e "$dir/screenshots/$submitted-step-5.png" ] || fail "a fifth step screenshot for a four-step form"
-# nothing left running: no browser of the demo, no Xvfb it started, no demo process
-abs=$(cd "$dir" && pwd)
-if pgrep -f -- "--user-data-dir=$abs" >/dev/null; then fail "browser processes left: $(pgrep -af -- "--user-data-dir=$abs")"; fi
-if pgrep -f 'autoapply demo' >/dev/null; then fail "a demo process is left: $(pgrep -af 'autoapply demo')"; fi
-if pgrep -x Xvfb -a | grep -q -- '-nolisten tcp$'; then fail "the demo's Xvfb is left: $(pgrep -ax Xvfb)"; fi
+# nothing left running that the demo started: no browser, no keeper, no Xvfb
+left=$(outlived "$report")
+[ -z "$left" ] || fail "processes the demo started outlived it: $left"
 [ -z "$(ls -A "$dir/run/profiles")" ] || fail "profile directories left in $dir/run/profiles"
 
 # Outside the repository (the selector file built into the binary), interrupted by
@@ -88,8 +95,8 @@ if pgrep -x Xvfb -a | grep -q -- '-nolisten tcp$'; then fail "the demo's Xvfb is
 # unfinished applications are back in the queue, nothing is left running.
 repo=$(pwd)
 away=$(mktemp -d)
-trap 'rm -f "$out"; rm -rf "$away"' EXIT
-(cd "$away" && exec env -u DISPLAY -u RUST_LOG "$repo/target/debug/autoapply" demo --dir "$away/demo") >"$away/out" 2>&1 &
+trap 'rm -f "$out" "$report"; rm -rf "$away"' EXIT
+(cd "$away" && exec python3 "$repo/scripts/outlives.py" "$away/report" -- env -u DISPLAY -u RUST_LOG "$repo/target/debug/autoapply" demo --dir "$away/demo") >"$away/out" 2>&1 &
 pid=$!
 for _ in $(seq 600); do
   grep -Eq '^  ok  ' "$away/out" && break
@@ -105,7 +112,6 @@ grep -Eq '^interrupted after [0-9]+ s: [1-8] of 9 applications had ended .*gave 
   || { cat "$away/out" >&2; fail "no 'interrupted' summary"; }
 grep -Eq '^[0-9a-f-]{36}  [0-9]{4} .* queued +- ' "$away/out" || fail "no unfinished application shown back in the queue"
 grep -Eq '^selectors: linkedin\.toml \(built into autoapply\) ' "$away/out" || { cat "$away/out" >&2; fail "the built-in selector file was not used"; }
-if pgrep -f -- "--user-data-dir=$away" >/dev/null; then fail "browser processes left after Ctrl-C"; fi
-if pgrep -f 'autoapply demo' >/dev/null; then fail "a demo process is left after Ctrl-C"; fi
-if pgrep -x Xvfb -a | grep -q -- '-nolisten tcp$'; then fail "the demo's Xvfb is left after Ctrl-C"; fi
+left=$(outlived "$away/report")
+[ -z "$left" ] || fail "processes the demo started outlived it after Ctrl-C: $left"
 echo "demo-check: ok (a full run, and one outside the repository interrupted by Ctrl-C)"

@@ -25,6 +25,8 @@ use std::{
     time::Duration,
 };
 
+use tracing::Instrument as _;
+
 use crate::lease::{LeaseClock, SharedLease};
 
 /// How often the worker speaks to the keeper.
@@ -114,15 +116,18 @@ impl Keeper {
         let beat_task = {
             // the beat only borrows the pipe's end: dropping ours closes it at once
             let beats = Arc::downgrade(&beats);
-            tokio::spawn(async move {
-                loop {
-                    tokio::time::sleep(BEAT).await;
-                    let Some(beats) = beats.upgrade() else {
-                        return;
-                    };
-                    tell(&beats, left_of(&lease));
+            tokio::spawn(
+                async move {
+                    loop {
+                        tokio::time::sleep(BEAT).await;
+                        let Some(beats) = beats.upgrade() else {
+                            return;
+                        };
+                        tell(&beats, left_of(&lease));
+                    }
                 }
-            })
+                .in_current_span(),
+            )
         };
         Ok(Self {
             pid,

@@ -116,27 +116,8 @@ impl LaunchedBrowser {
             options.headless,
             options.mode,
         );
-        let spawned = process::spawn(&options.executable, &profile, &flags)?;
-        guard.pid = spawned.child.id();
-        // pinned now, while it is certainly ours (not yet collected by anyone)
-        guard.pidfd = guard.pid.and_then(super::reap::pidfd);
-        guard.group = guard
-            .pid
-            .filter(|pid| super::reap::stat(*pid).is_some_and(|p| p.pgrp == *pid));
         let lease = crate::lease::SharedLease::default();
-        // the keeper, before any DevTools message: from now on the browser dies with
-        // this worker, whatever ends or freezes it
-        let keeper = match (&guard.pidfd, guard.group) {
-            (Some(pidfd), Some(group)) => {
-                Some(Keeper::start(pidfd, group, lease.clone()).map_err(BrowserError::Profile)?)
-            }
-            _ => {
-                return Err(BrowserError::Launch(format!(
-                    "{} ended or left its process group at once",
-                    options.executable.display()
-                )));
-            }
-        };
+        let (spawned, keeper) = spawn_kept(options, &profile, &flags, &mut guard, &lease)?;
         let conn = Connection::open(spawned.writer, spawned.reader, options.mode, lease.clone());
         // a browser killed meanwhile fails the launch at once, not after the timeout
         let opened = tokio::select! {
@@ -169,7 +150,7 @@ impl LaunchedBrowser {
             guard,
             timeout: options.command_timeout,
             lease,
-            keeper,
+            keeper: Some(keeper),
             pacing: crate::pacing::Pacing::new(0.0, false).expect("zero is a pace"),
             // wherever the user left it: somewhere over the window
             pointer: std::sync::Mutex::new(super::mouse::Point {
@@ -187,6 +168,37 @@ impl LaunchedBrowser {
     /// The profile directory of this launch.
     pub fn profile_dir(&self) -> &Path {
         &self.guard.profile
+    }
+}
+
+/// Starts Chromium and, before any DevTools message, its keeper: from then on the
+/// browser dies with this worker, whatever ends or freezes it. The browser is pinned
+/// in `guard` (its pid, a pidfd, its process group) as soon as it runs.
+fn spawn_kept(
+    options: &LaunchOptions,
+    profile: &Path,
+    flags: &[String],
+    guard: &mut LaunchGuard,
+    lease: &crate::lease::SharedLease,
+) -> Result<(process::Spawned, Keeper), BrowserError> {
+    let spawned = process::spawn(&options.executable, profile, flags)?;
+    guard.pid = spawned.child.id();
+    // pinned now, while it is certainly ours (not yet collected by anyone)
+    guard.pidfd = guard.pid.and_then(super::reap::pidfd);
+    guard.group = guard
+        .pid
+        .filter(|pid| super::reap::stat(*pid).is_some_and(|p| p.pgrp == *pid));
+    match (&guard.pidfd, guard.group) {
+        (Some(pidfd), Some(group)) => {
+            let keeper = Keeper::start(pidfd, group, lease.clone()).map_err(|e| {
+                BrowserError::Launch(format!("cannot start the browser's keeper: {e}"))
+            })?;
+            Ok((spawned, keeper))
+        }
+        _ => Err(BrowserError::Launch(format!(
+            "{} ended or left its process group at once",
+            options.executable.display()
+        ))),
     }
 }
 

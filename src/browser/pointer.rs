@@ -42,6 +42,11 @@ const VIEW_JS: &str = "(function (el, at) {
                           off: r.top + r.height / 2 - (top + bottom) / 2 });
 })";
 
+/// How many points of a path go to the page in one frame when nothing paces them:
+/// three, as a mouse polled at 180 Hz gives; a path's shortest (10 points) is then
+/// still four `mousemove`s.
+const PER_FRAME: usize = 3;
+
 /// [`VIEW_JS`]'s answer.
 #[derive(Debug, Default, serde::Deserialize)]
 struct View {
@@ -221,26 +226,19 @@ impl LaunchedBrowser {
         // Chromium hands mouse moves to the page once per frame (60 a second),
         // coalescing what arrived since the last: moves sent all at once reach the
         // page as one or two `mousemove`s, a jump, not a path. With no wait between
-        // steps (pacing 0) they go two per frame, as a 125 Hz mouse's do (each
-        // `mousemove` carries two coalesced points); else one at a time, paced.
+        // steps (pacing 0: the replica only, refused against LinkedIn) they go
+        // `PER_FRAME` at a time, each batch answered once the page had its frame;
+        // else one at a time, paced.
         if self.pacing.scale() == 0.0 {
-            for pair in points.chunks(2) {
+            for batch in points.chunks(PER_FRAME) {
                 self.acting()?;
-                match pair {
-                    [a, b] => {
-                        futures_util::future::try_join(
-                            self.mouse(DispatchMouseEventType::MouseMoved, *a, None),
-                            self.mouse(DispatchMouseEventType::MouseMoved, *b, None),
-                        )
-                        .await?;
-                    }
-                    [a] => {
-                        self.mouse(DispatchMouseEventType::MouseMoved, *a, None)
-                            .await?
-                    }
-                    _ => {}
-                }
-                *self.pointer.lock().expect("the pointer") = pair[pair.len() - 1];
+                futures_util::future::try_join_all(
+                    batch
+                        .iter()
+                        .map(|p| self.mouse(DispatchMouseEventType::MouseMoved, *p, None)),
+                )
+                .await?;
+                *self.pointer.lock().expect("the pointer") = batch[batch.len() - 1];
             }
             return Ok(to);
         }

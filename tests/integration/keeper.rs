@@ -153,51 +153,39 @@ async fn a_frozen_workers_browser_is_gone_before_its_lease_can_be_rescued() {
     daemon.stop().await;
 }
 
-/// Runs `command` under a child subreaper (python3's prctl) that, once the
-/// command has exited, lists every process it adopted: what the command started and
-/// left behind (alive, or dead and never collected by it).
-const OUTLIVES_PY: &str = r#"
-import ctypes, json, os, subprocess, sys, time
-libc = ctypes.CDLL(None, use_errno=True)
-assert libc.prctl(36, 1, 0, 0, 0) == 0  # PR_SET_CHILD_SUBREAPER
-cmd = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-_, err = cmd.communicate()
-me = os.getpid()
-left = []
-for _ in range(3):
-    for pid in os.listdir('/proc'):
-        if not pid.isdigit():
-            continue
-        try:
-            stat = open('/proc/%s/stat' % pid).read()
-        except OSError:
-            continue
-        fields = stat[stat.rindex(')') + 2:].split(' ')
-        if int(fields[1]) == me:
-            name = stat[stat.index('(') + 1:stat.rindex(')')]
-            left.append({'pid': int(pid), 'state': fields[0], 'name': name})
-            try:
-                os.waitpid(int(pid), os.WNOHANG)
-            except ChildProcessError:
-                pass
-    time.sleep(0.1)
-print(json.dumps({'code': cmd.returncode, 'left': left, 'stderr': err.decode(errors='replace')[-2000:]}))
-"#;
+/// Runs `command` under `scripts/outlives.py`: a child subreaper that, once the
+/// command has exited, reports every process it adopted (what the command started
+/// and left behind, alive or dead and never collected by it).
+fn outlives(report: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg(manifest_dir().join("scripts/outlives.py"))
+        .arg(report)
+        .arg("--");
+    cmd
+}
+
+fn report_of(path: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap_or_default()).unwrap_or_else(|e| {
+        panic!(
+            "no report from scripts/outlives.py at {}: {e}",
+            path.display()
+        )
+    })
+}
 
 #[tokio::test]
 async fn replay_leaves_no_process_behind_in_ten_runs() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
     let user = env.seed_user(&ada_profile(), COOKIE);
-    let script = env.storage.join("outlives.py");
-    std::fs::write(&script, OUTLIVES_PY).unwrap();
+    let report = env.storage.join("outlives.json");
     // the positive control: a command that leaves a process behind is caught
-    let control = std::process::Command::new("python3")
-        .arg(&script)
+    let control = outlives(&report)
         .args(["sh", "-c", "sleep 3 & exit 0"])
-        .output()
+        .status()
         .unwrap();
-    let control: serde_json::Value = serde_json::from_slice(&control.stdout).unwrap();
+    assert!(control.success());
+    let control = report_of(&report);
     assert!(
         control["left"]
             .as_array()
@@ -208,25 +196,24 @@ async fn replay_leaves_no_process_behind_in_ten_runs() {
     for run in 0..10u64 {
         let id = env.seed_job(user, 2050 + run);
         let replay = env.autoapply("outlives", &[]);
-        let mut wrapped = tokio::process::Command::new("python3");
+        let mut wrapped = tokio::process::Command::from(outlives(&report));
         wrapped
-            .arg(&script)
             .arg(replay.get_program())
             .arg("replay")
             .arg(id.to_string())
             .env_clear()
             .envs(replay.get_envs().filter_map(|(k, v)| Some((k, v?))))
-            .current_dir(manifest_dir());
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped());
         let out = wrapped.output().await.unwrap();
-        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
-            panic!(
-                "the subreaper's report: {}\n{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        assert_eq!(report["code"], 0, "replay {run}: {}", report["stderr"]);
-        let left = report["left"].as_array().cloned().unwrap_or_default();
+        let found = report_of(&report);
+        assert_eq!(
+            found["code"],
+            0,
+            "replay {run}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let left = found["left"].as_array().cloned().unwrap_or_default();
         if !left.is_empty() {
             outlived.push((run, left));
         }
