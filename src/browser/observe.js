@@ -379,6 +379,9 @@
     var m = /[^\s\/\\]+\.(pdf|docx?|odt|rtf|txt)\b/i.exec(text || '');
     return m ? m[0] : norm(text);
   }
+  // the file a file input holds, as the browser shows it beside the input (a page
+  // that shows no card of its own after an upload still shows this)
+  function chosenFile(input) { return input.files && input.files.length ? input.files[0].name : ''; }
   // a file input without a label, named by its id and name ("…-upload-cover-letter")
   function fileHint(input) {
     return norm(((input.id || '') + ' ' + (input.getAttribute('name') || '')).replace(/[-_]+/g, ' '));
@@ -569,7 +572,7 @@
         field.kind = 'follow_company'; control = followBox; field.value = followBox.checked ? 'true' : 'false';
         if (!field.label) field.label = 'Follow company';
       } else if (file) {
-        field.kind = 'file'; control = file;
+        field.kind = 'file'; control = file; field.value = chosenFile(file);
         if (!field.label) field.label = fileHint(file);
       } else if (radioGroup) {
         field.kind = 'radio'; control = radioGroup; group = radioGroup; inputs = all(fs.radio_inputs, radioGroup, true);
@@ -638,7 +641,7 @@
       } else if (el.tagName === 'TEXTAREA') {
         field.kind = 'textarea'; field.value = el.value || '';
       } else if (el.type === 'file') {
-        field.kind = 'file';
+        field.kind = 'file'; field.value = chosenFile(el);
         if (!field.label) field.label = fileHint(el);
       } else if (role(el) === 'combobox' || el.getAttribute('aria-autocomplete') === 'list') {
         field.kind = 'typeahead'; field.value = el.value || '';

@@ -542,3 +542,142 @@ async fn a_prefilled_value_the_profile_contradicts_is_replaced_and_an_unknown_on
     assert_eq!(phone.note, None);
     assert_torn_down(&report);
 }
+
+#[tokio::test]
+async fn a_page_written_by_hand_gets_the_files_and_the_currency_right() {
+    // the hand-written page's 'files' step: the résumé it remembers (sent unless
+    // another is uploaded), an optional cover-letter upload, a salary in US dollars
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    env.replica.serve_page(
+        4242,
+        fixture("foreign-job.html").replace("var EXTRA = null;", "var EXTRA = 'files';"),
+    );
+    let salary = "What base salary do you expect, in US dollars per year?";
+
+    // pounds against a question in dollars: asked of the user, nothing sent
+    let mut pounds = ada_profile();
+    pounds["salary_expectation"] = serde_json::json!({"amount": 85000, "currency": "GBP"});
+    let (row, report) = env
+        .run_job_in(&pounds, "AQEDAHonestHandPounds", None, 4242)
+        .await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("needs_user", Some("unknown_questions")),
+        "{report:?}"
+    );
+    let pending = row.pending_questions.unwrap().to_string();
+    assert!(pending.contains(salary), "{pending}");
+    assert!(
+        env.replica.submissions().is_empty(),
+        "nothing sent in pounds"
+    );
+    assert_torn_down(&report);
+
+    // dollars, and a cover letter of the user's: each file into its own input
+    let letter = env.storage.join("resumes/cover-letter-hand.pdf");
+    std::fs::create_dir_all(letter.parent().unwrap()).unwrap();
+    std::fs::write(&letter, b"%PDF-1.4\n% a letter\n").unwrap();
+    let mut usd = ada_profile();
+    usd["salary_expectation"] = serde_json::json!({"amount": 120000, "currency": "USD"});
+    let mut dollars = usd.clone();
+    dollars["cover_letter"] = serde_json::json!({"file": letter});
+    let (row, report) = env
+        .run_job_in(&dollars, "AQEDAHonestHandDollars", None, 4242)
+        .await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let sent = env.replica.submissions().last().cloned().unwrap();
+    let field = |label: &str| sent.fields.get(label).cloned();
+    assert_eq!(
+        field(salary).as_deref(),
+        Some("120000"),
+        "{:?}",
+        sent.fields
+    );
+    assert_eq!(
+        field("Résumé"),
+        Some(format!("resume-{}.pdf", row.user_id)),
+        "the user's résumé over the one the page remembered"
+    );
+    assert_eq!(
+        field("Cover letter").as_deref(),
+        Some("cover-letter-hand.pdf")
+    );
+    assert_torn_down(&report);
+
+    // no letter of the user's: the optional input stays empty, never the résumé
+    let (row, report) = env
+        .run_job_in(&usd, "AQEDAHonestHandNoLetter", None, 4242)
+        .await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    let sent = env.replica.submissions().last().cloned().unwrap();
+    assert_eq!(
+        sent.fields.get("Cover letter").map(String::as_str),
+        Some("")
+    );
+    assert_eq!(
+        sent.fields.get("Résumé"),
+        Some(&format!("resume-{}.pdf", row.user_id))
+    );
+    assert_torn_down(&report);
+}
+
+#[tokio::test]
+async fn a_page_written_by_hand_stops_on_the_daily_limit_and_on_a_dialog_it_does_not_know() {
+    // the hand-written page's Easy Apply opens a dialog of its own style instead of
+    // the form: LinkedIn's 2026 daily limit, then words no site file has; each time
+    // the user's run stops there, the apply control clicked once
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let with_limit = |text: &str| {
+        fixture("foreign-job.html").replace("var LIMIT = null;", &format!("var LIMIT = {text:?};"))
+    };
+    let clicks = |env: &crate::support::apply::ApplyEnv| {
+        env.replica
+            .page_actions()
+            .into_iter()
+            .filter(|a| a.kind == "click" && a.label == "apply")
+            .count()
+    };
+    env.replica
+        .serve_page(4242, with_limit(autoapply::replica::jobs::DAILY_LIMIT_2026));
+    let (row, report) = env.run_job(4242, "AQEDAHonestHandLimit").await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("queued", Some("linkedin_daily_limit")),
+        "{report:?}"
+    );
+    assert_eq!(clicks(&env), 1, "Easy Apply clicked once");
+    assert_torn_down(&report);
+
+    let unknown = "Before you apply again, confirm a few details about your account.";
+    env.replica.serve_page(
+        4243,
+        with_limit(unknown).replace("JOB = 4242", "JOB = 4243"),
+    );
+    let (row, report) = env.run_job(4243, "AQEDAHonestHandUnknown").await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref(), row.attempts),
+        ("queued", Some("unknown_dialog"), 0),
+        "{report:?}"
+    );
+    assert!(
+        row.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains(unknown)),
+        "the operator reads what the page said: {:?}",
+        row.last_error
+    );
+    let shot = row
+        .screenshot_path
+        .clone()
+        .expect("a screenshot for a person");
+    assert!(std::path::Path::new(&shot).is_file(), "{shot}");
+    assert_eq!(
+        clicks(&env),
+        2,
+        "Easy Apply clicked once more, on the other job only"
+    );
+    assert!(env.replica.submissions().is_empty());
+    assert_torn_down(&report);
+}

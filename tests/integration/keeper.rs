@@ -228,3 +228,47 @@ async fn replay_leaves_no_process_behind_in_ten_runs() {
         "ten applications went in"
     );
 }
+
+#[tokio::test]
+async fn the_daemons_shutdown_leaves_no_process_behind() {
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    let user = env.seed_user(&ada_profile(), COOKIE);
+    env.seed_job(user, 2061);
+    // the application waits for LinkedIn's confirmation when the stop comes
+    env.replica.set_confirm_delay(Duration::from_secs(5));
+    let report = env.storage.join("outlives-daemon.json");
+    let daemon = env.autoapply("down", &[]);
+    let mut wrapped = outlives(&report);
+    wrapped
+        .arg(daemon.get_program())
+        .arg("run")
+        .env_clear()
+        .envs(daemon.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut under = wrapped.spawn().unwrap();
+    wait_for_submission(&env.replica, Duration::from_secs(60)).await;
+    assert!(
+        !browsers_under(&env.runtime).is_empty(),
+        "a browser is open"
+    );
+    // SIGTERM, passed on to the worker, which drains and stops
+    unsafe { libc::kill(under.id() as i32, libc::SIGTERM) };
+    let status = tokio::task::spawn_blocking(move || under.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "the worker stopped cleanly: {status:?}");
+    let found = report_of(&report);
+    assert_eq!(
+        found["left"],
+        serde_json::json!([]),
+        "the daemon's shutdown left processes behind"
+    );
+    assert_eq!(
+        env.replica.submissions().len(),
+        1,
+        "the application went in"
+    );
+}

@@ -18,9 +18,18 @@ use crate::support::apply::{BROWSER, apply_env, local_launch, require_botd, requ
 
 const COOKIE: &str = "AQEDASensorSessionCookie-7c1d";
 
-/// `autoapply browser check` with `args`: its exit code and what it printed.
+/// `autoapply browser check` with `args`: its exit code and what it printed. Run
+/// under `scripts/outlives.py`: it fails if the command left a process behind.
 fn browser_check(args: &[&str]) -> (Option<i32>, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_autoapply"))
+    let report = std::env::temp_dir().join(format!(
+        "autoapply-browser-check-{}-outlives.json",
+        std::process::id()
+    ));
+    let out = std::process::Command::new("python3")
+        .arg(crate::support::manifest_dir().join("scripts/outlives.py"))
+        .arg(&report)
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_autoapply"))
         .args(["browser", "check"])
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -30,6 +39,14 @@ fn browser_check(args: &[&str]) -> (Option<i32>, String) {
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+    let found: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap_or_default())
+            .unwrap_or_else(|e| panic!("no report from scripts/outlives.py: {e}\n{text}"));
+    assert_eq!(
+        found["left"],
+        serde_json::json!([]),
+        "`browser check {args:?}` left processes behind:\n{text}"
     );
     (out.status.code(), text)
 }

@@ -86,7 +86,14 @@ pub fn resume_action(modal: &Modal, files: Files<'_>) -> Resolution {
 /// profile's cover letter file, else nothing (a required one is asked); any other
 /// file input nothing (a required one is asked). Nothing is ever written for the user.
 pub fn file_action(field: &Field, modal: &Modal, files: Files<'_>) -> Resolution {
+    let holds = |path: &Path| {
+        path.file_name()
+            .is_some_and(|n| same_document(&field.value, &n.to_string_lossy()))
+    };
     match answers::file_kind(&field.label) {
+        // the input already holds the file (a step read again): nothing to do
+        answers::FileKind::Resume if files.resume.is_some_and(holds) => Resolution::Keep,
+        answers::FileKind::CoverLetter if files.cover_letter.is_some_and(holds) => Resolution::Keep,
         answers::FileKind::Resume => resume_action(modal, files),
         answers::FileKind::CoverLetter => files
             .cover_letter

@@ -66,12 +66,19 @@ impl Driver<'_> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 self.browser.upload(target, path).await?;
-                // LinkedIn's own sign that it took: the file's name shown (a new card)
+                // the page's sign that it took: the file's name shown (LinkedIn's new
+                // card), or held by the input itself (a page that shows no card)
                 self.wait_for("the uploaded file", self.setup.waits.element, |o| {
                     o.modal.as_ref().is_some_and(|m| {
                         m.documents
                             .iter()
                             .chain(&m.uploaded)
+                            .chain(
+                                m.fields
+                                    .iter()
+                                    .filter(|f| f.kind == FieldKind::File)
+                                    .map(|f| &f.value),
+                            )
                             .any(|d| decide::same_document(d, &name))
                     })
                 })
