@@ -43,9 +43,9 @@ const VIEW_JS: &str = "(function (el, at) {
 })";
 
 /// How many points of a path go to the page in one frame when nothing paces them:
-/// three, as a mouse polled at 180 Hz gives; a path's shortest (10 points) is then
-/// still four `mousemove`s.
-const PER_FRAME: usize = 3;
+/// four, as a mouse polled at 250 Hz gives (a common setting); a path's shortest (10
+/// points) is then still three `mousemove`s, each with its coalesced points.
+const PER_FRAME: usize = 4;
 
 /// [`VIEW_JS`]'s answer.
 #[derive(Debug, Default, serde::Deserialize)]

@@ -67,20 +67,37 @@ impl LaunchedBrowser {
             shift: false,
             text: String::new(),
         };
-        self.key_event(DispatchKeyEventType::RawKeyDown, &control, CONTROL, None)
-            .await?;
-        self.key_event(
-            DispatchKeyEventType::RawKeyDown,
-            &a,
-            CONTROL,
-            Some(vec!["selectAll".into()]),
-        )
-        .await?;
-        self.key_event(DispatchKeyEventType::KeyUp, &a, CONTROL, None)
-            .await?;
-        self.key_event(DispatchKeyEventType::KeyUp, &control, 0, None)
-            .await?;
-        self.press(&backspace).await
+        // sent at once, in order: Chromium hands key events to the page one by one
+        // in the order they came (none is coalesced), so the page sees the same
+        // presses without a round trip between each
+        let mut events = vec![
+            (
+                DispatchKeyEventType::RawKeyDown,
+                control.clone(),
+                CONTROL,
+                None,
+            ),
+            (
+                DispatchKeyEventType::RawKeyDown,
+                a.clone(),
+                CONTROL,
+                Some(vec!["selectAll".to_owned()]),
+            ),
+            (DispatchKeyEventType::KeyUp, a, CONTROL, None),
+            (DispatchKeyEventType::KeyUp, control, 0, None),
+        ];
+        events.extend(
+            strokes(&backspace)
+                .into_iter()
+                .map(|(kind, key, modifiers)| (kind, key, modifiers, None)),
+        );
+        futures_util::future::try_join_all(events.into_iter().map(
+            |(kind, key, modifiers, commands)| async move {
+                self.key_event(kind, &key, modifiers, commands).await
+            },
+        ))
+        .await
+        .map(drop)
     }
 
     /// Clicks into a text field, empties it and types `text` key by key with human
