@@ -681,3 +681,60 @@ async fn a_page_written_by_hand_stops_on_the_daily_limit_and_on_a_dialog_it_does
     assert!(env.replica.submissions().is_empty());
     assert_torn_down(&report);
 }
+
+#[tokio::test]
+async fn an_answer_refused_on_the_submit_step_is_filled_again_or_asked_never_failed() {
+    // the hand-written page's 'late' variant: the step with Submit asks the Go years
+    // in a plain text field; only Submit says, beside it, what the page refuses
+    let _one = BROWSER.lock().await;
+    let env = apply_env().await;
+    env.replica.serve_page(
+        4242,
+        fixture("foreign-job.html").replace("var EXTRA = null;", "var EXTRA = 'late';"),
+    );
+    let go = "How many years of experience do you have with Go?";
+
+    // 4.5 refused as not whole: the whole part typed, Submit clicked again, sent once
+    let mut decimal = ada_profile();
+    decimal["experience_years"]["go"] = 4.5.into();
+    let (row, report) = env
+        .run_job_in(&decimal, "AQEDAHonestLateWhole", None, 4242)
+        .await;
+    assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+    assert_eq!(env.replica.submissions().len(), 1, "sent once");
+    assert_eq!(
+        env.replica.submissions()[0]
+            .fields
+            .get(go)
+            .map(String::as_str),
+        Some("4")
+    );
+    let receipt = report.receipt.as_ref().unwrap();
+    assert!(
+        receipt
+            .questions
+            .iter()
+            .any(|q| q.question == go && q.answer == "4" && q.note.is_some()),
+        "{receipt:?}"
+    );
+    assert_torn_down(&report);
+
+    // 60 refused as out of range: asked of the user with the page's words, not failed
+    let mut many = ada_profile();
+    many["experience_years"]["go"] = 60.into();
+    let (row, report) = env
+        .run_job_in(&many, "AQEDAHonestLateRange", None, 4242)
+        .await;
+    assert_eq!(
+        (row.status.as_str(), row.reason.as_deref()),
+        ("needs_user", Some("unknown_questions")),
+        "{report:?}"
+    );
+    let pending = row.pending_questions.unwrap().to_string();
+    assert!(
+        pending.contains(go) && pending.contains("Enter a number from 0 to 50"),
+        "{pending}"
+    );
+    assert_eq!(env.replica.submissions().len(), 1, "nothing more sent");
+    assert_torn_down(&report);
+}

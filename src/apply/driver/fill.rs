@@ -60,30 +60,7 @@ impl Driver<'_> {
                     self.click(target).await?;
                 }
             }
-            Resolution::Upload(path) => {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                self.browser.upload(target, path).await?;
-                // the page's sign that it took: the file's name shown (LinkedIn's new
-                // card), or held by the input itself (a page that shows no card)
-                self.wait_for("the uploaded file", self.setup.waits.element, |o| {
-                    o.modal.as_ref().is_some_and(|m| {
-                        m.documents
-                            .iter()
-                            .chain(&m.uploaded)
-                            .chain(
-                                m.fields
-                                    .iter()
-                                    .filter(|f| f.kind == FieldKind::File)
-                                    .map(|f| &f.value),
-                            )
-                            .any(|d| decide::same_document(d, &name))
-                    })
-                })
-                .await?;
-            }
+            Resolution::Upload(path) => self.upload(target, path).await?,
             Resolution::SelectDocument(k) => {
                 let name = files.resume_name().unwrap_or_default();
                 self.click(Target::Document(*k)).await?;
@@ -99,6 +76,33 @@ impl Driver<'_> {
             Resolution::Keep | Resolution::KeepPrefilled | Resolution::Unknown => {}
         }
         Ok(None)
+    }
+
+    /// Uploads `path` into the file input `target` and waits for the page's sign that
+    /// it took: the file's name shown (LinkedIn's new card), or held by the input
+    /// itself (a page that shows no card).
+    async fn upload(&mut self, target: Target, path: &std::path::Path) -> Result<(), BrowserError> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.browser.upload(target, path).await?;
+        self.wait_for("the uploaded file", self.setup.waits.element, |o| {
+            o.modal.as_ref().is_some_and(|m| {
+                m.documents
+                    .iter()
+                    .chain(&m.uploaded)
+                    .chain(
+                        m.fields
+                            .iter()
+                            .filter(|f| f.kind == FieldKind::File)
+                            .map(|f| &f.value),
+                    )
+                    .any(|d| decide::same_document(d, &name))
+            })
+        })
+        .await
+        .map(drop)
     }
 
     /// The step as the page shows it after filling (`seen`): a radio option whose click

@@ -1,14 +1,12 @@
 //! The Easy Apply form: the entry click (and the safety reminder), each step filled
-//! and left by Next or Review, the submit gate and the Submit click, and discarding
-//! a form the flow abandons.
+//! and left by Next or Review (the last by Submit: `submit.rs`), and discarding a
+//! form the flow abandons.
 
 use std::time::Duration;
 
-use tokio_util::sync::CancellationToken;
-
 use super::{DriveError, Driver, Job, MAX_STEPS, SubmitGate};
 use crate::{
-    apply::decide::{self, Advance, AfterEntry, AtGate, Rejection, StepAction, Stop},
+    apply::decide::{self, Advance, AfterEntry, Rejection, StepAction, Stop},
     browser::BrowserError,
     pacing::Wait,
     page::{Modal, Observation, Target},
@@ -17,11 +15,8 @@ use crate::{
 /// Interstitials passed at most before the form (a reminder, a notice, and one more).
 const MAX_INTERSTITIALS: usize = 3;
 
-/// Dialogs closed at most between Submit and the confirmation.
-const MAX_AFTER_SUBMIT: usize = 3;
-
 /// What one step ended in: the next step's observation, or the flow's end.
-enum StepEnd {
+pub(super) enum StepEnd {
     Next(Box<Observation>),
     Stop(Stop),
 }
@@ -210,7 +205,7 @@ impl Driver<'_> {
             };
         }
         let Some(button) = decide::step_button(action) else {
-            return self.submit(gate).await.map(StepEnd::Stop);
+            return self.submit(gate, step, job).await;
         };
         let before = decide::step_signature(modal);
         self.pause(Wait::BeforeClick).await?;
@@ -229,7 +224,7 @@ impl Driver<'_> {
 
     /// LinkedIn rejected the step's answers: the step again when each rejected field
     /// only wants the whole part of a decimal, else its questions go to the user.
-    async fn rejected(
+    pub(super) async fn rejected(
         &mut self,
         step: u32,
         errors: Vec<String>,
@@ -262,106 +257,15 @@ impl Driver<'_> {
         })
     }
 
-    /// The last step: the fenced gate, then the Submit click and the confirmation.
-    async fn submit(&mut self, gate: &impl SubmitGate) -> Result<Stop, DriveError> {
-        if self.options.dry_run {
-            self.record("submit", "dry run: stopped before Submit");
-            self.phase("form_steps");
-            self.last_target = Some(Target::Submit);
-            self.discard().await?;
-            return Ok(Stop::DryRunComplete);
-        }
-        self.pause(Wait::BeforeClick).await?;
-        // a browser that dies while the gate is asked (the store slow to answer) is
-        // collected now; a gate passed meanwhile leaves the row `submitting`, which
-        // the store never retries blindly
-        let answer = tokio::select! {
-            answer = gate.begin_submit() => answer.map_err(DriveError::Gate)?,
-            () = self.browser.ended() => {
-                return Err(BrowserError::Crashed { action: "wait for the submit gate" }.into());
-            }
-        };
-        match decide::at_gate(answer) {
-            AtGate::Click => {}
-            AtGate::Stop(stop) => return Ok(stop),
-            AtGate::DiscardAndStop(stop) => {
-                self.abandon().await?;
-                return Ok(stop);
-            }
-        }
-        self.record("submit", "gate open: clicking Submit application");
-        self.phase("form_steps");
-        // from here on a failure is never retried blindly (needs_verification)
-        self.submit_clicked = true;
-        if let Err(e) = self.click(Target::Submit).await {
-            tracing::warn!(error = %e, "the Submit click failed");
-            return Ok(Stop::SubmitUnconfirmed);
-        }
-        let confirmed = self.confirmation().await;
-        self.phase("submit_and_confirmation");
-        if let Err(e) = &confirmed
-            && !matches!(e, BrowserError::Cancelled)
-        {
-            tracing::warn!(error = %e, "no confirmation after Submit");
-        }
-        Ok(decide::confirmation(confirmed.as_ref().ok()))
-    }
-
-    /// Waits for LinkedIn's answer to Submit, closing the dialogs it may show first
-    /// (an upsell, a survey) by their decline or close control, never accepting one.
-    /// Past the click shutdown does not cut this short: it is bounded.
-    async fn confirmation(&mut self) -> Result<Observation, BrowserError> {
-        let uncancelled = CancellationToken::new();
-        let deadline = tokio::time::Instant::now() + self.setup.waits.confirmation;
-        let mut closed: Option<String> = None;
-        for _ in 0..=MAX_AFTER_SUBMIT {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            let seen = self
-                .browser
-                .wait_for(
-                    self.spec_json,
-                    "the confirmation",
-                    left,
-                    &uncancelled,
-                    |o| {
-                        decide::after_submit(o).is_some()
-                            || o.after_submit.is_some() && o.after_submit != closed
-                    },
-                )
-                .await?;
-            let Some(text) = seen
-                .after_submit
-                .clone()
-                .filter(|_| decide::after_submit(&seen).is_none())
-            else {
-                return Ok(seen);
-            };
-            self.record(
-                "after submit",
-                format!("closed a dialog without accepting it: {text}"),
-            );
-            // never cancelled: the pause only shapes the click
-            let _ = self
-                .setup
-                .pacing
-                .pause(Wait::BeforeClick, &uncancelled)
-                .await;
-            self.click(Target::AfterSubmitDismiss).await?;
-            closed = Some(text);
-        }
-        // one dialog after another: whatever shows now is the answer (else unconfirmed)
-        self.observe().await
-    }
-
     /// Keeps the evidence of why the flow stops, then discards the form.
-    async fn abandon(&mut self) -> Result<(), BrowserError> {
+    pub(super) async fn abandon(&mut self) -> Result<(), BrowserError> {
         self.shots.keep(self.browser, self.last_target).await;
         self.discard().await
     }
 
     /// Closes the modal and discards the application, so nothing half-filled stays.
     /// The outline of the screenshot stays on the element that caused the stop.
-    async fn discard(&mut self) -> Result<(), BrowserError> {
+    pub(super) async fn discard(&mut self) -> Result<(), BrowserError> {
         let culprit = self.last_target;
         let result = self.discard_inner().await;
         self.last_target = culprit;

@@ -9,6 +9,7 @@
 mod fill;
 mod form;
 mod job_page;
+mod submit;
 
 use self::job_page::Landing;
 
