@@ -16,7 +16,9 @@ import concurrent.futures
 import json
 import pathlib
 import sys
+import time
 import tomllib
+import urllib.error
 import urllib.request
 
 INDEX = "https://index.crates.io"
@@ -32,11 +34,26 @@ def index_path(name: str) -> str:
     return f"{name[:2]}/{name[2:4]}/{name}"
 
 
-def yanked_versions(name: str) -> set[str]:
-    url = f"{INDEX}/{index_path(name)}"
+def fetch(url: str) -> list[str]:
+    """The index file at `url`; a network failure (a name lookup that failed for a
+    moment, a reset connection) is tried again twice, after 2 and 6 seconds, before
+    it counts: one lost packet must not fail the whole test command."""
     request = urllib.request.Request(url, headers={"User-Agent": "autoapply-audit"})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        lines = answer.read().decode().splitlines()
+    for wait in (2, 6, None):
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.read().decode().splitlines()
+        except urllib.error.HTTPError:
+            raise
+        except OSError:
+            if wait is None:
+                raise
+            time.sleep(wait)
+    return []
+
+
+def yanked_versions(name: str) -> set[str]:
+    lines = fetch(f"{INDEX}/{index_path(name)}")
     return {
         entry["vers"]
         for entry in map(json.loads, filter(None, lines))
