@@ -71,11 +71,8 @@ fn mib(value: &str) -> u64 {
     }
 }
 
-#[test]
-fn the_units_limits_fit_its_concurrency_and_its_stop_timeout_the_worst_drain() {
-    use autoapply::systemd::{MIB_PER_BROWSER, TASKS_PER_BROWSER, WORKER_MIB, WORKER_TASKS};
-    let service = unit("autoapply.service");
-    // the configuration's defaults, with what the unit sets
+/// The configuration's defaults, with what the unit sets (`Environment=`).
+fn config_of(service: &str) -> autoapply::config::Config {
     let key = "00".repeat(32);
     let (config, _) = autoapply::config::Config::from_env(&|name| match name {
         "AES_SESSION_KEY" => Some(key.clone()),
@@ -86,7 +83,14 @@ fn the_units_limits_fit_its_concurrency_and_its_stop_timeout_the_worst_drain() {
             .next_back()
             .map(str::to_owned),
     });
-    let config = config.unwrap();
+    config.unwrap()
+}
+
+#[test]
+fn the_units_limits_fit_its_concurrency_and_its_stop_timeout_the_worst_drain() {
+    use autoapply::systemd::{MIB_PER_BROWSER, TASKS_PER_BROWSER, WORKER_MIB, WORKER_TASKS};
+    let service = unit("autoapply.service");
+    let config = config_of(&service);
     let concurrency = config.concurrency as u64;
     assert!(concurrency >= 1);
     let tasks: u64 = directive(&service, "TasksMax").unwrap().parse().unwrap();
@@ -130,17 +134,7 @@ fn the_units_limits_fit_its_concurrency_and_its_stop_timeout_the_worst_drain() {
 #[test]
 fn the_units_watchdog_is_derived_from_the_lease_and_ends_a_frozen_worker_first() {
     let service = unit("autoapply.service");
-    let key = "00".repeat(32);
-    let (config, _) = autoapply::config::Config::from_env(&|name| match name {
-        "AES_SESSION_KEY" => Some(key.clone()),
-        "AGENT_SECRET" => Some("an-agent-secret-long-enough-0123".into()),
-        _ => service
-            .lines()
-            .filter_map(|l| l.strip_prefix(&format!("Environment={name}=")))
-            .next_back()
-            .map(str::to_owned),
-    });
-    let lease = config.unwrap().lease;
+    let lease = config_of(&service).lease;
     let watchdog: u64 = directive(&service, "WatchdogSec").unwrap().parse().unwrap();
     assert_eq!(
         watchdog,

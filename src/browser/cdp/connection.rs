@@ -101,10 +101,19 @@ struct Waiting<'a> {
 
 impl Drop for Waiting<'_> {
     fn drop(&mut self) {
-        if let Some(map) = self.shared.pending.lock().expect("pending calls").as_mut() {
-            map.remove(&self.id);
-        }
+        take_pending(self.shared, self.id);
     }
+}
+
+/// The call `id` waits for, taken out of the pending ones (`None`: answered, given
+/// up, or the pipe ended).
+fn take_pending(shared: &Shared, id: u64) -> Option<Reply> {
+    shared
+        .pending
+        .lock()
+        .expect("pending calls")
+        .as_mut()
+        .and_then(|map| map.remove(&id))
 }
 
 impl Connection {
@@ -265,13 +274,7 @@ async fn own_the_pipe(
             // the last look before the wire: a worker frozen with a message queued
             // wakes past its lease and must not send it
             if !allows(&lease.lease) {
-                let reply = lease
-                    .pending
-                    .lock()
-                    .expect("pending calls")
-                    .as_mut()
-                    .and_then(|map| map.remove(&id));
-                if let Some(reply) = reply {
+                if let Some(reply) = take_pending(&lease, id) {
                     let _ = reply.send(Err(CdpError::PastLease));
                 }
                 continue;
@@ -313,13 +316,7 @@ fn dispatch(shared: &Shared, bytes: &[u8]) {
         return;
     };
     if let Some(id) = message.id {
-        let reply = shared
-            .pending
-            .lock()
-            .expect("pending calls")
-            .as_mut()
-            .and_then(|map| map.remove(&id));
-        if let Some(reply) = reply {
+        if let Some(reply) = take_pending(shared, id) {
             let answer = match message.error {
                 Some(e) => Err(CdpError::Protocol {
                     code: e.code,
