@@ -78,6 +78,10 @@ pub struct Field {
     /// LinkedIn's inline error on this field (text fields), when one shows
     #[serde(default)]
     pub error: String,
+    /// a date field's layout, as its placeholder shows it (`mm/dd/yyyy`); empty for
+    /// the browser's own date input and a field without one
+    #[serde(default)]
+    pub format: String,
 }
 
 impl Field {

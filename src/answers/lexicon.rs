@@ -35,6 +35,7 @@ pub const FACTS: &[&str] = &[
     "disability",
     "driving_licence",
     "immediate_start",
+    "start_date",
     "remote",
     "hybrid",
     "on_site",

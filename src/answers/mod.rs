@@ -6,6 +6,7 @@
 //! `lexicon.toml` (data): a question none of its phrases recognise stays unknown.
 
 mod choice;
+mod dates;
 pub mod lexicon;
 mod money;
 mod screening;
@@ -303,6 +304,7 @@ pub fn resolve(
             return resume.map_or(Resolution::Unknown, |p| Resolution::Upload(p.to_owned()));
         }
         FieldKind::Unknown => return Resolution::Unknown,
+        FieldKind::Date => return date_field(field, profile, &label),
         _ => {}
     }
     let value = explicit(profile, &label).or_else(|| from_profile(profile, &label, &field.label));
@@ -311,10 +313,10 @@ pub fn resolve(
             choose(&field.options, &value).map(Resolution::Choose)
         }
         FieldKind::Checkbox => ticks(field, &value).map(Resolution::Check),
-        FieldKind::Text | FieldKind::Textarea | FieldKind::Date | FieldKind::Typeahead => {
+        FieldKind::Text | FieldKind::Textarea | FieldKind::Typeahead => {
             Some(Resolution::Type(as_text(&value)))
         }
-        FieldKind::File | FieldKind::FollowCompany | FieldKind::Unknown => None,
+        FieldKind::Date | FieldKind::File | FieldKind::FollowCompany | FieldKind::Unknown => None,
     });
     let resolved = match resolved {
         Some(Resolution::Type(t)) if field.whole => Some(whole_number(t)),
@@ -339,6 +341,24 @@ pub fn resolve(
             Resolution::Check(Vec::new())
         }
         None if field.kind == FieldKind::Checkbox => Resolution::Unknown,
+        None if !field.value.is_empty() => Resolution::KeepPrefilled,
+        None => Resolution::Unknown,
+    }
+}
+
+/// A date field gets a date and nothing else: the user's own answer to it
+/// (`YYYY-MM-DD`) or, for a start date, the day the profile says they are free; in
+/// the layout its placeholder shows. No date, or no layout to write it in: asked (or
+/// LinkedIn's prefilled date kept, the user's own).
+fn date_field(field: &Field, profile: &ApplicantProfile, label: &str) -> Resolution {
+    let today = time::OffsetDateTime::now_utc().date();
+    let date = match explicit(profile, label) {
+        Some(Value::Text(answer)) => dates::parse_iso(&answer),
+        _ => dates::start_date(profile, label, today),
+    };
+    match date.and_then(|d| dates::in_layout(d, &field.format)) {
+        Some(typed) if typed.trim() == field.value.trim() => Resolution::Keep,
+        Some(typed) => Resolution::Type(typed),
         None if !field.value.is_empty() => Resolution::KeepPrefilled,
         None => Resolution::Unknown,
     }

@@ -15,6 +15,8 @@
     var s = window.getComputedStyle(el);
     return s.visibility !== 'hidden' && s.display !== 'none';
   }
+  // a day, a month and a year in letters, in any order, between separators
+  var DATE_LAYOUT = /^[dmyjta]{1,4}([./\- ])[dmyjta]{1,4}\1[dmyjta]{1,4}$/i;
   function norm(s) { return (s || '').replace(/\s+/g, ' ').trim(); }
   // text as phrases are compared (site::text::fold_text does the same): lower case,
   // typographic quotes as straight ones, an ellipsis as three dots, white space
@@ -517,7 +519,7 @@
     });
   }
   function newField(label) {
-    return { handle: 0, label: label, kind: 'unknown', required: false, options: [], checked: [], value: '', whole: false, error: '' };
+    return { handle: 0, label: label, kind: 'unknown', required: false, options: [], checked: [], value: '', whole: false, error: '', format: '' };
   }
   // a text field's inline error (LinkedIn's, in its question's block), and whether
   // it takes whole numbers only: its type, input mode or pattern, or that error says so
@@ -543,7 +545,10 @@
     if (control) {
       tag(control, 'field-' + handle);
       if (required(control)) field.required = true;
+      // a text input whose placeholder lays out a date ("DD.MM.YYYY") is a date field
+      if (field.kind === 'text' && DATE_LAYOUT.test(norm(control.getAttribute('placeholder')))) field.kind = 'date';
       if (field.kind === 'text') numberRules(field, control, fields.errors);
+      if (field.kind === 'date') field.format = control.type === 'date' ? '' : norm(control.getAttribute('placeholder'));
     }
     fields.list.push(field);
     return handle;

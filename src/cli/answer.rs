@@ -177,6 +177,9 @@ fn ask(questions: &[(String, Asked)]) -> Result<Vec<GivenAnswer>, Failure> {
         for (k, option) in asked.options.iter().enumerate() {
             println!("  {}. {option}", k + 1);
         }
+        if asked.kind == "date" {
+            println!("  a date, as YYYY-MM-DD");
+        }
         println!("  (empty: leave it for later)");
         print!("> ");
         std::io::Write::flush(&mut std::io::stdout()).ok();

@@ -49,8 +49,14 @@ pub struct ApplicantProfile {
     pub cover_letter: Option<CoverLetter>,
     /// holds a valid driving licence
     pub driving_licence: Option<bool>,
-    /// can start at once ("Can you start immediately?")
+    /// can start at once ("Can you start immediately?"); a start-date question is
+    /// then answered with today's date (UTC)
     pub start_immediately: Option<bool>,
+    /// the first day the user is free to start, `YYYY-MM-DD`: a start-date question
+    /// is answered with it (today's date once it has passed); without it or
+    /// `start_immediately`, a start date is asked — never derived from a notice period
+    #[serde(with = "iso_date")]
+    pub available_from: Option<time::Date>,
     /// the work settings the user accepts ("comfortable working in a hybrid setting?")
     pub work_settings: WorkSettings,
     /// education levels completed, as LinkedIn names them ("Bachelor's Degree"): a
@@ -180,6 +186,36 @@ fn without_values(message: &str) -> String {
         .replace(" u64", " a whole number")
         .replace(" f64", " a number")
         .replace(" a boolean", " true or false")
+}
+
+/// A date written `YYYY-MM-DD`, and only that form (the one no country reads another
+/// way: no day-month order to guess).
+pub fn parse_iso_date(text: &str) -> Option<time::Date> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), format).ok()
+}
+
+/// `YYYY-MM-DD`, and only that (no day-month order to guess).
+mod iso_date {
+    use super::parse_iso_date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<time::Date>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&d.to_string()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<time::Date>, D::Error> {
+        Option::<String>::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("expected a date as YYYY-MM-DD"))?
+            .map(|t| {
+                parse_iso_date(&t)
+                    .ok_or_else(|| serde::de::Error::custom("expected a date as YYYY-MM-DD"))
+            })
+            .transpose()
+    }
 }
 
 /// The work settings a user accepts.

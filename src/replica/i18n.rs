@@ -764,6 +764,28 @@ pub const TEXTS: &[[&str; 5]] = &[
         "Precisamos preencher esta vaga com urgência. Você pode começar imediatamente?",
     ],
     [
+        "What is your earliest start date?",
+        "Quelle est votre date de début au plus tôt ?",
+        "Was ist Ihr frühestmöglicher Eintrittstermin?",
+        "¿Cuál es tu fecha de incorporación más temprana?",
+        "Qual é a sua data de início mais próxima?",
+    ],
+    // the date picker's layout, as each language's pages show it
+    [
+        "mm/dd/yyyy",
+        "jj/mm/aaaa",
+        "TT.MM.JJJJ",
+        "dd/mm/aaaa",
+        "dd/mm/aaaa",
+    ],
+    [
+        "Please enter a valid date",
+        "Veuillez saisir une date valide",
+        "Bitte geben Sie ein gültiges Datum ein",
+        "Introduce una fecha válida",
+        "Insira uma data válida",
+    ],
+    [
         "Are you comfortable working in a hybrid setting?",
         "Êtes-vous à l'aise avec un mode de travail hybride ?",
         "Sind Sie mit hybridem Arbeiten einverstanden?",
@@ -864,7 +886,9 @@ pub const TEXTS: &[[&str; 5]] = &[
     ["Save", "Enregistrer", "Speichern", "Guardar", "Salvar"],
     [
         super::jobs::DAILY_LIMIT,
-        "Vous avez atteint la limite quotidienne de candidatures simplifiées. Nous limitons les candidatures quotidiennes pour que chaque candidat reçoive l\u{2019}attention qu\u{2019}il mérite. Enregistrez cette offre et postulez demain.",
+        // the wording a public bot met on LinkedIn in French ("Nous limitons le nombre
+        // d'envois quotidiens… postulez demain"); it says "limite" nowhere
+        "Nous limitons le nombre d\u{2019}envois quotidiens pour que chaque candidature reçoive l\u{2019}attention qu\u{2019}elle mérite. Enregistrez cette offre et postulez demain.",
         "Sie haben das Tageslimit für Einfach bewerben erreicht. Wir begrenzen die täglichen Bewerbungen, damit jede Bewerbung die nötige Aufmerksamkeit erhält. Speichern Sie diesen Job und bewerben Sie sich morgen.",
         "Has alcanzado el límite diario de solicitudes sencillas. Limitamos las solicitudes diarias para que cada candidato reciba la atención adecuada. Guarda este empleo y solicítalo mañana.",
         "Você atingiu o limite diário de candidaturas simplificadas. Limitamos as candidaturas diárias para que cada candidato receba a devida atenção. Salve esta vaga e candidate-se amanhã.",

@@ -577,6 +577,10 @@ fn screening(generation: Generation) -> JobKind {
                 required: true,
             },
             radio("Are you legally authorized to work in the United Kingdom?"),
+            Question::Date {
+                label: "What is your earliest start date?",
+                required: true,
+            },
         ],
     )
 }
@@ -833,6 +837,16 @@ fn question_html(job: u64, step: usize, q: usize, question: &Question) -> String
                 esc(option)
             );
         }
+        Question::Date { label, required } => {
+            let eid = element_id(job, step, q, "date");
+            let _ = write!(
+                h,
+                r#"<div class="artdeco-datepicker"><label for="artdeco-date-{eid}" class="fb-dash-form-element__label">{0}{1}</label><input id="artdeco-date-{eid}" class="artdeco-datepicker__input" type="text" placeholder="mm/dd/yyyy" data-replica-label="{0}" data-replica-date="true"{2}></div>"#,
+                esc(label),
+                required_mark(*required),
+                req_attr(*required)
+            );
+        }
         Question::Typeahead { label, required } => {
             let eid = element_id(job, step, q, "city-HOME-CITY");
             let _ = write!(
@@ -981,6 +995,15 @@ fn question_html_2026(company: &str, step: usize, q: usize, question: &Question)
                     ""
                 },
                 esc(option)
+            );
+        }
+        Question::Date { label, required } => {
+            let _ = write!(
+                h,
+                r#"<label class="_l3b9d0" for="{id}">{0}{1}</label><input class="_d4k7e2" id="{id}" type="text" placeholder="mm/dd/yyyy" data-replica-label="{0}" data-replica-date="true"{2}>"#,
+                esc(label),
+                star(*required),
+                req_attr(*required)
             );
         }
         Question::Typeahead { label, required } => {

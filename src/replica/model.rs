@@ -56,6 +56,14 @@ pub enum Question {
         /// required
         required: bool,
     },
+    /// a date typed in the layout its placeholder shows (`mm/dd/yyyy`, translated
+    /// with the page): LinkedIn's date picker input
+    Date {
+        /// the label
+        label: &'static str,
+        /// required
+        required: bool,
+    },
     /// city typeahead
     Typeahead {
         /// the label

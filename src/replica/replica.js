@@ -188,6 +188,8 @@
           error = T('Enter a whole number between 0 and {}', max);
         } else if (el.getAttribute('data-replica-typeahead') === 'true' && value && CITIES.indexOf(value) < 0) {
           error = T('Please select a location from the list');
+        } else if (el.getAttribute('data-replica-date') === 'true' && value.trim() && !fitsLayout(value.trim(), el.placeholder)) {
+          error = T('Please enter a valid date');
         }
       }
       setError(el, error);
@@ -196,6 +198,24 @@
     });
     if (ok) Object.keys(values).forEach(function (k) { state.fields[k] = values[k]; });
     return ok;
+  }
+
+  // a date as the placeholder lays it out ("mm/dd/yyyy", "TT.MM.JJJJ"): its digits
+  // where its letters are, a real day of a real month
+  function fitsLayout(value, layout) {
+    if (value.length !== layout.length) return false;
+    var parts = { d: '', m: '', y: '' }, re = /([a-zA-Z])\1*/g, run, at = 0;
+    while ((run = re.exec(layout))) {
+      if (value.slice(at, run.index) !== layout.slice(at, run.index)) return false;
+      var digits = value.substr(run.index, run[0].length), l = run[1].toLowerCase();
+      if (!/^[0-9]+$/.test(digits)) return false;
+      parts[run[0].length >= 3 || /[ya]/.test(l) ? 'y' : l === 'm' ? 'm' : 'd'] = digits;
+      at = run.index + run[0].length;
+    }
+    if (value.slice(at) !== layout.slice(at)) return false;
+    var d = +parts.d, m = +parts.m, y = +parts.y;
+    var day = new Date(Date.UTC(y, m - 1, d));
+    return m >= 1 && m <= 12 && day.getUTCMonth() === m - 1 && day.getUTCDate() === d;
   }
 
   function submit() {

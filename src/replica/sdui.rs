@@ -171,6 +171,15 @@ pub fn question(company: &str, step: usize, q: usize, question: &Question) -> St
             }
             h.push_str("</div>");
         }
+        Question::Date { label, required } => {
+            let _ = write!(
+                h,
+                r#"{}<input class="_dt6b3" type="text" placeholder="mm/dd/yyyy" aria-label="{l}" data-replica-label="{l}" data-replica-date="true"{r}>"#,
+                heading(label, *required),
+                l = esc(label),
+                r = req(*required)
+            );
+        }
         Question::Typeahead { label, required } => {
             let tid = id(step, q, 0);
             let _ = write!(

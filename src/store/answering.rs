@@ -130,6 +130,11 @@ pub fn refusals(given: &[GivenAnswer], rows: &[PendingRow]) -> Vec<Refused> {
             && !answer.bytes().all(|b| b.is_ascii_digit())
         {
             refused.push(refuse("a whole number is expected".into()));
+        } else if asked["kind"].as_str() == Some("date")
+            && crate::domain::profile::parse_iso_date(answer)
+                .is_none_or(|d| d.to_string() != answer)
+        {
+            refused.push(refuse("a date is expected, as YYYY-MM-DD".into()));
         }
     }
     refused

@@ -1393,6 +1393,8 @@ async fn answers_requeue_every_application_they_unblock_and_bad_input_changes_no
         "required": true, "options": ["Day", "Night"]});
     let cobol = serde_json::json!({"label": "How many years of experience do you have with COBOL?",
         "kind": "text", "required": true, "options": [], "whole_number": true});
+    let start = serde_json::json!({"label": "Earliest start date", "kind": "date",
+        "required": true, "options": []});
     let user = db.seed_user("valid").await;
     let other = db.seed_user("valid").await;
     let profile = serde_json::json!({"answers": [{"question": "Earlier?", "answer": "kept"}]});
@@ -1411,7 +1413,7 @@ async fn answers_requeue_every_application_they_unblock_and_bad_input_changes_no
             serde_json::json!([{"label": "Do you hold a security clearance?", "kind": "radio",
                 "required": true, "options": ["Yes", "No"]}])
         } else if ids.len() == 3 {
-            serde_json::json!([shift, cobol])
+            serde_json::json!([shift, cobol, start])
         } else {
             serde_json::json!([shift])
         };
@@ -1466,6 +1468,18 @@ async fn answers_requeue_every_application_they_unblock_and_bad_input_changes_no
             )],
             "a whole number is expected",
         ),
+        (
+            vec![given("Earliest start date", "next Monday")],
+            "a date is expected, as YYYY-MM-DD",
+        ),
+        (
+            vec![given("Earliest start date", "2027-02-30")],
+            "a date is expected, as YYYY-MM-DD",
+        ),
+        (
+            vec![given("Earliest start date", "15/01/2027")],
+            "a date is expected, as YYYY-MM-DD",
+        ),
     ] {
         let result = db.store.answer_questions(user, &answers).await.unwrap();
         assert!(result.requeued.is_empty(), "{result:?}");
@@ -1517,7 +1531,10 @@ async fn answers_requeue_every_application_they_unblock_and_bad_input_changes_no
     assert_eq!(requeued, first_three);
     assert_eq!(result.waiting.len(), 1);
     assert_eq!(result.waiting[0].id, ids[3]);
-    assert_eq!(result.waiting[0].questions, [cobol_q]);
+    assert_eq!(
+        result.waiting[0].questions,
+        [cobol_q, "Earliest start date"]
+    );
     for id in &ids[..3] {
         let row = db.store.application(*id).await.unwrap().unwrap();
         assert_eq!(
@@ -1558,9 +1575,16 @@ async fn answers_requeue_every_application_they_unblock_and_bad_input_changes_no
     // the fourth: its last question answered, it goes too
     let result = db
         .store
-        .answer_questions(user, &[given(cobol_q, "3")])
+        .answer_questions(
+            user,
+            &[
+                given(cobol_q, "3"),
+                given("Earliest start date", "2027-01-15"),
+            ],
+        )
         .await
         .unwrap();
+    assert!(result.refused.is_empty(), "{result:?}");
     assert_eq!(result.requeued, [ids[3]]);
     assert!(result.waiting.is_empty());
 }

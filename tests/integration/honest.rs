@@ -348,6 +348,7 @@ async fn standard_screening_questions_are_answered_from_their_own_facts_in_each_
     for (key, value) in [
         ("driving_licence", serde_json::json!(true)),
         ("start_immediately", serde_json::json!(false)),
+        ("available_from", serde_json::json!("2099-03-15")),
         ("work_settings", serde_json::json!({"hybrid": true})),
         (
             "education",
@@ -417,6 +418,19 @@ async fn standard_screening_questions_are_answered_from_their_own_facts_in_each_
                 sent.fields
             );
         }
+        // the start date, in the layout the page's date picker shows in its language
+        let start = match lang {
+            Some("de-de") => "15.03.2099",
+            Some("pt-br") => "15/03/2099",
+            _ => "03/15/2099",
+        };
+        assert_eq!(
+            sent.fields
+                .get("What is your earliest start date?")
+                .map(String::as_str),
+            Some(start),
+            "job {job} {lang:?}"
+        );
         assert_torn_down(&report);
     }
 
@@ -434,10 +448,11 @@ async fn standard_screening_questions_are_answered_from_their_own_facts_in_each_
         .iter()
         .filter_map(|q| q["label"].as_str())
         .collect();
-    assert_eq!(
-        asked,
-        expected[..6].iter().map(|(q, _)| *q).collect::<Vec<_>>()
-    );
+    let mut want: Vec<&str> = expected[..6].iter().map(|(q, _)| *q).collect();
+    want.push("What is your earliest start date?");
+    assert_eq!(asked, want);
+    let start = &pending.as_array().unwrap()[6];
+    assert_eq!(start["kind"], "date", "asked as a date: {start}");
     assert_eq!(env.replica.submissions().len(), 4, "nothing more sent");
     assert_torn_down(&report);
 }
@@ -458,9 +473,12 @@ async fn a_page_written_by_hand_gets_screening_self_identification_and_whole_num
     profile["driving_licence"] = true.into();
     profile["self_identification"] = serde_json::json!({"gender": "Female"});
     profile["experience_years"]["go"] = 4.5.into();
+    profile["start_immediately"] = true.into();
+    let before = time::OffsetDateTime::now_utc().date();
     let (row, report) = env
         .run_job_in(&profile, "AQEDAHonestHandPage", None, 4242)
         .await;
+    let after = time::OffsetDateTime::now_utc().date();
     assert_eq!(row.status.as_str(), "submitted", "{report:?}");
     let sent = &env.replica.submissions()[0];
     let field = |label: &str| sent.fields.get(label).cloned();
@@ -469,6 +487,12 @@ async fn a_page_written_by_hand_gets_screening_self_identification_and_whole_num
         Some("Yes")
     );
     assert_eq!(field("Gender").as_deref(), Some("Female"));
+    let day = |d: time::Date| format!("{:02}.{:02}.{}", d.day(), u8::from(d.month()), d.year());
+    assert!(
+        [day(before), day(after)].contains(&field("Earliest possible start").unwrap_or_default()),
+        "free at once: today, laid out as the page's DD.MM.YYYY: {:?}",
+        sent.fields
+    );
     assert_eq!(
         field("Veteran status").as_deref(),
         Some(""),

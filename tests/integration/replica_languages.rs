@@ -168,12 +168,13 @@ async fn every_generation_is_applied_to_in_french_german_spanish_and_portuguese(
 }
 
 #[tokio::test]
-async fn linkedins_limit_and_throttle_stop_the_user_on_the_replica_in_spanish_and_portuguese() {
+async fn linkedins_limit_and_throttle_stop_the_user_on_the_replica_in_every_language() {
     let _one = BROWSER.lock().await;
     let env = apply_env().await;
     // 1007: the 2024-25 daily limit, 1013: the 2026 one, 1014: the throttle
     for (tag, job, reason) in [
         ("es-es", 1007, "linkedin_daily_limit"),
+        ("fr-fr", 1007, "linkedin_daily_limit"),
         ("pt-br", 1013, "linkedin_daily_limit"),
         ("pt-br", 1014, "linkedin_throttled"),
         ("de-de", 1014, "linkedin_throttled"),
