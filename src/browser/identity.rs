@@ -19,7 +19,8 @@ pub struct Identity {
     pub platform: String,
     /// the client hints
     pub metadata: UserAgentMetadata,
-    /// `Accept-Language` (and so `navigator.languages`)
+    /// the user's languages, without weights: `navigator.languages` as given, and
+    /// `Accept-Language` with the weights Chromium adds
     pub accept_language: String,
     /// the ICU locale (`Intl`)
     pub locale: String,
@@ -129,7 +130,9 @@ pub fn identity(user_agent: &str, display: Option<&str>) -> Identity {
             wow64: Some(false),
             form_factors: Some(vec![if mobile { "Mobile" } else { "Desktop" }.into()]),
         },
-        accept_language: accept_language(&tag),
+        // without weights: Chromium adds them to the header, and takes the list as
+        // given for `navigator.languages` (weights there, `"en;q=0.9"`, are a tell)
+        accept_language: accept_languages(display),
         locale: tag.replace('-', "_"),
     }
 }
@@ -164,7 +167,7 @@ mod tests {
             full.iter()
                 .any(|b| b.brand == "Google Chrome" && b.version == "131.0.6778.85")
         );
-        assert_eq!(id.accept_language, "fr-FR,fr;q=0.9,en-US;q=0.8,en;q=0.7");
+        assert_eq!(id.accept_language, "fr-FR,fr,en-US,en");
         assert_eq!(accept_languages(Some("fr-fr")), "fr-FR,fr,en-US,en");
         assert_eq!(accept_languages(None), "en-US,en");
         assert_eq!(id.locale, "fr_FR");
@@ -178,13 +181,10 @@ mod tests {
             (id.platform.as_str(), id.metadata.platform.as_str()),
             ("Linux x86_64", "Linux")
         );
-        assert_eq!(id.accept_language, "en-US,en;q=0.9");
+        assert_eq!(id.accept_language, "en-US,en");
         assert_eq!(language_tag(Some("pt_br")), "pt-BR");
         assert_eq!(language_tag(Some("de")), "de");
-        assert_eq!(
-            identity(LINUX, Some("de")).accept_language,
-            "de,en-US;q=0.8,en;q=0.7"
-        );
+        assert_eq!(identity(LINUX, Some("de")).accept_language, "de,en-US,en");
         // not Chrome's string: no brand claimed
         assert_eq!(identity("curl/8", None).metadata.brands, Some(Vec::new()));
     }

@@ -228,19 +228,20 @@ async fn open_page(
     if conn.mode() == Mode::Control {
         page.call(RuntimeEnable::default()).await?;
     } else {
-        present_identity(conn, &page, options).await?;
+        let identity = present_identity(conn, &page, options).await?;
+        super::children::present_in_children(conn, &page, identity).await?;
     }
     // a page target's main frame has the target's id
     Ok((page, target.into()))
 }
 
 /// The stored user agent (else the browser's own) and the user's language, on
-/// every surface a page reads (`identity.rs`).
+/// every surface a page reads (`identity.rs`); the identity presented.
 async fn present_identity(
     conn: &Connection,
     page: &Session,
     options: &LaunchOptions,
-) -> Result<(), CdpError> {
+) -> Result<identity::Identity, CdpError> {
     let user_agent = match options.user_agent.clone() {
         Some(ua) => ua,
         None => conn.call(GetVersionParams::default()).await?.user_agent,
@@ -248,15 +249,19 @@ async fn present_identity(
     let id = identity::identity(&user_agent, options.language.as_deref());
     page.call(
         SetUserAgentOverrideParams::builder()
-            .user_agent(id.user_agent)
-            .accept_language(id.accept_language)
-            .platform(id.platform)
-            .user_agent_metadata(id.metadata)
+            .user_agent(id.user_agent.clone())
+            .accept_language(id.accept_language.clone())
+            .platform(id.platform.clone())
+            .user_agent_metadata(id.metadata.clone())
             .build()
             .map_err(CdpError::Decode)?,
     )
     .await?;
-    page.call(SetLocaleOverrideParams::builder().locale(id.locale).build())
-        .await?;
-    Ok(())
+    page.call(
+        SetLocaleOverrideParams::builder()
+            .locale(id.locale.clone())
+            .build(),
+    )
+    .await?;
+    Ok(id)
 }

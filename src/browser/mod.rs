@@ -11,6 +11,7 @@
 //! `apply/` decides; this module acts. Every DevTools command has a timeout.
 
 pub mod cdp;
+mod children;
 mod control;
 mod error;
 mod handles;

@@ -198,6 +198,9 @@ fn verdict(report: &SensorReport, control: bool, foreign_system: bool) -> ExitCo
         }
     }
     println!("  {:<28} {}", "BotD", report.botd_verdict());
+    for known in &report.residual {
+        println!("  known, not a check (docs/security.md): {known}");
+    }
     let tells = report.tells();
     if control {
         let missed: Vec<&str> = CHECKS

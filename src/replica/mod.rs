@@ -342,6 +342,14 @@ fn router(state: AppState) -> Router {
             get(|| async { static_file("application/javascript", include_str!("sensor.js")) }),
         )
         .route("/replica/static/botd.esm.js", get(sensor::botd))
+        // the sensor's cross-site frame (opened on `localhost`): a page with nothing
+        // but the sensor in it
+        .route(
+            "/replica/frame",
+            get(|| async {
+                Html(r#"<!doctype html><html lang="en"><head></head><body></body></html>"#)
+            }),
+        )
         .route("/replica/sensor", post(sensor::receive))
         .route("/replica/api/submit/{id}", post(submit))
         .route("/replica/api/discard/{id}", post(discard))
@@ -368,6 +376,16 @@ fn static_file(content_type: &'static str, body: &'static str) -> Response {
 }
 
 async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    // the sensor's cross-site frame and its reports are the test's, not LinkedIn's
+    // traffic (they carry no session: the cookies are 127.0.0.1's)
+    let sensor_frame = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| h.starts_with("localhost"));
+    if sensor_frame {
+        return next.run(request).await;
+    }
     let record = RequestRecord {
         method: request.method().to_string(),
         path: request

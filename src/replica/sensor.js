@@ -20,6 +20,7 @@
     clicks: 0,
     clicks_without_path: 0,
     identity: [],
+    residual: [],
     languages: Array.prototype.slice.call(navigator.languages || []),
     user_agent: navigator.userAgent,
     botd: null,
@@ -208,35 +209,118 @@
     return /Win/.test(text) ? 'Windows' : /Mac/.test(text) ? 'macOS' : /Android/.test(text) ? 'Android'
       : /Linux|X11|CrOS/.test(text) ? 'Linux' : '';
   }
+  // where a finding is: the page, or the sensor's cross-site frame
+  var WHERE = window !== window.top ? ' in a cross-site frame' : '';
   function checkIdentity() {
     var ua = navigator.userAgent, claimed = os(ua);
     if (claimed && os(navigator.platform) && os(navigator.platform) !== claimed) {
-      add(report.identity, 'navigator.platform is ' + navigator.platform);
+      add(report.identity, 'navigator.platform is ' + navigator.platform + WHERE);
     }
     // the language: Intl's locale against navigator.language (the request's
     // Accept-Language is compared by the replica)
+    // a list a person's browser never shows: a header's weights in it ("en;q=0.9")
+    (navigator.languages || []).forEach(function (l) {
+      if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(l)) add(report.identity, 'navigator.languages holds ' + l + WHERE);
+    });
     var intl = String(Intl.DateTimeFormat().resolvedOptions().locale || '').split('-')[0];
     var lang = String(navigator.language || '').split('-')[0];
-    if (intl && lang && intl !== lang) add(report.identity, 'Intl locale is ' + intl + ', navigator.language ' + navigator.language);
+    if (intl && lang && intl !== lang) add(report.identity, 'Intl locale is ' + intl + ', navigator.language ' + navigator.language + WHERE);
     var data = navigator.userAgentData;
     if (!data) return;
-    if (claimed && os(data.platform) !== claimed) add(report.identity, 'userAgentData.platform is ' + data.platform);
+    if (claimed && os(data.platform) !== claimed) add(report.identity, 'userAgentData.platform is ' + data.platform + WHERE);
     var brands = (data.brands || []).map(function (b) { return b.brand; });
     if (/Chrome\//.test(ua) && !/Edg\/|OPR\//.test(ua) && (claimed === 'Windows' || claimed === 'macOS') &&
         brands.indexOf('Google Chrome') < 0) {
-      add(report.identity, 'no Google Chrome brand');
+      add(report.identity, 'no Google Chrome brand' + WHERE);
     }
+  }
+
+  // 9. the same identity in a worker the page starts: its navigator against the
+  // page's, and its own requests' headers (compared by the replica against the
+  // page's languages and user agent); reported as a page of its own
+  function checkWorker() {
+    if (typeof Worker !== 'function' || typeof Blob !== 'function') return;
+    var seen = { to: OWN + 'replica/sensor', page: report.page + '-worker', url: 'worker of ' + report.url, ua: navigator.userAgent,
+      platform: navigator.platform, languages: report.languages,
+      hints: navigator.userAgentData ? navigator.userAgentData.platform : null };
+    try {
+      var code = '(' + workerSensor.toString() + ')(' + JSON.stringify(seen) + ');';
+      new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+    } catch (err) { /* no worker here: nothing to compare */ }
+  }
+  // runs in the worker: self-contained (it is sent as text)
+  function workerSensor(seen) {
+    var n = self.navigator, found = [], residual = [], said = ' in a worker';
+    function os(text) {
+      return /Win/.test(text) ? 'Windows' : /Mac/.test(text) ? 'macOS' : /Android/.test(text) ? 'Android'
+        : /Linux|X11|CrOS/.test(text) ? 'Linux' : '';
+    }
+    var claimed = os(n.userAgent), data = n.userAgentData;
+    var hints = data ? data.platform : null;
+    var languages = Array.prototype.slice.call(n.languages || []);
+    // against the page
+    if (n.userAgent !== seen.ua) found.push('navigator.userAgent' + said + ' is ' + n.userAgent);
+    if (languages.join() !== seen.languages.join()) found.push('navigator.languages' + said + ' is ' + languages.join());
+    if (hints !== seen.hints) found.push('userAgentData.platform' + said + ' is ' + hints);
+    // against its own user agent
+    if (data && claimed && os(hints) !== claimed) found.push('userAgentData.platform' + said + ' is ' + hints);
+    var brands = data ? (data.brands || []).map(function (b) { return b.brand; }) : [];
+    if (data && /Chrome\//.test(n.userAgent) && !/Edg\/|OPR\//.test(n.userAgent) &&
+        (claimed === 'Windows' || claimed === 'macOS') && brands.indexOf('Google Chrome') < 0) {
+      found.push('no Google Chrome brand' + said);
+    }
+    // no DevTools override reaches a worker's navigator.platform (docs/security.md):
+    // the host's shows there beside another system's user agent; listed apart
+    if ((claimed && os(n.platform) && os(n.platform) !== claimed) || n.platform !== seen.platform) {
+      residual.push('navigator.platform' + said + ' is ' + n.platform);
+    }
+    var report = { page: seen.page, url: seen.url, webdriver: n.webdriver === true, runtime_domain: false,
+      identity: found.filter(function (f, i) { return found.indexOf(f) === i; }), residual: residual,
+      languages: seen.languages, user_agent: seen.ua };
+    // a blob worker's own URL is no base for a path: the page's origin is
+    fetch(seen.to, { method: 'POST', body: JSON.stringify(report),
+      headers: { 'content-type': 'application/json' } }).catch(function () {});
+  }
+
+  // 10. the same identity in a cross-site frame (its own process, its own DevTools
+  // target): the replica's page opens its frame page on the other name of this host
+  // (localhost for 127.0.0.1), passing what it reads; the frame's sensor compares
+  function identityOf() {
+    return { ua: navigator.userAgent, platform: navigator.platform, languages: report.languages,
+      hints: navigator.userAgentData ? navigator.userAgentData.platform : null };
+  }
+  function openFrame() {
+    if (window !== window.top || location.hostname !== '127.0.0.1' || !document.body) return;
+    var frame = document.createElement('iframe');
+    frame.src = location.protocol + '//localhost:' + location.port + '/replica/frame#' +
+      encodeURIComponent(JSON.stringify(identityOf()));
+    frame.style.display = 'none';
+    frame.setAttribute('aria-hidden', 'true');
+    document.body.appendChild(frame);
+  }
+  function compareWithPage() {
+    if (window === window.top || location.pathname !== '/replica/frame') return;
+    var page;
+    try { page = JSON.parse(decodeURIComponent(location.hash.slice(1))); } catch (err) { return; }
+    var mine = identityOf(), said = ' in a cross-site frame';
+    if (mine.ua !== page.ua) add(report.identity, 'navigator.userAgent' + said + ' is ' + mine.ua);
+    if (mine.platform !== page.platform) add(report.identity, 'navigator.platform' + said + ' is ' + mine.platform);
+    if (mine.languages.join() !== page.languages.join()) add(report.identity, 'navigator.languages' + said + ' is ' + mine.languages.join());
+    if (mine.hints !== page.hints) add(report.identity, 'userAgentData.platform' + said + ' is ' + mine.hints);
   }
 
   checkWebdriver();
   probeRuntime();
   checkIdentity();
+  checkWorker();
+  compareWithPage();
   setInterval(probeRuntime, 1000);
   document.addEventListener('DOMContentLoaded', function () {
     sensorDoes(function () {
       learn(document);
       watch(document);
       Array.prototype.forEach.call(document.querySelectorAll('*'), function (el) { if (el.shadowRoot) watch(el.shadowRoot); });
+      openFrame();
     });
     checkWebdriver();
     probeRuntime();

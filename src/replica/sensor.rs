@@ -62,6 +62,10 @@ pub struct SensorReport {
     /// contradictions between the user agent and what else the page reads
     #[serde(default)]
     pub identity: Vec<String>,
+    /// what a page can tell that no DevTools message can make consistent on a Linux
+    /// server (docs/security.md): shown beside the checks, never one of them
+    #[serde(default)]
+    pub residual: Vec<String>,
     /// `navigator.languages`
     #[serde(default)]
     pub languages: Vec<String>,
@@ -130,6 +134,7 @@ impl SensorReport {
             join(&mut all.foreign_calls, &r.foreign_calls);
             join(&mut all.untrusted_events, &r.untrusted_events);
             join(&mut all.identity, &r.identity);
+            join(&mut all.residual, &r.residual);
             all.text_without_keys += r.text_without_keys;
             all.clicks += r.clicks;
             all.clicks_without_path += r.clicks_without_path;
@@ -222,7 +227,16 @@ pub(super) async fn receive(
     let Ok(mut report) = serde_json::from_slice::<SensorReport>(&body) else {
         return StatusCode::BAD_REQUEST;
     };
+    // a worker's or the cross-site frame's own request, named as such
+    let source = if report.url.starts_with("worker of ") {
+        " (a worker's request)"
+    } else if report.url.starts_with("/replica/frame") {
+        " (the cross-site frame's request)"
+    } else {
+        ""
+    };
     for found in header_contradictions(&report, &headers) {
+        let found = format!("{found}{source}");
         if !report.identity.contains(&found) {
             report.identity.push(found);
         }
@@ -236,8 +250,8 @@ pub(super) async fn receive(
 }
 
 /// What a request's headers say against what the page read: `Accept-Language`
-/// against `navigator.languages`, `Sec-CH-UA-Platform` against the user agent's
-/// system.
+/// against `navigator.languages` (and without Chrome's weights), `Sec-CH-UA-Platform`
+/// against the user agent's system.
 pub fn header_contradictions(report: &SensorReport, headers: &HeaderMap) -> Vec<String> {
     let header = |name: &str| {
         headers
@@ -262,6 +276,10 @@ pub fn header_contradictions(report: &SensorReport, headers: &HeaderMap) -> Vec<
         found.push(format!(
             "Accept-Language is {accept}, navigator.languages {first}"
         ));
+    }
+    // Chrome weights every language after the first ("en-US,en;q=0.9")
+    if accept.contains(',') && !accept.contains(";q=") {
+        found.push(format!("Accept-Language has no weights: {accept}"));
     }
     let platform = header("sec-ch-ua-platform").trim_matches('"').to_owned();
     let ua = &report.user_agent;

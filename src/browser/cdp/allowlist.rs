@@ -34,6 +34,10 @@ const ALLOWED: &[&str] = &[
     // one identity: the stored user agent, its client hints, the user's language
     "Emulation.setUserAgentOverride",
     "Emulation.setLocaleOverride",
+    // … in the page's workers and cross-site frames too: each held at its start
+    // until it has that identity, then let go (`children.rs`)
+    "Target.setAutoAttach",
+    "Runtime.runIfWaitingForDebugger",
     // page events (load, navigation) and navigation; no script of ours on new documents
     "Page.enable",
     "Page.navigate",
@@ -102,7 +106,7 @@ mod tests {
             "Input.insertText",
             "Debugger.enable",
             "DOM.setAttributeValue",
-            "Target.setAutoAttach",
+            "Target.setDiscoverTargets",
         ] {
             let why = refusal(Mode::Person, method, &json!({}));
             assert!(

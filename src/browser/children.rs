@@ -1,0 +1,125 @@
+//! The page's own workers and cross-site frames: each is attached as it starts and
+//! held there (`Target.setAutoAttach` with `waitForDebuggerOnStart`), given the
+//! same identity as the page, then let go (`Runtime.runIfWaitingForDebugger`), so no
+//! script of theirs runs before it. Without this a page's dedicated worker reads
+//! the browser's own `navigator.platform` ("Linux x86_64") and languages beside the
+//! stored user agent (the sensor's worker check found it). Nothing is evaluated in
+//! them and no domain is turned on.
+
+use std::sync::Arc;
+
+use chromiumoxide_cdp::cdp::{
+    browser_protocol::{
+        emulation::{SetLocaleOverrideParams, SetUserAgentOverrideParams},
+        target::{EventAttachedToTarget, SetAutoAttachParams},
+    },
+    js_protocol::runtime::RunIfWaitingForDebuggerParams,
+};
+use tokio::sync::broadcast::{Receiver, error::RecvError};
+use tracing::Instrument as _;
+
+use super::{
+    cdp::{CdpError, Connection, Event, Session},
+    identity::Identity,
+};
+
+/// From now on, every worker and cross-site frame `page` starts is held at its start
+/// until `identity` is presented in it. Call before the first navigation.
+pub(super) async fn present_in_children(
+    conn: &Connection,
+    page: &Session,
+    identity: Identity,
+) -> Result<(), CdpError> {
+    // subscribed before the first child can start
+    let events = conn.subscribe();
+    tokio::spawn(follow(conn.clone(), events, Arc::new(identity)).in_current_span());
+    hold_children(page).await
+}
+
+/// Children of `session` attach paused, and flat (their own session ids).
+async fn hold_children(session: &Session) -> Result<(), CdpError> {
+    session
+        .call(
+            SetAutoAttachParams::builder()
+                .auto_attach(true)
+                .wait_for_debugger_on_start(true)
+                .flatten(true)
+                .build()
+                .map_err(CdpError::Decode)?,
+        )
+        .await
+        .map(drop)
+}
+
+/// Each child as it attaches, until the browser is gone.
+async fn follow(conn: Connection, mut events: Receiver<Arc<Event>>, identity: Arc<Identity>) {
+    loop {
+        let event = tokio::select! {
+            event = events.recv() => event,
+            () = conn.closed() => return,
+        };
+        match event {
+            // a child of one of our sessions (the page, or a frame of it)
+            Ok(event)
+                if event.method == EventAttachedToTarget::IDENTIFIER && event.session.is_some() =>
+            {
+                let Ok(attached) =
+                    serde_json::from_value::<EventAttachedToTarget>(event.params.clone())
+                else {
+                    tracing::debug!("an attached child without its session");
+                    continue;
+                };
+                let child = conn.session(attached.session_id.inner().clone());
+                let kind = attached.target_info.r#type.clone();
+                if let Err(e) = present(&child, &identity, &kind).await {
+                    // the child is let go all the same: a page whose worker never
+                    // starts is broken, which a person would see at once
+                    tracing::debug!(kind, error = %e, "a child kept part of the browser's own identity");
+                }
+                if attached.waiting_for_debugger
+                    && let Err(e) = child.call(RunIfWaitingForDebuggerParams::default()).await
+                {
+                    tracing::debug!(kind, error = %e, "a held child could not be let go");
+                }
+            }
+            Ok(_) => {}
+            Err(RecvError::Lagged(missed)) => {
+                tracing::warn!(
+                    missed,
+                    "DevTools events were missed while following the page's children"
+                );
+            }
+            Err(RecvError::Closed) => return,
+        }
+    }
+}
+
+/// The page's identity in one child; a frame's own children are held too.
+async fn present(child: &Session, id: &Identity, kind: &str) -> Result<(), CdpError> {
+    child
+        .call(
+            SetUserAgentOverrideParams::builder()
+                .user_agent(id.user_agent.clone())
+                .accept_language(id.accept_language.clone())
+                .platform(id.platform.clone())
+                .user_agent_metadata(id.metadata.clone())
+                .build()
+                .map_err(CdpError::Decode)?,
+        )
+        .await?;
+    let locale = child
+        .call(
+            SetLocaleOverrideParams::builder()
+                .locale(id.locale.clone())
+                .build(),
+        )
+        .await;
+    if kind == "iframe" {
+        locale?;
+        hold_children(child).await?;
+    } else if let Err(e) = locale {
+        // a worker's Intl follows the browser's `--lang`, already the user's
+        tracing::debug!(kind, error = %e, "no locale override in this child");
+    }
+    Ok(())
+}
