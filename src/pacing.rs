@@ -132,6 +132,46 @@ impl NavigationLimiter {
     }
 }
 
+/// Time spent on one kind of input, added to from wherever it happens (a run's
+/// mouse, keys and pauses), every return path included.
+#[derive(Debug, Default)]
+pub struct Tally(std::sync::atomic::AtomicU64);
+
+impl Tally {
+    /// Counts the time until the returned guard is dropped.
+    pub fn timing(&self) -> Timing<'_> {
+        Timing(self, std::time::Instant::now())
+    }
+
+    /// The time counted so far.
+    pub fn get(&self) -> Duration {
+        Duration::from_micros(self.0.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
+/// Adds the time from [`Tally::timing`] to its drop.
+pub struct Timing<'a>(&'a Tally, std::time::Instant);
+
+impl Drop for Timing<'_> {
+    fn drop(&mut self) {
+        let micros = u64::try_from(self.1.elapsed().as_micros()).unwrap_or(u64::MAX);
+        (self.0)
+            .0
+            .fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+/// Where a run's time went on a person's input, its human waits included.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct InputTime {
+    /// moving the mouse, the wheel, pressing
+    pub moving: Duration,
+    /// typing text, choosing lists by keyboard
+    pub typing: Duration,
+    /// the pauses between fields, steps and actions
+    pub waiting: Duration,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +249,22 @@ mod tests {
                 .await
                 .unwrap();
         }
+    }
+
+    #[test]
+    fn a_tally_counts_the_time_of_each_timing_on_every_path() {
+        let tally = Tally::default();
+        let run = |fail: bool| -> Result<(), ()> {
+            let _t = tally.timing();
+            std::thread::sleep(Duration::from_millis(20));
+            if fail { Err(()) } else { Ok(()) }
+        };
+        run(false).unwrap();
+        assert!(run(true).is_err());
+        let got = tally.get();
+        assert!(
+            got >= Duration::from_millis(40) && got < Duration::from_secs(2),
+            "{got:?}"
+        );
     }
 }

@@ -49,6 +49,8 @@ pub struct AttemptReport {
     pub receipt: Option<decide::Receipt>,
     /// the page's display language, once read
     pub language: Option<String>,
+    /// the time on a person's input (moving, typing, the pauses between)
+    pub input: crate::pacing::InputTime,
 }
 
 /// What an attempt's browser showed: its process, how long it took to launch, and
@@ -110,6 +112,7 @@ impl AttemptReport {
             session_validated_at: drive.session_validated_at,
             receipt: drive.receipt,
             language: drive.language,
+            input: drive.input,
         }
     }
 }

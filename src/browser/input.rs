@@ -43,8 +43,11 @@ impl LaunchedBrowser {
         if wanted < 0 {
             return Ok(false);
         }
+        let moving = self.spent.moving.timing();
         let area = self.bring_into_view(&el, target).await?;
         self.move_to(area).await?;
+        drop(moving);
+        let _typing = self.spent.typing.timing();
         self.call_on(&el, "focus the list", "function() { this.focus(); }")
             .await?;
         // its first word typed: a focused list jumps to the first option that starts

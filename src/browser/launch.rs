@@ -157,6 +157,7 @@ impl LaunchedBrowser {
                 x: rand::rng().random_range(200.0..1000.0),
                 y: rand::rng().random_range(150.0..650.0),
             }),
+            spent: super::Spent::default(),
         })
     }
 

@@ -79,6 +79,15 @@ pub struct LaunchedBrowser {
     pacing: crate::pacing::Pacing,
     /// where the mouse pointer is: each move starts from there
     pointer: std::sync::Mutex<mouse::Point>,
+    /// time spent pointing and pressing, and typing (keys for text and lists)
+    spent: Spent,
+}
+
+/// Time spent on a person's input.
+#[derive(Debug, Default)]
+struct Spent {
+    moving: crate::pacing::Tally,
+    typing: crate::pacing::Tally,
 }
 
 impl std::fmt::Debug for LaunchedBrowser {
@@ -128,6 +137,12 @@ impl LaunchedBrowser {
 
     /// Resolves once the browser process has ended (killed, crashed): a run waiting
     /// a person's pause learns of it then, and collects it, not at its next action.
+    /// Time spent so far moving the mouse and pressing (clicks, the wheel) and
+    /// typing (text and lists chosen by keyboard), its human waits included.
+    pub fn input_spent(&self) -> (Duration, Duration) {
+        (self.spent.moving.get(), self.spent.typing.get())
+    }
+
     pub async fn ended(&self) {
         tokio::select! {
             () = process_ended(self.guard.pid) => {}

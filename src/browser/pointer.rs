@@ -259,6 +259,7 @@ impl LaunchedBrowser {
 
     /// [`click`](Self::click), keeping the element for what follows (typing).
     pub(super) async fn click_node(&self, target: Target) -> Result<Node, BrowserError> {
+        let _moving = self.spent.moving.timing();
         self.acting()?;
         let el = self.element(target).await?;
         let area = self.bring_into_view(&el, target).await?;

@@ -114,6 +114,7 @@ impl LaunchedBrowser {
         }
         // the field commits itself when the next click takes the focus away
         self.click_node(target).await?;
+        let _typing = self.spent.typing.timing();
         self.clear_focused().await?;
         if pacing.scale() == 0.0 {
             // no keystroke delays: every event sent at once, in order. Chromium

@@ -10,7 +10,7 @@ use std::{
 };
 
 use crate::support::{
-    apply::{BROWSER, ada_profile, apply_env},
+    apply::{BROWSER, ada_profile, apply_env, apply_env_paced},
     daemon::browsers_under,
 };
 
@@ -198,4 +198,68 @@ async fn bench() {
     )
     .unwrap();
     std::fs::write(dir.join("bench.txt"), table).unwrap();
+}
+
+/// One application of the multi-step job at a person's pace (pacing 1, as against
+/// LinkedIn), `AUTOAPPLY_PACED_ROUNDS` times (3): where its time goes — moving the
+/// mouse and pressing, typing (text and lists by keyboard), the pauses between
+/// actions, and the rest (pages loading, reading them). Prints a table and writes
+/// `target/bench/paced.json`; its figures are in docs/benchmarks.md. Minutes long:
+/// `xvfb-run -a cargo test --test integration -- --ignored bench::a_human_paced --nocapture`
+#[tokio::test]
+#[ignore = "a benchmark: minutes at a person's pace; run it by hand"]
+async fn a_human_paced_application_spends_its_time_on_input_and_pauses() {
+    let rounds: u64 = std::env::var("AUTOAPPLY_PACED_ROUNDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3);
+    let _one = BROWSER.lock().await;
+    let env = apply_env_paced(1.0).await;
+    let mut rows: Vec<[f64; 5]> = Vec::new();
+    for n in 0..rounds {
+        // a user each: no spacing between one user's applications to wait out
+        let user = env.seed_user(&ada_profile(), &format!("AQEDAbenchPaced{n}"));
+        env.seed_jobs(user, 3500 + n..3501 + n);
+        let started = Instant::now();
+        let (row, report) = env.claim_and_apply(false).await;
+        let total = started.elapsed().as_secs_f64();
+        assert_eq!(row.status.as_str(), "submitted", "{report:?}");
+        let i = report.input;
+        let (moving, typing, waiting) = (
+            i.moving.as_secs_f64(),
+            i.typing.as_secs_f64(),
+            i.waiting.as_secs_f64(),
+        );
+        assert!(
+            moving > 0.0 && typing > 0.0 && waiting > 0.0,
+            "a paced application moves, types and waits: {i:?}"
+        );
+        rows.push([
+            total,
+            moving,
+            typing,
+            waiting,
+            total - moving - typing - waiting,
+        ]);
+    }
+    let median = |k: usize| {
+        let mut v: Vec<f64> = rows.iter().map(|r| r[k]).collect();
+        v.sort_by(f64::total_cmp);
+        percentile(&v, 50.0)
+    };
+    let names = ["total", "moving", "typing", "waiting", "the rest"];
+    println!("\none application at pacing 1, median of {rounds} (seconds, share of total)");
+    let mut json = serde_json::Map::new();
+    for (k, name) in names.iter().enumerate() {
+        let m = median(k);
+        println!("  {name:<10} {m:>7.1} s  {:>5.1} %", 100.0 * m / median(0));
+        json.insert((*name).to_owned(), serde_json::json!(m));
+    }
+    let dir = crate::support::manifest_dir().join("target/bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("paced.json"),
+        serde_json::to_string_pretty(&json).unwrap(),
+    )
+    .unwrap();
 }

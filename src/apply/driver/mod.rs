@@ -139,6 +139,8 @@ pub struct DriveReport {
     /// how long each phase took (`cookies`, `session_check` when needed, `job_page`,
     /// `form_steps`, `submit_and_confirmation`): the benchmark's figures
     pub phases: Vec<(&'static str, Duration)>,
+    /// the time on a person's input, across the phases
+    pub input: crate::pacing::InputTime,
     /// the run's screenshot, when its ending keeps one
     pub screenshot: Option<PathBuf>,
     /// one screenshot per step, when asked for
@@ -177,6 +179,8 @@ pub struct Driver<'a> {
     language: Option<String>,
     /// the session's `lang` cookie (where the page does not say)
     cookie_language: Option<String>,
+    /// time spent in a person's pauses between actions
+    waited: crate::pacing::Tally,
 }
 
 /// Whether an ending says LinkedIn's markup moved away from the site file (the one
@@ -217,6 +221,7 @@ impl<'a> Driver<'a> {
             spec_json: setup.spec_json,
             language: None,
             cookie_language: None,
+            waited: crate::pacing::Tally::default(),
         }
     }
 
@@ -293,6 +298,15 @@ impl<'a> Driver<'a> {
             // a dry run keeps what it would have sent, for replay to show
             receipt: keep_receipt.then_some(self.receipt),
             language: self.language,
+            input: {
+                let (moving, typing) = self.browser.input_spent();
+                let waiting = self.waited.get();
+                crate::pacing::InputTime {
+                    moving,
+                    typing,
+                    waiting,
+                }
+            },
         };
         (result, report)
     }
@@ -344,6 +358,7 @@ impl<'a> Driver<'a> {
     /// A person's pause; cut short by a cancellation, or by the browser ending
     /// meanwhile (read as its crash, so it is collected at once).
     async fn pause(&self, wait: Wait) -> Result<(), BrowserError> {
+        let _waiting = self.waited.timing();
         tokio::select! {
             paused = self.setup.pacing.pause(wait, self.cancel) => {
                 paused.map_err(|_| BrowserError::Cancelled)

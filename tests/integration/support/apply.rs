@@ -126,6 +126,12 @@ impl Write for Logs {
 }
 
 pub async fn apply_env() -> ApplyEnv {
+    apply_env_paced(0.0).await
+}
+
+/// [`apply_env`] with the engine's pacing scaled by `pacing_scale` (1: a person's
+/// pace, as against LinkedIn).
+pub async fn apply_env_paced(pacing_scale: f64) -> ApplyEnv {
     require_display();
     let logs = Logs::default();
     let writer = logs.clone();
@@ -153,7 +159,7 @@ pub async fn apply_env() -> ApplyEnv {
     let mut engine = Engine::new(EngineParts {
         site,
         site_origin: Some(replica.origin()),
-        pacing_scale: 0.0,
+        pacing_scale,
         navigations_per_minute: 6,
         browser_path: PathBuf::from(
             std::env::var("AUTOAPPLY_BROWSER_PATH").unwrap_or_else(|_| "/usr/bin/chromium".into()),
