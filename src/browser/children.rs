@@ -1,10 +1,13 @@
 //! The page's own workers and cross-site frames: each is attached as it starts and
 //! held there (`Target.setAutoAttach` with `waitForDebuggerOnStart`), given the
 //! same identity as the page, then let go (`Runtime.runIfWaitingForDebugger`), so no
-//! script of theirs runs before it. Without this a page's dedicated worker reads
-//! the browser's own `navigator.platform` ("Linux x86_64") and languages beside the
-//! stored user agent (the sensor's worker check found it). Nothing is evaluated in
-//! them and no domain is turned on.
+//! script of theirs runs before it. A cross-site frame is a target of its own:
+//! without this it read the host's `navigator.platform` and client hints, no
+//! "Google Chrome" brand, and its requests said `Sec-CH-UA-Platform: "Linux"` beside
+//! a Windows user agent (the sensor's cross-site frame found it). A dedicated worker
+//! already shares the page's overrides but one: its `navigator.platform`, which no
+//! message reaches (docs/security.md). Nothing is evaluated in a child and no domain
+//! is turned on.
 
 use std::sync::Arc;
 
@@ -118,7 +121,8 @@ async fn present(child: &Session, id: &Identity, kind: &str) -> Result<(), CdpEr
         locale?;
         hold_children(child).await?;
     } else if let Err(e) = locale {
-        // a worker's Intl follows the browser's `--lang`, already the user's
+        // a worker already runs under the page's locale ("another locale override
+        // is already in effect")
         tracing::debug!(kind, error = %e, "no locale override in this child");
     }
     Ok(())

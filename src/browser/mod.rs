@@ -135,14 +135,14 @@ impl LaunchedBrowser {
         self.guard.pid.is_none_or(leftovers::running)
     }
 
-    /// Resolves once the browser process has ended (killed, crashed): a run waiting
-    /// a person's pause learns of it then, and collects it, not at its next action.
     /// Time spent so far moving the mouse and pressing (clicks, the wheel) and
     /// typing (text and lists chosen by keyboard), its human waits included.
     pub fn input_spent(&self) -> (Duration, Duration) {
         (self.spent.moving.get(), self.spent.typing.get())
     }
 
+    /// Resolves once the browser process has ended (killed, crashed): a run waiting
+    /// a person's pause learns of it then, and collects it, not at its next action.
     pub async fn ended(&self) {
         tokio::select! {
             () = process_ended(self.guard.pid) => {}
