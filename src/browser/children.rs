@@ -6,10 +6,13 @@
 //! "Google Chrome" brand, and its requests said `Sec-CH-UA-Platform: "Linux"` beside
 //! a Windows user agent (the sensor's cross-site frame found it). A dedicated worker
 //! already shares the page's overrides but one: its `navigator.platform`, which no
-//! message reaches (docs/security.md). Nothing is evaluated in a child and no domain
-//! is turned on.
+//! message reaches (docs/security.md). A service worker (LinkedIn registers one)
+//! never answers a call made while it is held: it is let go at once, untouched, and
+//! every child is settled on its own task, so that one that does not answer cannot
+//! keep the page's frames paused (the page's load waited forever on them). Nothing
+//! is evaluated in a child and no domain is turned on.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use chromiumoxide_cdp::cdp::{
     browser_protocol::{
@@ -73,17 +76,13 @@ async fn follow(conn: Connection, mut events: Receiver<Arc<Event>>, identity: Ar
                     continue;
                 };
                 let child = conn.session(attached.session_id.inner().clone());
-                let kind = attached.target_info.r#type.clone();
-                if let Err(e) = present(&child, &identity, &kind).await {
-                    // the child is let go all the same: a page whose worker never
-                    // starts is broken, which a person would see at once
-                    tracing::debug!(kind, error = %e, "a child kept part of the browser's own identity");
-                }
-                if attached.waiting_for_debugger
-                    && let Err(e) = child.call(RunIfWaitingForDebuggerParams::default()).await
-                {
-                    tracing::debug!(kind, error = %e, "a held child could not be let go");
-                }
+                // each child on its own: one that never answers (a service worker
+                // asked what it does not support) must not hold the others paused
+                let identity = identity.clone();
+                tokio::spawn(
+                    async move { settle_child(&child, &identity, attached).await }
+                        .in_current_span(),
+                );
             }
             Ok(_) => {}
             Err(RecvError::Lagged(missed)) => {
@@ -93,6 +92,36 @@ async fn follow(conn: Connection, mut events: Receiver<Arc<Event>>, identity: Ar
                 );
             }
             Err(RecvError::Closed) => return,
+        }
+    }
+}
+
+/// How long a child's call may take before it is let go without it.
+const CHILD_CALL: Duration = Duration::from_secs(5);
+
+/// One attached child: the identity presented where a target takes it (frames and
+/// dedicated workers; a service or shared worker is the browser's, and a call it does
+/// not support is never answered), then let go, whatever became of that.
+async fn settle_child(child: &Session, identity: &Identity, attached: EventAttachedToTarget) {
+    let kind = attached.target_info.r#type;
+    if matches!(kind.as_str(), "iframe" | "worker") {
+        match tokio::time::timeout(CHILD_CALL * 2, present(child, identity, &kind)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                tracing::debug!(kind, error = %e, "a child kept part of the browser's own identity")
+            }
+            Err(_) => tracing::debug!(kind, "a child did not take the identity in time"),
+        }
+    }
+    if attached.waiting_for_debugger {
+        let run = tokio::time::timeout(
+            CHILD_CALL,
+            child.call(RunIfWaitingForDebuggerParams::default()),
+        );
+        match run.await {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::debug!(kind, error = %e, "a held child could not be let go"),
+            Err(_) => tracing::debug!(kind, "a held child did not answer being let go"),
         }
     }
 }

@@ -350,6 +350,10 @@ fn router(state: AppState) -> Router {
                 Html(r#"<!doctype html><html lang="en"><head></head><body></body></html>"#)
             }),
         )
+        .route(
+            "/replica/sw.js",
+            get(|| async { static_file("application/javascript", include_str!("sw.js")) }),
+        )
         .route("/replica/sensor", post(sensor::receive))
         .route("/replica/api/submit/{id}", post(submit))
         .route("/replica/api/discard/{id}", post(discard))

@@ -312,8 +312,18 @@
   checkWebdriver();
   probeRuntime();
   checkIdentity();
+  // 11. a service worker, as LinkedIn registers one (`/replica/sw.js`): the browser's
+  // target, which no override reaches; it reports what differs as known, apart
+  function registerServiceWorker() {
+    if (!navigator.serviceWorker || location.hostname !== '127.0.0.1') return;
+    var seen = identityOf();
+    seen.brands = navigator.userAgentData ? (navigator.userAgentData.brands || []).map(function (b) { return b.brand; }).join(', ') : '';
+    navigator.serviceWorker.register('/replica/sw.js?page=' + encodeURIComponent(JSON.stringify(seen)), { scope: '/replica/' })
+      .catch(function () { /* not here: nothing to compare */ });
+  }
+
   // the cross-site frame compares its identity only (the page runs the rest once)
-  if (!WHERE) checkWorker();
+  if (!WHERE) { checkWorker(); registerServiceWorker(); }
   compareWithPage();
   setInterval(probeRuntime, 1000);
   document.addEventListener('DOMContentLoaded', function () {

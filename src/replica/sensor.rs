@@ -227,20 +227,33 @@ pub(super) async fn receive(
     let Ok(mut report) = serde_json::from_slice::<SensorReport>(&body) else {
         return StatusCode::BAD_REQUEST;
     };
-    // a worker's or the cross-site frame's own request, named as such
-    let source = if report.url.starts_with("worker of ") {
-        " (a worker's request)"
+    // a service worker's requests carry the browser's own client hints: known,
+    // apart; a worker's or the cross-site frame's own request is named as such
+    let (source, known) = if report.url == "service worker" {
+        (" (a service worker's request)", true)
+    } else if report.url.starts_with("worker of ") {
+        (" (a worker's request)", false)
     } else if report.url.starts_with("/replica/frame") {
-        " (the cross-site frame's request)"
+        (" (the cross-site frame's request)", false)
     } else {
-        ""
+        ("", false)
     };
     for found in header_contradictions(&report, &headers) {
         let found = format!("{found}{source}");
-        if !report.identity.contains(&found) {
-            report.identity.push(found);
+        let list = if known {
+            &mut report.residual
+        } else {
+            &mut report.identity
+        };
+        if !list.contains(&found) {
+            list.push(found);
         }
     }
+    record_report(&state, report)
+}
+
+/// Keeps a page's latest report.
+fn record_report(state: &AppState, report: SensorReport) -> StatusCode {
     let mut recorded = state.recorded.lock().expect("replica state");
     match recorded.sensor.iter_mut().find(|r| r.page == report.page) {
         Some(earlier) => *earlier = report,
