@@ -38,7 +38,9 @@
     timer = null;
     var body = JSON.stringify(report);
     try {
-      if (beacon && navigator.sendBeacon) { navigator.sendBeacon('/replica/sensor', body); return; }
+      // a beacon sent as the page closes may leave after the tab's override is gone
+      // (docs/security.md): the replica lists what its headers say apart
+      if (beacon && navigator.sendBeacon) { navigator.sendBeacon('/replica/sensor?beacon', body); return; }
       fetch('/replica/sensor', { method: 'POST', body: body, keepalive: true,
         headers: { 'content-type': 'application/json' } }).catch(function () {});
     } catch (err) { /* the page is going away */ }

@@ -218,19 +218,23 @@ pub(super) async fn botd() -> Response {
 }
 
 /// `POST /replica/sensor`: a page's latest report replaces its earlier ones, with
-/// what its request's headers contradict added.
+/// what its requests' headers contradicted added (and kept).
 pub(super) async fn receive(
     State(state): State<AppState>,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> StatusCode {
     let Ok(mut report) = serde_json::from_slice::<SensorReport>(&body) else {
         return StatusCode::BAD_REQUEST;
     };
-    // a service worker's requests carry the browser's own client hints: known,
+    // a service worker's requests, and a beacon sent as the page closed (it can leave
+    // after the tab's override is gone), carry the browser's own client hints: known,
     // apart; a worker's or the cross-site frame's own request is named as such
     let (source, known) = if report.url == "service worker" {
         (" (a service worker's request)", true)
+    } else if uri.query() == Some("beacon") {
+        (" (a beacon sent as the page closed)", true)
     } else if report.url.starts_with("worker of ") {
         (" (a worker's request)", false)
     } else if report.url.starts_with("/replica/frame") {
@@ -252,11 +256,24 @@ pub(super) async fn receive(
     record_report(&state, report)
 }
 
-/// Keeps a page's latest report.
-fn record_report(state: &AppState, report: SensorReport) -> StatusCode {
+/// Keeps a page's latest report, with what its earlier requests' headers told (a
+/// later report, its last beacon's, must not wipe what an earlier request showed).
+fn record_report(state: &AppState, mut report: SensorReport) -> StatusCode {
     let mut recorded = state.recorded.lock().expect("replica state");
     match recorded.sensor.iter_mut().find(|r| r.page == report.page) {
-        Some(earlier) => *earlier = report,
+        Some(earlier) => {
+            for (into, from) in [
+                (&mut report.identity, &earlier.identity),
+                (&mut report.residual, &earlier.residual),
+            ] {
+                for item in from {
+                    if !into.contains(item) {
+                        into.push(item.clone());
+                    }
+                }
+            }
+            *earlier = report;
+        }
         None => recorded.sensor.push(report),
     }
     StatusCode::NO_CONTENT

@@ -79,14 +79,15 @@ async fn browser_check_catches_every_tell_of_the_control_and_none_of_the_worker(
         "{out}"
     );
     for seen in [
-        "Sec-CH-UA-Platform is Linux",
         // the page's worker and its cross-site frame are watched too
         "userAgentData.platform in a worker is Linux",
         "navigator.platform is Linux x86_64 in a cross-site frame",
-        "Sec-CH-UA-Platform is Linux (the cross-site frame's request)",
     ] {
         assert!(line(&out, "identity").contains(seen), "{seen}:\n{out}");
     }
+    // the requests' headers are read too (the control's show on its last beacon,
+    // which is listed apart: docs/security.md)
+    assert!(out.contains("Sec-CH-UA-Platform is Linux"), "{out}");
     assert!(
         line(&out, "BotD").contains("bot ("),
         "BotD on the control:\n{out}"
@@ -117,7 +118,8 @@ async fn browser_check_catches_every_tell_of_the_control_and_none_of_the_worker(
         assert!(
             known.iter().all(|k| *k == worker_platform
                 || k.contains(" in a service worker")
-                || k.ends_with("(a service worker's request)")),
+                || k.ends_with("(a service worker's request)")
+                || k.ends_with("(a beacon sent as the page closed)")),
             "{out}"
         );
         assert_eq!(
