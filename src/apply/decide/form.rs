@@ -347,20 +347,34 @@ pub fn radio_option(field: &Field, option: &str) -> u32 {
 }
 
 /// The radio options of `plan` that `modal` (the step as the page now shows it) does
-/// not show chosen: a click that did not take, to be clicked once more.
+/// not show chosen, and the boxes whose state still differs from the plan's: a click
+/// that did not take, to be clicked once more.
 pub fn unchecked_choices(plan: &StepPlan, modal: &Modal) -> Vec<Target> {
     plan.fills
         .iter()
-        .filter_map(|(field, resolution)| match resolution {
-            Resolution::Choose(option) if field.kind == FieldKind::Radio => {
-                let k = radio_option(field, option);
-                let now = modal
-                    .fields
-                    .iter()
-                    .find(|f| f.handle == field.handle && f.label == field.label)?;
-                (!now.checked.contains(&k)).then_some(Target::FieldOption(field.handle, k))
+        .flat_map(|(field, resolution)| {
+            let now = modal
+                .fields
+                .iter()
+                .find(|f| f.handle == field.handle && f.label == field.label);
+            match (resolution, now) {
+                (Resolution::Choose(option), Some(now)) if field.kind == FieldKind::Radio => {
+                    let k = radio_option(field, option);
+                    (!now.checked.contains(&k))
+                        .then_some(Target::FieldOption(field.handle, k))
+                        .into_iter()
+                        .collect()
+                }
+                // a box whose click did not take still differs from what was wanted:
+                // only those are clicked again (a box that took is never flipped back)
+                (Resolution::Check(wanted), Some(now)) if field.kind == FieldKind::Checkbox => {
+                    checkbox_toggles(now, wanted)
+                        .into_iter()
+                        .map(|k| Target::FieldOption(field.handle, k))
+                        .collect()
+                }
+                _ => Vec::new(),
             }
-            _ => None,
         })
         .collect()
 }
@@ -401,6 +415,30 @@ mod tests {
         assert_eq!(pick_suggestion(&suggestions, "london,  england"), Some(1));
         assert_eq!(pick_suggestion(&suggestions, "London"), Some(0));
         assert_eq!(pick_suggestion(&suggestions, "Paris"), None);
+    }
+
+    #[test]
+    fn a_box_whose_click_did_not_take_is_clicked_again_and_only_that_one() {
+        // a prechecked opt-in to untick and an option to tick
+        let mut planned = field(FieldKind::Checkbox, &["Keep me informed", "B"], "");
+        planned.checked = vec![0];
+        let plan = StepPlan {
+            fills: vec![(planned.clone(), Resolution::Check(vec!["B".into()]))],
+            unknown_required: vec![],
+            unreadable: 0,
+        };
+        let shown = |checked: Vec<u32>| {
+            let mut now = planned.clone();
+            now.checked = checked;
+            modal(&[], None, vec![now])
+        };
+        // the opt-in's click was lost, B's took: the opt-in alone again
+        assert_eq!(
+            unchecked_choices(&plan, &shown(vec![0, 1])),
+            [Target::FieldOption(3, 0)]
+        );
+        // both took: nothing is flipped back
+        assert!(unchecked_choices(&plan, &shown(vec![1])).is_empty());
     }
 
     fn modal(documents: &[&str], selected: Option<&str>, fields: Vec<Field>) -> Modal {

@@ -107,7 +107,8 @@ impl Driver<'_> {
 
     /// The step as the page shows it after filling (`seen`): a radio option whose click
     /// did not take is clicked once more (a second click on it changes nothing else),
-    /// and the step read again.
+    /// and so is a box still not as planned (only such a box: one that took is never
+    /// flipped back), and the step read again.
     pub(super) async fn recheck(
         &mut self,
         plan: &decide::StepPlan,
