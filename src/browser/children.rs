@@ -126,9 +126,10 @@ async fn settle_child(child: &Session, identity: &Identity, attached: EventAttac
     }
 }
 
-/// The page's identity in one child; a frame's own children are held too.
-async fn present(child: &Session, id: &Identity, kind: &str) -> Result<(), CdpError> {
-    child
+/// The identity's user agent, client hints and languages on one target (the page,
+/// or a child of it).
+pub(super) async fn override_user_agent(session: &Session, id: &Identity) -> Result<(), CdpError> {
+    session
         .call(
             SetUserAgentOverrideParams::builder()
                 .user_agent(id.user_agent.clone())
@@ -138,14 +139,26 @@ async fn present(child: &Session, id: &Identity, kind: &str) -> Result<(), CdpEr
                 .build()
                 .map_err(CdpError::Decode)?,
         )
-        .await?;
-    let locale = child
+        .await
+        .map(drop)
+}
+
+/// The identity's locale (`Intl`) on one target.
+pub(super) async fn override_locale(session: &Session, id: &Identity) -> Result<(), CdpError> {
+    session
         .call(
             SetLocaleOverrideParams::builder()
                 .locale(id.locale.clone())
                 .build(),
         )
-        .await;
+        .await
+        .map(drop)
+}
+
+/// The page's identity in one child; a frame's own children are held too.
+async fn present(child: &Session, id: &Identity, kind: &str) -> Result<(), CdpError> {
+    override_user_agent(child, id).await?;
+    let locale = override_locale(child, id).await;
     if kind == "iframe" {
         locale?;
         hold_children(child).await?;

@@ -10,7 +10,6 @@ use std::{
 use chromiumoxide_cdp::cdp::{
     browser_protocol::{
         browser::GetVersionParams,
-        emulation::{SetLocaleOverrideParams, SetUserAgentOverrideParams},
         page::EnableParams as PageEnable,
         target::{AttachToTargetParams, CreateTargetParams},
     },
@@ -248,21 +247,7 @@ async fn present_identity(
         None => conn.call(GetVersionParams::default()).await?.user_agent,
     };
     let id = identity::identity(&user_agent, options.language.as_deref());
-    page.call(
-        SetUserAgentOverrideParams::builder()
-            .user_agent(id.user_agent.clone())
-            .accept_language(id.accept_language.clone())
-            .platform(id.platform.clone())
-            .user_agent_metadata(id.metadata.clone())
-            .build()
-            .map_err(CdpError::Decode)?,
-    )
-    .await?;
-    page.call(
-        SetLocaleOverrideParams::builder()
-            .locale(id.locale.clone())
-            .build(),
-    )
-    .await?;
+    super::children::override_user_agent(page, &id).await?;
+    super::children::override_locale(page, &id).await?;
     Ok(id)
 }
