@@ -17,6 +17,7 @@
 pub mod i18n;
 pub mod jobs;
 pub mod model;
+mod reports;
 pub mod sdui;
 pub mod sensor;
 
@@ -201,14 +202,16 @@ impl Replica {
         format!("https://www.linkedin.com/jobs/view/{id}/")
     }
 
-    /// The automation sensor's report of every page load so far (`sensor.js`).
+    /// The automation sensor's report of every page load so far (`sensor.js`), what
+    /// their requests' headers contradicted placed (`reports.rs`).
     pub fn sensor_reports(&self) -> Vec<sensor::SensorReport> {
-        self.state
-            .recorded
-            .lock()
-            .expect("replica state")
+        let recorded = self.state.recorded.lock().expect("replica state");
+        recorded
             .sensor
-            .clone()
+            .iter()
+            .cloned()
+            .map(reports::placed)
+            .collect()
     }
 
     /// Every request so far.
@@ -354,7 +357,7 @@ fn router(state: AppState) -> Router {
             "/replica/sw.js",
             get(|| async { static_file("application/javascript", include_str!("sw.js")) }),
         )
-        .route("/replica/sensor", post(sensor::receive))
+        .route("/replica/sensor", post(reports::receive))
         .route("/replica/api/submit/{id}", post(submit))
         .route("/replica/api/discard/{id}", post(discard))
         // what a page's user did (recorded as a request): see `Replica::page_actions`

@@ -8,14 +8,12 @@ use std::path::PathBuf;
 
 use axum::{
     body::Body,
-    extract::{Request, State},
-    http::{HeaderMap, StatusCode, header},
+    extract::Request,
+    http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
-
-use super::AppState;
 
 /// The script tag that puts the sensor first on a page.
 const SENSOR_TAG: &str = r#"<script src="/replica/static/sensor.js"></script>"#;
@@ -78,6 +76,13 @@ pub struct SensorReport {
     /// why BotD did not run (not installed, failed)
     #[serde(default)]
     pub botd_error: Option<String>,
+    /// what this page's own requests' headers contradicted, not yet placed: a check,
+    /// unless the page closed right after (`reports.rs`)
+    #[serde(skip)]
+    pub(super) unsettled: Vec<(String, std::time::Instant)>,
+    /// when this page's closing beacon arrived
+    #[serde(skip)]
+    pub(super) closed_at: Option<std::time::Instant>,
 }
 
 /// The sensor's checks, in the order `autoapply browser check` prints them.
@@ -215,117 +220,6 @@ pub(super) async fn botd() -> Response {
             .into_response(),
         _ => (StatusCode::NOT_FOUND, "BotD is not installed").into_response(),
     }
-}
-
-/// `POST /replica/sensor`: a page's latest report replaces its earlier ones, with
-/// what its requests' headers contradicted added (and kept).
-pub(super) async fn receive(
-    State(state): State<AppState>,
-    uri: axum::http::Uri,
-    headers: HeaderMap,
-    body: axum::body::Bytes,
-) -> StatusCode {
-    let Ok(mut report) = serde_json::from_slice::<SensorReport>(&body) else {
-        return StatusCode::BAD_REQUEST;
-    };
-    // a service worker's requests, and a beacon sent as the page closed (it can leave
-    // after the tab's override is gone), carry the browser's own client hints: known,
-    // apart; a worker's or the cross-site frame's own request is named as such
-    let (source, known) = if report.url == "service worker" {
-        (" (a service worker's request)", true)
-    } else if uri.query() == Some("beacon") {
-        (" (a beacon sent as the page closed)", true)
-    } else if report.url.starts_with("worker of ") {
-        (" (a worker's request)", false)
-    } else if report.url.starts_with("/replica/frame") {
-        (" (the cross-site frame's request)", false)
-    } else {
-        ("", false)
-    };
-    for found in header_contradictions(&report, &headers) {
-        let found = format!("{found}{source}");
-        let list = if known {
-            &mut report.residual
-        } else {
-            &mut report.identity
-        };
-        if !list.contains(&found) {
-            list.push(found);
-        }
-    }
-    record_report(&state, report)
-}
-
-/// Keeps a page's latest report, with what its earlier requests' headers told (a
-/// later report, its last beacon's, must not wipe what an earlier request showed).
-fn record_report(state: &AppState, mut report: SensorReport) -> StatusCode {
-    let mut recorded = state.recorded.lock().expect("replica state");
-    match recorded.sensor.iter_mut().find(|r| r.page == report.page) {
-        Some(earlier) => {
-            for (into, from) in [
-                (&mut report.identity, &earlier.identity),
-                (&mut report.residual, &earlier.residual),
-            ] {
-                for item in from {
-                    if !into.contains(item) {
-                        into.push(item.clone());
-                    }
-                }
-            }
-            *earlier = report;
-        }
-        None => recorded.sensor.push(report),
-    }
-    StatusCode::NO_CONTENT
-}
-
-/// What a request's headers say against what the page read: `Accept-Language`
-/// against `navigator.languages` (and without Chrome's weights), `Sec-CH-UA-Platform`
-/// against the user agent's system.
-pub fn header_contradictions(report: &SensorReport, headers: &HeaderMap) -> Vec<String> {
-    let header = |name: &str| {
-        headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let mut found = Vec::new();
-    let language = |tag: &str| {
-        tag.split(['-', ';', ','])
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase()
-    };
-    let accept = header("accept-language");
-    if let Some(first) = report.languages.first()
-        && !accept.is_empty()
-        && language(&accept) != language(first)
-    {
-        found.push(format!(
-            "Accept-Language is {accept}, navigator.languages {first}"
-        ));
-    }
-    // Chrome weights every language after the first ("en-US,en;q=0.9")
-    if accept.contains(',') && !accept.contains(";q=") {
-        found.push(format!("Accept-Language has no weights: {accept}"));
-    }
-    let platform = header("sec-ch-ua-platform").trim_matches('"').to_owned();
-    let ua = &report.user_agent;
-    let claimed = if ua.contains("Windows") {
-        "Windows"
-    } else if ua.contains("Mac OS X") {
-        "macOS"
-    } else if ua.contains("Linux") || ua.contains("X11") {
-        "Linux"
-    } else {
-        ""
-    };
-    if !platform.is_empty() && !claimed.is_empty() && platform != claimed {
-        found.push(format!("Sec-CH-UA-Platform is {platform}"));
-    }
-    found
 }
 
 /// Puts the sensor first in every HTML page the replica sends.

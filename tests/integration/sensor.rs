@@ -119,7 +119,8 @@ async fn browser_check_catches_every_tell_of_the_control_and_none_of_the_worker(
             known.iter().all(|k| *k == worker_platform
                 || k.contains(" in a service worker")
                 || k.ends_with("(a service worker's request)")
-                || k.ends_with("(a beacon sent as the page closed)")),
+                || k.ends_with("(a beacon sent as the page closed)")
+                || k.ends_with("(sent as the page closed)")),
             "{out}"
         );
         assert_eq!(
