@@ -224,3 +224,48 @@ async fn a_detector_of_another_shape_sees_the_control_and_not_the_worker_who_app
         );
     }
 }
+
+/// How often a closing tab sends a request without the user's identity (docs/
+/// security.md, `src/replica/reports.rs`): `AUTOAPPLY_CLOSES` applications (64 by
+/// default) by Windows users on the four markup generations, each checked as every
+/// suite checks them (no check fires: a late request is placed as known), then
+/// counted: closes whose beacon, or whose report sent in the close, left with the
+/// browser's own client hints. A measurement, not a test: run it by hand under `xvfb-run -a` after
+/// `source scripts/setup.sh`.
+#[tokio::test]
+#[ignore = "a measurement: minutes of applications; run it by hand"]
+async fn how_often_a_closing_tab_sends_a_request_without_the_identity() {
+    let _one = BROWSER.lock().await;
+    require_botd();
+    let env = apply_env().await;
+    let closes: usize = std::env::var("AUTOAPPLY_CLOSES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64);
+    let (mut beacons, mut late) = (0, 0);
+    for n in 0..closes {
+        let user = env.seed_user_in(
+            &crate::support::apply::ada_profile(),
+            &format!("AQEDAClosingTab-{n}"),
+            None,
+        );
+        env.app.sql(&format!(
+            "update platform_sessions set user_agent = '{WINDOWS_UA}' where user_id = '{user}'"
+        ));
+        env.seed_job(user, [1002, 1017, 1018, 1030][n % 4]);
+        let before = env.replica.sensor_reports().len();
+        // asserts that no check fired on any of its pages
+        env.claim_and_apply(false).await;
+        let seen = &env.replica.sensor_reports()[before..];
+        let any = |end: &str| {
+            seen.iter()
+                .filter(|r| !r.url.starts_with("/replica/frame"))
+                .any(|r| r.residual.iter().any(|k| k.ends_with(end)))
+        };
+        beacons += usize::from(any("(a beacon sent as the page closed)"));
+        late += usize::from(any(" (sent as the page closed)"));
+    }
+    println!(
+        "closing tabs: {closes} closes; without the identity: {beacons} beacons, {late} late reports (sent in the close, not as its beacon)"
+    );
+}
