@@ -8,10 +8,11 @@
 //! a report the page sent in the last few milliseconds before its `pagehide`, once
 //! the worker had asked for the close (measured on Chromium 156: 12 of 336 closes,
 //! 14 to 40 ms before the beacon, every earlier request of those pages with the
-//! override; `sensor::how_often_a_closing_tab_sends_…` counts them). The page cannot know the close has begun, so a page's own finding is
-//! placed when its closing beacon arrives: within [`CLOSING`] before it, or after
-//! it, the finding is known ("sent as the page closed"); otherwise, and when no
-//! beacon came, it is a check.
+//! override; `sensor::how_often_a_closing_tab_sends_…` counts them). The page
+//! cannot know the close has begun, so a page's own finding is placed when its
+//! closing beacon arrives: within [`CLOSING`] before it, or after it, the finding
+//! is known ("sent as the page closed"); otherwise, and when no beacon came, it is
+//! a check.
 
 use std::time::{Duration, Instant};
 
@@ -44,30 +45,21 @@ pub(super) async fn receive(
 /// later report, its last beacon's, must not wipe what an earlier request showed).
 fn record_report(state: &AppState, mut report: SensorReport) -> StatusCode {
     let mut recorded = state.recorded.lock().expect("replica state");
-    match recorded.sensor.iter_mut().find(|r| r.page == report.page) {
-        Some(earlier) => {
-            for (into, from) in [
-                (&mut report.identity, &earlier.identity),
-                (&mut report.residual, &earlier.residual),
-            ] {
-                for item in from {
-                    if !into.contains(item) {
-                        into.push(item.clone());
-                    }
-                }
-            }
-            report.unsettled.append(&mut earlier.unsettled);
-            report.closed_at = match (earlier.closed_at, report.closed_at) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            report.settle();
-            *earlier = report;
+    let earlier = recorded.sensor.iter().position(|r| r.page == report.page);
+    if let Some(earlier) = earlier.map(|i| &mut recorded.sensor[i]) {
+        for item in earlier.identity.drain(..) {
+            push(&mut report.identity, item);
         }
-        None => {
-            report.settle();
-            recorded.sensor.push(report);
+        for item in earlier.residual.drain(..) {
+            push(&mut report.residual, item);
         }
+        report.unsettled.append(&mut earlier.unsettled);
+        report.closed_at = earlier.closed_at.into_iter().chain(report.closed_at).min();
+    }
+    report.settle();
+    match earlier {
+        Some(i) => recorded.sensor[i] = report,
+        None => recorded.sensor.push(report),
     }
     StatusCode::NO_CONTENT
 }

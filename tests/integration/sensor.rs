@@ -230,8 +230,8 @@ async fn a_detector_of_another_shape_sees_the_control_and_not_the_worker_who_app
 /// default) by Windows users on the four markup generations, each checked as every
 /// suite checks them (no check fires: a late request is placed as known), then
 /// counted: closes whose beacon, or whose report sent in the close, left with the
-/// browser's own client hints. A measurement, not a test: run it by hand under `xvfb-run -a` after
-/// `source scripts/setup.sh`.
+/// browser's own client hints. A measurement, not a test: run it by hand under
+/// `xvfb-run -a` after `source scripts/setup.sh`.
 #[tokio::test]
 #[ignore = "a measurement: minutes of applications; run it by hand"]
 async fn how_often_a_closing_tab_sends_a_request_without_the_identity() {
